@@ -1,0 +1,10 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  interface Locals {
+    locale: import('./lib/locale.ts').Locale;
+    t: import('./lib/i18n.ts').Translate;
+    /** This page in every locale, for hreflang links and the language switcher. */
+    alternates: { locale: import('./lib/locale.ts').Locale; path: string }[];
+  }
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { isLocale, type Locale } from './locale.ts';
+
+const countrySchema = z.enum(['GR', 'BG', 'NL', 'PL']);
+
+export const supervisoryAuthoritySchema = z.strictObject({
+  country: countrySchema,
+  lead: z.boolean(),
+  abbreviation: z.string().min(1),
+  name: z.string().min(1),
+  address: z.string().min(1),
+  phone: z.string().min(1),
+  email: z.email().nullable(),
+  website: z.url({ protocol: /^https$/ }),
+});
+
+/** The organisation that runs the portal: the controller named in every notice, consent receipt and email. */
+export const organisationSchema = z
+  .strictObject({
+    legalName: z.string().min(1),
+    shortName: z.string().min(1),
+    registration: z.string().min(1),
+    vatNumber: z.string().min(1),
+    address: z.strictObject({
+      street: z.string().min(1),
+      postalCode: z.string().min(1),
+      city: z.string().min(1),
+      country: countrySchema,
+    }),
+    website: z.url(),
+    privacyEmail: z.email(),
+    dpo: z.strictObject({ name: z.string().min(1), email: z.email(), phone: z.string().min(1), postal: z.string().min(1) }),
+    timeZone: z.string().refine(isTimeZone, 'not an IANA time zone'),
+    defaultLocale: z.string().refine(isLocale, 'not one of el, bg, nl, pl').transform((value) => value as Locale),
+    countries: z.array(countrySchema).min(1),
+    supervisoryAuthorities: z.array(supervisoryAuthoritySchema).min(1),
+  })
+  .refine(
+    (organisation) => organisation.countries.every((country) =>
+      organisation.supervisoryAuthorities.some((authority) => authority.country === country)),
+    'every country served needs its supervisory authority',
+  )
+  .refine(
+    (organisation) => organisation.supervisoryAuthorities.filter((authority) => authority.lead).length === 1,
+    'exactly one supervisory authority is the lead authority',
+  );
+export type Organisation = z.infer<typeof organisationSchema>;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
