@@ -10,6 +10,8 @@ export const localeCookie = 'portal_locale';
  * an API error page) the best match for a locale-like first segment, the saved choice, Accept-Language, the default.
  */
 export const onRequest = defineMiddleware(async (context, next) => {
+  // A page that rewrites to /404 runs the middleware again; the visitor's page and language stay as they were.
+  if (context.locals.locale) return next();
   const { pathname } = context.url;
   const { locale: pathLocale } = splitLocalePath(pathname);
   const firstSegment = pathname.split('/')[1]?.slice(0, 35);
