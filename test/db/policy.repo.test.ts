@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { policyVersions } from '../../db/schema.ts';
+import { readPolicyTexts } from '../../src/lib/policy-source.ts';
+import { findPublishedText, PolicyTextAlteredError, publishPolicyTexts } from '../../src/lib/policy.repo.ts';
+
+const texts = readPolicyTexts(join(import.meta.dirname, '../../content/policies'));
+let db: PortalDatabase;
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+});
+afterEach(() => db.$client.close());
+
+describe('publishPolicyTexts()', () => {
+  test('records every text once with its hash', () => {
+    expect(publishPolicyTexts(db, texts, '2026-11-20')).toEqual({ recorded: 12, updated: 0 });
+    expect(publishPolicyTexts(db, texts, '2026-11-20')).toEqual({ recorded: 0, updated: 0 });
+    const row = findPublishedText(db, 'privacy-notice', 2, 'pl');
+    expect(row?.textHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row?.effectiveOn).toBe('2026-10-01');
+  });
+
+  test('refuses to change a text already in effect and leaves the database as it was', () => {
+    publishPolicyTexts(db, texts, '2026-11-20');
+    const edited = texts.map((text) =>
+      text.version === 1 && text.locale === 'nl' && text.document === 'privacy-notice' ? { ...text, textHash: 'edited' } : text,
+    );
+    const extra = { ...texts[0]!, document: 'cookie-policy' as const, version: 9, locale: 'el' as const };
+    expect(() => publishPolicyTexts(db, [...edited, extra], '2026-11-20')).toThrow(PolicyTextAlteredError);
+    expect(() => publishPolicyTexts(db, edited, '2026-11-20')).toThrow('privacy-notice v1 (nl), in effect since 2025-05-25');
+    expect(db.select().from(policyVersions).all()).toHaveLength(12);
+    expect(findPublishedText(db, 'cookie-policy', 9, 'el')).toBeUndefined();
+  });
+
+  test('lets a text that is not in effect yet be corrected', () => {
+    publishPolicyTexts(db, texts, '2026-09-01');
+    const corrected = texts.map((text) => (text.version === 2 && text.document === 'privacy-notice' ? { ...text, textHash: 'corrected' } : text));
+    expect(publishPolicyTexts(db, corrected, '2026-09-01')).toEqual({ recorded: 0, updated: 4 });
+    expect(findPublishedText(db, 'privacy-notice', 2, 'el')?.textHash).toBe('corrected');
+  });
+});
+
+describe('openDatabase()', () => {
+  test('uses WAL, full sync and a busy timeout on a file database', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'portal-db-'));
+    const file = openDatabase(join(dir, 'nested', 'portal.db'));
+    expect(file.$client.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(file.$client.pragma('synchronous', { simple: true })).toBe(2);
+    expect(file.$client.pragma('busy_timeout', { simple: true })).toBe(5000);
+    file.$client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
