@@ -6,5 +6,7 @@ declare namespace App {
     t: import('./lib/i18n.ts').Translate;
     /** This page in every locale, for hreflang links and the language switcher. */
     alternates: { locale: import('./lib/locale.ts').Locale; path: string }[];
+    /** The visitor's cookie choice on the portal; set on every localized page. */
+    consent?: import('./server/visitor-consent.ts').VisitorConsent;
   }
 }

@@ -1,6 +1,8 @@
 import { defineMiddleware } from 'astro:middleware';
 import { localizedPath, locales, matchAcceptLanguage, negotiateLocale, splitLocalePath } from './lib/locale.ts';
 import { translatorFor } from './server/i18n.ts';
+import { decideOnPortal, readVisitorConsent } from './server/visitor-consent.ts';
+import { portalOrigin } from './server/environment.ts';
 import { organisation } from './server/organisation.ts';
 
 export const localeCookie = 'portal_locale';
@@ -27,10 +29,45 @@ export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.t = translatorFor(locale);
   context.locals.alternates = locales.map((other) => ({ locale: other, path: localizedPath(pathname, other) }));
 
+  if (isCrossSiteFormPost(context.request, context.url)) {
+    return withHeaders(new Response(context.locals.t('errors.crossSite'), { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }), locale);
+  }
+
   // `/de/…` matches the [locale] routes too; it is a page we do not have.
   if (!pathLocale && context.routePattern.startsWith('/[locale]')) return withHeaders(await context.rewrite('/404'), locale);
+
+  if (pathLocale) {
+    context.locals.consent = await readVisitorConsent(context.cookies, locale);
+    // Global Privacy Control is a refusal of statistics and marketing, recorded once; an explicit choice overrides it.
+    const gpc = context.request.headers.get('sec-gpc') === '1';
+    if (gpc && !context.locals.consent.upToDate && context.request.method === 'GET') {
+      await decideOnPortal({
+        cookies: context.cookies,
+        locale,
+        origin: portalOrigin(context.url),
+        action: 'gpc',
+        choices: { preferences: false, analytics: false, marketing: false },
+        gpcSignal: true,
+        secure: context.url.protocol === 'https:',
+      });
+      context.locals.consent = await readVisitorConsent(context.cookies, locale);
+    }
+  }
   return withHeaders(await next(), locale);
 });
+
+/**
+ * A state-changing request to a page or form endpoint from another site (CSRF). The consent API is exempt: it is
+ * meant for other origins and checks them against the site's allowed origins itself.
+ */
+function isCrossSiteFormPost(request: Request, url: URL): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return false;
+  if (url.pathname === '/api/consent') return false;
+  const fetchSite = request.headers.get('sec-fetch-site');
+  if (fetchSite) return fetchSite !== 'same-origin' && fetchSite !== 'none';
+  const origin = request.headers.get('origin');
+  return origin !== null && origin !== url.origin && origin !== portalOrigin(url);
+}
 
 function withHeaders(response: Response, locale: string): Response {
   response.headers.set('X-Content-Type-Options', 'nosniff');

@@ -5,6 +5,15 @@ export const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(4321),
   HOST: z.string().min(1).default('localhost'),
   DATABASE_PATH: z.string().min(1).default('./data/portal.db'),
+  /** The portal's public origin when it runs behind a proxy (https://privacy.example.org); else taken from requests. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** SMTP server for outgoing mail (smtp://user:pass@host:587); when unset, mail goes to OUTBOX_DIR as .eml files. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
+  /** Sender of the portal's mail; the organisation's privacy address when unset. */
+  MAIL_FROM: z.string().min(3).optional(),
+  /** Key for signed links (one-click unsubscribe); generated once next to the database when unset. */
+  PORTAL_SECRET: z.string().min(32).optional(),
 });
 export type Environment = z.infer<typeof environmentSchema>;
 

@@ -1,5 +1,5 @@
 import i18next, { type TFunction } from 'i18next';
-import { intlTags, type Locale } from './locale.ts';
+import { intlTags, readerTimeZones, type Locale } from './locale.ts';
 
 export type Messages = Record<string, unknown>;
 export type Translate = TFunction;
@@ -45,4 +45,18 @@ export function flattenKeys(messages: Messages, prefix = ''): Map<string, unknow
     }
   }
   return keys;
+}
+
+/** "20 Νοε 2026, 23:14:05 EET": a moment in the reader's usual time zone, with the zone named. */
+export function formatMoment(epochMs: number, locale: Locale): string {
+  return new Intl.DateTimeFormat(intlTags[locale], {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+    timeZone: readerTimeZones[locale],
+  }).format(new Date(epochMs)) + ` (${timeZoneName(epochMs, locale)})`;
+}
+
+function timeZoneName(epochMs: number, locale: Locale): string {
+  const parts = new Intl.DateTimeFormat(intlTags[locale], { timeZone: readerTimeZones[locale], timeZoneName: 'short' }).formatToParts(new Date(epochMs));
+  return parts.find((part) => part.type === 'timeZoneName')?.value ?? readerTimeZones[locale];
 }

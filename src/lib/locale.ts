@@ -12,6 +12,14 @@ export const localeNames: Record<Locale, string> = {
 /** BCP 47 tags for Intl formatting (dates, numbers, plural rules). */
 export const intlTags: Record<Locale, string> = { el: 'el-GR', bg: 'bg-BG', nl: 'nl-NL', pl: 'pl-PL' };
 
+/** The time zone most readers of each locale live in: timestamps shown to visitors use it, with its name. */
+export const readerTimeZones: Record<Locale, string> = {
+  el: 'Europe/Athens',
+  bg: 'Europe/Sofia',
+  nl: 'Europe/Amsterdam',
+  pl: 'Europe/Warsaw',
+};
+
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (locales as readonly string[]).includes(value);
 }

@@ -7,3 +7,9 @@ export function getEnvironment(): Environment {
   environment ??= readEnvironment(process.env);
   return environment;
 }
+
+/** The portal's public origin: PUBLIC_URL when set, else the origin the request came to. */
+export function portalOrigin(requestUrl: URL): string {
+  const configured = getEnvironment().PUBLIC_URL;
+  return configured ? new URL(configured).origin : requestUrl.origin;
+}

@@ -3,10 +3,12 @@ import { readEnvironment } from '../../src/lib/environment.ts';
 
 describe('readEnvironment()', () => {
   test('has defaults for a fresh machine', () => {
-    expect(readEnvironment({})).toEqual({ PORT: 4321, HOST: 'localhost', DATABASE_PATH: './data/portal.db' });
+    expect(readEnvironment({})).toEqual({ PORT: 4321, HOST: 'localhost', DATABASE_PATH: './data/portal.db', OUTBOX_DIR: './data/outbox' });
+    expect(readEnvironment({ PUBLIC_URL: 'https://privacy.example.org' }).PUBLIC_URL).toBe('https://privacy.example.org');
   });
 
   test('names every bad variable', () => {
     expect(() => readEnvironment({ PORT: 'eighty', DATABASE_PATH: '' })).toThrow(/PORT[\s\S]*DATABASE_PATH/);
+    expect(() => readEnvironment({ SMTP_URL: 'http://mail.example', PORTAL_SECRET: 'short' })).toThrow(/SMTP_URL[\s\S]*PORTAL_SECRET/);
   });
 });

@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers?: Record<string, string>;
+  /** Links the message carries, printed to the log when mail goes to the outbox (they hold tokens, not personal data). */
+  links?: string[];
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string; file?: string }>;
+}
+
+export interface MailerOptions {
+  from: string;
+  /** smtp(s)://user:pass@host:port; when absent, messages are written to `outboxDir` as .eml files. */
+  smtpUrl?: string | undefined;
+  outboxDir: string;
+  log?: (line: string) => void;
+}
+
+/** Sends mail through SMTP, or writes each message as an .eml file so the whole flow works on a laptop. */
+export function createMailer(options: MailerOptions): Mailer {
+  const log = options.log ?? ((line: string) => console.log(line));
+  if (options.smtpUrl) {
+    const transport = nodemailer.createTransport(options.smtpUrl);
+    return {
+      async send(mail) {
+        const info = await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers ?? {} });
+        return { messageId: info.messageId };
+      },
+    };
+  }
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail) {
+      const info = await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers ?? {} });
+      mkdirSync(options.outboxDir, { recursive: true });
+      const file = join(options.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 16)}.eml`);
+      writeFileSync(file, info.message as Buffer);
+      log(`Outbox: ${file}${mail.links?.length ? `\n  links: ${mail.links.join('\n         ')}` : ''}`);
+      return { messageId: info.messageId, file };
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { APIRoute } from 'astro';
+import { consentIdSchema } from '../../../../lib/consent.ts';
+import { consentHistory } from '../../../../lib/consent.repo.ts';
+import { describeRecord } from '../../../../lib/consent-receipt.ts';
+import { getDatabase } from '../../../../server/db.ts';
+import { jsonError } from '../../../../server/http.ts';
+
+/** The current state and full history of one consent id. */
+export const GET: APIRoute = ({ params }) => {
+  const consentId = consentIdSchema.safeParse(params.consentId);
+  if (!consentId.success) return jsonError(404, 'unknown_consent', 'No consent is recorded under this id.');
+  const records = consentHistory(getDatabase(), consentId.data);
+  const latest = records.at(-1);
+  if (!latest) return jsonError(404, 'unknown_consent', 'No consent is recorded under this id.');
+  const current = describeRecord(latest);
+  return Response.json(
+    {
+      consentId: consentId.data,
+      current: { ...current, expired: latest.expiresAt <= Date.now() },
+      history: records.map(describeRecord),
+    },
+    { headers: { 'Cache-Control': 'no-store' } },
+  );
+};

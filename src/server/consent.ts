@@ -1,0 +1,76 @@
+import type { BannerStrings } from '../lib/banner-config.ts';
+import { bannerVersion, consentExpiry, hashShownText, type ConsentAction, type ConsentSource } from '../lib/consent.ts';
+import { appendConsentRecord, type ConsentRecord } from '../lib/consent.repo.ts';
+import type { Choices } from '../lib/consent-cookie.ts';
+import type { Locale } from '../lib/locale.ts';
+import { currentVersion, todayIn, type PolicyVersion } from '../lib/policy-catalog.ts';
+import { siteRevision, type Site } from '../lib/site.ts';
+import { getDatabase } from './db.ts';
+import { translatorFor } from './i18n.ts';
+import { organisation } from './organisation.ts';
+import { getPolicyCatalog } from './policies.ts';
+
+export interface ConsentTerms {
+  policy: PolicyVersion;
+  revision: string;
+  strings: BannerStrings;
+  /** Hash of the policy text and the banner strings in the locale: what a record says the visitor saw. */
+  textHash: string;
+}
+
+const termsCache = new Map<string, ConsentTerms>();
+
+/** The terms a visitor of `site` is asked to agree to today, in `locale`. */
+export async function consentTerms(site: Site, locale: Locale): Promise<ConsentTerms> {
+  const today = todayIn(organisation.timeZone);
+  const key = `${site.id}|${locale}|${today}`;
+  const cached = termsCache.get(key);
+  if (cached) return cached;
+  const versions = (await getPolicyCatalog())[site.policy];
+  const policy = currentVersion(versions, today) ?? versions[0];
+  if (!policy) throw new Error(`no version of ${site.policy} is published`);
+  const strings = translatorFor(locale)('banner', { returnObjects: true }) as unknown as BannerStrings;
+  const terms = {
+    policy,
+    revision: siteRevision(site, policy.version, bannerVersion),
+    strings,
+    textHash: hashShownText(policy.texts[locale].textHash, strings),
+  };
+  if (termsCache.size > 1000) termsCache.clear();
+  termsCache.set(key, terms);
+  return terms;
+}
+
+export interface Decision {
+  site: Site;
+  consentId: string;
+  origin: string;
+  action: ConsentAction;
+  source: ConsentSource;
+  locale: Locale;
+  choices: Choices;
+  gpcSignal: boolean;
+  bannerVersion?: string;
+}
+
+/** Stamps the server time and appends the decision, naming the policy version and text the visitor saw. */
+export async function recordDecision(decision: Decision, now: number = Date.now()): Promise<ConsentRecord> {
+  const terms = await consentTerms(decision.site, decision.locale);
+  return appendConsentRecord(getDatabase(), {
+    consentId: decision.consentId,
+    siteId: decision.site.id,
+    origin: decision.origin,
+    recordedAt: now,
+    action: decision.action,
+    source: decision.action === 'gpc' ? 'gpc' : decision.source,
+    ...decision.choices,
+    locale: decision.locale,
+    policyDocument: decision.site.policy,
+    policyVersion: terms.policy.version,
+    textHash: terms.textHash,
+    bannerVersion: decision.bannerVersion ?? bannerVersion,
+    revision: terms.revision,
+    expiresAt: consentExpiry(now, decision.site.lifetimeDays),
+    gpcSignal: decision.gpcSignal,
+  });
+}

@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+
+/** A JSON error an API client can act on: a stable code, a readable message, and field issues when relevant. */
+export function jsonError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: HeadersInit = {}): Response {
+  return Response.json({ error: { code, message, ...extra } }, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
+}
+
+export function zodIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+}
+
+/**
+ * Reads a request body as text, refusing more than `limit` bytes without reading further (413), whatever
+ * Content-Length claims.
+ */
+export async function readBodyText(request: Request, limit: number): Promise<{ text: string } | { response: Response }> {
+  const tooLarge = () => ({ response: jsonError(413, 'too_large', `The body may be at most ${limit} bytes.`) });
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) return tooLarge();
+  if (!request.body) return { text: '' };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  return { text: new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)) };
+}
+
+/** Parses JSON text, or answers 400 with a clear message. */
+export function parseJson(text: string): { value: unknown } | { response: Response } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return { response: jsonError(400, 'malformed_json', 'The body is not valid JSON.') };
+  }
+}
