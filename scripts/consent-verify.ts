@@ -1,0 +1,22 @@
+// `npm run consent:verify`: walks the whole consent-record chain and names the first broken record, if any.
+import { migrateDatabase, openDatabase } from '../db/connection.ts';
+import { findChainBreak } from '../src/lib/consent.ts';
+import { allConsentRecords } from '../src/lib/consent.repo.ts';
+import { readEnvironment } from '../src/lib/environment.ts';
+
+const environment = readEnvironment(process.env);
+const db = openDatabase(environment.DATABASE_PATH);
+migrateDatabase(db);
+const started = performance.now();
+const { checked, firstBreak } = findChainBreak(allConsentRecords(db));
+const seconds = ((performance.now() - started) / 1000).toFixed(2);
+db.$client.close();
+
+if (firstBreak) {
+  console.error(
+    `Consent chain BROKEN at record #${firstBreak.id} (consent id ${firstBreak.consentId}): ${firstBreak.reason}. ` +
+      `${checked - 1} records before it verify.`,
+  );
+  process.exit(1);
+}
+console.log(`Consent chain intact: ${checked} records verified in ${seconds} s (${environment.DATABASE_PATH}).`);

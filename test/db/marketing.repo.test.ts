@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { confirmationLifetimeMs, newToken } from '../../src/lib/marketing.ts';
+import { confirmationPending, confirmSignup, recordSignup, subscriptionsOfConsent, withdrawSignup } from '../../src/lib/marketing.repo.ts';
+
+let db: PortalDatabase;
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+});
+afterEach(() => db.$client.close());
+
+const consentId = 'dddddddddddddddddddddd';
+const signup = (channel: 'email' | 'sms', confirmTokenHash: string | undefined, now = 1000) =>
+  recordSignup(db, { channel, address: channel === 'email' ? 'maria@example.com' : '+302310555014', locale: 'el', consentId, policyVersion: 2, wording: 'Θέλω να λαμβάνω νέα…', confirmTokenHash, now });
+
+describe('marketing consent', () => {
+  test('an email sign-up waits for its link; the link works once, within 72 hours', () => {
+    const token = newToken();
+    signup('email', token.hash);
+    expect(subscriptionsOfConsent(db, consentId).email?.status).toBe('pending');
+    expect(confirmationPending(db, token.token, 2000)).toBe(true);
+    expect(confirmSignup(db, token.token, { policyVersion: 2, wording: 'Επιβεβαίωση', now: 2000 })).toBeDefined();
+    expect(confirmSignup(db, token.token, { policyVersion: 2, wording: 'Επιβεβαίωση', now: 3000 })).toBeUndefined();
+    const state = subscriptionsOfConsent(db, consentId).email;
+    expect(state?.status).toBe('confirmed');
+    expect(state?.events.map((event) => [event.event, event.occurredAt, event.via])).toEqual([
+      ['requested', 1000, 'preferences'],
+      ['confirmed', 2000, 'confirmation-link'],
+    ]);
+  });
+
+  test('an expired link confirms nothing', () => {
+    const token = newToken();
+    signup('email', token.hash);
+    const late = 1000 + confirmationLifetimeMs + 1;
+    expect(confirmationPending(db, token.token, late)).toBe(false);
+    expect(confirmSignup(db, token.token, { policyVersion: 2, wording: 'x', now: late })).toBeUndefined();
+    expect(subscriptionsOfConsent(db, consentId).email?.status).toBe('pending');
+  });
+
+  test('an SMS sign-up is given at once; a withdrawal keeps its own time and wording and is recorded once', () => {
+    const subscription = signup('sms', undefined);
+    expect(subscriptionsOfConsent(db, consentId).sms?.status).toBe('confirmed');
+    withdrawSignup(db, subscription.id, { via: 'unsubscribe-link', policyVersion: 2, wording: 'Απεγγραφήκατε.', now: 5000 });
+    withdrawSignup(db, subscription.id, { via: 'list-unsubscribe', policyVersion: 2, wording: 'Απεγγραφήκατε.', now: 6000 });
+    const events = subscriptionsOfConsent(db, consentId).sms?.events ?? [];
+    expect(events.map((event) => event.event)).toEqual(['requested', 'confirmed', 'withdrawn']);
+    expect(events.at(-1)).toMatchObject({ occurredAt: 5000, wording: 'Απεγγραφήκατε.', via: 'unsubscribe-link' });
+  });
+
+  test('events are append-only', () => {
+    signup('sms', undefined);
+    expect(() => db.$client.prepare("update marketing_events set event = 'withdrawn'").run()).toThrow('append-only');
+    expect(() => db.$client.prepare('delete from marketing_events').run()).toThrow('append-only');
+  });
+});
