@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
+import { startPortal, type RunningPortal } from './portal.ts';
+
+/** The message as a person reads it: folded headers unfolded, quoted-printable undone (UTF-8), links whole. */
+function readable(raw: string): string {
+  const unfolded = raw.replace(/\r?\n[ \t]+/g, ' ').replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let index = 0; index < unfolded.length; index += 1) {
+    const escaped = /^=([0-9A-F]{2})/.exec(unfolded.slice(index, index + 3));
+    if (escaped?.[1]) {
+      bytes.push(parseInt(escaped[1], 16));
+      index += 2;
+    } else {
+      bytes.push(...Buffer.from(unfolded[index] ?? '', 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+const received: string[] = [];
+let smtp: SMTPServer;
+let portal: RunningPortal;
+let session: BrowserSession;
+let dataDir: string;
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      let message = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => (message += chunk));
+      stream.on('end', () => {
+        received.push(message);
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((listening) => smtp.listen(0, '127.0.0.1', listening));
+  const address = smtp.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  dataDir = mkdtempSync(join(tmpdir(), 'portal-smtp-'));
+  portal = await startPortal({ DATABASE_PATH: join(dataDir, 'portal.db'), SMTP_URL: `smtp://127.0.0.1:${port}`, OUTBOX_DIR: join(dataDir, 'unused-outbox') });
+  if (hasBrowser) session = await launchBrowser();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await portal?.stop();
+  await new Promise<void>((closed) => smtp.close(() => closed()));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test.skipIf(!hasBrowser)('double opt-in by email through a real SMTP server, then one-click unsubscribe', async () => {
+  const context = await session.browser.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/nl/consent');
+  await page.getByRole('button', { name: 'Alles weigeren' }).first().click();
+  await page.fill('#email-email', 'jan.de.vries@example.nl');
+  await page.check('#email-agree');
+  await page.locator('[data-channel="email"] button[type="submit"]').click();
+  await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
+  const message = readable(received[0] ?? '');
+
+  expect(message).toMatch(/^To: jan\.de\.vries@example\.nl/m);
+  expect(message).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+  const unsubscribe = /^List-Unsubscribe: <([^>]+)>/m.exec(message)?.[1] ?? '';
+  expect(unsubscribe).toContain('/nl/marketing/unsubscribe?token=');
+  expect(message).toMatch(/Content-Type: text\/html/);
+  expect(message).toContain('Afmelden met één klik');
+  const confirm = /(http:\/\/127\.0\.0\.1:\d+\/nl\/marketing\/confirm\?token=[A-Za-z0-9_-]{43})/.exec(message)?.[1];
+  expect(confirm).toBeDefined();
+  expect(portal.output()).not.toContain('jan.de.vries');
+
+  expect(await page.locator('[data-channel="email"]').getAttribute('data-status')).toBe('pending');
+  await page.goto(confirm ?? '');
+  await page.getByRole('button').filter({ hasText: /./ }).first().click();
+  expect(await page.getByRole('status').textContent()).toMatch(/bevestigd/i);
+  await page.goto('/nl/consent#marketing');
+  expect(await page.locator('[data-channel="email"]').getAttribute('data-status')).toBe('confirmed');
+
+  const oneClick = await fetch(unsubscribe, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  expect(oneClick.status).toBe(200);
+  await page.goto('/nl/consent');
+  expect(await page.locator('[data-channel="email"]').getAttribute('data-status')).toBe('withdrawn');
+  await context.close();
+});
