@@ -3,6 +3,33 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import { buildBanner } from './scripts/build-banner.mjs';
 
+/** What other sites load from the portal to embed the consent banner. */
+const embedPaths = new Set(['/banner.js', '/api/consent/config', '/api/consent']);
+
+/** @type {import('vite').Connect.NextHandleFunction} */
+const servePublicly = (request, _response, next) => {
+  if (embedPaths.has(new URL(request.url ?? '/', 'http://dev').pathname)) delete request.headers['sec-fetch-site'];
+  next();
+};
+
+/**
+ * Astro's dev server answers 403 to every cross-site subresource request, and a `<script src>` sends no Origin that
+ * `security.allowedDomains` could allow. In `astro dev` only, the embed paths are served to other origins as the
+ * production server serves them (so `npm run demo` works against `npm run dev`); every other path keeps the guard.
+ * @type {import('vite').Plugin}
+ */
+const devEmbedding = {
+  name: 'consent-banner:dev-embedding',
+  apply: 'serve',
+  enforce: 'post',
+  configureServer(server) {
+    // Runs after Astro has put its guard first in the stack, so this goes in front of it.
+    return () => {
+      server.middlewares.stack.unshift({ route: '', handle: servePublicly });
+    };
+  },
+};
+
 /**
  * Builds the consent banner into public/banner.js whenever Astro starts (build, dev, check), so `/banner.js` is never
  * stale; in dev a change to one of its sources restarts the server, which builds it again.
@@ -11,9 +38,11 @@ import { buildBanner } from './scripts/build-banner.mjs';
 const consentBanner = {
   name: 'consent-banner',
   hooks: {
-    'astro:config:setup': async ({ command, addWatchFile }) => {
+    'astro:config:setup': async ({ command, addWatchFile, updateConfig }) => {
       const { sources } = await buildBanner();
-      if (command === 'dev') for (const source of sources) addWatchFile(source);
+      if (command !== 'dev') return;
+      for (const source of sources) addWatchFile(source);
+      updateConfig({ vite: { plugins: [devEmbedding] } });
     },
   },
 };
@@ -28,7 +57,7 @@ export default defineConfig({
   build: { inlineStylesheets: 'never' },
   devToolbar: { enabled: false },
   // /api/consent must accept the banner's cross-origin text/plain beacons; src/middleware.ts refuses cross-site
-  // posts to every other route itself.
+  // posts to every other route itself (the lead engineer's setting: keep it).
   security: { checkOrigin: false },
   integrations: [consentBanner],
 });

@@ -103,9 +103,9 @@ export function mountBanner(
 
   root.addEventListener('click', (event) => {
     const target = (event.target as Element).closest('[data-consent-action],[data-consent-open]');
-    const action = target?.getAttribute('data-consent-action');
     if (!target) return;
-    if (action == undefined) firstLayer();
+    const action = target.getAttribute('data-consent-action');
+    if (action == null) firstLayer();
     else if (action == 'customize') preferences();
     else {
       dialog.close();

@@ -1,27 +1,52 @@
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { PortalDatabase } from '../../db/connection.ts';
 import { consentRecords } from '../../db/schema.ts';
 import { genesisHash, hashConsentRecord, type ConsentRecordFields } from './consent.ts';
 
 export type ConsentRecord = typeof consentRecords.$inferSelect;
 
+type Client = PortalDatabase['$client'];
+
+// The append is the portal's hottest write: its statements are prepared once per connection, not per request.
+const appendStatements = new WeakMap<Client, { append: (fields: ConsentRecordFields) => ConsentRecord }>();
+
+function statementsFor(client: Client) {
+  let statements = appendStatements.get(client);
+  if (!statements) {
+    const lastHash = client.prepare('select record_hash from consent_records order by id desc limit 1').pluck();
+    const insert = client.prepare(
+      `insert into consent_records (consent_id, site_id, origin, recorded_at, action, source, preferences, analytics,
+         marketing, locale, policy_document, policy_version, text_hash, banner_version, revision, expires_at, gpc_signal,
+         previous_hash, record_hash)
+       values (@consentId, @siteId, @origin, @recordedAt, @action, @source, @preferences, @analytics, @marketing, @locale,
+         @policyDocument, @policyVersion, @textHash, @bannerVersion, @revision, @expiresAt, @gpcSignal, @previousHash, @recordHash)`,
+    );
+    const append = client.transaction((fields: ConsentRecordFields) => {
+      const previousHash = (lastHash.get() as string | undefined) ?? genesisHash;
+      const row = {
+        ...fields,
+        preferences: Number(fields.preferences),
+        analytics: Number(fields.analytics),
+        marketing: Number(fields.marketing),
+        gpcSignal: Number(fields.gpcSignal),
+        previousHash,
+        recordHash: hashConsentRecord(previousHash, fields),
+      };
+      const id = Number(insert.run(row).lastInsertRowid);
+      return { ...fields, id, previousHash, recordHash: row.recordHash };
+    });
+    statements = { append: (fields) => append.immediate(fields) };
+    appendStatements.set(client, statements);
+  }
+  return statements;
+}
+
 /**
  * Appends one decision to the chain. The previous hash is read and the record written inside one IMMEDIATE
  * transaction, so concurrent writers (other connections, other processes) can never fork the chain.
  */
 export function appendConsentRecord(db: PortalDatabase, fields: ConsentRecordFields): ConsentRecord {
-  return db.transaction(
-    (tx) => {
-      const last = tx.select({ recordHash: consentRecords.recordHash }).from(consentRecords).orderBy(desc(consentRecords.id)).limit(1).get();
-      const previousHash = last?.recordHash ?? genesisHash;
-      return tx
-        .insert(consentRecords)
-        .values({ ...fields, previousHash, recordHash: hashConsentRecord(previousHash, fields) })
-        .returning()
-        .get();
-    },
-    { behavior: 'immediate' },
-  );
+  return statementsFor(db.$client).append(fields);
 }
 
 /** Every record of one consent id, oldest first. */
