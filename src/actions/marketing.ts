@@ -14,7 +14,8 @@ import { getMailer, getPortalSecret } from '../server/mail.ts';
 import { organisation } from '../server/organisation.ts';
 import { portalSite } from '../server/sites.ts';
 
-const signupsPerAddress = createRateLimiter(5, 10 * 60 * 1000);
+// Generous enough for an office behind one address, tight enough to stop a script mailing strangers.
+const signupsPerAddress = createRateLimiter(20, 10 * 60 * 1000);
 
 /** The exact consent sentence a channel's sign-up shows, in a locale. */
 export function signupWording(channel: MarketingChannel, locale: Locale): string {

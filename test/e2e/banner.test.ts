@@ -2,7 +2,6 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseConsentCookie, type ConsentCookie } from '../../src/lib/consent-cookie.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
-// @ts-expect-error: a plain ES module without types (the demo's own server)
 import { startDemoServer } from '../../scripts/demo-server.mjs';
 import { axeViolations, baseURL, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
 
