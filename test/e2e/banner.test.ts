@@ -155,6 +155,38 @@ describe.skipIf(!hasBrowser)('the banner on a second origin', () => {
     await gpcContext.close();
   });
 
+  test('Google Consent Mode receives an update when gtag exists', async () => {
+    const context = await session.browser.newContext();
+    await context.addInitScript(() => {
+      const calls: unknown[][] = [];
+      Object.assign(window, { gtagCalls: calls, gtag: (...args: unknown[]) => calls.push(args) });
+    });
+    const page = await context.newPage();
+    await page.goto(`${demo.url}?lang=nl`);
+    await page.locator('[data-consent-action="customize"]').click();
+    await page.getByRole('switch').nth(2).check();
+    await page.locator('[data-consent-action="save"]').click();
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { gtagCalls: unknown[][] }).gtagCalls.filter((call) => call[0] === 'consent' && call[1] === 'update').at(-1)))
+      .toEqual(['consent', 'update', expect.objectContaining({ analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' })]);
+    await context.close();
+  });
+
+  test('a choice made under an older policy version is asked again, saying what changed', async () => {
+    const config = (await (await fetch(`${baseURL}/api/consent/config?site=demo&lang=nl`)).json()) as { revision: string; policy: { summary: string } };
+    const olderRevision = config.revision.replace(/^\d+-/, '1-');
+    const context = await session.browser.newContext();
+    await context.addCookies([{ name: 'portal_consent', value: `abcdefghijklmnopqrstuv.${olderRevision}.111.${Math.floor(Date.now() / 1000) + 86_400}`, url: demo.url }]);
+    const page = await context.newPage();
+    await page.goto(`${demo.url}?lang=nl`);
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain(config.policy.summary);
+    expect(await dialog.locator(`a[href="${baseURL}/nl/policies/privacy-notice/diff/1/2"]`).count()).toBe(1);
+    expect(await gatedRan(page)).toEqual({ analytics: false, marketing: false });
+    await context.close();
+  });
+
   test('the whole flow works by keyboard, and Esc grants nothing', async () => {
     const { context, page } = await visitDemo('pl');
     await page.getByRole('dialog').waitFor();
