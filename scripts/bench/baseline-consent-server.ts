@@ -17,6 +17,10 @@ createServer((request, response) => {
   request.setEncoding('utf8');
   request.on('data', (chunk: string) => (body += chunk));
   request.on('end', () => {
+    if (request.method !== 'POST') {
+      response.writeHead(404).end();
+      return;
+    }
     const decision = JSON.parse(body) as { site: string; consentId: string; action: string; locale: string; revision: string; bannerVersion: string; choices: Record<string, boolean> };
     const now = Date.now();
     insert.run(decision.consentId, decision.site, request.headers.origin ?? '', now, decision.action, Number(decision.choices.preferences), Number(decision.choices.analytics), Number(decision.choices.marketing), decision.locale, zeros, decision.bannerVersion, decision.revision, now + 1000, zeros, zeros);

@@ -12,17 +12,23 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
 const dir = mkdtempSync(join(tmpdir(), 'portal-bench-'));
 
-function start(script: string, env: Record<string, string>, ready: RegExp): Promise<{ port: number; stop: () => void }> {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(node, [join(root, script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = ready.exec(output);
-      if (match) resolveStart({ port: Number(match[1]), stop: () => child.kill('SIGTERM') });
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
-  });
+/** Starts a server script on `port` and waits until `readyPath` answers 2xx or 4xx. */
+async function start(script: string, port: number, env: Record<string, string>, readyPath: string): Promise<{ port: number; stop: () => void }> {
+  const child = spawn(node, [join(root, script)], { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const stop = () => child.kill('SIGTERM');
+  process.once('exit', stop);
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}${readyPath}`)).status < 500) return { port, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((wait) => setTimeout(wait, 200));
+  }
+  stop();
+  throw new Error(`${script} did not answer within 120 s`);
 }
 
 function randomId(): string {
@@ -49,9 +55,9 @@ async function run(name: string, url: string, revision: string) {
   return { name, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx };
 }
 
-const portalPort = 40000 + Math.floor(Math.random() * 10000);
-const portal = await start('scripts/start.ts', { PORT: String(portalPort), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') }, /Server listening on http:\/\/127\.0\.0\.1:(\d+)/);
-const baseline = await start('scripts/bench/baseline-consent-server.ts', { DATABASE_PATH: join(dir, 'baseline.db') }, /listening (\d+)/);
+const port = 40000 + Math.floor(Math.random() * 10000);
+const portal = await start('scripts/start.ts', port, { DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') }, '/healthz');
+const baseline = await start('scripts/bench/baseline-consent-server.ts', port + 1, { DATABASE_PATH: join(dir, 'baseline.db') }, '/');
 try {
   const config = (await (await fetch(`http://127.0.0.1:${portal.port}/api/consent/config?site=demo&lang=pl`)).json()) as { revision: string };
   // Warm both up, then measure baseline and portal alternately.
