@@ -8,7 +8,7 @@ export type ConsentRecord = typeof consentRecords.$inferSelect;
 type Client = PortalDatabase['$client'];
 
 // The append is the portal's hottest write: its statements are prepared once per connection, not per request.
-const appendStatements = new WeakMap<Client, { append: (fields: ConsentRecordFields) => ConsentRecord }>();
+const appendStatements = new WeakMap<Client, { append: (batch: readonly ConsentRecordFields[]) => ConsentRecord[] }>();
 
 function statementsFor(client: Client) {
   let statements = appendStatements.get(client);
@@ -21,21 +21,24 @@ function statementsFor(client: Client) {
        values (@consentId, @siteId, @origin, @recordedAt, @action, @source, @preferences, @analytics, @marketing, @locale,
          @policyDocument, @policyVersion, @textHash, @bannerVersion, @revision, @expiresAt, @gpcSignal, @previousHash, @recordHash)`,
     );
-    const append = client.transaction((fields: ConsentRecordFields) => {
-      const previousHash = (lastHash.get() as string | undefined) ?? genesisHash;
-      const row = {
-        ...fields,
-        preferences: Number(fields.preferences),
-        analytics: Number(fields.analytics),
-        marketing: Number(fields.marketing),
-        gpcSignal: Number(fields.gpcSignal),
-        previousHash,
-        recordHash: hashConsentRecord(previousHash, fields),
-      };
-      const id = Number(insert.run(row).lastInsertRowid);
-      return { ...fields, id, previousHash, recordHash: row.recordHash };
+    const append = client.transaction((batch: readonly ConsentRecordFields[]) => {
+      let previousHash = (lastHash.get() as string | undefined) ?? genesisHash;
+      return batch.map((fields) => {
+        const row = {
+          ...fields,
+          preferences: Number(fields.preferences),
+          analytics: Number(fields.analytics),
+          marketing: Number(fields.marketing),
+          gpcSignal: Number(fields.gpcSignal),
+          previousHash,
+          recordHash: hashConsentRecord(previousHash, fields),
+        };
+        const id = Number(insert.run(row).lastInsertRowid);
+        previousHash = row.recordHash;
+        return { ...fields, id, previousHash: row.previousHash, recordHash: row.recordHash };
+      });
     });
-    statements = { append: (fields) => append.immediate(fields) };
+    statements = { append: (batch) => append.immediate(batch) };
     appendStatements.set(client, statements);
   }
   return statements;
@@ -46,7 +49,38 @@ function statementsFor(client: Client) {
  * transaction, so concurrent writers (other connections, other processes) can never fork the chain.
  */
 export function appendConsentRecord(db: PortalDatabase, fields: ConsentRecordFields): ConsentRecord {
-  return statementsFor(db.$client).append(fields);
+  const [record] = appendConsentRecords(db, [fields]);
+  if (!record) throw new Error('the append wrote no record');
+  return record;
+}
+
+/** Appends several decisions, in order, in one transaction: one commit (one fsync) for the whole batch. */
+export function appendConsentRecords(db: PortalDatabase, batch: readonly ConsentRecordFields[]): ConsentRecord[] {
+  return batch.length === 0 ? [] : statementsFor(db.$client).append(batch);
+}
+
+/**
+ * Group commit: decisions that arrive while the event loop is busy are appended together in the next turn, in one
+ * transaction. Each caller's promise settles only after that transaction committed, so every answered decision is
+ * on disk; under load one fsync serves many visitors instead of one each.
+ */
+export function createConsentAppender(db: () => PortalDatabase) {
+  let queue: { fields: ConsentRecordFields; settle: (record: ConsentRecord) => void; fail: (error: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    try {
+      const records = appendConsentRecords(db(), batch.map((entry) => entry.fields));
+      batch.forEach((entry, index) => entry.settle(records[index] as ConsentRecord));
+    } catch (error) {
+      for (const entry of batch) entry.fail(error);
+    }
+  };
+  return (fields: ConsentRecordFields): Promise<ConsentRecord> =>
+    new Promise((settle, fail) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ fields, settle, fail });
+    });
 }
 
 /** Every record of one consent id, oldest first. */

@@ -1,6 +1,6 @@
 import type { BannerStrings } from '../lib/banner-config.ts';
 import { bannerVersion, consentExpiry, hashShownText, type ConsentAction, type ConsentSource } from '../lib/consent.ts';
-import { appendConsentRecord, type ConsentRecord } from '../lib/consent.repo.ts';
+import { createConsentAppender, type ConsentRecord } from '../lib/consent.repo.ts';
 import type { Choices } from '../lib/consent-cookie.ts';
 import type { Locale } from '../lib/locale.ts';
 import { currentVersion, todayIn, type PolicyVersion } from '../lib/policy-catalog.ts';
@@ -53,10 +53,12 @@ export interface Decision {
   bannerVersion?: string;
 }
 
+const appendDecision = createConsentAppender(getDatabase);
+
 /** Stamps the server time and appends the decision, naming the policy version and text the visitor saw. */
 export async function recordDecision(decision: Decision, now: number = Date.now()): Promise<ConsentRecord> {
   const terms = await consentTerms(decision.site, decision.locale);
-  return appendConsentRecord(getDatabase(), {
+  return appendDecision({
     consentId: decision.consentId,
     siteId: decision.site.id,
     origin: decision.origin,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
 import { findChainBreak, type ConsentRecordFields } from '../../src/lib/consent.ts';
-import { allConsentRecords, appendConsentRecord, consentHistory } from '../../src/lib/consent.repo.ts';
+import { allConsentRecords, appendConsentRecord, consentHistory, createConsentAppender } from '../../src/lib/consent.repo.ts';
 
 const migrations = join(import.meta.dirname, '../../db/migrations');
 const fields = (consentId: string, at: number, analytics = false): ConsentRecordFields => ({
@@ -69,5 +69,23 @@ describe('appendConsentRecord()', () => {
     first.$client.close();
     second.$client.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('createConsentAppender()', () => {
+  test('decisions arriving together are committed together, in order, and the chain stays intact', async () => {
+    const append = createConsentAppender(() => db);
+    const records = await Promise.all(Array.from({ length: 50 }, (_, at) => append(fields('eeeeeeeeeeeeeeeeeeeeee', at))));
+    expect(records.map((record) => record.recordedAt)).toEqual(Array.from({ length: 50 }, (_, at) => at));
+    expect(new Set(records.map((record) => record.id)).size).toBe(50);
+    expect(findChainBreak(allConsentRecords(db))).toEqual({ checked: 50 });
+  });
+
+  test('a failed batch rejects every waiting caller and writes nothing', async () => {
+    const append = createConsentAppender(() => db);
+    const broken = { ...fields('ffffffffffffffffffffff', 2), action: null as unknown as 'custom' };
+    const results = await Promise.allSettled([append(fields('ffffffffffffffffffffff', 1)), append(broken)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(consentHistory(db, 'ffffffffffffffffffffff')).toHaveLength(0);
   });
 });
