@@ -1,35 +1,14 @@
 // `npm run bench:consent`: consent POSTs against the built portal and, in the same run, against a bare node:http +
 // better-sqlite3 server doing the same insert. Prints throughput, latency and the ratio. Not a test: figures vary.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { startServerProcess } from '../support/server-process.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const node = join(root, 'node_modules/.bin/node');
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const duration = Number(process.env.BENCH_SECONDS ?? 10);
 const dir = mkdtempSync(join(tmpdir(), 'portal-bench-'));
-
-/** Starts a server script on `port` and waits until `readyPath` answers 2xx or 4xx. */
-async function start(script: string, port: number, env: Record<string, string>, readyPath: string): Promise<{ port: number; stop: () => void }> {
-  const child = spawn(node, [join(root, script)], { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const stop = () => child.kill('SIGTERM');
-  process.once('exit', stop);
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}${readyPath}`)).status < 500) return { port, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((wait) => setTimeout(wait, 200));
-  }
-  stop();
-  throw new Error(`${script} did not answer within 120 s`);
-}
 
 function randomId(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
@@ -55,16 +34,15 @@ async function run(name: string, url: string, revision: string) {
   return { name, requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx };
 }
 
-const port = 40000 + Math.floor(Math.random() * 10000);
-const portal = await start('scripts/start.ts', port, { DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') }, '/healthz');
-const baseline = await start('scripts/bench/baseline-consent-server.ts', port + 1, { DATABASE_PATH: join(dir, 'baseline.db') }, '/');
+const portal = await startServerProcess('scripts/start.ts', { DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') }, '/healthz');
+const baseline = await startServerProcess('scripts/bench/baseline-consent-server.ts', { DATABASE_PATH: join(dir, 'baseline.db') }, '/');
 try {
-  const config = (await (await fetch(`http://127.0.0.1:${portal.port}/api/consent/config?site=demo&lang=pl`)).json()) as { revision: string };
+  const config = (await (await fetch(`${portal.baseURL}/api/consent/config?site=demo&lang=pl`)).json()) as { revision: string };
   // Warm both up, then measure baseline and portal alternately.
-  await run('warm-up', `http://127.0.0.1:${baseline.port}/`, config.revision);
-  await run('warm-up', `http://127.0.0.1:${portal.port}/api/consent`, config.revision);
-  const bare = await run('node:http + better-sqlite3 insert', `http://127.0.0.1:${baseline.port}/`, config.revision);
-  const ours = await run('portal POST /api/consent', `http://127.0.0.1:${portal.port}/api/consent`, config.revision);
+  await run('warm-up', `${baseline.baseURL}/`, config.revision);
+  await run('warm-up', `${portal.baseURL}/api/consent`, config.revision);
+  const bare = await run('node:http + better-sqlite3 insert', `${baseline.baseURL}/`, config.revision);
+  const ours = await run('portal POST /api/consent', `${portal.baseURL}/api/consent`, config.revision);
   const rows = [bare, ours].map((row) => ({ server: row.name, 'req/s': Math.round(row.requestsPerSecond), 'p50 ms': row.p50, 'p99 ms': row.p99, 'non-2xx': row.non2xx }));
   console.log(`\nConsent POSTs, ${connections} connections, ${duration} s each (warm-up excluded):`);
   console.table(rows);
@@ -72,7 +50,7 @@ try {
   console.log(`throughput ratio portal / baseline: ${ratio.toFixed(2)} (target ≥ 0.50); portal p99 ${ours.p99} ms (target < 20 ms)`);
   if (ours.non2xx > 0) console.log(`WARNING: ${ours.non2xx} portal answers were not 2xx`);
 } finally {
-  portal.stop();
-  baseline.stop();
+  await portal.stop();
+  await baseline.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -3,24 +3,21 @@ import { z } from 'astro/zod';
 import { consentCookieName, parseConsentCookie } from '../lib/consent-cookie.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { confirmationEmail } from '../lib/marketing-email.ts';
-import { marketingSignupSchema, newToken, signUnsubscribeToken, signupAddress, type MarketingChannel } from '../lib/marketing.ts';
+import { marketingSignupSchema, newToken, signUnsubscribeToken, signupAddress } from '../lib/marketing.ts';
 import { findSubscription, recordSignup, withdrawSignup } from '../lib/marketing.repo.ts';
 import { createRateLimiter } from '../lib/rate-limit.ts';
 import { consentTerms } from '../server/consent.ts';
 import { getDatabase } from '../server/db.ts';
 import { portalOrigin } from '../server/environment.ts';
 import { translatorFor } from '../server/i18n.ts';
-import { getMailer, getPortalSecret } from '../server/mail.ts';
+import { getMailer } from '../server/mail.ts';
+import { signupWording } from '../server/marketing.ts';
+import { getPortalSecret } from '../server/secret.ts';
 import { organisation } from '../server/organisation.ts';
 import { portalSite } from '../server/sites.ts';
 
 // Generous enough for an office behind one address, tight enough to stop a script mailing strangers.
 const signupsPerAddress = createRateLimiter(20, 10 * 60 * 1000);
-
-/** The exact consent sentence a channel's sign-up shows, in a locale. */
-export function signupWording(channel: MarketingChannel, locale: Locale): string {
-  return translatorFor(locale)(`marketing.wording.${channel}`, { organisation: organisation.legalName });
-}
 
 const text = z.string().max(300).nullish();
 

@@ -18,6 +18,11 @@ export interface ConsentTerms {
   textHash: string;
 }
 
+/** The banner's strings in a locale, straight from the locale file: what the banner shows and receipts name. */
+export function bannerStrings(locale: Locale): BannerStrings {
+  return translatorFor(locale)('banner', { returnObjects: true }) as unknown as BannerStrings;
+}
+
 const termsCache = new Map<string, ConsentTerms>();
 
 /** The terms a visitor of `site` is asked to agree to today, in `locale`. */
@@ -29,7 +34,7 @@ export async function consentTerms(site: Site, locale: Locale): Promise<ConsentT
   const versions = (await getPolicyCatalog())[site.policy];
   const policy = currentVersion(versions, today) ?? versions[0];
   if (!policy) throw new Error(`no version of ${site.policy} is published`);
-  const strings = translatorFor(locale)('banner', { returnObjects: true }) as unknown as BannerStrings;
+  const strings = bannerStrings(locale);
   const terms = {
     policy,
     revision: siteRevision(site, policy.version, bannerVersion),

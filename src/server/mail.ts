@@ -1,6 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { createMailer, type Mailer } from '../lib/mailer.ts';
 import { getEnvironment } from './environment.ts';
 import { organisation } from './organisation.ts';
@@ -15,20 +13,4 @@ export function getMailer(): Mailer {
     outboxDir: resolve(environment.OUTBOX_DIR),
   });
   return mailer;
-}
-
-let secret: string | undefined;
-
-/** The key for signed links: PORTAL_SECRET, else a random key kept (mode 0600) next to the database. */
-export function getPortalSecret(): string {
-  if (secret) return secret;
-  const environment = getEnvironment();
-  if (environment.PORTAL_SECRET) return (secret = environment.PORTAL_SECRET);
-  const file = join(dirname(resolve(environment.DATABASE_PATH)), 'portal-secret');
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
-    chmodSync(file, 0o600);
-  }
-  return (secret = readFileSync(file, 'utf8').trim());
 }

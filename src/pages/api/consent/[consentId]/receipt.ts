@@ -1,12 +1,11 @@
 import type { APIRoute } from 'astro';
-import type { BannerStrings } from '../../../../lib/banner-config.ts';
 import { consentIdSchema } from '../../../../lib/consent.ts';
 import { consentHistory } from '../../../../lib/consent.repo.ts';
 import { buildConsentReceipt } from '../../../../lib/consent-receipt.ts';
 import { isLocale } from '../../../../lib/locale.ts';
 import { getDatabase } from '../../../../server/db.ts';
 import { jsonError } from '../../../../server/http.ts';
-import { translatorFor } from '../../../../server/i18n.ts';
+import { bannerStrings } from '../../../../server/consent.ts';
 import { organisation } from '../../../../server/organisation.ts';
 import { portalOrigin } from '../../../../server/environment.ts';
 
@@ -17,12 +16,11 @@ export const GET: APIRoute = ({ params, url }) => {
   const latest = records.at(-1);
   if (!latest) return jsonError(404, 'unknown_consent', 'No consent is recorded under this id.');
   const locale = isLocale(latest.locale) ? latest.locale : organisation.defaultLocale;
-  const strings = translatorFor(locale)('banner', { returnObjects: true }) as unknown as BannerStrings;
   const receipt = buildConsentReceipt({
     records,
     organisation,
     portalOrigin: portalOrigin(url),
-    purposes: strings.categories,
+    purposes: bannerStrings(locale).categories,
     issuedAt: new Date(),
   });
   return new Response(JSON.stringify(receipt, null, 2), {
