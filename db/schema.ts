@@ -90,3 +90,89 @@ export const marketingEvents = sqliteTable(
   },
   (table) => [index('marketing_events_subscription').on(table.subscriptionId, table.id)],
 );
+
+/**
+ * A data-subject request as the requester submitted it, with where it stands now. What happened to it is in
+ * `request_events`; `status`, the deadline and the extension here follow from those events, updated in the same
+ * transaction. Both tokens are stored as SHA-256 hashes only.
+ */
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reference: text('reference').notNull(),
+    type: text('type', { enum: ['access', 'rectification', 'erasure', 'portability', 'restriction', 'objection'] }).notNull(),
+    locale: text('locale').notNull(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    customerReference: text('customer_reference'),
+    consentId: text('consent_id'),
+    details: text('details'),
+    inaccurateData: text('inaccurate_data'),
+    correctData: text('correct_data'),
+    scope: text('scope'),
+    grounds: text('grounds'),
+    format: text('format'),
+    status: text('status', { enum: ['received', 'verified', 'in-progress', 'completed', 'rejected'] }).notNull(),
+    receivedAt: integer('received_at').notNull(),
+    /** The calendar date the answer is due, in the organisation's time zone (extension included). */
+    dueOn: text('due_on').notNull(),
+    /** The end of that day, epoch ms: what the inbox sorts by. */
+    dueAt: integer('due_at').notNull(),
+    extensionDays: integer('extension_days'),
+    extensionReason: text('extension_reason'),
+    verifiedAt: integer('verified_at'),
+    closedAt: integer('closed_at'),
+    /** The DPO's answer (completion) or reason (rejection), as sent to the requester. */
+    outcome: text('outcome'),
+    statusTokenHash: text('status_token_hash').notNull(),
+    /** The single-use email verification token; null once used. */
+    verifyTokenHash: text('verify_token_hash'),
+    verifyExpiresAt: integer('verify_expires_at'),
+  },
+  (table) => [
+    uniqueIndex('requests_reference').on(table.reference),
+    uniqueIndex('requests_status_token').on(table.statusTokenHash),
+    uniqueIndex('requests_verify_token').on(table.verifyTokenHash),
+    index('requests_due').on(table.status, table.dueAt),
+    index('requests_email').on(table.email),
+    index('requests_consent_id').on(table.consentId),
+  ],
+);
+
+/** The audit trail of a request: who did what, when. Append-only (triggers refuse UPDATE and DELETE). */
+export const requestEvents = sqliteTable(
+  'request_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id),
+    occurredAt: integer('occurred_at').notNull(),
+    /** `requester`, `system`, or `dpo:<email>`. */
+    actor: text('actor').notNull(),
+    kind: text('kind').notNull(),
+    /** JSON: the reason, method, days, message or counts of the event; never a copy of the subject's data. */
+    detail: text('detail'),
+  },
+  (table) => [index('request_events_request').on(table.requestId, table.id)],
+);
+
+/**
+ * The JSON export handed to the requester when an access or portability request is completed: a snapshot of what
+ * the portal held then, downloadable from the status page until `expires_at`.
+ */
+export const requestExports = sqliteTable(
+  'request_exports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    content: text('content').notNull(),
+    contentHash: text('content_hash').notNull(),
+  },
+  (table) => [uniqueIndex('request_exports_request').on(table.requestId)],
+);

@@ -14,6 +14,9 @@ export const environmentSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   /** Key for signed links (one-click unsubscribe); generated once next to the database when unset. */
   PORTAL_SECRET: z.string().min(32).optional(),
+  /** Data-subject requests accepted per hour from one client address, and for one email address. */
+  REQUESTS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
+  REQUESTS_PER_HOUR_PER_EMAIL: z.coerce.number().int().min(1).default(5),
 });
 export type Environment = z.infer<typeof environmentSchema>;
 

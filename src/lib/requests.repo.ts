@@ -1,0 +1,213 @@
+import { timingSafeEqual } from 'node:crypto';
+import { asc, eq, inArray, or } from 'drizzle-orm';
+import type { PortalDatabase } from '../../db/connection.ts';
+import { requestEvents, requestExports, requests } from '../../db/schema.ts';
+import { deadlineFor, extensionProblem, localDate } from './deadline.ts';
+import { hashToken } from './marketing.ts';
+import { statusAfter, transitionProblem, type RequestEventKind, type VerificationMethod, type WorkflowAction } from './request-workflow.ts';
+import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSubmission } from './requests.ts';
+
+export type RequestRow = typeof requests.$inferSelect;
+export type RequestEventRow = typeof requestEvents.$inferSelect;
+export type RequestExportRow = typeof requestExports.$inferSelect;
+
+export interface NewRequest {
+  submission: RequestSubmission;
+  now: number;
+  /** The organisation's time zone: the deadline is counted in calendar days there. */
+  timeZone: string;
+  statusTokenHash: string;
+  verifyTokenHash: string;
+}
+
+/**
+ * Records a submitted request and its `received` event in one transaction, under a fresh reference
+ * (a new random one is drawn if it ever collides).
+ */
+export function createRequest(db: PortalDatabase, input: NewRequest): RequestRow {
+  const { submission, now } = input;
+  const { dueOn, dueAt } = deadlineFor(now, input.timeZone);
+  const year = Number(localDate(now, input.timeZone).slice(0, 4));
+  return db.transaction((tx) => {
+    let reference = newReference(year);
+    while (tx.select({ id: requests.id }).from(requests).where(eq(requests.reference, reference)).get()) reference = newReference(year);
+    const row = tx
+      .insert(requests)
+      .values({
+        reference,
+        type: submission.type,
+        locale: submission.locale,
+        name: submission.name,
+        email: submission.email,
+        customerReference: submission.customerReference,
+        consentId: submission.consentId,
+        details: submission.details,
+        inaccurateData: submission.inaccurateData,
+        correctData: submission.correctData,
+        scope: submission.scope,
+        grounds: submission.grounds,
+        format: submission.format,
+        status: 'received',
+        receivedAt: now,
+        dueOn,
+        dueAt,
+        statusTokenHash: input.statusTokenHash,
+        verifyTokenHash: input.verifyTokenHash,
+        verifyExpiresAt: now + verificationLifetimeMs,
+      })
+      .returning()
+      .get();
+    tx.insert(requestEvents).values({ requestId: row.id, occurredAt: now, actor: 'requester', kind: 'received', detail: null }).run();
+    return row;
+  });
+}
+
+export function findRequest(db: PortalDatabase, reference: string): RequestRow | undefined {
+  return db.select().from(requests).where(eq(requests.reference, reference)).get();
+}
+
+/** The request, only when `token` is its status-page token (compared in constant time). */
+export function findRequestForRequester(db: PortalDatabase, reference: string, token: string | null | undefined): RequestRow | undefined {
+  if (!token || token.length > 100) return undefined;
+  const request = findRequest(db, reference);
+  if (!request) return undefined;
+  const given = Buffer.from(hashToken(token), 'hex');
+  const stored = Buffer.from(request.statusTokenHash, 'hex');
+  return given.length === stored.length && timingSafeEqual(given, stored) ? request : undefined;
+}
+
+export function eventsOf(db: PortalDatabase, requestId: number): RequestEventRow[] {
+  return db.select().from(requestEvents).where(eq(requestEvents.requestId, requestId)).orderBy(asc(requestEvents.id)).all();
+}
+
+export type EmailVerification = 'verified' | 'already-verified' | 'expired' | 'invalid';
+
+/**
+ * The requester's email link: single use, valid 72 hours. A request still `received` becomes `verified`
+ * (identity verified by email link) with its event, in one transaction.
+ */
+export function verifyByEmailLink(db: PortalDatabase, request: RequestRow, token: string | null | undefined, now: number): EmailVerification {
+  if (!token || token.length > 100 || !request.verifyTokenHash) return request.verifiedAt ? 'already-verified' : 'invalid';
+  if (hashToken(token) !== request.verifyTokenHash) return 'invalid';
+  if ((request.verifyExpiresAt ?? 0) < now) return 'expired';
+  return db.transaction((tx) => {
+    tx.update(requests).set({ verifyTokenHash: null, verifyExpiresAt: null }).where(eq(requests.id, request.id)).run();
+    if (transitionProblem({ ...request, extended: request.extensionDays !== null }, 'verify')) return 'already-verified';
+    tx.update(requests).set({ status: 'verified', verifiedAt: now }).where(eq(requests.id, request.id)).run();
+    tx.insert(requestEvents)
+      .values({ requestId: request.id, occurredAt: now, actor: 'requester', kind: 'identity-verified', detail: JSON.stringify({ method: 'email-link' }) })
+      .run();
+    return 'verified';
+  });
+}
+
+/** Whether a verification token, as given, would verify the request now (for showing the confirm button). */
+export function verificationPending(request: RequestRow, token: string | null | undefined, now: number): EmailVerification | 'pending' {
+  if (!token || !request.verifyTokenHash) return request.verifiedAt ? 'already-verified' : 'invalid';
+  if (token.length > 100 || hashToken(token) !== request.verifyTokenHash) return 'invalid';
+  return (request.verifyExpiresAt ?? 0) < now ? 'expired' : 'pending';
+}
+
+/** A DPO's (or the system's) action on a request, with what it needs. */
+export type RequestAction =
+  | { action: 'verify'; method: VerificationMethod; note?: string }
+  | { action: 'start' }
+  | { action: 'note'; text: string }
+  | { action: 'extend'; days: number; reason: string; timeZone: string }
+  | { action: 'complete'; message: string; exportContent?: string }
+  | { action: 'reject'; reason: string }
+  | { action: 'erase'; counts: Record<string, number> };
+
+export type ActionOutcome =
+  | { ok: true; request: RequestRow }
+  | { ok: false; problem: 'status' | 'alreadyExtended' | 'type' | 'days' | 'reason' };
+
+const eventOf: Record<WorkflowAction, RequestEventKind> = {
+  verify: 'identity-verified',
+  start: 'started',
+  note: 'note',
+  extend: 'extended',
+  complete: 'completed',
+  reject: 'rejected',
+  erase: 'erased',
+};
+
+/**
+ * Takes one action on a request: checks it is allowed from the current status, updates the request and appends
+ * its audit event in one transaction (read and write together, so two DPOs cannot both extend).
+ */
+export function takeAction(db: PortalDatabase, reference: string, input: RequestAction, actor: string, now: number): ActionOutcome {
+  return db.transaction((tx) => {
+    const request = tx.select().from(requests).where(eq(requests.reference, reference)).get();
+    if (!request) return { ok: false, problem: 'status' };
+    const problem = transitionProblem({ ...request, extended: request.extensionDays !== null }, input.action);
+    if (problem) return { ok: false, problem };
+    const status = statusAfter(request.status, input.action);
+    const changes: Partial<RequestRow> = { status };
+    let detail: Record<string, unknown> | null = null;
+    switch (input.action) {
+      case 'verify':
+        changes.verifiedAt = now;
+        changes.verifyTokenHash = null;
+        changes.verifyExpiresAt = null;
+        detail = { method: input.method, ...(input.note ? { note: input.note } : {}) };
+        break;
+      case 'note':
+        if (!input.text.trim()) return { ok: false, problem: 'reason' };
+        detail = { text: input.text };
+        break;
+      case 'extend': {
+        const extension = extensionProblem({ days: input.days, reason: input.reason, alreadyExtended: false });
+        if (extension) return { ok: false, problem: extension === 'alreadyExtended' ? 'alreadyExtended' : extension };
+        Object.assign(changes, deadlineFor(request.receivedAt, input.timeZone, input.days));
+        changes.extensionDays = input.days;
+        changes.extensionReason = input.reason;
+        detail = { days: input.days, reason: input.reason, dueOn: changes.dueOn };
+        break;
+      }
+      case 'complete':
+        if (!input.message.trim()) return { ok: false, problem: 'reason' };
+        changes.closedAt = now;
+        changes.outcome = input.message;
+        detail = { message: input.message };
+        break;
+      case 'reject':
+        if (!input.reason.trim()) return { ok: false, problem: 'reason' };
+        changes.closedAt = now;
+        changes.outcome = input.reason;
+        detail = { reason: input.reason };
+        break;
+      case 'erase':
+        detail = { counts: input.counts };
+        break;
+    }
+    const updated = tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning().get();
+    tx.insert(requestEvents).values({ requestId: request.id, occurredAt: now, actor, kind: eventOf[input.action], detail: detail && JSON.stringify(detail) }).run();
+    if (input.action === 'complete' && input.exportContent !== undefined) {
+      tx.insert(requestExports)
+        .values({ requestId: request.id, createdAt: now, expiresAt: now + exportLifetimeMs, content: input.exportContent, contentHash: hashToken(input.exportContent) })
+        .run();
+    }
+    return { ok: true, request: updated };
+  });
+}
+
+/** Records something that happened to a request outside the workflow (a failed email, an export downloaded). */
+export function recordEvent(db: PortalDatabase, requestId: number, kind: RequestEventKind, actor: string, now: number, detail?: Record<string, unknown>): void {
+  db.insert(requestEvents).values({ requestId, occurredAt: now, actor, kind, detail: detail ? JSON.stringify(detail) : null }).run();
+}
+
+export function exportOf(db: PortalDatabase, requestId: number): RequestExportRow | undefined {
+  return db.select().from(requestExports).where(eq(requestExports.requestId, requestId)).get();
+}
+
+/** Every request made by an email address or under one of the consent ids, oldest first. */
+export function requestsOfSubject(db: PortalDatabase, email: string, consentIds: readonly string[]): RequestRow[] {
+  const byEmail = eq(requests.email, email);
+  return db
+    .select()
+    .from(requests)
+    .where(consentIds.length ? or(byEmail, inArray(requests.consentId, [...consentIds])) : byEmail)
+    .orderBy(asc(requests.id))
+    .all();
+}

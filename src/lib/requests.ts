@@ -1,0 +1,164 @@
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { locales } from './locale.ts';
+import { emailAddressSchema } from './marketing.ts';
+import { requestTypes, type RequestType } from './request-types.ts';
+
+export { requestTypes, type RequestType };
+
+/** Where a request stands: received → verified → in progress → completed or rejected. */
+export const requestStatuses = ['received', 'verified', 'in-progress', 'completed', 'rejected'] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+/** The longest each field may be, in characters (the form's maxlength and the API's limit). */
+export const fieldLimits = {
+  name: 200,
+  email: 254,
+  customerReference: 100,
+  details: 5000,
+  inaccurateData: 2000,
+  correctData: 2000,
+  scope: 2000,
+  grounds: 5000,
+} as const;
+
+/** A request body larger than this is refused (413) before it is read further. */
+export const maxRequestBodyBytes = 64 * 1024;
+
+/** The fields each type asks for on top of the common ones; all of them are required for that type. */
+export const typeFields: Record<RequestType, readonly ('inaccurateData' | 'correctData' | 'scope' | 'grounds' | 'details')[]> = {
+  access: [],
+  rectification: ['inaccurateData', 'correctData'],
+  erasure: ['scope', 'grounds'],
+  portability: [],
+  restriction: ['details'],
+  objection: ['scope', 'grounds'],
+};
+
+// C0/C1 controls other than tab and line feed, and the bidi embedding/override/isolate controls that can make text
+// read differently from what it is. Stored text is what the person typed, minus these.
+const controlCharacters = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Text as typed, made safe to keep: well-formed Unicode in NFC, Unix line breaks, no control characters, trimmed. */
+export function cleanText(value: string, singleLine: boolean): string {
+  let text = value.toWellFormed().normalize('NFC').replace(/\r\n?/g, '\n').replace(controlCharacters, '');
+  if (singleLine) text = text.replace(/[\n\t]+/g, ' ');
+  return text.trim();
+}
+
+const requiredText = (max: number, singleLine: boolean) =>
+  z.string().transform((value) => cleanText(value, singleLine)).pipe(z.string().min(1).max(max));
+
+const optionalText = (max: number, singleLine: boolean) =>
+  z
+    .string()
+    .nullish()
+    .transform((value) => (value == null ? '' : cleanText(value, singleLine)))
+    .pipe(z.string().max(max))
+    .transform((value) => value || null);
+
+/** The consent id of the visitor's `portal_consent` cookie (22 base64url characters), optional. */
+const consentIdField = z
+  .string()
+  .nullish()
+  .transform((value) => value?.trim() || null)
+  .pipe(z.string().regex(/^[A-Za-z0-9_-]{22}$/).nullable());
+
+/**
+ * A data-subject request as the form and `POST /api/requests` submit it (the same field names in both).
+ * Per-type fields are required for their type and dropped for the others; `website` is a honeypot that people
+ * never see and must stay empty.
+ */
+export const requestSubmissionSchema = z
+  .strictObject({
+    type: z.enum(requestTypes),
+    locale: z.enum(locales),
+    name: requiredText(fieldLimits.name, true),
+    email: emailAddressSchema,
+    customerReference: optionalText(fieldLimits.customerReference, true),
+    consentId: consentIdField,
+    details: optionalText(fieldLimits.details, false),
+    inaccurateData: optionalText(fieldLimits.inaccurateData, false),
+    correctData: optionalText(fieldLimits.correctData, false),
+    scope: optionalText(fieldLimits.scope, false),
+    grounds: optionalText(fieldLimits.grounds, false),
+    format: z.literal('json').nullish(),
+    declaration: z.literal(true),
+    website: z.string().max(0).nullish(),
+  })
+  .superRefine((request, context) => {
+    for (const field of typeFields[request.type]) {
+      if (!request[field]) context.addIssue({ code: 'custom', path: [field], message: 'required', params: { problem: 'required' } });
+    }
+  })
+  .transform(({ website: _honeypot, ...request }) => {
+    const asked = new Set<string>(typeFields[request.type]);
+    const keep = (field: 'inaccurateData' | 'correctData' | 'scope' | 'grounds') => (asked.has(field) ? request[field] : null);
+    return {
+      ...request,
+      inaccurateData: keep('inaccurateData'),
+      correctData: keep('correctData'),
+      scope: keep('scope'),
+      grounds: keep('grounds'),
+      format: request.type === 'portability' ? ('json' as const) : null,
+    };
+  });
+
+export type RequestSubmission = z.output<typeof requestSubmissionSchema>;
+
+/** What went wrong with one field, as a message key under `requests.errors` (and the limit for `tooLong`). */
+export interface FieldProblem {
+  problem: 'required' | 'tooLong' | 'email' | 'type' | 'locale' | 'consentId' | 'declaration' | 'honeypot' | 'unknownField' | 'invalid';
+  max?: number;
+}
+
+/** The first problem of each field; unknown keys are reported under the key's own name. */
+export function fieldProblems(error: z.ZodError): Record<string, FieldProblem> {
+  const problems: Record<string, FieldProblem> = {};
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) problems[key] ??= { problem: 'unknownField' };
+      continue;
+    }
+    const field = String(issue.path[0] ?? 'form');
+    problems[field] ??= problemOf(field, issue);
+  }
+  return problems;
+}
+
+function problemOf(field: string, issue: z.core.$ZodIssue): FieldProblem {
+  if (field === 'website') return { problem: 'honeypot' };
+  if (field === 'declaration') return { problem: 'declaration' };
+  if (field === 'type') return { problem: 'type' };
+  if (field === 'locale') return { problem: 'locale' };
+  if (field === 'consentId' && issue.code !== 'invalid_type') return { problem: 'consentId' };
+  if (issue.code === 'too_big') return { problem: 'tooLong', max: Number(issue.maximum) };
+  if (field === 'email') return { problem: issue.code === 'too_small' || isMissing(issue) ? 'required' : 'email' };
+  if (issue.code === 'too_small' || issue.code === 'custom' || isMissing(issue)) return { problem: 'required' };
+  return { problem: 'invalid' };
+}
+
+function isMissing(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'invalid_type' && 'input' in issue ? issue.input === undefined : issue.code === 'invalid_type';
+}
+
+// Crockford's base32 without I, L, O, U: nothing to misread when a reference is read out on the phone.
+const referenceAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A request reference such as `DSR-2026-7KQ4M2`: the year received and 30 random bits (crypto-grade). */
+export function newReference(year: number): string {
+  let random = '';
+  for (let index = 0; index < 6; index += 1) random += referenceAlphabet[randomInt(referenceAlphabet.length)];
+  return `DSR-${year}-${random}`;
+}
+
+export const referencePattern = /^DSR-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$/;
+
+export function isReference(value: string): boolean {
+  return referencePattern.test(value);
+}
+
+/** The verification link in the first email is valid for 72 hours and works once. */
+export const verificationLifetimeMs = 72 * 60 * 60 * 1000;
+/** A completed access or portability request's export can be downloaded for 7 days. */
+export const exportLifetimeMs = 7 * 24 * 60 * 60 * 1000;

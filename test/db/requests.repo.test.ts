@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
+import { hashToken, newToken } from '../../src/lib/marketing.ts';
+import { recordSignup } from '../../src/lib/marketing.repo.ts';
+import { organisationSchema } from '../../src/lib/organisation.ts';
+import {
+  createRequest,
+  eventsOf,
+  exportOf,
+  findRequest,
+  findRequestForRequester,
+  takeAction,
+  verificationPending,
+  verifyByEmailLink,
+} from '../../src/lib/requests.repo.ts';
+import { requestSubmissionSchema, verificationLifetimeMs } from '../../src/lib/requests.ts';
+import { buildSubjectExport, requestDocument } from '../../src/lib/subject-export.ts';
+import organisationSource from '../../content/organisation.json' with { type: 'json' };
+
+const organisation = organisationSchema.parse(organisationSource);
+const schemaDir = join(import.meta.dirname, '../../public/schemas');
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats.default(ajv);
+ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, 'request.v1.json'), 'utf8')));
+ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, 'subject-export.v1.json'), 'utf8')));
+const validRequestDocument = ajv.getSchema('/schemas/request.v1.json');
+const validSubjectExport = ajv.getSchema('/schemas/subject-export.v1.json');
+
+let db: PortalDatabase;
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+});
+afterEach(() => db.$client.close());
+
+const consentId = 'cccccccccccccccccccccc';
+const received = Date.parse('2026-11-20T10:15:00Z');
+
+function submit(input: Record<string, unknown>, now = received) {
+  const status = newToken();
+  const verify = newToken();
+  const submission = requestSubmissionSchema.parse({ locale: 'pl', name: 'Anna Nowak', email: 'anna@example.pl', declaration: true, ...input });
+  const request = createRequest(db, { submission, now, timeZone: 'Europe/Athens', statusTokenHash: status.hash, verifyTokenHash: verify.hash });
+  return { request, status: status.token, verify: verify.token };
+}
+
+describe('requests', () => {
+  test('a submitted request has a reference, the deadline, hashed tokens and a received event', () => {
+    const { request, status, verify } = submit({ type: 'access', consentId });
+    expect(request.reference).toMatch(/^DSR-2026-[0-9A-HJKMNP-TV-Z]{6}$/);
+    expect(request).toMatchObject({ status: 'received', dueOn: '2026-12-20', dueAt: Date.parse('2026-12-20T21:59:59.999Z') });
+    expect(request.statusTokenHash).toBe(hashToken(status));
+    expect(request.verifyTokenHash).toBe(hashToken(verify));
+    expect(JSON.stringify(db.$client.prepare('select * from requests').all())).not.toContain(status);
+    expect(eventsOf(db, request.id).map((event) => [event.kind, event.actor])).toEqual([['received', 'requester']]);
+  });
+
+  test('the status page opens only with the right token', () => {
+    const { request, status } = submit({ type: 'access' });
+    expect(findRequestForRequester(db, request.reference, status)?.id).toBe(request.id);
+    expect(findRequestForRequester(db, request.reference, `${status.slice(0, -1)}x`)).toBeUndefined();
+    expect(findRequestForRequester(db, request.reference, null)).toBeUndefined();
+    expect(findRequestForRequester(db, 'DSR-2026-000000', status)).toBeUndefined();
+  });
+
+  test('the email link verifies once, within 72 hours', () => {
+    const first = submit({ type: 'access' });
+    expect(verificationPending(first.request, first.verify, received + 1000)).toBe('pending');
+    expect(verifyByEmailLink(db, first.request, 'wrong', received + 1000)).toBe('invalid');
+    expect(verifyByEmailLink(db, first.request, first.verify, received + 1000)).toBe('verified');
+    const verified = findRequest(db, first.request.reference);
+    expect(verified).toMatchObject({ status: 'verified', verifiedAt: received + 1000, verifyTokenHash: null });
+    expect(verifyByEmailLink(db, verified!, first.verify, received + 2000)).toBe('already-verified');
+    expect(eventsOf(db, first.request.id).map((event) => event.kind)).toEqual(['received', 'identity-verified']);
+
+    const late = submit({ type: 'access' });
+    expect(verifyByEmailLink(db, late.request, late.verify, received + verificationLifetimeMs + 1)).toBe('expired');
+    expect(findRequest(db, late.request.reference)?.status).toBe('received');
+  });
+
+  test('an action and its audit event are written together; illegal ones change nothing', () => {
+    const { request } = submit({ type: 'access' });
+    expect(takeAction(db, request.reference, { action: 'complete', message: 'Done' }, 'dpo:dpo@ostria.example', received)).toEqual({ ok: false, problem: 'status' });
+    expect(takeAction(db, request.reference, { action: 'verify', method: 'customer-account' }, 'dpo:dpo@ostria.example', received + 1)).toMatchObject({ ok: true });
+    expect(takeAction(db, request.reference, { action: 'extend', days: 61, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2)).toEqual({ ok: false, problem: 'days' });
+    expect(takeAction(db, request.reference, { action: 'extend', days: 20, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2)).toMatchObject({ ok: true, request: { dueOn: '2027-01-09', extensionDays: 20 } });
+    expect(takeAction(db, request.reference, { action: 'extend', days: 5, reason: 'Again', timeZone: 'Europe/Athens' }, 'dpo:x', received + 3)).toEqual({ ok: false, problem: 'alreadyExtended' });
+    takeAction(db, request.reference, { action: 'start' }, 'dpo:x', received + 4);
+    const done = takeAction(db, request.reference, { action: 'complete', message: 'Your data is attached.', exportContent: '{"a":1}' }, 'dpo:x', received + 5);
+    expect(done).toMatchObject({ ok: true, request: { status: 'completed', closedAt: received + 5, outcome: 'Your data is attached.' } });
+    expect(exportOf(db, request.id)).toMatchObject({ content: '{"a":1}', expiresAt: received + 5 + 7 * 24 * 3600_000 });
+    expect(eventsOf(db, request.id).map((event) => event.kind)).toEqual(['received', 'identity-verified', 'extended', 'started', 'completed']);
+  });
+
+  test('the audit trail is append-only', () => {
+    const { request } = submit({ type: 'access' });
+    expect(() => db.$client.prepare('update request_events set actor = ? where request_id = ?').run('someone', request.id)).toThrow(/append-only/);
+    expect(() => db.$client.prepare('delete from request_events where request_id = ?').run(request.id)).toThrow(/append-only/);
+  });
+});
+
+describe('JSON exports validate against the published schemas', () => {
+  test('a single request, as the requester and the DPO see it', () => {
+    const { request } = submit({ type: 'rectification', inaccurateData: '<b>ul. Długa 1</b>', correctData: 'ul. Długa 12', customerReference: 'C-1', consentId });
+    takeAction(db, request.reference, { action: 'extend', days: 30, reason: 'Złożona sprawa', timeZone: 'Europe/Athens' }, 'dpo:dpo@ostria.example', received + 1);
+    for (const audience of ['requester', 'dpo'] as const) {
+      const document = JSON.parse(JSON.stringify(requestDocument(db, findRequest(db, request.reference)!, audience, 'https://privacy.ostria.example')));
+      expect(validRequestDocument?.(document), JSON.stringify(validRequestDocument?.errors)).toBe(true);
+      expect(document.submitted.inaccurateData).toBe('<b>ul. Długa 1</b>');
+      expect(document.events.at(-1).actor).toBe(audience === 'dpo' ? 'dpo:dpo@ostria.example' : 'dpo');
+    }
+  });
+
+  test('everything about a subject: requests, consent records by consent id, marketing consents by email', () => {
+    appendConsentRecord(db, {
+      consentId, siteId: 'portal', origin: 'https://privacy.ostria.example', recordedAt: received - 5000, action: 'custom', source: 'preferences',
+      preferences: false, analytics: true, marketing: false, locale: 'pl', policyDocument: 'cookie-policy', policyVersion: 1,
+      textHash: 'a'.repeat(64), bannerVersion: 'b1', revision: 'r1', expiresAt: received + 1e10, gpcSignal: false,
+    });
+    recordSignup(db, { channel: 'email', address: 'anna@example.pl', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'Chcę otrzymywać…', confirmTokenHash: 'f'.repeat(64), now: received - 4000 });
+    recordSignup(db, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId, policyVersion: 2, wording: 'SMS…', confirmTokenHash: undefined, now: received - 3000 });
+    recordSignup(db, { channel: 'email', address: 'someone@else.example', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'x', confirmTokenHash: undefined, now: received - 3000 });
+    submit({ type: 'access', consentId });
+    submit({ type: 'erasure', scope: 'Wszystko', grounds: 'Cofam zgodę' });
+    submit({ type: 'access' }, received).request;
+    db.$client.prepare("update requests set email = 'other@example.pl' where id = 3").run();
+
+    const exported = JSON.parse(JSON.stringify(buildSubjectExport(db, { email: 'anna@example.pl', consentIds: [], organisation, portalOrigin: 'https://privacy.ostria.example', now: received + 10 })));
+    expect(validSubjectExport?.(exported), JSON.stringify(validSubjectExport?.errors)).toBe(true);
+    expect(exported.subject).toEqual({ email: 'anna@example.pl', consentIds: [consentId] });
+    expect(exported.requests.map((request: { type: string }) => request.type)).toEqual(['access', 'erasure']);
+    expect(exported.consentRecords).toHaveLength(1);
+    expect(exported.consentRecords[0]).toMatchObject({ consentId, granted: ['necessary', 'analytics'] });
+    expect(exported.marketing.map((entry: { channel: string; status: string }) => [entry.channel, entry.status])).toEqual([['email', 'pending'], ['sms', 'confirmed']]);
+  });
+
+  test('the schema catches a drifted export', () => {
+    const exported = JSON.parse(JSON.stringify(buildSubjectExport(db, { email: 'anna@example.pl', consentIds: [], organisation, portalOrigin: 'https://p.example', now: received })));
+    expect(validSubjectExport?.(exported)).toBe(true);
+    expect(validSubjectExport?.({ ...exported, extra: 1 })).toBe(false);
+    expect(validSubjectExport?.({ ...exported, requests: [{ reference: 'nope' }] })).toBe(false);
+  });
+});
