@@ -57,7 +57,7 @@ export default defineConfig({
   build: { inlineStylesheets: 'never' },
   devToolbar: { enabled: false },
   // /api/consent must accept the banner's cross-origin text/plain beacons; src/middleware.ts refuses cross-site
-  // posts to every other route itself (the lead engineer's setting: keep it).
-  security: { checkOrigin: false },
+  // posts to every other route itself (the lead engineer's setting: keep it). No form here needs more than 64 KB.
+  security: { checkOrigin: false, actionBodySizeLimit: 64 * 1024 },
   integrations: [consentBanner],
 });

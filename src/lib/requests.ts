@@ -64,6 +64,18 @@ const consentIdField = z
   .transform((value) => value?.trim() || null)
   .pipe(z.string().regex(/^[A-Za-z0-9_-]{22}$/).nullable());
 
+type TypeField = (typeof typeFields)[RequestType][number];
+
+/** False when the request's type asks for `field` and it is empty. */
+function typeAsks(request: { type: RequestType } & Partial<Record<TypeField, unknown>>, field: TypeField): boolean {
+  return !typeFields[request.type].includes(field) || Boolean(request[field]);
+}
+
+function hasKnownType(payload: { value: unknown }): boolean {
+  const type = (payload.value as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && (requestTypes as readonly string[]).includes(type);
+}
+
 /**
  * A data-subject request as the form and `POST /api/requests` submit it (the same field names in both).
  * Per-type fields are required for their type and dropped for the others; `website` is a honeypot that people
@@ -86,11 +98,13 @@ export const requestSubmissionSchema = z
     declaration: z.literal(true),
     website: z.string().max(0).nullish(),
   })
-  .superRefine((request, context) => {
-    for (const field of typeFields[request.type]) {
-      if (!request[field]) context.addIssue({ code: 'custom', path: [field], message: 'required', params: { problem: 'required' } });
-    }
-  })
+  // Each type's own fields are required for it. These checks run even when other fields failed (`when`), so the
+  // person sees every missing field at once.
+  .refine((request) => typeAsks(request, 'inaccurateData'), { path: ['inaccurateData'], message: 'required', when: hasKnownType })
+  .refine((request) => typeAsks(request, 'correctData'), { path: ['correctData'], message: 'required', when: hasKnownType })
+  .refine((request) => typeAsks(request, 'scope'), { path: ['scope'], message: 'required', when: hasKnownType })
+  .refine((request) => typeAsks(request, 'grounds'), { path: ['grounds'], message: 'required', when: hasKnownType })
+  .refine((request) => typeAsks(request, 'details'), { path: ['details'], message: 'required', when: hasKnownType })
   .transform(({ website: _honeypot, ...request }) => {
     const asked = new Set<string>(typeFields[request.type]);
     const keep = (field: 'inaccurateData' | 'correctData' | 'scope' | 'grounds') => (asked.has(field) ? request[field] : null);

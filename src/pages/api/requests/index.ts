@@ -1,0 +1,40 @@
+import type { APIRoute } from 'astro';
+import { isLocale, type Locale } from '../../../lib/locale.ts';
+import { maxRequestBodyBytes } from '../../../lib/requests.ts';
+import { portalOrigin } from '../../../server/environment.ts';
+import { jsonError, parseJson, readBodyText } from '../../../server/http.ts';
+import { organisation } from '../../../server/organisation.ts';
+import { problemMessage, submitRequest, tooManyMessage } from '../../../server/requests.ts';
+
+/**
+ * Submits a data-subject request as JSON (the form's field names as keys). Answers 201 with the reference, the time
+ * received and the deadline; the status and verification links go only to the requester's email. Errors are JSON,
+ * with a message per field in the request's language (or the organisation's default language).
+ */
+export const POST: APIRoute = async ({ request, url, clientAddress }) => {
+  const body = await readBodyText(request, maxRequestBodyBytes);
+  if ('response' in body) return body.response;
+  const json = parseJson(body.text);
+  if ('response' in json) return json.response;
+  const claimed = json.value !== null && typeof json.value === 'object' ? (json.value as { locale?: unknown }).locale : undefined;
+  const locale: Locale = typeof claimed === 'string' && isLocale(claimed) ? claimed : organisation.defaultLocale;
+
+  const result = await submitRequest(json.value, clientAddress, portalOrigin(url));
+  if (!result.ok && result.reason === 'tooMany') {
+    return jsonError(429, 'too_many_requests', tooManyMessage(locale), {}, { 'Retry-After': '3600' });
+  }
+  if (!result.ok) {
+    const fields = Object.fromEntries(
+      Object.entries(result.problems).map(([field, problem]) => [field, { problem: problem.problem, ...(problem.max ? { max: problem.max } : {}), message: problemMessage(problem, locale) }]),
+    );
+    return jsonError(400, 'invalid_request', 'The request is not valid; see fields.', { fields });
+  }
+  return Response.json(
+    {
+      reference: result.request.reference,
+      receivedAt: new Date(result.request.receivedAt).toISOString(),
+      dueAt: new Date(result.request.dueAt).toISOString(),
+    },
+    { status: 201, headers: { 'Cache-Control': 'no-store' } },
+  );
+};

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { localDate } from '../lib/deadline.ts';
+import { formatCalendarDate } from '../lib/i18n.ts';
+import type { Locale } from '../lib/locale.ts';
+import { newToken } from '../lib/marketing.ts';
+import { createRateLimiter } from '../lib/rate-limit.ts';
+import { requestReceivedEmail } from '../lib/request-email.ts';
+import { createRequest, recordEvent, type RequestRow } from '../lib/requests.repo.ts';
+import { fieldProblems, requestSubmissionSchema, type FieldProblem } from '../lib/requests.ts';
+import { getDatabase } from './db.ts';
+import { getEnvironment } from './environment.ts';
+import { translatorFor } from './i18n.ts';
+import { getMailer } from './mail.ts';
+import { organisation } from './organisation.ts';
+
+const hour = 60 * 60 * 1000;
+let limits: { perAddress: ReturnType<typeof createRateLimiter>; perEmail: ReturnType<typeof createRateLimiter> } | undefined;
+
+function rateLimits() {
+  const environment = getEnvironment();
+  limits ??= {
+    perAddress: createRateLimiter(environment.REQUESTS_PER_HOUR_PER_ADDRESS, hour),
+    perEmail: createRateLimiter(environment.REQUESTS_PER_HOUR_PER_EMAIL, hour),
+  };
+  return limits;
+}
+
+export type Submission =
+  | { ok: true; request: RequestRow; emailSent: boolean }
+  | { ok: false; reason: 'invalid'; problems: Record<string, FieldProblem> }
+  | { ok: false; reason: 'tooMany' };
+
+/** The status page of a request, opened with its token (the token only ever travels in the requester's email). */
+export function statusUrl(origin: string, locale: string, reference: string, token: string): string {
+  return `${origin}/${locale}/requests/${reference}?token=${token}`;
+}
+
+/**
+ * Takes a request from the form or the API: validates it (one schema for both), applies the flood limits (per client
+ * address and per email address), records it with its `received` event, and emails the verification and status
+ * links in the request's language. A failed email leaves the request recorded, with a `notification-failed` event
+ * for the DPO, and the requester is told.
+ */
+export async function submitRequest(input: unknown, clientAddress: string, origin: string, now = Date.now()): Promise<Submission> {
+  const parsed = requestSubmissionSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, reason: 'invalid', problems: fieldProblems(parsed.error) };
+  const submission = parsed.data;
+  const { perAddress, perEmail } = rateLimits();
+  const emailKey = createHash('sha256').update(submission.email.toLowerCase()).digest('base64url');
+  if (!perAddress.allow(clientAddress) || !perEmail.allow(emailKey)) return { ok: false, reason: 'tooMany' };
+
+  const statusToken = newToken();
+  const verifyToken = newToken();
+  const db = getDatabase();
+  const request = createRequest(db, {
+    submission,
+    now,
+    timeZone: organisation.timeZone,
+    statusTokenHash: statusToken.hash,
+    verifyTokenHash: verifyToken.hash,
+  });
+  const locale = submission.locale;
+  const t = translatorFor(locale);
+  const status = statusUrl(origin, locale, request.reference, statusToken.token);
+  try {
+    await getMailer().send(
+      requestReceivedEmail({
+        t,
+        lang: locale,
+        to: request.email,
+        name: request.name,
+        reference: request.reference,
+        typeName: t(`requests.types.${request.type}.name`),
+        receivedOn: formatCalendarDate(localDate(request.receivedAt, organisation.timeZone), locale),
+        dueOn: formatCalendarDate(request.dueOn, locale),
+        verifyUrl: `${status}&verify=${verifyToken.token}`,
+        statusUrl: status,
+        organisation: organisation.legalName,
+        dpoName: organisation.dpo.name,
+        dpoEmail: organisation.dpo.email,
+      }),
+    );
+    return { ok: true, request, emailSent: true };
+  } catch (error) {
+    // The reference and the error's kind only: no address, no name.
+    console.error(`Request ${request.reference}: the confirmation email could not be sent (${errorKind(error)}).`);
+    recordEvent(db, request.id, 'notification-failed', 'system', Date.now(), { email: 'received', error: errorKind(error) });
+    return { ok: true, request, emailSent: false };
+  }
+}
+
+function errorKind(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
+  return error instanceof Error ? error.name : 'unknown';
+}
+
+/** The message for a field problem, in the visitor's language. */
+export function problemMessage(problem: FieldProblem, locale: Locale): string {
+  const t = translatorFor(locale);
+  if (problem.problem === 'tooLong') return t('requests.errors.tooLong', { count: problem.max ?? 0 });
+  return t(`requests.errors.${problem.problem}`);
+}
+
+export function tooManyMessage(locale: Locale): string {
+  return translatorFor(locale)('requests.errors.tooMany', { dpoEmail: organisation.dpo.email });
+}

@@ -1,0 +1,304 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { addCalendarDays, deadlineFor, localDate } from '../../src/lib/deadline.ts';
+import { formatCalendarDate } from '../../src/lib/i18n.ts';
+import { locales, type Locale } from '../../src/lib/locale.ts';
+import { newToken } from '../../src/lib/marketing.ts';
+import { createRequest, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
+import { requestSubmissionSchema, requestTypes, type RequestType } from '../../src/lib/requests.ts';
+import { axeViolations, baseURL, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
+import { outboxMessagesTo, waitForMessageTo } from './mail.ts';
+
+type Messages = {
+  requests: {
+    types: Record<RequestType, { name: string }>;
+    form: { submit: string };
+    errors: Record<string, string>;
+    submitted: { title: string };
+    status: { confirmButton: string; confirmed: string; alreadyConfirmed: string; statuses: Record<string, string>; events: Record<string, string> };
+    email: { subject: string };
+  };
+  notFound: { title: string };
+};
+const messages = Object.fromEntries(
+  locales.map((locale) => [locale, JSON.parse(readFileSync(join(import.meta.dirname, `../../locales/${locale}.json`), 'utf8'))]),
+) as Record<Locale, Messages>;
+
+const dataDir = inject('dataDir');
+const outbox = join(dataDir, 'outbox');
+const timeZone = 'Europe/Athens';
+let session: BrowserSession;
+let db: PortalDatabase;
+
+beforeAll(async () => {
+  if (hasBrowser) session = await launchBrowser();
+  db = openDatabase(join(dataDir, 'portal.db'));
+});
+afterAll(async () => {
+  await session?.close();
+  db?.$client.close();
+});
+
+/** What a person types for each type: text with markup and non-Latin script, which must come back as typed. */
+const typed: Record<RequestType, Record<string, string>> = {
+  access: { details: 'Όλα τα δεδομένα από το 2024 <b>μέχρι σήμερα</b>' },
+  rectification: { inaccurateData: 'ул. Витоша 1', correctData: 'ул. Витоша 12 & "вход Б"' },
+  erasure: { scope: 'Mijn account en <script>alert(1)</script>', grounds: 'Ik trek mijn toestemming in.' },
+  portability: { details: 'Skrzynka pocztowa: wszystkie wiadomości' },
+  restriction: { details: 'Do czasu sprawdzenia poprawności danych.' },
+  objection: { scope: 'Marketingowe wiadomości e-mail', grounds: 'Marketing bezpośredni.' },
+};
+
+/** Fills and sends the form for one type; returns the reference shown on the confirmation page. */
+async function submitForm(page: Page, locale: Locale, type: RequestType, email: string): Promise<string> {
+  await page.goto(`/${locale}/requests/new?type=${type}`);
+  expect(await page.locator('[data-chosen-type]').getAttribute('data-chosen-type')).toBe(type);
+  await page.fill('#field-name', 'Μαρία <i>Παπαδοπούλου</i>');
+  await page.fill('#field-email', email);
+  await page.fill('#field-customerReference', 'C-1042');
+  for (const [field, value] of Object.entries(typed[type])) await page.fill(`#field-${field}`, value);
+  await page.check('#field-declaration');
+  await page.getByRole('button', { name: messages[locale].requests.form.submit }).click();
+  await page.waitForURL(`**/${locale}/requests/submitted`);
+  return (await page.locator('[data-reference]').textContent()) ?? '';
+}
+
+function linksIn(message: string, locale: Locale, reference: string) {
+  // The plain-text part: links as sent, one per line.
+  const status = new RegExp(`(http://[^\\s"<>]+/${locale}/requests/${reference}\\?token=[A-Za-z0-9_-]{43})(?![&\\w])`).exec(message)?.[1];
+  const verify = new RegExp(`(http://[^\\s"<>]+/${locale}/requests/${reference}\\?token=[A-Za-z0-9_-]{43}&(?:amp;)?verify=[A-Za-z0-9_-]{43})`).exec(message)?.[1]?.replace('&amp;', '&');
+  return { status, verify };
+}
+
+async function expectNoViolations(page: Page) {
+  const violations = await axeViolations(page);
+  expect(violations, describeViolations(violations)).toEqual([]);
+}
+
+/** A request put straight into the portal's database, received `daysAgo` days ago, with its status-page token. */
+function requestReceivedDaysAgo(daysAgo: number, type: RequestType = 'access', locale: Locale = 'pl') {
+  const token = newToken();
+  const now = Date.now() - daysAgo * 24 * 3600_000;
+  const submission = requestSubmissionSchema.parse({ type, locale, name: 'Anna Nowak', email: `anna.${daysAgo}.${Math.random()}@example.pl`, declaration: true });
+  const request = createRequest(db, { submission, now, timeZone, statusTokenHash: token.hash, verifyTokenHash: newToken().hash });
+  return { request, url: `/${locale}/requests/${request.reference}?token=${token.token}` };
+}
+
+describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
+  describe.each(locales)('in %s', (locale) => {
+    describe.each([false, true])('with JavaScript %s', (javaScriptEnabled) => {
+      let context: BrowserContext;
+      beforeAll(async () => {
+        context = await session.newContext({ javaScriptEnabled });
+      });
+      afterAll(async () => context.close());
+
+      test('each of the six types is sent, confirmed with its due date, and mailed in the same language', async () => {
+        const page = await context.newPage();
+        for (const type of requestTypes) {
+          const email = `${type}.${locale}.${javaScriptEnabled ? 'js' : 'nojs'}@example.com`;
+          const reference = await submitForm(page, locale, type, email);
+          expect(reference).toMatch(/^DSR-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$/);
+          const stored = findRequest(db, reference);
+          expect(stored).toMatchObject({ type, locale, email, name: 'Μαρία <i>Παπαδοπούλου</i>', customerReference: 'C-1042', ...typed[type] });
+          const dueOn = deadlineFor(stored?.receivedAt ?? 0, timeZone).dueOn;
+          expect(await page.locator('[data-due]').textContent()).toBe(formatCalendarDate(dueOn, locale));
+
+          const message = await waitForMessageTo(outbox, email);
+          expect(message.subject).toBe(messages[locale].requests.email.subject.replace('{{reference}}', reference));
+          for (const part of [message.text, message.html]) {
+            expect(part).toContain(reference);
+            expect(part).toContain(formatCalendarDate(dueOn, locale));
+          }
+          // The name is text in both parts: as typed in the plain text, escaped in the HTML, never markup.
+          expect(message.text).toContain('Μαρία <i>Παπαδοπούλου</i>');
+          expect(message.html).toContain('Μαρία &lt;i&gt;Παπαδοπούλου&lt;/i&gt;');
+          expect(message.html).not.toContain('<i>');
+        }
+        await page.close();
+      });
+    });
+
+    test('refreshing the confirmation page shows the same request and sends nothing twice', async () => {
+      const context = await session.newContext({ javaScriptEnabled: false });
+      const page = await context.newPage();
+      const email = `refresh.${locale}@example.com`;
+      const reference = await submitForm(page, locale, 'access', email);
+      await page.reload();
+      expect(await page.locator('[data-reference]').textContent()).toBe(reference);
+      expect(await page.title()).toContain(messages[locale].requests.submitted.title);
+      await expectNoViolations(await (await session.newContext({ storageState: await context.storageState() })).newPage().then(async (twin) => (await twin.goto(page.url()), twin)));
+      expect(db.$client.prepare('select count(*) as count from requests where email = ?').get(email)).toEqual({ count: 1 });
+      expect(await outboxMessagesTo(outbox, email)).toHaveLength(1);
+      await context.close();
+    });
+
+    test('errors appear beside each field in the page language, with what was typed kept', async () => {
+      const context = await session.newContext();
+      const page = await context.newPage();
+      await page.goto(`/${locale}/requests/new?type=erasure`);
+      await expectNoViolations(page);
+      await page.fill('#field-name', 'Ελένη');
+      await page.fill('#field-email', 'eleni@@example');
+      await page.fill('#field-scope', 'Όλα <b>τα</b> δεδομένα');
+      await page.getByRole('button', { name: messages[locale].requests.form.submit }).click();
+      const errors = messages[locale].requests.errors;
+      expect(await page.locator('#field-email-error').textContent()).toBe(errors.email);
+      expect(await page.locator('#field-grounds-error').textContent()).toBe(errors.required);
+      expect(await page.locator('#field-declaration-error').textContent()).toBe(errors.declaration);
+      expect(await page.locator('#field-name-error').count()).toBe(0);
+      expect(await page.locator('#field-email').inputValue()).toBe('eleni@@example');
+      expect(await page.locator('#field-scope').inputValue()).toBe('Όλα <b>τα</b> δεδομένα');
+      expect(await page.locator('#field-name').inputValue()).toBe('Ελένη');
+      expect(await page.locator('#field-email').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('#field-email').getAttribute('aria-describedby')).toContain('field-email-error');
+      expect(await page.locator('[data-error-summary] li').count()).toBe(3);
+      await expectNoViolations(page);
+      await context.close();
+    });
+
+    test('the link in the email verifies once; the status page needs its token', async () => {
+      const context = await session.newContext({ javaScriptEnabled: false });
+      const page = await context.newPage();
+      const email = `verify.${locale}@example.com`;
+      const reference = await submitForm(page, locale, 'access', email);
+      const { status, verify } = linksIn((await waitForMessageTo(outbox, email)).text, locale, reference);
+      expect(status).toBeDefined();
+      expect(verify).toBeDefined();
+
+      // Opening the link (as a mail scanner would) confirms nothing; the button does.
+      await page.goto(verify ?? '');
+      expect(findRequest(db, reference)?.status).toBe('received');
+      await page.getByRole('button', { name: messages[locale].requests.status.confirmButton }).click();
+      expect(await page.getByRole('status').textContent()).toBe(messages[locale].requests.status.confirmed);
+      expect(await page.locator('[data-status]').textContent()).toBe(messages[locale].requests.status.statuses.verified);
+      expect(await page.locator('[data-timeline] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-event')))).toEqual(['received', 'identity-verified']);
+      expect(findRequest(db, reference)?.status).toBe('verified');
+
+      await page.goto(verify ?? '');
+      expect(await page.getByRole('status').textContent()).toBe(messages[locale].requests.status.alreadyConfirmed);
+      expect(await page.getByRole('button', { name: messages[locale].requests.status.confirmButton }).count()).toBe(0);
+
+      const twin = await session.newContext();
+      const twinPage = await twin.newPage();
+      await twinPage.goto(status ?? '');
+      expect(await twinPage.locator('[data-submitted-name]').textContent()).toBe('Μαρία <i>Παπαδοπούλου</i>');
+      await expectNoViolations(twinPage);
+      for (const url of [`/${locale}/requests/${reference}`, `/${locale}/requests/${reference}?token=`, `/${locale}/requests/${reference}?token=${'A'.repeat(43)}`]) {
+        const response = await twinPage.goto(url);
+        expect(response?.status()).toBe(404);
+        expect(await twinPage.locator('h1').textContent()).toBe(messages[locale].notFound.title);
+      }
+      await twin.close();
+      await context.close();
+    });
+  });
+
+  test('the status page counts the days left with Polish plurals and shows the due date', async () => {
+    const context = await session.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    for (const [daysAgo, text] of [[29, '1 dzień'], [28, '2 dni'], [25, '5 dni'], [8, '22 dni']] as const) {
+      const { request, url } = requestReceivedDaysAgo(daysAgo);
+      await page.goto(url);
+      expect(await page.locator('[data-days-left]').textContent()).toContain(text);
+      expect(await page.locator('[data-due]').textContent()).toBe(formatCalendarDate(request.dueOn, 'pl'));
+      expect(request.dueOn).toBe(addCalendarDays(localDate(request.receivedAt, timeZone), 30));
+    }
+    const { url } = requestReceivedDaysAgo(32);
+    await page.goto(url);
+    expect(await page.locator('[data-days-left]').textContent()).toContain('2 dni');
+    expect(await page.locator('.deadline--late').count()).toBe(1);
+    await context.close();
+  });
+
+  test('an extension with its reason, and the export of a completed access request, reach the status page', async () => {
+    const context = await session.newContext();
+    const page = await context.newPage();
+    const { request, url } = requestReceivedDaysAgo(3, 'access', 'nl');
+    const dpo = 'dpo:dpo@ostria.example';
+    takeAction(db, request.reference, { action: 'verify', method: 'customer-account' }, dpo, Date.now());
+    takeAction(db, request.reference, { action: 'extend', days: 14, reason: 'Veel <b>gegevens</b> in archieven', timeZone }, dpo, Date.now());
+    takeAction(db, request.reference, { action: 'start' }, dpo, Date.now());
+    takeAction(db, request.reference, { action: 'complete', message: 'Uw gegevens staan in het bestand.', exportContent: JSON.stringify({ schemaVersion: 1, subject: { email: request.email } }) }, dpo, Date.now());
+    await page.goto(url);
+    expect(await page.locator('[data-extension]').textContent()).toContain('Veel <b>gegevens</b> in archieven');
+    expect(await page.locator('[data-extension]').textContent()).toContain(formatCalendarDate(addCalendarDays(localDate(request.receivedAt, timeZone), 44), 'nl'));
+    expect(await page.locator('[data-status]').textContent()).toBe(messages.nl.requests.status.statuses.completed);
+    expect(await page.locator('[data-timeline] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-event')))).toEqual(['received', 'identity-verified', 'extended', 'started', 'completed']);
+    await expectNoViolations(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export] a').click()]);
+    const exported = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8'));
+    expect(exported.subject.email).toBe(request.email);
+    expect(db.$client.prepare("select count(*) as count from request_events where request_id = ? and kind = 'exported'").get(request.id)).toEqual({ count: 1 });
+
+    const expired = requestReceivedDaysAgo(20, 'portability', 'nl');
+    const tenDaysAgo = Date.now() - 10 * 24 * 3600_000;
+    for (const step of [{ action: 'verify', method: 'email-link' }, { action: 'start' }, { action: 'complete', message: 'Klaar.', exportContent: '{}' }] as const) {
+      takeAction(db, expired.request.reference, step, dpo, tenDaysAgo);
+    }
+    await page.goto(expired.url);
+    expect(await page.locator('[data-export] a').count()).toBe(0);
+    const token = new URL(expired.url, baseURL).searchParams.get('token');
+    expect((await context.request.get(`/api/requests/${expired.request.reference}/export?token=${token}`)).status()).toBe(410);
+    await context.close();
+  });
+});
+
+describe('the request API', () => {
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${baseURL}/api/requests`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
+  const valid = { type: 'portability', locale: 'bg', name: 'Иван Петров', email: 'ivan.api@example.bg', declaration: true };
+
+  test('answers 201 with the reference, the time received and the deadline, and nothing that opens the request', async () => {
+    const response = await post(valid);
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(['dueAt', 'receivedAt', 'reference']);
+    const stored = findRequest(db, body.reference ?? '');
+    expect(stored).toMatchObject({ type: 'portability', format: 'json', locale: 'bg' });
+    expect(body.dueAt).toBe(new Date(stored?.dueAt ?? 0).toISOString());
+    expect(JSON.stringify(body)).not.toContain('token');
+    const message = await waitForMessageTo(outbox, 'ivan.api@example.bg');
+    expect(message.subject).toContain(body.reference);
+  });
+
+  test('explains every bad field in the request language, refuses oversized and malformed bodies', async () => {
+    const invalid = await post({ type: 'rectification', locale: 'pl', name: '', email: 'nope', declaration: false, extra: 1 });
+    expect(invalid.status).toBe(400);
+    const body = (await invalid.json()) as { error: { code: string; fields: Record<string, { problem: string; message: string }> } };
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.fields.email?.message).toBe(messages.pl.requests.errors.email);
+    expect(Object.keys(body.error.fields).sort()).toEqual(['correctData', 'declaration', 'email', 'extra', 'inaccurateData', 'name']);
+
+    expect((await post({ ...valid, name: 'x'.repeat(201) })).status).toBe(400);
+    expect((await post('{"type":')).status).toBe(400);
+    expect((await post({ ...valid, details: 'λ'.repeat(40_000) })).status).toBe(413);
+    expect((await post(JSON.stringify(valid), { 'Content-Type': 'text/plain' })).status).toBe(201);
+  });
+
+  test('a flood for one email address is refused with a 429 in the visitor language, also on the form', async () => {
+    const flood = { ...valid, locale: 'nl', email: 'flood@example.nl' };
+    for (let index = 0; index < 5; index += 1) expect((await post(flood)).status).toBe(201);
+    const refused = await post(flood);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('3600');
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe((messages.nl.requests.errors.tooMany ?? '').replace('{{dpoEmail}}', 'dpo@ostria.example'));
+    expect(db.$client.prepare('select count(*) as count from requests where email = ?').get('flood@example.nl')).toEqual({ count: 5 });
+
+    if (!hasBrowser) return;
+    const context = await session.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto('/nl/requests/new?type=access');
+    await page.fill('#field-name', 'Jan');
+    await page.fill('#field-email', 'flood@example.nl');
+    await page.check('#field-declaration');
+    const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.request().method() === 'POST'), page.getByRole('button', { name: messages.nl.requests.form.submit }).click()]);
+    expect(response.status()).toBe(429);
+    expect(await page.locator('[data-too-many]').textContent()).toContain('dpo@ostria.example');
+    expect(await page.locator('#field-email').inputValue()).toBe('flood@example.nl');
+    await context.close();
+  });
+});

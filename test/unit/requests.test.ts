@@ -1,0 +1,138 @@
+import { describe, expect, test } from 'vitest';
+import { createTranslator } from '../../src/lib/i18n.ts';
+import { locales } from '../../src/lib/locale.ts';
+import { statusAfter, transitionProblem, type WorkflowAction } from '../../src/lib/request-workflow.ts';
+import { cleanText, fieldProblems, isReference, newReference, requestSubmissionSchema, requestTypes, typeFields } from '../../src/lib/requests.ts';
+import bg from '../../locales/bg.json' with { type: 'json' };
+import el from '../../locales/el.json' with { type: 'json' };
+import nl from '../../locales/nl.json' with { type: 'json' };
+import pl from '../../locales/pl.json' with { type: 'json' };
+
+const messages = { el, bg, nl, pl };
+const base = { locale: 'el', name: 'Μαρία Παπαδοπούλου', email: 'maria@example.com', declaration: true };
+const perType = {
+  access: {},
+  rectification: { inaccurateData: 'Οδός Εγνατίας 1', correctData: 'Οδός Εγνατίας 12' },
+  erasure: { scope: 'Όλα', grounds: 'Ανακάλεσα τη συγκατάθεσή μου' },
+  portability: {},
+  restriction: { details: 'Μέχρι να ελεγχθεί η ακρίβεια' },
+  objection: { scope: 'Email προώθησης', grounds: 'Απευθείας εμπορική προώθηση' },
+};
+
+function problemsOf(input: unknown) {
+  const parsed = requestSubmissionSchema.safeParse(input);
+  return parsed.success ? {} : fieldProblems(parsed.error);
+}
+
+describe('the request schema (form and API alike)', () => {
+  test.each(requestTypes)('accepts a complete %s request and keeps only the fields its type asks for', (type) => {
+    const parsed = requestSubmissionSchema.parse({ ...base, type, ...perType[type], scope: type === 'access' ? 'ignored' : perType[type as 'erasure'].scope });
+    expect(parsed.type).toBe(type);
+    for (const field of ['inaccurateData', 'correctData', 'scope', 'grounds'] as const) {
+      expect(parsed[field] !== null).toBe(typeFields[type].includes(field));
+    }
+    expect(parsed.format).toBe(type === 'portability' ? 'json' : null);
+  });
+
+  test.each(requestTypes.filter((type) => typeFields[type].length > 0))('%s requires its own fields', (type) => {
+    const problems = problemsOf({ ...base, type });
+    expect(Object.keys(problems).sort()).toEqual([...typeFields[type]].sort());
+    for (const field of typeFields[type]) expect(problems[field]).toEqual({ problem: 'required' });
+  });
+
+  test('names every bad field at once, with the limit when too long', () => {
+    const problems = problemsOf({ type: 'erasure', locale: 'el', name: '  ', email: 'maria@@example', scope: 'x'.repeat(2001), grounds: 'ok', consentId: 'short', customerReference: 'y'.repeat(101) });
+    expect(problems).toEqual({
+      name: { problem: 'required' },
+      email: { problem: 'email' },
+      scope: { problem: 'tooLong', max: 2000 },
+      consentId: { problem: 'consentId' },
+      customerReference: { problem: 'tooLong', max: 100 },
+      declaration: { problem: 'declaration' },
+    });
+  });
+
+  test('the fields a type asks for are reported together with every other problem', () => {
+    expect(Object.keys(problemsOf({ type: 'erasure', locale: 'el', name: '', email: 'x' })).sort()).toEqual(['declaration', 'email', 'grounds', 'name', 'scope']);
+  });
+
+  test('refuses wrong types, unknown types and keys, and a filled honeypot', () => {
+    expect(problemsOf({ ...base, type: 'deletion' })).toEqual({ type: { problem: 'type' } });
+    expect(problemsOf({ ...base, type: 'access', declaration: 'yes' })).toEqual({ declaration: { problem: 'declaration' } });
+    expect(problemsOf({ ...base, type: 'access', name: 42 })).toEqual({ name: { problem: 'required' } });
+    expect(problemsOf({ ...base, type: 'access', isAdmin: true })).toEqual({ isAdmin: { problem: 'unknownField' } });
+    expect(problemsOf({ ...base, type: 'access', website: 'http://spam.example' })).toEqual({ website: { problem: 'honeypot' } });
+    expect(problemsOf({ ...base, type: 'access', locale: 'de' })).toEqual({ locale: { problem: 'locale' } });
+    expect(problemsOf(null)).toHaveProperty('form');
+  });
+
+  test('keeps HTML as text, and drops control and bidi characters, lone surrogates become U+FFFD', () => {
+    const parsed = requestSubmissionSchema.parse({ ...base, type: 'access', name: '<script>alert(1)</script>\u0000 \u202Eevil', details: 'line 1\r\nline 2\u0007' });
+    expect(parsed.name).toBe('<script>alert(1)</script> evil');
+    expect(parsed.details).toBe('line 1\nline 2');
+    expect(cleanText('a\uD800b', true)).toBe('a\uFFFDb');
+    expect(cleanText('Ο\u0301', true)).toBe('Ό');
+  });
+
+  test('a blank optional field is absent', () => {
+    const parsed = requestSubmissionSchema.parse({ ...base, type: 'access', customerReference: '  ', consentId: '', details: '' });
+    expect(parsed).toMatchObject({ customerReference: null, consentId: null, details: null });
+  });
+});
+
+describe('validation messages in each language', () => {
+  test.each(locales)('%s has a message for every problem, with plural-correct limits', (locale) => {
+    const t = createTranslator(locale, messages[locale]);
+    for (const problem of ['required', 'email', 'type', 'locale', 'consentId', 'declaration', 'honeypot', 'unknownField', 'invalid', 'tooLarge']) {
+      expect(t(`requests.errors.${problem}`).length).toBeGreaterThan(5);
+    }
+    expect(t('requests.errors.tooLong', { count: 2000 })).toMatch(/2000|2\s?000|2\.000/);
+    expect(t('requests.errors.tooMany', { dpoEmail: 'dpo@ostria.example' })).toContain('dpo@ostria.example');
+  });
+
+  test('Polish has four plural forms for days and characters', () => {
+    const t = createTranslator('pl', messages.pl);
+    expect(t('requests.status.daysLeft', { count: 1 })).toContain('1 dzień');
+    expect(t('requests.status.daysLeft', { count: 2 })).toContain('2 dni');
+    expect(t('requests.status.daysLeft', { count: 5 })).toContain('5 dni');
+    expect(t('requests.status.daysLeft', { count: 22 })).toContain('22 dni');
+    expect(t('requests.errors.tooLong', { count: 2 })).toContain('2 znaki');
+    expect(t('requests.errors.tooLong', { count: 100 })).toContain('100 znaków');
+  });
+});
+
+describe('references', () => {
+  test('look like DSR-2026-7KQ4M2, with a random part that repeats rarely', () => {
+    const references = new Set(Array.from({ length: 2000 }, () => newReference(2026)));
+    for (const reference of references) expect(isReference(reference)).toBe(true);
+    expect(references.size).toBeGreaterThan(1995);
+    expect(isReference('DSR-2026-7KQ4MI')).toBe(false);
+    expect(isReference('DSR-2026-7kq4m2')).toBe(false);
+  });
+});
+
+describe('the request workflow', () => {
+  const request = (status: 'received' | 'verified' | 'in-progress' | 'completed' | 'rejected', extended = false, type: 'access' | 'erasure' = 'access') => ({ status, type, extended });
+
+  test('goes received → verified → in progress → completed', () => {
+    let status = request('received').status;
+    for (const action of ['verify', 'start', 'complete'] as WorkflowAction[]) {
+      expect(transitionProblem(request(status), action)).toBeUndefined();
+      status = statusAfter(status, action);
+    }
+    expect(status).toBe('completed');
+  });
+
+  test('rejects illegal transitions', () => {
+    expect(transitionProblem(request('received'), 'complete')).toBe('status');
+    expect(transitionProblem(request('received'), 'start')).toBe('status');
+    expect(transitionProblem(request('verified'), 'verify')).toBe('status');
+    expect(transitionProblem(request('completed'), 'reject')).toBe('status');
+    expect(transitionProblem(request('rejected'), 'start')).toBe('status');
+    expect(transitionProblem(request('completed'), 'extend')).toBe('status');
+    expect(transitionProblem(request('in-progress', true), 'extend')).toBe('alreadyExtended');
+    expect(transitionProblem(request('in-progress'), 'erase')).toBe('type');
+    expect(transitionProblem(request('in-progress', false, 'erasure'), 'erase')).toBeUndefined();
+    expect(transitionProblem(request('completed'), 'note')).toBeUndefined();
+  });
+});
