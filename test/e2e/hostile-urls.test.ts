@@ -37,6 +37,11 @@ describe('hostile URLs and headers', () => {
     '/pl/policies/privacy-notice/diff/2/2e0',
     '/pl/policies/PRIVACY-NOTICE',
     '/pl/policies/cookie-policy/v/2',
+    '/pl/requests/%3Cscript%3E',
+    '/pl/requests/DSR-2026-000000',
+    `/pl/requests/DSR-2026-000000?token=${'A'.repeat(5000)}`,
+    '/pl/requests/DSR-2026-000000?token=%00&verify=%00',
+    '/pl/requests/..%2f..%2fpackage.json',
   ])('%s is a localized 404 that reveals no file', async (path) => {
     const response = await get(path);
     expect(response.status).toBe(404);

@@ -279,6 +279,17 @@ describe('the request API', () => {
     expect((await post(JSON.stringify(valid), { 'Content-Type': 'text/plain' })).status).toBe(201);
   });
 
+  test('the form refuses a post from another site', async () => {
+    const response = await fetch(`${baseURL}/el/requests/new?_action=requests.submit`, {
+      method: 'POST',
+      body: new URLSearchParams({ type: 'erasure', locale: 'el', name: 'X', email: 'csrf@example.com', scope: 'all', grounds: 'x', declaration: 'on' }),
+      headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(403);
+    expect(db.$client.prepare('select count(*) as count from requests where email = ?').get('csrf@example.com')).toEqual({ count: 0 });
+  });
+
   test('a flood for one email address is refused with a 429 in the visitor language, also on the form', async () => {
     const flood = { ...valid, locale: 'nl', email: 'flood@example.nl' };
     for (let index = 0; index < 5; index += 1) expect((await post(flood)).status).toBe(201);
