@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { openDatabase, type PortalDatabase } from '../../db/connection.ts';
@@ -7,6 +9,8 @@ import { addCalendarDays, deadlineFor, localDate } from '../../src/lib/deadline.
 import { formatCalendarDate } from '../../src/lib/i18n.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
 import { newToken } from '../../src/lib/marketing.ts';
+import { organisationSchema } from '../../src/lib/organisation.ts';
+import { completeRequest } from '../../src/lib/request-completion.ts';
 import { createRequest, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema, requestTypes, type RequestType } from '../../src/lib/requests.ts';
 import { axeViolations, baseURL, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
@@ -26,6 +30,13 @@ type Messages = {
 const messages = Object.fromEntries(
   locales.map((locale) => [locale, JSON.parse(readFileSync(join(import.meta.dirname, `../../locales/${locale}.json`), 'utf8'))]),
 ) as Record<Locale, Messages>;
+
+const organisation = organisationSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, '../../content/organisation.json'), 'utf8')));
+const schemas = new Ajv2020({ strict: true });
+addFormats.default(schemas);
+for (const file of ['request.v1.json', 'subject-export.v1.json']) schemas.addSchema(JSON.parse(readFileSync(join(import.meta.dirname, '../../public/schemas', file), 'utf8')));
+const validSubjectExport = schemas.getSchema('/schemas/subject-export.v1.json');
+const validRequestDocument = schemas.getSchema('/schemas/request.v1.json');
 
 const dataDir = inject('dataDir');
 const outbox = join(dataDir, 'outbox');
@@ -186,6 +197,10 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
       const twinPage = await twin.newPage();
       await twinPage.goto(status ?? '');
       expect(await twinPage.locator('[data-submitted-name]').textContent()).toBe('Μαρία <i>Παπαδοπούλου</i>');
+      const single = await twin.request.get(`/api/requests/${reference}?token=${new URL(status ?? '').searchParams.get('token')}`);
+      const document = await single.json();
+      expect(validRequestDocument?.(document), JSON.stringify(validRequestDocument?.errors)).toBe(true);
+      expect(document).toMatchObject({ reference, status: 'verified', requester: { email } });
       await expectNoViolations(twinPage);
       for (const url of [`/${locale}/requests/${reference}`, `/${locale}/requests/${reference}?token=`, `/${locale}/requests/${reference}?token=${'A'.repeat(43)}`]) {
         const response = await twinPage.goto(url);
@@ -195,6 +210,21 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
       await twin.close();
       await context.close();
     });
+  });
+
+  test('the consent id of the cookie choice made in this browser is filled in, and sent with the request', async () => {
+    const context = await session.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto('/el/requests/new?type=portability');
+    expect(await page.locator('#field-consentId').inputValue()).toBe('');
+    await page.locator('[data-consent-banner] [data-consent-action="reject-all"]').click();
+    await page.goto('/el/consent');
+    const consentId = (await page.locator('[data-consent-id]').textContent()) ?? '';
+    await page.goto('/el/requests/new?type=portability');
+    expect(await page.locator('#field-consentId').inputValue()).toBe(consentId);
+    const reference = await submitForm(page, 'el', 'portability', 'prefill@example.com');
+    expect(findRequest(db, reference)).toMatchObject({ consentId, format: 'json' });
+    await context.close();
   });
 
   test('the status page counts the days left with Polish plurals and shows the due date', async () => {
@@ -222,7 +252,7 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     takeAction(db, request.reference, { action: 'verify', method: 'customer-account' }, dpo, Date.now());
     takeAction(db, request.reference, { action: 'extend', days: 14, reason: 'Veel <b>gegevens</b> in archieven', timeZone }, dpo, Date.now());
     takeAction(db, request.reference, { action: 'start' }, dpo, Date.now());
-    takeAction(db, request.reference, { action: 'complete', message: 'Uw gegevens staan in het bestand.', exportContent: JSON.stringify({ schemaVersion: 1, subject: { email: request.email } }) }, dpo, Date.now());
+    completeRequest(db, { reference: request.reference, message: 'Uw gegevens staan in het bestand.', actor: dpo, now: Date.now(), organisation, portalOrigin: baseURL });
     await page.goto(url);
     expect(await page.locator('[data-extension]').textContent()).toContain('Veel <b>gegevens</b> in archieven');
     expect(await page.locator('[data-extension]').textContent()).toContain(formatCalendarDate(addCalendarDays(localDate(request.receivedAt, timeZone), 44), 'nl'));
@@ -231,14 +261,16 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     await expectNoViolations(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export] a').click()]);
     const exported = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8'));
+    expect(validSubjectExport?.(exported), JSON.stringify(validSubjectExport?.errors)).toBe(true);
     expect(exported.subject.email).toBe(request.email);
+    expect(exported.requests.map((entry: { reference: string }) => entry.reference)).toEqual([request.reference]);
     expect(db.$client.prepare("select count(*) as count from request_events where request_id = ? and kind = 'exported'").get(request.id)).toEqual({ count: 1 });
 
     const expired = requestReceivedDaysAgo(20, 'portability', 'nl');
     const tenDaysAgo = Date.now() - 10 * 24 * 3600_000;
-    for (const step of [{ action: 'verify', method: 'email-link' }, { action: 'start' }, { action: 'complete', message: 'Klaar.', exportContent: '{}' }] as const) {
-      takeAction(db, expired.request.reference, step, dpo, tenDaysAgo);
-    }
+    takeAction(db, expired.request.reference, { action: 'verify', method: 'email-link' }, dpo, tenDaysAgo);
+    takeAction(db, expired.request.reference, { action: 'start' }, dpo, tenDaysAgo);
+    completeRequest(db, { reference: expired.request.reference, message: 'Klaar.', actor: dpo, now: tenDaysAgo, organisation, portalOrigin: baseURL });
     await page.goto(expired.url);
     expect(await page.locator('[data-export] a').count()).toBe(0);
     const token = new URL(expired.url, baseURL).searchParams.get('token');
@@ -275,6 +307,7 @@ describe('the request API', () => {
 
     expect((await post({ ...valid, name: 'x'.repeat(201) })).status).toBe(400);
     expect((await post('{"type":')).status).toBe(400);
+    for (const notAnObject of ['null', '[1,2]', '"text"', '42']) expect((await post(notAnObject)).status).toBe(400);
     expect((await post({ ...valid, details: 'λ'.repeat(40_000) })).status).toBe(413);
     expect((await post(JSON.stringify(valid), { 'Content-Type': 'text/plain' })).status).toBe(201);
   });

@@ -16,7 +16,10 @@ export const POST: APIRoute = async ({ request, url, clientAddress }) => {
   if ('response' in body) return body.response;
   const json = parseJson(body.text);
   if ('response' in json) return json.response;
-  const claimed = json.value !== null && typeof json.value === 'object' ? (json.value as { locale?: unknown }).locale : undefined;
+  if (json.value === null || typeof json.value !== 'object' || Array.isArray(json.value)) {
+    return jsonError(400, 'invalid_request', "The body must be a JSON object with the request's fields (type, locale, name, email, …).");
+  }
+  const claimed = (json.value as { locale?: unknown }).locale;
   const locale: Locale = typeof claimed === 'string' && isLocale(claimed) ? claimed : organisation.defaultLocale;
 
   const result = await submitRequest(json.value, clientAddress, portalOrigin(url));

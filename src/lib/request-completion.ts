@@ -1,0 +1,39 @@
+import type { PortalDatabase } from '../../db/connection.ts';
+import type { Organisation } from './organisation.ts';
+import { producesExport } from './request-workflow.ts';
+import { findRequest, takeAction, type ActionOutcome } from './requests.repo.ts';
+import { buildSubjectExport } from './subject-export.ts';
+
+export interface Completion {
+  reference: string;
+  /** The answer sent to the requester. */
+  message: string;
+  actor: string;
+  now: number;
+  organisation: Organisation;
+  portalOrigin: string;
+}
+
+/**
+ * Completes a request. For access and portability, the export of everything the portal holds about the requester
+ * (by their email and the consent id they gave) is taken at that moment and stored with the completion, in the same
+ * transaction, for the requester to download from their status page.
+ */
+export function completeRequest(db: PortalDatabase, completion: Completion): ActionOutcome {
+  const request = findRequest(db, completion.reference);
+  if (!request) return { ok: false, problem: 'status' };
+  const exportContent = producesExport(request.type)
+    ? JSON.stringify(
+        buildSubjectExport(db, {
+          email: request.email,
+          consentIds: request.consentId ? [request.consentId] : [],
+          organisation: completion.organisation,
+          portalOrigin: completion.portalOrigin,
+          now: completion.now,
+        }),
+        null,
+        2,
+      )
+    : undefined;
+  return takeAction(db, completion.reference, { action: 'complete', message: completion.message, ...(exportContent === undefined ? {} : { exportContent }) }, completion.actor, completion.now);
+}

@@ -1,0 +1,42 @@
+import { describe, expect, test } from 'vitest';
+import { createTranslator } from '../../src/lib/i18n.ts';
+import { locales } from '../../src/lib/locale.ts';
+import { requestReceivedEmail } from '../../src/lib/request-email.ts';
+import bg from '../../locales/bg.json' with { type: 'json' };
+import el from '../../locales/el.json' with { type: 'json' };
+import nl from '../../locales/nl.json' with { type: 'json' };
+import pl from '../../locales/pl.json' with { type: 'json' };
+
+const messages = { el, bg, nl, pl };
+const hostileName = '<img src=x onerror=alert(1)> {{reference}} $t(requests.email.subject) {{dpoEmail}}';
+
+describe('the email a requester receives', () => {
+  test.each(locales)('in %s: plain text and HTML, with both links, and the name never evaluated', (locale) => {
+    const t = createTranslator(locale, messages[locale]);
+    const mail = requestReceivedEmail({
+      t,
+      lang: locale,
+      to: 'maria@example.com',
+      name: hostileName,
+      reference: 'DSR-2026-7KQ4M2',
+      typeName: t('requests.types.erasure.name'),
+      receivedOn: '20 Nov 2026',
+      dueOn: '20 Dec 2026',
+      verifyUrl: 'https://privacy.example/el/requests/DSR-2026-7KQ4M2?token=s&verify=v',
+      statusUrl: 'https://privacy.example/el/requests/DSR-2026-7KQ4M2?token=s',
+      organisation: 'Ostria Mail & Hosting S.A.',
+      dpoName: 'Eleni Papadaki',
+      dpoEmail: 'dpo@ostria.example',
+    });
+    expect(mail.subject).toContain('DSR-2026-7KQ4M2');
+    expect(mail.text).toContain(hostileName);
+    expect(mail.html).toContain('&lt;img src=x onerror=alert(1)&gt; {{reference}} $t(requests.email.subject) {{dpoEmail}}');
+    expect(mail.html).not.toContain('<img');
+    expect(mail.html).toContain(`<html lang="${locale}">`);
+    expect(mail.html).toContain('href="https://privacy.example/el/requests/DSR-2026-7KQ4M2?token=s&amp;verify=v"');
+    expect(mail.text).toContain('https://privacy.example/el/requests/DSR-2026-7KQ4M2?token=s&verify=v');
+    expect(mail.text).toContain('20 Dec 2026');
+    expect(mail.text).toContain(t('requests.types.erasure.name'));
+    expect(mail.html).toContain('Ostria Mail &amp; Hosting S.A.');
+  });
+});
