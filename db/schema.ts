@@ -176,3 +176,40 @@ export const requestExports = sqliteTable(
   },
   (table) => [uniqueIndex('request_exports_request').on(table.requestId)],
 );
+
+/**
+ * A DPO who signs in to the inbox. Made only from the command line (`npm run dpo:create-user`); no default account.
+ * The password is an scrypt hash; the TOTP secret (when the second factor is on) is encrypted with the portal secret,
+ * because a code can only be checked against the secret itself.
+ */
+export const dpoUsers = sqliteTable(
+  'dpo_users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    totpSecret: text('totp_secret'),
+    /** The last TOTP time step used, so a code works once. */
+    totpLastStep: integer('totp_last_step'),
+    /** The language the DPO reads the inbox in. */
+    locale: text('locale').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [uniqueIndex('dpo_users_email').on(table.email)],
+);
+
+/** A signed-in DPO: the cookie holds a random token, the database only its hash; idle and absolute expiry. */
+export const dpoSessions = sqliteTable(
+  'dpo_sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => dpoUsers.id),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [uniqueIndex('dpo_sessions_token').on(table.tokenHash)],
+);

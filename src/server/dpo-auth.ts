@@ -1,0 +1,88 @@
+import type { AstroCookies } from 'astro';
+import { endSession, findDpoUser, resumeSession, startSession, useTotpStep, type DpoUser } from '../lib/dpo.repo.ts';
+import { isLocale, type Locale } from '../lib/locale.ts';
+import { createLoginThrottle } from '../lib/login-throttle.ts';
+import { decoyHash, maxPasswordLength, verifyPassword } from '../lib/password.ts';
+import { open } from '../lib/secret-box.ts';
+import { matchTotp } from '../lib/totp.ts';
+import type { Translate } from '../lib/i18n.ts';
+import { getDatabase } from './db.ts';
+import { translatorFor } from './i18n.ts';
+import { getPortalSecret } from './secret.ts';
+
+/** The DPO's session cookie: HttpOnly, SameSite=Strict, only sent to /dpo, Secure over HTTPS. */
+export const sessionCookie = 'portal_dpo';
+
+const throttle = createLoginThrottle();
+
+export interface SignedIn {
+  user: DpoUser;
+  locale: Locale;
+  t: Translate;
+}
+
+/**
+ * The signed-in DPO, checked on every DPO page and endpoint itself (not by URL prefix). A cookie that names no live
+ * session (expired, signed out, tampered with) is removed.
+ */
+export function signedInDpo(cookies: AstroCookies, now = Date.now()): SignedIn | undefined {
+  const token = cookies.get(sessionCookie)?.value;
+  if (token === undefined) return undefined;
+  const user = resumeSession(getDatabase(), token, now);
+  if (!user) {
+    cookies.delete(sessionCookie, { path: '/dpo' });
+    return undefined;
+  }
+  const locale = isLocale(user.locale) ? user.locale : 'el';
+  return { user, locale, t: translatorFor(locale) };
+}
+
+/** Where a signed-out visitor of a DPO page goes: the login, then back. */
+export function loginRedirect(url: URL): string {
+  return `/dpo/login?next=${encodeURIComponent(url.pathname + url.search)}`;
+}
+
+/** A DPO endpoint or action without a session: 401, revealing nothing. */
+export function unauthorized(): Response {
+  return Response.json({ error: { code: 'unauthorized', message: 'Sign in at /dpo/login.' } }, { status: 401, headers: { 'Cache-Control': 'no-store' } });
+}
+
+export type SignInResult = { ok: true; user: DpoUser } | { ok: false; reason: 'failed' | 'locked' };
+
+/**
+ * Checks a sign-in. An unknown account costs the same scrypt work as a wrong password and gets the same answer;
+ * failures are throttled per account and per client address (growing delays after 5, then refusal).
+ */
+export async function signIn(input: { email: string; password: string; code: string }, clientAddress: string, now = Date.now()): Promise<SignInResult> {
+  const email = input.email.trim().toLowerCase().slice(0, 254);
+  const keys = [`account:${email}`, `address:${clientAddress}`];
+  const wait = throttle.before(keys);
+  if (wait === 'locked') return { ok: false, reason: 'locked' };
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+
+  const user = findDpoUser(getDatabase(), email);
+  const password = input.password.slice(0, maxPasswordLength + 1);
+  const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+  let ok = user !== undefined && passwordOk;
+  if (ok && user?.totpSecret) {
+    const secret = open(user.totpSecret, getPortalSecret(), 'totp');
+    const step = secret ? matchTotp(secret, input.code, now) : undefined;
+    ok = step !== undefined && useTotpStep(getDatabase(), user.id, step);
+  }
+  if (!ok || !user) {
+    throttle.failed(keys);
+    return { ok: false, reason: 'failed' };
+  }
+  throttle.succeeded(keys[0] ?? '');
+  return { ok: true, user };
+}
+
+export function startDpoSession(cookies: AstroCookies, user: DpoUser, secure: boolean, now = Date.now()): void {
+  const session = startSession(getDatabase(), user.id, now);
+  cookies.set(sessionCookie, session.token, { path: '/dpo', httpOnly: true, sameSite: 'strict', secure, expires: new Date(session.expiresAt) });
+}
+
+export function endDpoSession(cookies: AstroCookies): void {
+  endSession(getDatabase(), cookies.get(sessionCookie)?.value);
+  cookies.delete(sessionCookie, { path: '/dpo' });
+}
