@@ -41,7 +41,7 @@ describe('without a session', () => {
     expect(response.headers.get('location')).toBe(`/dpo/login?next=${encodeURIComponent(path)}`);
   });
 
-  test.each(['/dpo/requests.json', '/dpo/requests.json?status=open'])('%s answers 401 and reveals nothing', async (path) => {
+  test.each(['/dpo/requests.json', '/dpo/requests.json?status=open', '/dpo/requests/DSR-2026-000000.json'])('%s answers 401 and reveals nothing', async (path) => {
     const response = await fetch(`${baseURL}${path}`);
     expect(response.status).toBe(401);
     expect(await response.text()).not.toMatch(/DSR-|@/);
@@ -112,6 +112,10 @@ describe.skipIf(!hasBrowser)('the DPO signs in', () => {
     expect(json.status()).toBe(200);
     const list = (await json.json()) as { requests: { reference: string; events: { actor: string }[] }[] };
     expect(list.requests.map((request) => request.reference)).toContain(reference);
+    const single = await context.request.get(`/dpo/requests/${reference}.json`);
+    expect(single.status()).toBe(200);
+    expect(await single.json()).toMatchObject({ reference, type: 'objection', requester: { email: 'ivan.dpo-test@example.bg' }, events: [{ kind: 'received', actor: 'requester' }] });
+    expect((await context.request.get('/dpo/requests/DSR-2026-000000.json')).status()).toBe(404);
 
     const twin = await session.newContext({ storageState: await context.storageState() });
     const twinPage = await twin.newPage();
