@@ -1,6 +1,6 @@
 import { optionalCategories, type OptionalCategory } from './consent-cookie.ts';
 import type { ConsentRecord } from './consent.repo.ts';
-import type { Organisation } from './organisation.ts';
+import { describeController, type Organisation } from './organisation.ts';
 
 /** How a record appears in an API answer or a receipt: ISO timestamps, categories granted and denied. */
 export function describeRecord(record: ConsentRecord) {
@@ -49,12 +49,7 @@ export function buildConsentReceipt({ records, organisation, portalOrigin, purpo
     receiptType: 'cookie-consent',
     issuedAt: issuedAt.toISOString(),
     consentId: latest.consentId,
-    controller: {
-      name: organisation.legalName,
-      address: `${organisation.address.street}, ${organisation.address.postalCode} ${organisation.address.city}, ${organisation.address.country}`,
-      contact: organisation.privacyEmail,
-      dataProtectionOfficer: { name: organisation.dpo.name, email: organisation.dpo.email },
-    },
+    controller: describeController(organisation),
     policy: {
       document: latest.policyDocument,
       version: latest.policyVersion,

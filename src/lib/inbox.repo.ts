@@ -1,12 +1,14 @@
-import { and, asc, count, eq, gte, inArray, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { PortalDatabase } from '../../db/connection.ts';
 import { requests } from '../../db/schema.ts';
 import { addCalendarDays, dueSoonDays } from './deadline.ts';
-import { requestStatuses, requestTypes, type RequestStatus } from './requests.ts';
+import { openStatuses } from './request-workflow.ts';
+import { requestStatuses, requestTypes } from './requests.ts';
 import type { RequestRow } from './requests.repo.ts';
 
-const openStatuses: RequestStatus[] = ['received', 'verified', 'in-progress'];
+// The same statuses as isOpen() in request-workflow.ts, as one SQL condition for counting and ordering.
+const isOpenRequest = sql`${requests.status} in ${openStatuses}`;
 
 /** The inbox's filters as they arrive in the query string; anything unknown is ignored, not an error. */
 export const inboxFilterSchema = z.object({
@@ -16,7 +18,7 @@ export const inboxFilterSchema = z.object({
   q: z.string().trim().max(254).optional().catch(undefined).transform((value) => value || undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
-export type InboxFilter = z.infer<typeof inboxFilterSchema>;
+export type InboxFilter = Partial<z.infer<typeof inboxFilterSchema>>;
 
 export const inboxPageSize = 25;
 
@@ -26,11 +28,11 @@ function escapeLike(value: string): string {
 
 function conditions(filter: InboxFilter, today: string): SQL | undefined {
   const parts: (SQL | undefined)[] = [];
-  if (filter.status === 'open') parts.push(inArray(requests.status, openStatuses));
+  if (filter.status === 'open') parts.push(isOpenRequest);
   else if (filter.status) parts.push(eq(requests.status, filter.status));
   if (filter.type) parts.push(eq(requests.type, filter.type));
-  if (filter.due === 'overdue') parts.push(and(inArray(requests.status, openStatuses), lt(requests.dueOn, today)));
-  if (filter.due === 'soon') parts.push(and(inArray(requests.status, openStatuses), gte(requests.dueOn, today), lte(requests.dueOn, addCalendarDays(today, dueSoonDays))));
+  if (filter.due === 'overdue') parts.push(and(isOpenRequest, lt(requests.dueOn, today)));
+  if (filter.due === 'soon') parts.push(and(isOpenRequest, gte(requests.dueOn, today), lte(requests.dueOn, addCalendarDays(today, dueSoonDays))));
   if (filter.q) {
     const q = escapeLike(filter.q);
     parts.push(or(like(requests.reference, `${q.toUpperCase()}%`), like(requests.email, `%${q.toLowerCase()}%`)));
@@ -47,12 +49,12 @@ export function inboxPage(db: PortalDatabase, filter: InboxFilter, today: string
   const total = db.select({ total: count() }).from(requests).where(where).get()?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(filter.page ?? 1, pages);
-  const closedLast = sql`case when ${requests.status} in ('received', 'verified', 'in-progress') then 0 else 1 end`;
+  const closedLast = sql`case when ${isOpenRequest} then 0 else 1 end`;
   const rows = db
     .select()
     .from(requests)
     .where(where)
-    .orderBy(closedLast, sql`case when ${requests.status} in ('received', 'verified', 'in-progress') then ${requests.dueAt} else -${requests.dueAt} end`, asc(requests.id))
+    .orderBy(closedLast, sql`case when ${isOpenRequest} then ${requests.dueAt} else -${requests.dueAt} end`, asc(requests.id))
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .all();
@@ -76,9 +78,9 @@ export function inboxCounts(db: PortalDatabase, today: string): InboxCounts {
   const soonEnd = addCalendarDays(today, dueSoonDays);
   const row = db
     .select({
-      open: sql<number>`sum(case when ${requests.status} in ('received', 'verified', 'in-progress') then 1 else 0 end)`,
-      overdue: sql<number>`sum(case when ${requests.status} in ('received', 'verified', 'in-progress') and ${requests.dueOn} < ${today} then 1 else 0 end)`,
-      dueSoon: sql<number>`sum(case when ${requests.status} in ('received', 'verified', 'in-progress') and ${requests.dueOn} >= ${today} and ${requests.dueOn} <= ${soonEnd} then 1 else 0 end)`,
+      open: sql<number>`sum(case when ${isOpenRequest} then 1 else 0 end)`,
+      overdue: sql<number>`sum(case when ${isOpenRequest} and ${requests.dueOn} < ${today} then 1 else 0 end)`,
+      dueSoon: sql<number>`sum(case when ${isOpenRequest} and ${requests.dueOn} >= ${today} and ${requests.dueOn} <= ${soonEnd} then 1 else 0 end)`,
       completed: sql<number>`sum(case when ${requests.status} = 'completed' then 1 else 0 end)`,
       rejected: sql<number>`sum(case when ${requests.status} = 'rejected' then 1 else 0 end)`,
     })
@@ -92,7 +94,7 @@ export function openDueDates(db: PortalDatabase): { dueOn: string; count: number
   return db
     .select({ dueOn: requests.dueOn, count: count() })
     .from(requests)
-    .where(inArray(requests.status, openStatuses))
+    .where(isOpenRequest)
     .groupBy(requests.dueOn)
     .all();
 }

@@ -46,6 +46,16 @@ export const organisationSchema = z
   );
 export type Organisation = z.infer<typeof organisationSchema>;
 
+/** The controller as receipts and exports name it: who, where, and how to reach them and their DPO. */
+export function describeController(organisation: Organisation) {
+  return {
+    name: organisation.legalName,
+    address: `${organisation.address.street}, ${organisation.address.postalCode} ${organisation.address.city}, ${organisation.address.country}`,
+    contact: organisation.privacyEmail,
+    dataProtectionOfficer: { name: organisation.dpo.name, email: organisation.dpo.email },
+  };
+}
+
 function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });

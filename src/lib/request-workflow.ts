@@ -27,7 +27,9 @@ export type VerificationMethod = (typeof verificationMethods)[number];
 
 export type WorkflowAction = 'verify' | 'start' | 'note' | 'extend' | 'complete' | 'reject' | 'erase';
 
-const open: readonly RequestStatus[] = ['received', 'verified', 'in-progress'];
+/** The statuses of a request still waiting for its answer. */
+export const openStatuses: readonly RequestStatus[] = ['received', 'verified', 'in-progress'];
+const open = openStatuses;
 
 /** From which statuses each action may be taken. */
 const allowedFrom: Record<WorkflowAction, readonly RequestStatus[]> = {

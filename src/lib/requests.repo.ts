@@ -87,9 +87,8 @@ export type EmailVerification = 'verified' | 'already-verified' | 'expired' | 'i
  * (identity verified by email link) with its event, in one transaction.
  */
 export function verifyByEmailLink(db: PortalDatabase, request: RequestRow, token: string | null | undefined, now: number): EmailVerification {
-  if (!token || token.length > 100 || !request.verifyTokenHash) return request.verifiedAt ? 'already-verified' : 'invalid';
-  if (hashToken(token) !== request.verifyTokenHash) return 'invalid';
-  if ((request.verifyExpiresAt ?? 0) < now) return 'expired';
+  const state = verificationPending(request, token, now);
+  if (state !== 'pending') return state;
   return db.transaction((tx) => {
     tx.update(requests).set({ verifyTokenHash: null, verifyExpiresAt: null }).where(eq(requests.id, request.id)).run();
     if (transitionProblem({ ...request, extended: request.extensionDays !== null }, 'verify')) return 'already-verified';

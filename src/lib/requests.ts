@@ -156,6 +156,20 @@ function isMissing(issue: z.core.$ZodIssue): boolean {
   return issue.code === 'invalid_type' && 'input' in issue ? issue.input === undefined : issue.code === 'invalid_type';
 }
 
+/**
+ * The UI string (under `requests.form`) that labels a field, or explains it with `Help`: scope and grounds read
+ * differently for an objection than for an erasure, and the details are the heart of a restriction request.
+ */
+export function fieldTextKey(field: string, type: RequestType | undefined, part: 'label' | 'help' = 'label'): string {
+  const suffix = part === 'help' ? 'Help' : '';
+  if (field === 'scope' || field === 'grounds') {
+    const capitalised = field === 'scope' ? 'Scope' : 'Grounds';
+    return `requests.form.${type === 'objection' ? 'objection' : 'erasure'}${capitalised}${suffix}`;
+  }
+  if (field === 'details' && type === 'restriction') return `requests.form.restrictionDetails${suffix}`;
+  return `requests.form.${field}${suffix}`;
+}
+
 // Crockford's base32 without I, L, O, U: nothing to misread when a reference is read out on the phone.
 const referenceAlphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -4,7 +4,7 @@ import { marketingEvents, marketingSubscriptions } from '../../db/schema.ts';
 import { describeRecord } from './consent-receipt.ts';
 import { consentHistory } from './consent.repo.ts';
 import { subscriptionStatus } from './marketing.ts';
-import type { Organisation } from './organisation.ts';
+import { describeController, type Organisation } from './organisation.ts';
 import { requesterVisibleEvents, type RequestEventKind } from './request-workflow.ts';
 import { eventsOf, requestsOfSubject, type RequestEventRow, type RequestRow } from './requests.repo.ts';
 
@@ -99,17 +99,11 @@ export function buildSubjectExport(db: PortalDatabase, input: SubjectExportInput
   const events = subscriptions.length
     ? db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptions.map((row) => row.id))).orderBy(asc(marketingEvents.id)).all()
     : [];
-  const { organisation } = input;
   return {
     $schema: `${input.portalOrigin}/schemas/subject-export.v${subjectExportSchemaVersion}.json`,
     schemaVersion: subjectExportSchemaVersion,
     generatedAt: iso(input.now),
-    controller: {
-      name: organisation.legalName,
-      address: `${organisation.address.street}, ${organisation.address.postalCode} ${organisation.address.city}, ${organisation.address.country}`,
-      contact: organisation.privacyEmail,
-      dataProtectionOfficer: { name: organisation.dpo.name, email: organisation.dpo.email },
-    },
+    controller: describeController(input.organisation),
     subject: { email: input.email, consentIds },
     requests: requestRows.map((row) => describeRequest(row, eventsOf(db, row.id), 'requester')),
     consentRecords: consentIds.flatMap((consentId) => consentHistory(db, consentId).map((record) => ({ consentId, ...describeRecord(record) }))),

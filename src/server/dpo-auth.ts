@@ -42,6 +42,11 @@ export function loginRedirect(url: URL): string {
   return `/dpo/login?next=${encodeURIComponent(url.pathname + url.search)}`;
 }
 
+/** A place inside the DPO pages to return to (after sign-in, a language change), else the inbox. */
+export function dpoReturnPath(value: string | null | undefined): string {
+  return value && /^\/dpo(?:[/?#]|$)/.test(value) ? value : '/dpo';
+}
+
 /** A DPO endpoint or action without a session: 401, revealing nothing. */
 export function unauthorized(): Response {
   return Response.json({ error: { code: 'unauthorized', message: 'Sign in at /dpo/login.' } }, { status: 401, headers: { 'Cache-Control': 'no-store' } });

@@ -34,6 +34,12 @@ export async function readBodyText(request: Request, limit: number): Promise<{ t
   return { text: new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)) };
 }
 
+/** The fields of a small url-encoded form post; none when the body is over `limit` bytes. */
+export async function readFormFields(request: Request, limit: number): Promise<URLSearchParams> {
+  const body = await readBodyText(request, limit);
+  return new URLSearchParams('text' in body ? body.text : '');
+}
+
 /** Parses JSON text, or answers 400 with a clear message. */
 export function parseJson(text: string): { value: unknown } | { response: Response } {
   try {

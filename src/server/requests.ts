@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { localDate } from '../lib/deadline.ts';
 import { formatCalendarDate } from '../lib/i18n.ts';
 import type { Locale } from '../lib/locale.ts';
-import { newToken } from '../lib/marketing.ts';
+import { hashToken, newToken } from '../lib/marketing.ts';
 import { createRateLimiter } from '../lib/rate-limit.ts';
 import { requestReceivedEmail } from '../lib/request-email.ts';
 import { createRequest, recordEvent, type RequestRow } from '../lib/requests.repo.ts';
@@ -46,7 +45,7 @@ export async function submitRequest(input: unknown, clientAddress: string, origi
   if (!parsed.success) return { ok: false, reason: 'invalid', problems: fieldProblems(parsed.error) };
   const submission = parsed.data;
   const { perAddress, perEmail } = rateLimits();
-  const emailKey = createHash('sha256').update(submission.email.toLowerCase()).digest('base64url');
+  const emailKey = hashToken(submission.email.toLowerCase());
   if (!perAddress.allow(clientAddress) || !perEmail.allow(emailKey)) return { ok: false, reason: 'tooMany' };
 
   const statusToken = newToken();

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { openByWeekDue } from '../../src/lib/inbox-chart.ts';
+import { inboxCounts, inboxFilterSchema, inboxPage, openDueDates } from '../../src/lib/inbox.repo.ts';
+import { newToken } from '../../src/lib/marketing.ts';
+import { createRequest, takeAction } from '../../src/lib/requests.repo.ts';
+import { requestSubmissionSchema } from '../../src/lib/requests.ts';
+
+let db: PortalDatabase;
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+});
+afterEach(() => db.$client.close());
+
+const today = '2026-11-20';
+const day = 24 * 3600_000;
+const noonToday = Date.parse('2026-11-20T10:00:00Z');
+
+function received(daysAgo: number, type: 'access' | 'erasure' = 'access', email = `p${daysAgo}@example.com`) {
+  const submission = requestSubmissionSchema.parse({ type, locale: 'el', name: 'N', email, declaration: true, ...(type === 'erasure' ? { scope: 'all', grounds: 'g' } : {}) });
+  return createRequest(db, { submission, now: noonToday - daysAgo * day, timeZone: 'Europe/Athens', statusTokenHash: newToken().hash, verifyTokenHash: newToken().hash });
+}
+
+describe('the inbox', () => {
+  test('lists open requests by deadline (overdue first), closed ones after, with counts and filters', () => {
+    const overdue = received(35);
+    const soon = received(25, 'erasure', 'maria@example.gr');
+    const fresh = received(0);
+    const closed = received(40);
+    takeAction(db, closed.reference, { action: 'reject', reason: 'Not identifiable' }, 'dpo:x', noonToday);
+
+    expect(inboxPage(db, {}, today).rows.map((row) => row.reference)).toEqual([overdue.reference, soon.reference, fresh.reference, closed.reference]);
+    expect(inboxCounts(db, today)).toEqual({ open: 3, overdue: 1, dueSoon: 1, completed: 0, rejected: 1 });
+    const only = (filter: Record<string, string>) => inboxPage(db, inboxFilterSchema.parse(filter), today).rows.map((row) => row.reference);
+    expect(only({ due: 'overdue' })).toEqual([overdue.reference]);
+    expect(only({ due: 'soon' })).toEqual([soon.reference]);
+    expect(only({ status: 'open' })).toHaveLength(3);
+    expect(only({ status: 'rejected' })).toEqual([closed.reference]);
+    expect(only({ type: 'erasure' })).toEqual([soon.reference]);
+    expect(only({ q: 'MARIA@' })).toEqual([soon.reference]);
+    expect(only({ q: fresh.reference.toLowerCase() })).toEqual([fresh.reference]);
+    expect(only({ q: '%' })).toEqual([]);
+    expect(only({ status: 'nonsense', page: '-4' })).toHaveLength(4);
+  });
+
+  test('pages through 25 at a time', () => {
+    for (let index = 0; index < 30; index += 1) received(index % 20, 'access', `x${index}@example.com`);
+    expect(inboxPage(db, {}, today)).toMatchObject({ total: 30, page: 1, pages: 2 });
+    expect(inboxPage(db, { page: 2 }, today).rows).toHaveLength(5);
+    expect(inboxPage(db, { page: 9 }, today).page).toBe(2);
+  });
+
+  test('the chart puts open requests in an overdue bucket and the weeks they fall due', () => {
+    received(35);
+    received(25);
+    received(0);
+    const weeks = openByWeekDue(openDueDates(db), today);
+    expect(weeks[0]).toEqual({ week: 'overdue', count: 1 });
+    expect(weeks[1]?.week).toBe('2026-11-16');
+    expect(weeks.find((week) => week.week === '2026-11-23')?.count).toBe(1);
+    expect(weeks.find((week) => week.week === '2026-12-14')?.count).toBe(1);
+    expect(weeks.reduce((sum, week) => sum + week.count, 0)).toBe(3);
+  });
+});
