@@ -6,6 +6,10 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.ts';
 
 export type PortalDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The handle inside `db.transaction((tx) => …)`: what a function that joins its caller's transaction takes. */
+export type PortalTransaction = Parameters<Parameters<PortalDatabase['transaction']>[0]>[0];
+/** Either the database or a transaction on it. */
+export type Queryable = PortalDatabase | PortalTransaction;
 
 /** The committed drizzle-kit migrations, relative to the project root the portal runs from. */
 export const migrationsFolder = resolve(process.cwd(), 'db/migrations');

@@ -20,8 +20,8 @@ export const policyVersions = sqliteTable(
 );
 
 /**
- * Proof of every cookie-consent decision (consent, refusal, withdrawal, GPC), append-only (triggers refuse UPDATE
- * and DELETE) and chained: `record_hash` covers the record and the previous record's hash.
+ * Proof of every cookie-consent decision (consent, refusal, withdrawal, GPC), append-only (triggers refuse DELETE and
+ * every UPDATE but an erasure's anonymisation) and chained: `record_hash` covers the record and the previous record's hash.
  * No IP address and no user agent are kept.
  */
 export const consentRecords = sqliteTable(
@@ -49,6 +49,11 @@ export const consentRecords = sqliteTable(
     gpcSignal: integer('gpc_signal', { mode: 'boolean' }).notNull(),
     previousHash: text('previous_hash').notNull(),
     recordHash: text('record_hash').notNull(),
+    /**
+     * Set when an erasure request anonymised the record: its consent id is replaced by `erased` (the only change the
+     * triggers allow), so it no longer names anyone; its chain link is still checked, its field hash no longer can be.
+     */
+    erasedAt: integer('erased_at'),
   },
   (table) => [index('consent_records_consent_id').on(table.consentId, table.id)],
 );
@@ -66,6 +71,8 @@ export const marketingSubscriptions = sqliteTable(
     confirmTokenHash: text('confirm_token_hash'),
     confirmExpiresAt: integer('confirm_expires_at'),
     createdAt: integer('created_at').notNull(),
+    /** Set when an erasure request anonymised the subscription: the address is replaced by `erased`. */
+    erasedAt: integer('erased_at'),
   },
   (table) => [
     index('marketing_subscriptions_address').on(table.channel, table.address),

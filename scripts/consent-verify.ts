@@ -8,7 +8,7 @@ const environment = readEnvironment(process.env);
 const db = openDatabase(environment.DATABASE_PATH);
 migrateDatabase(db);
 const started = performance.now();
-const { checked, firstBreak } = findChainBreak(allConsentRecords(db));
+const { checked, erased, firstBreak } = findChainBreak(allConsentRecords(db));
 const seconds = ((performance.now() - started) / 1000).toFixed(2);
 db.$client.close();
 
@@ -19,4 +19,5 @@ if (firstBreak) {
   );
   process.exit(1);
 }
-console.log(`Consent chain intact: ${checked} records verified in ${seconds} s (${environment.DATABASE_PATH}).`);
+const erasedNote = erased ? `; ${erased} of them anonymised by erasure requests (their links verified, their fields gone)` : '';
+console.log(`Consent chain intact: ${checked} records verified in ${seconds} s${erasedNote} (${environment.DATABASE_PATH}).`);

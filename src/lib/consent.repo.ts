@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { PortalDatabase } from '../../db/connection.ts';
 import { consentRecords } from '../../db/schema.ts';
-import { genesisHash, hashConsentRecord, type ConsentRecordFields } from './consent.ts';
+import { genesisHash, hashConsentRecord, type ChainCheck, type ConsentRecordFields } from './consent.ts';
 
 export type ConsentRecord = typeof consentRecords.$inferSelect;
 
@@ -35,7 +35,7 @@ function statementsFor(client: Client) {
         };
         const id = Number(insert.run(row).lastInsertRowid);
         previousHash = row.recordHash;
-        return { ...fields, id, previousHash: row.previousHash, recordHash: row.recordHash };
+        return { ...fields, id, previousHash: row.previousHash, recordHash: row.recordHash, erasedAt: null };
       });
     });
     statements = { append: (batch) => append.immediate(batch) };
@@ -88,6 +88,32 @@ export function consentHistory(db: PortalDatabase, consentId: string): ConsentRe
   return db.select().from(consentRecords).where(eq(consentRecords.consentId, consentId)).orderBy(asc(consentRecords.id)).all();
 }
 
+/**
+ * Checks records where they sit in the chain, without walking all of it: each record's hash is recomputed from its
+ * fields, the record before it must end in this record's previous hash, and the record after it must start from this
+ * record's hash. A record changed, removed or slipped in next to these is named.
+ */
+export function checkRecordsInChain(db: PortalDatabase, records: readonly ConsentRecord[]): ChainCheck {
+  const before = db.$client.prepare('select record_hash from consent_records where id < ? order by id desc limit 1').pluck();
+  const after = db.$client.prepare('select id, consent_id as consentId, previous_hash as previousHash from consent_records where id > ? order by id limit 1');
+  let checked = 0;
+  for (const record of records) {
+    checked += 1;
+    const expectedPrevious = (before.get(record.id) as string | undefined) ?? genesisHash;
+    if (record.previousHash !== expectedPrevious) {
+      return { checked, erased: 0, firstBreak: { id: record.id, consentId: record.consentId, reason: 'previous hash does not match' } };
+    }
+    if (hashConsentRecord(record.previousHash, record) !== record.recordHash) {
+      return { checked, erased: 0, firstBreak: { id: record.id, consentId: record.consentId, reason: 'record hash does not match its fields' } };
+    }
+    const next = after.get(record.id) as { id: number; consentId: string; previousHash: string } | undefined;
+    if (next && next.previousHash !== record.recordHash) {
+      return { checked, erased: 0, firstBreak: { id: next.id, consentId: next.consentId, reason: 'previous hash does not match' } };
+    }
+  }
+  return { checked, erased: 0 };
+}
+
 interface RawRecord extends Omit<ConsentRecord, 'preferences' | 'analytics' | 'marketing' | 'gpcSignal'> {
   preferences: number;
   analytics: number;
@@ -101,7 +127,7 @@ export function* allConsentRecords(db: PortalDatabase): Generator<ConsentRecord>
     `select id, consent_id as consentId, site_id as siteId, origin, recorded_at as recordedAt, action, source,
             preferences, analytics, marketing, locale, policy_document as policyDocument,
             policy_version as policyVersion, text_hash as textHash, banner_version as bannerVersion, revision,
-            expires_at as expiresAt, gpc_signal as gpcSignal, previous_hash as previousHash, record_hash as recordHash
+            expires_at as expiresAt, gpc_signal as gpcSignal, previous_hash as previousHash, record_hash as recordHash, erased_at as erasedAt
        from consent_records order by id`,
   );
   for (const row of statement.iterate() as IterableIterator<RawRecord>) {

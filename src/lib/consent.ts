@@ -112,21 +112,37 @@ export interface ChainBreak {
   reason: 'previous hash does not match' | 'record hash does not match its fields';
 }
 
-/** Walks records in id order and names the first one whose link is broken, if any. */
+/** The value an erasure leaves in place of a consent id. */
+export const erasedConsentId = 'erased';
+
+export interface ChainCheck {
+  checked: number;
+  /** Records anonymised by an erasure request: their link to the previous record is checked, their fields cannot be. */
+  erased: number;
+  firstBreak?: ChainBreak;
+}
+
+/**
+ * Walks records in id order and names the first one whose link is broken, if any. An erased record keeps its
+ * hashes, so the chain still runs through it; only its own field hash is no longer recomputable.
+ */
 export function findChainBreak(
-  records: Iterable<ConsentRecordFields & { id: number; previousHash: string; recordHash: string }>,
-): { checked: number; firstBreak?: ChainBreak } {
+  records: Iterable<ConsentRecordFields & { id: number; previousHash: string; recordHash: string; erasedAt?: number | null }>,
+): ChainCheck {
   let expectedPrevious = genesisHash;
   let checked = 0;
+  let erased = 0;
   for (const record of records) {
     checked += 1;
     if (record.previousHash !== expectedPrevious) {
-      return { checked, firstBreak: { id: record.id, consentId: record.consentId, reason: 'previous hash does not match' } };
+      return { checked, erased, firstBreak: { id: record.id, consentId: record.consentId, reason: 'previous hash does not match' } };
     }
-    if (hashConsentRecord(record.previousHash, record) !== record.recordHash) {
-      return { checked, firstBreak: { id: record.id, consentId: record.consentId, reason: 'record hash does not match its fields' } };
+    const isErased = record.erasedAt !== undefined && record.erasedAt !== null && record.consentId === erasedConsentId;
+    if (isErased) erased += 1;
+    else if (hashConsentRecord(record.previousHash, record) !== record.recordHash) {
+      return { checked, erased, firstBreak: { id: record.id, consentId: record.consentId, reason: 'record hash does not match its fields' } };
     }
     expectedPrevious = record.recordHash;
   }
-  return { checked };
+  return { checked, erased };
 }

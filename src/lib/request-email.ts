@@ -37,7 +37,7 @@ export function requestReceivedEmail(input: RequestReceivedEmailInput): Outgoing
     dpoEmail: input.dpoEmail,
   };
   const subject = t('requests.email.subject', values);
-  const blocks: ({ text: string } | { link: string })[] = [
+  const blocks: MailBlock[] = [
     { text: t('requests.email.greeting', values) },
     { text: t('requests.email.received', values) },
     { text: t('requests.email.confirm') },
@@ -46,16 +46,80 @@ export function requestReceivedEmail(input: RequestReceivedEmailInput): Outgoing
     { link: input.statusUrl },
     { text: t('requests.email.notYou') },
   ];
-  const signature = t('requests.email.signature', values);
+  return composeMail({ lang: input.lang, to: input.to, subject, blocks, signature: t('requests.email.signature', values) });
+}
+
+/** A paragraph of fixed text with the values inserted, a link, or the DPO's own words (line breaks kept). */
+export type MailBlock = { text: string } | { link: string };
+
+/** A plain-text and an HTML part from the same blocks; every value is escaped in the HTML part. */
+export function composeMail(input: { lang: string; to: string; subject: string; blocks: readonly MailBlock[]; signature: string }): OutgoingMail {
+  const { subject, blocks, signature } = input;
   const text = [...blocks.map((block) => ('text' in block ? block.text : block.link)), '--', signature].join('\n\n');
   const html = [
     `<!doctype html><html lang="${escapeHtml(input.lang)}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`,
     ...blocks.map((block) =>
-      'text' in block ? `<p>${escapeHtml(block.text)}</p>` : `<p><a href="${escapeHtml(block.link)}">${escapeHtml(block.link)}</a></p>`,
+      'text' in block
+        ? `<p>${escapeHtml(block.text).replaceAll('\n', '<br>')}</p>`
+        : `<p><a href="${escapeHtml(block.link)}">${escapeHtml(block.link)}</a></p>`,
     ),
     '<hr>',
     `<p><small>${escapeHtml(signature)}</small></p>`,
     '</body></html>',
   ].join('\n');
-  return { to: input.to, subject, text, html, links: [input.verifyUrl, input.statusUrl] };
+  return { to: input.to, subject, text, html, links: blocks.flatMap((block) => ('link' in block ? [block.link] : [])) };
+}
+
+export interface RequestUpdateEmailInput {
+  t: Translate;
+  lang: string;
+  to: string;
+  name: string;
+  reference: string;
+  statusUrl: string;
+  organisation: string;
+  dpoName: string;
+  dpoEmail: string;
+  update:
+    | { kind: 'extended'; dueOn: string; reason: string }
+    | { kind: 'completed'; message: string; export: boolean }
+    | { kind: 'rejected'; reason: string };
+}
+
+/**
+ * What the DPO decided, told to the requester in the request's language: a longer deadline and why, the answer
+ * (with the export on the status page for access and portability), or a refusal with the reason and the right to
+ * complain. The DPO's words are quoted as they typed them.
+ */
+export function requestUpdateEmail(input: RequestUpdateEmailInput): OutgoingMail {
+  const { t, update } = input;
+  const values = { name: input.name, reference: input.reference, organisation: input.organisation, dpoName: input.dpoName, dpoEmail: input.dpoEmail };
+  const status: MailBlock[] = [{ text: t('dpo.email.statusLink') }, { link: input.statusUrl }];
+  let subject: string;
+  let body: MailBlock[];
+  switch (update.kind) {
+    case 'extended':
+      subject = t('dpo.email.extendedSubject', values);
+      body = [{ text: t('dpo.email.extendedBody', { ...values, due: update.dueOn }) }, { text: t('dpo.email.extendedReason', { reason: update.reason }) }, ...status];
+      break;
+    case 'completed':
+      subject = t('dpo.email.completedSubject', values);
+      body = [
+        { text: t('dpo.email.completedBody', values) },
+        { text: update.message },
+        ...(update.export ? [{ text: t('dpo.email.completedExport') }, { link: input.statusUrl }] : status),
+      ];
+      break;
+    case 'rejected':
+      subject = t('dpo.email.rejectedSubject', values);
+      body = [{ text: t('dpo.email.rejectedBody', values) }, { text: update.reason }, { text: t('dpo.email.rejectedRights') }, ...status];
+      break;
+  }
+  return composeMail({
+    lang: input.lang,
+    to: input.to,
+    subject,
+    blocks: [{ text: t('requests.email.greeting', values) }, ...body],
+    signature: t('requests.email.signature', values),
+  });
 }

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { asc, eq, inArray, or } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { PortalDatabase } from '../../db/connection.ts';
 import { requestEvents, requestExports, requests } from '../../db/schema.ts';
+import { eraseSubject } from './erasure.repo.ts';
 import { deadlineFor, extensionProblem, localDate } from './deadline.ts';
 import { hashToken } from './marketing.ts';
 import { statusAfter, transitionProblem, type RequestEventKind, type VerificationMethod, type WorkflowAction } from './request-workflow.ts';
@@ -16,7 +17,8 @@ export interface NewRequest {
   now: number;
   /** The organisation's time zone: the deadline is counted in calendar days there. */
   timeZone: string;
-  statusTokenHash: string;
+  /** The hash of the status-page token for the reference the request gets. */
+  statusTokenHashFor: (reference: string) => string;
   verifyTokenHash: string;
 }
 
@@ -51,7 +53,7 @@ export function createRequest(db: PortalDatabase, input: NewRequest): RequestRow
         receivedAt: now,
         dueOn,
         dueAt,
-        statusTokenHash: input.statusTokenHash,
+        statusTokenHash: input.statusTokenHashFor(reference),
         verifyTokenHash: input.verifyTokenHash,
         verifyExpiresAt: now + verificationLifetimeMs,
       })
@@ -115,7 +117,7 @@ export type RequestAction =
   | { action: 'extend'; days: number; reason: string; timeZone: string }
   | { action: 'complete'; message: string; exportContent?: string }
   | { action: 'reject'; reason: string }
-  | { action: 'erase'; counts: Record<string, number> };
+  | { action: 'erase' };
 
 export type ActionOutcome =
   | { ok: true; request: RequestRow }
@@ -133,7 +135,8 @@ const eventOf: Record<WorkflowAction, RequestEventKind> = {
 
 /**
  * Takes one action on a request: checks it is allowed from the current status, updates the request and appends
- * its audit event in one transaction (read and write together, so two DPOs cannot both extend).
+ * its audit event in one transaction (read and write together, so two DPOs cannot both extend). An erasure
+ * anonymises the subject's records in that same transaction and records the counts.
  */
 export function takeAction(db: PortalDatabase, reference: string, input: RequestAction, actor: string, now: number): ActionOutcome {
   return db.transaction((tx) => {
@@ -177,7 +180,7 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
         detail = { reason: input.reason };
         break;
       case 'erase':
-        detail = { counts: input.counts };
+        detail = { counts: eraseSubject(tx, request, now) };
         break;
     }
     const updated = tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning().get();
@@ -198,15 +201,4 @@ export function recordEvent(db: PortalDatabase, requestId: number, kind: Request
 
 export function exportOf(db: PortalDatabase, requestId: number): RequestExportRow | undefined {
   return db.select().from(requestExports).where(eq(requestExports.requestId, requestId)).get();
-}
-
-/** Every request made by an email address or under one of the consent ids, oldest first. */
-export function requestsOfSubject(db: PortalDatabase, email: string, consentIds: readonly string[]): RequestRow[] {
-  const byEmail = eq(requests.email, email);
-  return db
-    .select()
-    .from(requests)
-    .where(consentIds.length ? or(byEmail, inArray(requests.consentId, [...consentIds])) : byEmail)
-    .orderBy(asc(requests.id))
-    .all();
 }

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { locales } from './locale.ts';
 import { emailAddressSchema } from './marketing.ts';
@@ -190,3 +190,18 @@ export function isReference(value: string): boolean {
 export const verificationLifetimeMs = 72 * 60 * 60 * 1000;
 /** A completed access or portability request's export can be downloaded for 7 days. */
 export const exportLifetimeMs = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * The token of a request's status page: an HMAC of its reference under the portal secret. Only its hash is stored,
+ * and the portal can put the same link in every later email (extension, answer, export) without keeping the token.
+ */
+export function requestStatusToken(secret: string, reference: string): string {
+  return createHmac('sha256', secret).update(`request-status\n${reference}`, 'utf8').digest('base64url');
+}
+
+/** The optional fields a requester filled in, in the order both the status page and the DPO's page show them. */
+export function submittedFields(request: Partial<Record<SubmittedField, string | null>>): SubmittedField[] {
+  return submittedFieldOrder.filter((field) => request[field]);
+}
+const submittedFieldOrder = ['inaccurateData', 'correctData', 'scope', 'grounds', 'details', 'customerReference', 'consentId'] as const;
+export type SubmittedField = (typeof submittedFieldOrder)[number];

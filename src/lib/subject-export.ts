@@ -1,12 +1,13 @@
-import { asc, eq, inArray, or, and } from 'drizzle-orm';
+import { asc, inArray } from 'drizzle-orm';
 import type { PortalDatabase } from '../../db/connection.ts';
-import { marketingEvents, marketingSubscriptions } from '../../db/schema.ts';
+import { marketingEvents } from '../../db/schema.ts';
 import { describeRecord } from './consent-receipt.ts';
 import { consentHistory } from './consent.repo.ts';
 import { subscriptionStatus } from './marketing.ts';
 import { describeController, type Organisation } from './organisation.ts';
 import { requesterVisibleEvents, type RequestEventKind } from './request-workflow.ts';
-import { eventsOf, requestsOfSubject, type RequestEventRow, type RequestRow } from './requests.repo.ts';
+import { eventsOf, type RequestEventRow, type RequestRow } from './requests.repo.ts';
+import { findSubject } from './subject.repo.ts';
 
 /** The versions of the published JSON Schemas (public/schemas/*.json); bump with any incompatible change. */
 export const requestSchemaVersion = 1;
@@ -86,16 +87,7 @@ export interface SubjectExportInput {
  * records of their consent ids, and their marketing consents with every event and the wording they saw.
  */
 export function buildSubjectExport(db: PortalDatabase, input: SubjectExportInput) {
-  const requestRows = requestsOfSubject(db, input.email, input.consentIds);
-  const byEmail = and(eq(marketingSubscriptions.channel, 'email'), eq(marketingSubscriptions.address, input.email));
-  const knownIds = [...new Set([...input.consentIds, ...requestRows.map((row) => row.consentId).filter((id): id is string => id !== null)])];
-  const subscriptions = db
-    .select()
-    .from(marketingSubscriptions)
-    .where(knownIds.length ? or(byEmail, inArray(marketingSubscriptions.consentId, knownIds)) : byEmail)
-    .orderBy(asc(marketingSubscriptions.id))
-    .all();
-  const consentIds = [...new Set([...knownIds, ...subscriptions.map((row) => row.consentId).filter((id): id is string => id !== null)])].sort();
+  const { requests: requestRows, subscriptions, consentIds } = findSubject(db, input.email, input.consentIds);
   const events = subscriptions.length
     ? db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptions.map((row) => row.id))).orderBy(asc(marketingEvents.id)).all()
     : [];

@@ -5,11 +5,12 @@ import { hashToken, newToken } from '../lib/marketing.ts';
 import { createRateLimiter } from '../lib/rate-limit.ts';
 import { requestReceivedEmail } from '../lib/request-email.ts';
 import { createRequest, recordEvent, type RequestRow } from '../lib/requests.repo.ts';
-import { fieldProblems, requestSubmissionSchema, type FieldProblem } from '../lib/requests.ts';
+import { fieldProblems, requestStatusToken, requestSubmissionSchema, type FieldProblem } from '../lib/requests.ts';
 import { getDatabase } from './db.ts';
 import { getEnvironment } from './environment.ts';
 import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';
+import { getPortalSecret } from './secret.ts';
 import { organisation } from './organisation.ts';
 
 const hour = 60 * 60 * 1000;
@@ -29,9 +30,9 @@ export type Submission =
   | { ok: false; reason: 'invalid'; problems: Record<string, FieldProblem> }
   | { ok: false; reason: 'tooMany' };
 
-/** The status page of a request, opened with its token (the token only ever travels in the requester's email). */
-export function statusUrl(origin: string, locale: string, reference: string, token: string): string {
-  return `${origin}/${locale}/requests/${reference}?token=${token}`;
+/** The status page of a request, opened with its token (the token only ever travels in the requester's emails). */
+export function statusUrl(origin: string, locale: string, reference: string): string {
+  return `${origin}/${locale}/requests/${reference}?token=${requestStatusToken(getPortalSecret(), reference)}`;
 }
 
 /**
@@ -48,19 +49,18 @@ export async function submitRequest(input: unknown, clientAddress: string, origi
   const emailKey = hashToken(submission.email.toLowerCase());
   if (!perAddress.allow(clientAddress) || !perEmail.allow(emailKey)) return { ok: false, reason: 'tooMany' };
 
-  const statusToken = newToken();
   const verifyToken = newToken();
   const db = getDatabase();
   const request = createRequest(db, {
     submission,
     now,
     timeZone: organisation.timeZone,
-    statusTokenHash: statusToken.hash,
+    statusTokenHashFor: (reference) => hashToken(requestStatusToken(getPortalSecret(), reference)),
     verifyTokenHash: verifyToken.hash,
   });
   const locale = submission.locale;
   const t = translatorFor(locale);
-  const status = statusUrl(origin, locale, request.reference, statusToken.token);
+  const status = statusUrl(origin, locale, request.reference);
   try {
     await getMailer().send(
       requestReceivedEmail({
@@ -88,7 +88,8 @@ export async function submitRequest(input: unknown, clientAddress: string, origi
   }
 }
 
-function errorKind(error: unknown): string {
+/** The kind of a delivery error (its code or name), never its message: messages can contain addresses. */
+export function errorKind(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
   return error instanceof Error ? error.name : 'unknown';
 }

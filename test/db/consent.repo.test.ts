@@ -3,29 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
-import { findChainBreak, type ConsentRecordFields } from '../../src/lib/consent.ts';
+import { findChainBreak } from '../../src/lib/consent.ts';
+import { consentDecision } from '../support/consent-decision.ts';
 import { allConsentRecords, appendConsentRecord, consentHistory, createConsentAppender } from '../../src/lib/consent.repo.ts';
 
 const migrations = join(import.meta.dirname, '../../db/migrations');
-const fields = (consentId: string, at: number, analytics = false): ConsentRecordFields => ({
-  consentId,
-  siteId: 'demo',
-  origin: 'http://localhost:4322',
-  recordedAt: at,
-  action: analytics ? 'custom' : 'reject-all',
-  source: 'banner',
-  preferences: false,
-  analytics,
-  marketing: false,
-  locale: 'nl',
-  policyDocument: 'privacy-notice',
-  policyVersion: 2,
-  textHash: 'c'.repeat(64),
-  bannerVersion: '1',
-  revision: '2-0c32a859',
-  expiresAt: at + 1000,
-  gpcSignal: false,
-});
+const fields = consentDecision;
 
 let db: PortalDatabase;
 beforeEach(() => {
@@ -43,7 +26,7 @@ describe('appendConsentRecord()', () => {
       [1, false],
       [3, true],
     ]);
-    expect(findChainBreak(allConsentRecords(db))).toEqual({ checked: 3 });
+    expect(findChainBreak(allConsentRecords(db))).toEqual({ checked: 3, erased: 0 });
   });
 
   test('the database refuses to edit or delete a record', () => {
@@ -65,7 +48,7 @@ describe('appendConsentRecord()', () => {
     migrateDatabase(first, migrations);
     const second = openDatabase(join(dir, 'portal.db'));
     for (let at = 0; at < 200; at += 1) appendConsentRecord(at % 2 ? first : second, fields('cccccccccccccccccccccc', at));
-    expect(findChainBreak(allConsentRecords(first))).toEqual({ checked: 200 });
+    expect(findChainBreak(allConsentRecords(first))).toEqual({ checked: 200, erased: 0 });
     first.$client.close();
     second.$client.close();
     rmSync(dir, { recursive: true, force: true });
@@ -78,7 +61,7 @@ describe('createConsentAppender()', () => {
     const records = await Promise.all(Array.from({ length: 50 }, (_, at) => append(fields('eeeeeeeeeeeeeeeeeeeeee', at))));
     expect(records.map((record) => record.recordedAt)).toEqual(Array.from({ length: 50 }, (_, at) => at));
     expect(new Set(records.map((record) => record.id)).size).toBe(50);
-    expect(findChainBreak(allConsentRecords(db))).toEqual({ checked: 50 });
+    expect(findChainBreak(allConsentRecords(db))).toEqual({ checked: 50, erased: 0 });
   });
 
   test('a failed batch rejects every waiting caller and writes nothing', async () => {

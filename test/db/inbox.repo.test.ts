@@ -20,7 +20,7 @@ const noonToday = Date.parse('2026-11-20T10:00:00Z');
 
 function received(daysAgo: number, type: 'access' | 'erasure' = 'access', email = `p${daysAgo}@example.com`) {
   const submission = requestSubmissionSchema.parse({ type, locale: 'el', name: 'N', email, declaration: true, ...(type === 'erasure' ? { scope: 'all', grounds: 'g' } : {}) });
-  return createRequest(db, { submission, now: noonToday - daysAgo * day, timeZone: 'Europe/Athens', statusTokenHash: newToken().hash, verifyTokenHash: newToken().hash });
+  return createRequest(db, { submission, now: noonToday - daysAgo * day, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
 }
 
 describe('the inbox', () => {

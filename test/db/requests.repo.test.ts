@@ -45,7 +45,7 @@ function submit(input: Record<string, unknown>, now = received) {
   const status = newToken();
   const verify = newToken();
   const submission = requestSubmissionSchema.parse({ locale: 'pl', name: 'Anna Nowak', email: 'anna@example.pl', declaration: true, ...input });
-  const request = createRequest(db, { submission, now, timeZone: 'Europe/Athens', statusTokenHash: status.hash, verifyTokenHash: verify.hash });
+  const request = createRequest(db, { submission, now, timeZone: 'Europe/Athens', statusTokenHashFor: () => status.hash, verifyTokenHash: verify.hash });
   return { request, status: status.token, verify: verify.token };
 }
 

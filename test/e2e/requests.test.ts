@@ -94,7 +94,7 @@ function requestReceivedDaysAgo(daysAgo: number, type: RequestType = 'access', l
   const token = newToken();
   const now = Date.now() - daysAgo * 24 * 3600_000;
   const submission = requestSubmissionSchema.parse({ type, locale, name: 'Anna Nowak', email: `anna.${daysAgo}.${Math.random()}@example.pl`, declaration: true });
-  const request = createRequest(db, { submission, now, timeZone, statusTokenHash: token.hash, verifyTokenHash: newToken().hash });
+  const request = createRequest(db, { submission, now, timeZone, statusTokenHashFor: () => token.hash, verifyTokenHash: newToken().hash });
   return { request, url: `/${locale}/requests/${request.reference}?token=${token.token}` };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createTranslator } from '../../src/lib/i18n.ts';
 import { locales } from '../../src/lib/locale.ts';
-import { requestReceivedEmail } from '../../src/lib/request-email.ts';
+import { requestReceivedEmail, requestUpdateEmail } from '../../src/lib/request-email.ts';
 import bg from '../../locales/bg.json' with { type: 'json' };
 import el from '../../locales/el.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
@@ -38,5 +38,48 @@ describe('the email a requester receives', () => {
     expect(mail.text).toContain('20 Dec 2026');
     expect(mail.text).toContain(t('requests.types.erasure.name'));
     expect(mail.html).toContain('Ostria Mail &amp; Hosting S.A.');
+  });
+});
+
+describe('the emails a requester gets when the DPO acts', () => {
+  const base = (locale: (typeof locales)[number]) => ({
+    t: createTranslator(locale, messages[locale]),
+    lang: locale,
+    to: 'maria@example.com',
+    name: 'Maria',
+    reference: 'DSR-2026-7KQ4M2',
+    statusUrl: 'https://privacy.example/el/requests/DSR-2026-7KQ4M2?token=s',
+    organisation: 'Ostria Mail & Hosting S.A.',
+    dpoName: 'Eleni Papadaki',
+    dpoEmail: 'dpo@ostria.example',
+  });
+
+  test.each(locales)('in %s: an extension names the new date and the reason, with the status link', (locale) => {
+    const mail = requestUpdateEmail({ ...base(locale), update: { kind: 'extended', dueOn: '3 February 2027', reason: 'Backups <b>on tape</b>' } });
+    const t = createTranslator(locale, messages[locale]);
+    expect(mail.subject).toBe(t('dpo.email.extendedSubject', { reference: 'DSR-2026-7KQ4M2' }));
+    expect(mail.text).toContain('3 February 2027');
+    expect(mail.text).toContain('Backups <b>on tape</b>');
+    expect(mail.html).toContain('Backups &lt;b&gt;on tape&lt;/b&gt;');
+    expect(mail.links).toEqual(['https://privacy.example/el/requests/DSR-2026-7KQ4M2?token=s']);
+  });
+
+  test.each(locales)('in %s: a completion quotes the answer line by line and points to the export when there is one', (locale) => {
+    const t = createTranslator(locale, messages[locale]);
+    const withExport = requestUpdateEmail({ ...base(locale), update: { kind: 'completed', message: 'Line one\nLine <two>', export: true } });
+    expect(withExport.text).toContain('Line one\nLine <two>');
+    expect(withExport.html).toContain('Line one<br>Line &lt;two&gt;');
+    expect(withExport.text).toContain(t('dpo.email.completedExport'));
+    const without = requestUpdateEmail({ ...base(locale), update: { kind: 'completed', message: 'Done.', export: false } });
+    expect(without.text).not.toContain(t('dpo.email.completedExport'));
+    expect(without.text).toContain(t('dpo.email.statusLink'));
+  });
+
+  test.each(locales)('in %s: a rejection gives the reason and the right to complain', (locale) => {
+    const t = createTranslator(locale, messages[locale]);
+    const mail = requestUpdateEmail({ ...base(locale), update: { kind: 'rejected', reason: 'We could not verify your identity.' } });
+    expect(mail.subject).toBe(t('dpo.email.rejectedSubject', { reference: 'DSR-2026-7KQ4M2' }));
+    expect(mail.text).toContain('We could not verify your identity.');
+    expect(mail.text).toContain(t('dpo.email.rejectedRights'));
   });
 });

@@ -1,0 +1,57 @@
+// `npm run dpo:reminders`: emails every DPO a digest of the open requests that are overdue or due within 7 days,
+// in the DPO's own language. Meant for cron (once each morning); sends nothing when nothing needs attention.
+// Exit status 1 when an email could not be sent, so cron reports it.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { migrateDatabase, openDatabase } from '../db/connection.ts';
+import { localDate } from '../src/lib/deadline.ts';
+import { allDpoUsers } from '../src/lib/dpo.repo.ts';
+import { digestEmail, requestsNeedingAttention } from '../src/lib/dpo-digest.ts';
+import { readEnvironment } from '../src/lib/environment.ts';
+import { createTranslator, type Messages } from '../src/lib/i18n.ts';
+import { isLocale, type Locale } from '../src/lib/locale.ts';
+import { createMailer } from '../src/lib/mailer.ts';
+import { organisationSchema } from '../src/lib/organisation.ts';
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+const organisation = organisationSchema.parse(readJson('../content/organisation.json'));
+const environment = readEnvironment(process.env);
+const db = openDatabase(environment.DATABASE_PATH);
+migrateDatabase(db);
+
+const now = Date.now();
+const today = localDate(now, organisation.timeZone);
+const { overdue, dueSoon } = requestsNeedingAttention(db, today);
+const dpos = allDpoUsers(db);
+db.$client.close();
+
+if (overdue.length + dueSoon.length === 0) {
+  console.log(`Nothing is overdue or due within 7 days (${today}); no reminder sent.`);
+  process.exit(0);
+}
+if (dpos.length === 0) {
+  console.error(`${overdue.length} overdue and ${dueSoon.length} due within 7 days, but no DPO account exists: create one with npm run dpo:create-user.`);
+  process.exit(1);
+}
+
+const mailer = createMailer({
+  from: environment.MAIL_FROM ?? `${organisation.shortName} <${organisation.privacyEmail}>`,
+  smtpUrl: environment.SMTP_URL,
+  outboxDir: resolve(environment.OUTBOX_DIR),
+});
+const origin = environment.PUBLIC_URL ? new URL(environment.PUBLIC_URL).origin : `http://${environment.HOST}:${environment.PORT}`;
+let failed = 0;
+for (const dpo of dpos) {
+  const locale: Locale = isLocale(dpo.locale) ? dpo.locale : organisation.defaultLocale;
+  const t = createTranslator(locale, readJson(`../locales/${locale}.json`) as Messages);
+  try {
+    await mailer.send(
+      digestEmail({ t, locale, to: dpo.email, today, now, timeZone: organisation.timeZone, overdue, dueSoon, inboxUrl: `${origin}/dpo?status=open`, organisation: organisation.legalName }),
+    );
+  } catch (error) {
+    failed += 1;
+    console.error(`A reminder could not be sent (DPO account #${dpo.id}): ${error instanceof Error ? error.name : 'unknown error'}.`);
+  }
+}
+console.log(`Reminder sent to ${dpos.length - failed} of ${dpos.length} DPO accounts: ${overdue.length} overdue, ${dueSoon.length} due within 7 days (${today}).`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { maxExtensionDays } from './deadline.ts';
+import { verificationMethods, type WorkflowAction } from './request-workflow.ts';
+import type { RequestAction } from './requests.repo.ts';
+
+/** Longest texts a DPO may type into each action's form. */
+export const actionTextLimits = { verifyNote: 2000, text: 5000, extendReason: 2000, message: 20000, rejectReason: 5000 } as const;
+
+const required = (max: number) => z.string().trim().min(1).max(max);
+
+/**
+ * The DPO's action forms on a request page (and their API twin): one `action` field names the form, each form's
+ * fields have names of their own so that several forms share one page without clashing.
+ */
+export const dpoActionSchema = z.discriminatedUnion('action', [
+  z.object({
+    action: z.literal('verify'),
+    method: z.enum(verificationMethods),
+    verifyNote: z.string().trim().max(actionTextLimits.verifyNote).optional(),
+  }),
+  z.object({ action: z.literal('start') }),
+  z.object({ action: z.literal('note'), text: required(actionTextLimits.text) }),
+  z.object({
+    action: z.literal('extend'),
+    days: z.string().trim().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(maxExtensionDays)),
+    extendReason: required(actionTextLimits.extendReason),
+  }),
+  z.object({ action: z.literal('complete'), message: required(actionTextLimits.message) }),
+  z.object({ action: z.literal('reject'), rejectReason: required(actionTextLimits.rejectReason) }),
+  z.object({ action: z.literal('erase'), confirm: z.literal('yes') }),
+]);
+export type DpoActionForm = z.infer<typeof dpoActionSchema>;
+
+/** What went wrong with a field, as a key under `dpo.request.errors` (and the limit for `tooLong`). */
+export interface ActionFieldProblem {
+  field: string;
+  problem: 'action' | 'method' | 'days' | 'reason' | 'confirm' | 'tooLong';
+  max?: number;
+}
+
+/** The first problem of each field of a refused action form. */
+export function actionProblems(error: z.ZodError): ActionFieldProblem[] {
+  const problems = new Map<string, ActionFieldProblem>();
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'action');
+    if (problems.has(field)) continue;
+    const problem: ActionFieldProblem =
+      field === 'action' ? { field, problem: 'action' }
+      : field === 'method' ? { field, problem: 'method' }
+      : field === 'days' ? { field, problem: 'days' }
+      : field === 'confirm' ? { field, problem: 'confirm' }
+      : issue.code === 'too_big' ? { field, problem: 'tooLong', max: Number(issue.maximum) }
+      : { field, problem: 'reason' };
+    problems.set(field, problem);
+  }
+  return [...problems.values()];
+}
+
+/** The workflow action a valid form asks for, with what it needs (the time zone counts an extension's days). */
+export function toRequestAction(form: DpoActionForm, timeZone: string): RequestAction {
+  switch (form.action) {
+    case 'verify':
+      return { action: 'verify', method: form.method, ...(form.verifyNote ? { note: form.verifyNote } : {}) };
+    case 'start':
+      return { action: 'start' };
+    case 'note':
+      return { action: 'note', text: form.text };
+    case 'extend':
+      return { action: 'extend', days: form.days, reason: form.extendReason, timeZone };
+    case 'complete':
+      return { action: 'complete', message: form.message };
+    case 'reject':
+      return { action: 'reject', reason: form.rejectReason };
+    case 'erase':
+      return { action: 'erase' };
+  }
+}
+
+export const workflowActions: readonly WorkflowAction[] = ['verify', 'start', 'note', 'extend', 'complete', 'reject', 'erase'];

@@ -1,0 +1,58 @@
+import type { PortalDatabase } from '../../db/connection.ts';
+import { deadlineStateAt, type DeadlineState } from './deadline.ts';
+import { formatCalendarDate, type Translate } from './i18n.ts';
+import { inboxAll } from './inbox.repo.ts';
+import type { Locale } from './locale.ts';
+import type { OutgoingMail } from './mailer.ts';
+import { composeMail } from './request-email.ts';
+import type { RequestRow } from './requests.repo.ts';
+
+/** "5 days left", "due today" or "3 days overdue", plural-correct in the reader's language. */
+export function daysLeftText(state: Pick<DeadlineState, 'daysLeft' | 'overdue'>, t: Translate): string {
+  if (state.overdue) return t('requests.status.overdue', { count: -state.daysLeft });
+  return state.daysLeft === 0 ? t('requests.status.dueToday') : t('requests.status.daysLeft', { count: state.daysLeft });
+}
+
+/** The open requests a DPO must look at: overdue, and due within 7 days (today included), each by deadline. */
+export function requestsNeedingAttention(db: PortalDatabase, today: string): { overdue: RequestRow[]; dueSoon: RequestRow[] } {
+  return { overdue: inboxAll(db, { due: 'overdue' }, today), dueSoon: inboxAll(db, { due: 'soon' }, today) };
+}
+
+export interface DigestInput {
+  t: Translate;
+  locale: Locale;
+  to: string;
+  today: string;
+  now: number;
+  timeZone: string;
+  overdue: readonly RequestRow[];
+  dueSoon: readonly RequestRow[];
+  inboxUrl: string;
+  organisation: string;
+}
+
+/** The reminder a DPO gets from `npm run dpo:reminders`: each late or nearly due request on one line, in their language. */
+export function digestEmail(input: DigestInput): OutgoingMail {
+  const { t, locale } = input;
+  const line = (request: RequestRow) =>
+    t('dpo.email.digestLine', {
+      reference: request.reference,
+      type: t(`requests.types.${request.type}.name`),
+      due: formatCalendarDate(request.dueOn, locale),
+      left: daysLeftText(deadlineStateAt(request.dueOn, input.now, input.timeZone), t),
+    });
+  const group = (title: string, rows: readonly RequestRow[]) => (rows.length ? [{ text: [`${title}:`, ...rows.map((row) => `• ${line(row)}`)].join('\n') }] : []);
+  return composeMail({
+    lang: locale,
+    to: input.to,
+    subject: t('dpo.email.digestSubject', { count: input.overdue.length + input.dueSoon.length }),
+    blocks: [
+      { text: t('dpo.email.digestIntro', { date: formatCalendarDate(input.today, locale) }) },
+      ...group(t('dpo.email.digestOverdue'), input.overdue),
+      ...group(t('dpo.email.digestDueSoon'), input.dueSoon),
+      { text: t('dpo.email.digestLink') },
+      { link: input.inboxUrl },
+    ],
+    signature: input.organisation,
+  });
+}

@@ -1,0 +1,85 @@
+import { formatCalendarDate, type Translate } from './i18n.ts';
+import type { Locale } from './locale.ts';
+import type { RequestEventRow } from './requests.repo.ts';
+
+/** One line of a request's audit trail as the DPO reads it: when, who, what, and the particulars. */
+export interface TrailEntry {
+  id: number;
+  kind: string;
+  at: number;
+  /** The requester, the portal itself, or the DPO's email address. */
+  who: string;
+  what: string;
+  details: string[];
+}
+
+interface EventDetail {
+  method?: string;
+  note?: string;
+  text?: string;
+  days?: number;
+  reason?: string;
+  dueOn?: string;
+  message?: string;
+  counts?: { consentRecords?: number; marketingSubscriptions?: number; marketingEvents?: number };
+  email?: string;
+  error?: string;
+}
+
+/** The audit trail in the DPO's language: every event, oldest first, with who did it. */
+export function describeTrail(events: readonly RequestEventRow[], t: Translate, locale: Locale): TrailEntry[] {
+  return events.map((event) => {
+    const detail = parseDetail(event.detail);
+    return {
+      id: event.id,
+      kind: event.kind,
+      at: event.occurredAt,
+      who: event.actor.startsWith('dpo:') ? event.actor.slice(4) : t(`dpo.request.actor.${event.actor === 'requester' ? 'requester' : 'system'}`),
+      what: t(`dpo.request.events.${event.kind}`),
+      details: detailsOf(event.kind, detail, t, locale),
+    };
+  });
+}
+
+function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Locale): string[] {
+  switch (kind) {
+    case 'identity-verified':
+      return [t('dpo.request.detail.method', { method: t(`dpo.request.methods.${detail.method ?? 'other'}`) }), ...(detail.note ? [detail.note] : [])];
+    case 'extended':
+      return [
+        t('dpo.request.extension', { count: detail.days ?? 0, reason: detail.reason ?? '' }),
+        ...(detail.dueOn ? [t('dpo.request.detail.newDue', { date: formatCalendarDate(detail.dueOn, locale) })] : []),
+      ];
+    case 'note':
+      return [detail.text ?? ''];
+    case 'completed':
+      return [detail.message ?? ''];
+    case 'rejected':
+      return [detail.reason ?? ''];
+    case 'erased':
+      return erasureCountLines(detail.counts ?? {}, t);
+    case 'notification-failed':
+      return [t('dpo.request.detail.failedEmail', { email: t(`dpo.request.emailKinds.${detail.email ?? 'received'}`), error: detail.error ?? '' })];
+    default:
+      return [];
+  }
+}
+
+/** "3 consent records", "1 marketing consent", …: plural-correct, one line each. */
+export function erasureCountLines(counts: { consentRecords?: number; marketingSubscriptions?: number; marketingEvents?: number }, t: Translate): string[] {
+  return [
+    t('dpo.request.count.consentRecords', { count: counts.consentRecords ?? 0 }),
+    t('dpo.request.count.marketingSubscriptions', { count: counts.marketingSubscriptions ?? 0 }),
+    t('dpo.request.count.marketingEvents', { count: counts.marketingEvents ?? 0 }),
+  ];
+}
+
+function parseDetail(detail: string | null): EventDetail {
+  if (!detail) return {};
+  try {
+    const value: unknown = JSON.parse(detail);
+    return value && typeof value === 'object' ? (value as EventDetail) : {};
+  } catch {
+    return {};
+  }
+}

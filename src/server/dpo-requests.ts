@@ -1,0 +1,90 @@
+import { actionProblems, dpoActionSchema, toRequestAction, type ActionFieldProblem } from '../lib/dpo-actions.ts';
+import { formatCalendarDate } from '../lib/i18n.ts';
+import { isLocale } from '../lib/locale.ts';
+import { completeRequest } from '../lib/request-completion.ts';
+import { requestUpdateEmail, type RequestUpdateEmailInput } from '../lib/request-email.ts';
+import { producesExport, type WorkflowAction } from '../lib/request-workflow.ts';
+import { findRequest, recordEvent, takeAction, type RequestRow } from '../lib/requests.repo.ts';
+import { getDatabase } from './db.ts';
+import type { SignedIn } from './dpo-auth.ts';
+import { translatorFor } from './i18n.ts';
+import { getMailer } from './mail.ts';
+import { organisation } from './organisation.ts';
+import { errorKind, statusUrl } from './requests.ts';
+
+export type ActionResult =
+  | { ok: true; action: WorkflowAction; request: RequestRow; emailed?: boolean }
+  | { ok: false; status: 400; problems: ActionFieldProblem[] }
+  | { ok: false; status: 400 | 409; conflict: 'status' | 'type' | 'alreadyExtended'; request: RequestRow }
+  | { ok: false; status: 404 };
+
+/**
+ * A DPO's action on a request, from a form or JSON: validated, taken with its audit event in one transaction (the
+ * completion's export and the erasure's anonymisation inside it), then the requester is told by email in their
+ * request's language when the action concerns them. A failed email leaves the action done and records a
+ * `notification-failed` event for the DPO to follow up.
+ */
+export async function actOnRequest(reference: string, fields: unknown, dpo: SignedIn, origin: string, now = Date.now()): Promise<ActionResult> {
+  const db = getDatabase();
+  const before = findRequest(db, reference);
+  if (!before) return { ok: false, status: 404 };
+  const parsed = dpoActionSchema.safeParse(fields);
+  if (!parsed.success) return { ok: false, status: 400, problems: actionProblems(parsed.error) };
+  const form = parsed.data;
+  const actor = `dpo:${dpo.user.email}`;
+  const outcome =
+    form.action === 'complete'
+      ? completeRequest(db, { reference, message: form.message, actor, now, organisation, portalOrigin: origin })
+      : takeAction(db, reference, toRequestAction(form, organisation.timeZone), actor, now);
+  if (!outcome.ok) {
+    if (outcome.problem === 'days' || outcome.problem === 'reason') {
+      return { ok: false, status: 400, problems: [{ field: outcome.problem === 'days' ? 'days' : 'reason', problem: outcome.problem }] };
+    }
+    const current = findRequest(db, reference) ?? before;
+    return { ok: false, status: outcome.problem === 'alreadyExtended' ? 400 : 409, conflict: outcome.problem, request: current };
+  }
+  const request = outcome.request;
+  const update = updateFor(form, request);
+  if (!update) return { ok: true, action: form.action, request };
+  return { ok: true, action: form.action, request, emailed: await tellRequester(request, update, origin) };
+}
+
+function updateFor(form: { action: WorkflowAction }, request: RequestRow): RequestUpdateEmailInput['update'] | undefined {
+  const locale = isLocale(request.locale) ? request.locale : organisation.defaultLocale;
+  switch (form.action) {
+    case 'extend':
+      return { kind: 'extended', dueOn: formatCalendarDate(request.dueOn, locale), reason: request.extensionReason ?? '' };
+    case 'complete':
+      return { kind: 'completed', message: request.outcome ?? '', export: producesExport(request.type) };
+    case 'reject':
+      return { kind: 'rejected', reason: request.outcome ?? '' };
+    default:
+      return undefined;
+  }
+}
+
+async function tellRequester(request: RequestRow, update: RequestUpdateEmailInput['update'], origin: string): Promise<boolean> {
+  const locale = isLocale(request.locale) ? request.locale : organisation.defaultLocale;
+  try {
+    await getMailer().send(
+      requestUpdateEmail({
+        t: translatorFor(locale),
+        lang: locale,
+        to: request.email,
+        name: request.name,
+        reference: request.reference,
+        statusUrl: statusUrl(origin, locale, request.reference),
+        organisation: organisation.legalName,
+        dpoName: organisation.dpo.name,
+        dpoEmail: organisation.dpo.email,
+        update,
+      }),
+    );
+    return true;
+  } catch (error) {
+    console.error(`Request ${request.reference}: the ${update.kind} email could not be sent (${errorKind(error)}).`);
+    recordEvent(getDatabase(), request.id, 'notification-failed', 'system', Date.now(), { email: update.kind, error: errorKind(error) });
+    return false;
+  }
+}
+

@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { findChainBreak } from '../../src/lib/consent.ts';
+import { consentDecision } from '../support/consent-decision.ts';
+import { allConsentRecords, appendConsentRecord, consentHistory } from '../../src/lib/consent.repo.ts';
+import { lookUpConsent } from '../../src/lib/consent-lookup.ts';
+import { erasureCounts } from '../../src/lib/erasure.repo.ts';
+import { newToken } from '../../src/lib/marketing.ts';
+import { recordSignup } from '../../src/lib/marketing.repo.ts';
+import { createRequest, eventsOf, takeAction } from '../../src/lib/requests.repo.ts';
+import { requestSubmissionSchema } from '../../src/lib/requests.ts';
+
+let db: PortalDatabase;
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+});
+afterEach(() => db.$client.close());
+
+const now = Date.parse('2026-11-20T10:00:00Z');
+const annasCookie = 'aaaaaaaaaaaaaaaaaaaaaa';
+const annasOtherBrowser = 'bbbbbbbbbbbbbbbbbbbbbb';
+const someoneElse = 'zzzzzzzzzzzzzzzzzzzzzz';
+
+const decision = (consentId: string, at: number, analytics: boolean) =>
+  consentDecision(consentId, at, analytics, { siteId: 'portal', origin: 'https://privacy.ostria.example', locale: 'pl' });
+
+function erasureRequest(consentId: string | undefined) {
+  const submission = requestSubmissionSchema.parse({ type: 'erasure', locale: 'pl', name: 'Anna Nowak', email: 'Anna@Example.pl', scope: 'Wszystko', grounds: 'Cofam zgodę', declaration: true, consentId });
+  return createRequest(db, { submission, now, timeZone: 'Europe/Warsaw', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+}
+
+function seed() {
+  appendConsentRecord(db, decision(annasCookie, now - 5000, true));
+  appendConsentRecord(db, decision(someoneElse, now - 4500, false));
+  appendConsentRecord(db, decision(annasCookie, now - 4000, false));
+  appendConsentRecord(db, decision(annasOtherBrowser, now - 3500, true));
+  appendConsentRecord(db, decision(someoneElse, now - 3000, true));
+  // Anna's newsletter (typed with another capitalisation) names the consent id of her other browser.
+  recordSignup(db, { channel: 'email', address: 'anna@example.pl', locale: 'pl', consentId: annasOtherBrowser, policyVersion: 2, wording: 'Chcę otrzymywać…', confirmTokenHash: undefined, now: now - 2000 });
+  recordSignup(db, { channel: 'email', address: 'someone@else.example', locale: 'pl', consentId: someoneElse, policyVersion: 2, wording: 'x', confirmTokenHash: undefined, now: now - 2000 });
+}
+
+function startWork(reference: string) {
+  expect(takeAction(db, reference, { action: 'verify', method: 'email-link' }, 'requester', now).ok).toBe(true);
+  expect(takeAction(db, reference, { action: 'start' }, 'dpo:eleni@ostria.example', now).ok).toBe(true);
+}
+
+describe('erasure', () => {
+  test('anonymises the subject’s consent records and marketing consents, keeps everyone else’s, and counts what it did', () => {
+    seed();
+    const request = erasureRequest(annasCookie);
+    startWork(request.reference);
+    expect(erasureCounts(db, request)).toEqual({ consentRecords: 3, marketingSubscriptions: 1, marketingEvents: 2 });
+
+    const outcome = takeAction(db, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1000);
+    expect(outcome.ok).toBe(true);
+    expect(consentHistory(db, annasCookie)).toEqual([]);
+    expect(consentHistory(db, annasOtherBrowser)).toEqual([]);
+    expect(consentHistory(db, someoneElse)).toHaveLength(2);
+    expect(db.$client.prepare("select count(*) from consent_records where consent_id = 'erased' and erased_at is not null").pluck().get()).toBe(3);
+    expect(db.$client.prepare('select address, consent_id as consentId from marketing_subscriptions order by id').all()).toEqual([
+      { address: 'erased', consentId: null },
+      { address: 'someone@else.example', consentId: someoneElse },
+    ]);
+    const erased = eventsOf(db, request.id).at(-1);
+    expect(erased).toMatchObject({ kind: 'erased', actor: 'dpo:eleni@ostria.example' });
+    expect(JSON.parse(erased?.detail ?? '{}')).toEqual({ counts: { consentRecords: 3, marketingSubscriptions: 1, marketingEvents: 2 } });
+    expect(lookUpConsent(db, annasCookie)).toEqual({ found: true, histories: [], chain: { checked: 0, erased: 0 }, marketing: [], requests: [expect.objectContaining({ reference: request.reference })] });
+
+    // Everyone else's proof still verifies; the erased records keep their place in the chain.
+    expect(findChainBreak(allConsentRecords(db))).toEqual({ checked: 5, erased: 3 });
+    // Nothing is left to erase a second time.
+    expect(erasureCounts(db, request)).toEqual({ consentRecords: 0, marketingSubscriptions: 0, marketingEvents: 0 });
+  });
+
+  test('finds the subject by email alone when the request names no consent id', () => {
+    seed();
+    const request = erasureRequest(undefined);
+    expect(erasureCounts(db, request)).toEqual({ consentRecords: 1, marketingSubscriptions: 1, marketingEvents: 2 });
+  });
+
+  test('is refused for another type of request and before work has started', () => {
+    seed();
+    const request = erasureRequest(annasCookie);
+    expect(takeAction(db, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now)).toEqual({ ok: false, problem: 'status' });
+    const access = createRequest(db, {
+      submission: requestSubmissionSchema.parse({ type: 'access', locale: 'pl', name: 'Anna', email: 'anna@example.pl', declaration: true }),
+      now,
+      timeZone: 'Europe/Warsaw',
+      statusTokenHashFor: () => newToken().hash,
+      verifyTokenHash: newToken().hash,
+    });
+    startWork(access.reference);
+    expect(takeAction(db, access.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now)).toEqual({ ok: false, problem: 'type' });
+    expect(consentHistory(db, annasCookie)).toHaveLength(2);
+  });
+
+  test('the database allows no other change to a consent record, erased or not', () => {
+    seed();
+    const request = erasureRequest(annasCookie);
+    startWork(request.reference);
+    takeAction(db, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now);
+    const run = (sql: string) => () => db.$client.prepare(sql).run();
+    expect(run("update consent_records set consent_id = 'erased', erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2")).not.toThrow();
+    expect(run("update consent_records set consent_id = 'someone', erased_at = 1 where id = 5")).toThrow('append-only');
+    expect(run("update consent_records set analytics = 0, consent_id = 'erased', erased_at = 1 where id = 5")).toThrow('append-only');
+    expect(run("update consent_records set consent_id = 'aaaaaaaaaaaaaaaaaaaaaa' where id = 1")).toThrow('append-only');
+    expect(run('update consent_records set erased_at = 99 where id = 1')).toThrow('append-only');
+    expect(run('delete from consent_records where id = 1')).toThrow('append-only');
+    expect(run('delete from marketing_events')).toThrow('append-only');
+  });
+});
+
+describe('consent lookup', () => {
+  test('by email finds every consent id the person is known by, each record checked in the chain', () => {
+    seed();
+    const lookup = lookUpConsent(db, 'ANNA@example.pl');
+    if (!lookup.found) throw new Error('expected a result');
+    expect(lookup.histories.map((history) => [history.consentId, history.records.length])).toEqual([[annasOtherBrowser, 1]]);
+    expect(lookup.marketing.map((entry) => [entry.subscription.address, entry.status])).toEqual([['anna@example.pl', 'confirmed']]);
+    expect(lookup.chain).toEqual({ checked: 1, erased: 0 });
+
+    erasureRequest(annasCookie);
+    const again = lookUpConsent(db, 'anna@example.pl');
+    if (!again.found) throw new Error('expected a result');
+    expect(again.histories.map((history) => history.consentId)).toEqual([annasCookie, annasOtherBrowser]);
+    expect(again.requests).toHaveLength(1);
+  });
+
+  test('names a record changed behind the triggers, and its neighbours', () => {
+    seed();
+    db.$client.exec('drop trigger consent_records_no_update; update consent_records set analytics = 0 where id = 4;');
+    const lookup = lookUpConsent(db, annasOtherBrowser);
+    expect(lookup.found && lookup.chain.firstBreak).toEqual({ id: 4, consentId: annasOtherBrowser, reason: 'record hash does not match its fields' });
+    // Someone else's record right after Anna's first one no longer links to it: Anna's proof is in doubt too.
+    db.$client.exec("update consent_records set previous_hash = 'f' where id = 2;");
+    const neighbour = lookUpConsent(db, annasCookie);
+    expect(neighbour.found && neighbour.chain).toEqual({ checked: 1, erased: 0, firstBreak: { id: 2, consentId: someoneElse, reason: 'previous hash does not match' } });
+  });
+
+  test('an unknown id finds nothing; a query that is neither an id nor an address is a problem', () => {
+    expect(lookUpConsent(db, 'qqqqqqqqqqqqqqqqqqqqqq')).toEqual({ found: false });
+    expect(lookUpConsent(db, 'erased')).toEqual({ found: false, problem: 'invalidQuery' });
+    expect(lookUpConsent(db, '')).toEqual({ found: false });
+  });
+});

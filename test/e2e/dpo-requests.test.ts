@@ -1,0 +1,327 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { addCalendarDays } from '../../src/lib/deadline.ts';
+import { createTranslator } from '../../src/lib/i18n.ts';
+import { locales, type Locale } from '../../src/lib/locale.ts';
+import { newToken } from '../../src/lib/marketing.ts';
+import { createRequest, findRequest } from '../../src/lib/requests.repo.ts';
+import { requestSubmissionSchema } from '../../src/lib/requests.ts';
+import { node, root } from '../../scripts/support/server-process.ts';
+import { axeViolations, baseURL, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
+import { outboxMessagesTo, waitForMessageTo } from './mail.ts';
+
+const dataDir = inject('dataDir');
+const outbox = join(dataDir, 'outbox');
+const messages = Object.fromEntries(locales.map((locale) => [locale, JSON.parse(readFileSync(join(root, `locales/${locale}.json`), 'utf8'))])) as Record<Locale, Record<string, unknown>>;
+const translate = (locale: Locale) => createTranslator(locale, messages[locale]);
+const dpoEmail = 'joost.dpo@ostria.example';
+const password = 'Rotterdam haven 2026, kade 4';
+let session: BrowserSession;
+let db: PortalDatabase;
+
+function runScript(script: string, args: string[], env: Record<string, string> = {}) {
+  return spawnSync(node, [join(root, script), ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_PATH: join(dataDir, 'portal.db'), OUTBOX_DIR: outbox, ...env },
+    encoding: 'utf8',
+  });
+}
+
+beforeAll(async () => {
+  const made = runScript('scripts/dpo-create-user.ts', ['--email', dpoEmail, '--locale', 'nl'], { DPO_PASSWORD: password });
+  expect(made.status, made.stderr).toBe(0);
+  db = openDatabase(join(dataDir, 'portal.db'));
+  migrateDatabase(db);
+  if (hasBrowser) session = await launchBrowser();
+});
+afterAll(async () => {
+  db?.$client.close();
+  await session?.close();
+});
+
+async function signIn(javaScriptEnabled: boolean): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await session.newContext({ javaScriptEnabled });
+  // A step that cannot happen fails in seconds, naming the step, instead of timing the whole test out.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  await page.goto('/dpo/login');
+  await page.fill('#email', dpoEmail);
+  await page.fill('#password', password);
+  await page.locator('form.login-form button[type="submit"]').click();
+  await page.waitForURL('**/dpo');
+  return { context, page };
+}
+
+async function sendRequest(body: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${baseURL}/api/requests`, { method: 'POST', body: JSON.stringify({ declaration: true, ...body }) });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { reference: string }).reference;
+}
+
+/** axe runs in the page, so a page without JavaScript is checked in a twin context with the same session. */
+async function expectNoViolations(page: Page) {
+  const twin = await session.newContext({ storageState: await page.context().storageState() });
+  const twinPage = await twin.newPage();
+  await twinPage.goto(page.url());
+  const violations = await axeViolations(twinPage);
+  await twin.close();
+  expect(violations, describeViolations(violations)).toEqual([]);
+}
+
+/** The audit trail's events in order (read without running script in the page, so it works with JavaScript off). */
+async function trailOf(page: Page): Promise<(string | null)[]> {
+  return Promise.all((await page.locator('[data-trail] tbody tr').all()).map((row) => row.getAttribute('data-event')));
+}
+
+/** The action forms of the request page, by what they do. */
+const form = (page: Page, action: string) => page.locator(`form[data-action="${action}"], [data-action="${action}"] form`);
+
+describe.skipIf(!hasBrowser)('the DPO works a request', () => {
+  test('without JavaScript: finds the request just sent with its days left, verifies, extends, completes; the requester sees each step', async () => {
+    const requester = 'sofia.dpo-flow@example.gr';
+    const reference = await sendRequest({ type: 'access', locale: 'el', name: 'Σοφία <b>Κ.</b>', email: requester, details: 'Όλα τα δεδομένα' });
+    const received = await waitForMessageTo(outbox, requester);
+    const statusLink = /https?:\/\/\S+\/el\/requests\/DSR-\S+token=[\w-]+/.exec(received.text)?.[0].replace(/&verify=.*$/, '') ?? '';
+    expect(statusLink).toContain(reference);
+    const stored = findRequest(db, reference);
+    if (!stored) throw new Error('request not stored');
+
+    const t = translate('nl');
+    const el = translate('el');
+    const { context, page } = await signIn(false);
+    expect(await page.locator('html').getAttribute('lang')).toBe('nl');
+    await page.goto(`/dpo?q=${reference}`);
+    const row = page.locator(`tr[data-reference="${reference}"]`);
+    expect(await row.locator('[data-days-left]').textContent()).toBe(t('requests.status.daysLeft', { count: 30 }));
+    await row.getByRole('link', { name: reference }).click();
+    await page.waitForURL(`**/dpo/requests/${reference}`);
+    expect(await page.locator('h1').textContent()).toBe(t('dpo.request.title', { reference }));
+    expect(await page.locator('[data-submitted-name]').textContent()).toBe('Σοφία <b>Κ.</b>');
+    expect(await page.locator('[data-submitted-field="details"]').textContent()).toBe('Όλα τα δεδομένα');
+    expect(await trailOf(page)).toEqual(['received']);
+    await expectNoViolations(page);
+
+    // Only what the workflow allows is offered: a received request cannot be completed yet.
+    expect(await form(page, 'complete').count()).toBe(0);
+    await form(page, 'verify').locator('select').selectOption('identity-document');
+    await form(page, 'verify').getByRole('button').click();
+    await page.waitForURL(`**/dpo/requests/${reference}?done=verify#result`);
+    expect(await page.locator('[data-done]').textContent()).toBe(t('dpo.request.done.verify'));
+    expect(await page.locator('[data-status-text]').textContent()).toBe(t('dpo.statuses.verified'));
+    await form(page, 'start').getByRole('button').click();
+    await page.waitForURL('**?done=start#result');
+
+    // The browser itself refuses 61 days (max="60"); posted anyway, it is a 400 with the message beside the field and
+    // what was typed kept.
+    expect(await page.locator('#field-days').getAttribute('max')).toBe('60');
+    const tooLong = await context.request.post(`/dpo/requests/${reference}`, { form: { action: 'extend', days: '61', extendReason: 'Back-ups <staan> op tape' } });
+    expect(tooLong.status()).toBe(400);
+    const refused = await tooLong.text();
+    expect(refused).toContain(`<p class="field__error" id="field-days-error">${t('dpo.request.errors.days')}</p>`);
+    expect(refused).toContain('Back-ups &lt;staan&gt; op tape</textarea>');
+
+    await page.fill('#field-extendReason', 'Back-ups <staan> op tape');
+    await page.fill('#field-days', '14');
+    await form(page, 'extend').getByRole('button').click();
+    await page.waitForURL('**?done=extend#result');
+    const newDue = addCalendarDays(stored.dueOn, 14);
+    expect(await page.locator('[data-due]').getAttribute('datetime')).toBe(newDue);
+    expect(await page.locator('[data-extension]').textContent()).toBe(t('dpo.request.extension', { count: 14, reason: 'Back-ups <staan> op tape' }));
+    expect(await form(page, 'extend').count()).toBe(0);
+
+    // The requester is told, in Greek, with the new date and the reason.
+    await expect.poll(async () => (await outboxMessagesTo(outbox, requester)).length).toBe(2);
+    const extended = (await outboxMessagesTo(outbox, requester)).at(-1);
+    expect(extended?.subject).toBe(el('dpo.email.extendedSubject', { reference }));
+    expect(extended?.text).toContain('Back-ups <staan> op tape');
+    expect(extended?.text).toContain(statusLink);
+    expect(extended?.html).toContain('Back-ups &lt;staan&gt; op tape');
+
+    // A second extension, posted anyway, is a 400 with the reason.
+    const again = await context.request.post(`/dpo/requests/${reference}`, { form: { action: 'extend', days: '5', extendReason: 'nog meer' } });
+    expect(again.status()).toBe(400);
+    expect(await again.text()).toContain(t('dpo.request.errors.alreadyExtended'));
+    await page.goto(`/dpo?q=${reference}`);
+    expect(await row.locator('[data-days-left]').textContent()).toBe(t('requests.status.daysLeft', { count: 44 }));
+    await row.getByRole('link', { name: reference }).click();
+
+    await page.fill('#field-message', 'Hierbij uw gegevens.\nZie de download op uw statuspagina.');
+    await form(page, 'complete').getByRole('button').click();
+    await page.waitForURL('**?done=complete#result');
+    expect(await page.locator('[data-status-text]').textContent()).toBe(t('dpo.statuses.completed'));
+    expect(await page.locator('[data-export]').count()).toBe(1);
+    expect(await trailOf(page)).toEqual(['received', 'identity-verified', 'started', 'extended', 'completed']);
+    expect(await page.locator('[data-trail] tbody tr[data-event="started"] [data-actor]').textContent()).toBe(dpoEmail);
+    expect(await page.locator('[data-trail] tbody tr[data-event="identity-verified"]').textContent()).toContain(t('dpo.request.methods.identity-document'));
+
+    // An illegal transition is a 409 that says why.
+    const illegal = await context.request.post(`/dpo/requests/${reference}`, { form: { action: 'start' } });
+    expect(illegal.status()).toBe(409);
+    expect(await illegal.text()).toContain(t('dpo.request.errors.status', { status: t('dpo.statuses.completed') }));
+
+    await expect.poll(async () => (await outboxMessagesTo(outbox, requester)).length).toBe(3);
+    const completed = (await outboxMessagesTo(outbox, requester)).at(-1);
+    expect(completed?.subject).toBe(el('dpo.email.completedSubject', { reference }));
+    expect(completed?.text).toContain('Hierbij uw gegevens.\nZie de download op uw statuspagina.');
+    expect(completed?.text).toContain(el('dpo.email.completedExport'));
+    expect(completed?.text).toContain(statusLink);
+
+    // The requester's status page, opened from the email, shows the outcome and the export.
+    const visitor = await session.newContext();
+    const visitorPage = await visitor.newPage();
+    await visitorPage.goto(statusLink);
+    expect(await visitorPage.locator('[data-status]').textContent()).toBe(el('requests.status.statuses.completed'));
+    expect(await visitorPage.locator('[data-outcome] p').textContent()).toBe('Hierbij uw gegevens.\nZie de download op uw statuspagina.');
+    expect(await visitorPage.locator('[data-extension]').textContent()).toContain('Back-ups <staan> op tape');
+    const download = await visitor.request.get((await visitorPage.locator('[data-export] a').getAttribute('href')) ?? '');
+    expect(download.status()).toBe(200);
+    expect(((await download.json()) as { subject: { email: string } }).subject.email).toBe(requester);
+    await visitor.close();
+    await context.close();
+  });
+
+  test('with JavaScript, in Polish: consent lookup proves a visitor’s choice, then an erasure removes it', async () => {
+    // A visitor accepts cookies, then asks for erasure; the form carries their consent id.
+    const visitor = await session.newContext();
+    const visitorPage = await visitor.newPage();
+    await visitorPage.goto('/pl/requests/new?type=erasure');
+    await visitorPage.locator('[data-consent-banner] [data-consent-action="accept-all"]').click();
+    await expect.poll(async () => (await visitor.cookies()).some((cookie) => cookie.name === 'portal_consent')).toBe(true);
+    await visitorPage.goto('/pl/consent');
+    const consentId = (await visitorPage.locator('[data-consent-id]').textContent()) ?? '';
+    expect(consentId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    await visitorPage.goto('/pl/requests/new?type=erasure');
+    expect(await visitorPage.locator('#field-consentId').inputValue()).toBe(consentId);
+    await visitorPage.fill('#field-name', 'Piotr Wiśniewski');
+    await visitorPage.fill('#field-email', 'piotr.erasure@example.pl');
+    await visitorPage.fill('#field-scope', 'Wszystko');
+    await visitorPage.fill('#field-grounds', 'Cofam zgodę');
+    await visitorPage.check('#field-declaration');
+    await visitorPage.locator('form.request-form button[type="submit"]').click();
+    await visitorPage.waitForURL('**/pl/requests/submitted**');
+    const reference = (await visitorPage.locator('[data-reference]').textContent())?.trim() ?? '';
+    expect(reference).toMatch(/^DSR-/);
+    await visitor.close();
+
+    const { context, page } = await signIn(true);
+    await page.locator('.language-switcher').getByRole('button', { name: 'Polski' }).click();
+    await page.waitForURL('**/dpo');
+    expect(await page.locator('html').getAttribute('lang')).toBe('pl');
+    const t = translate('pl');
+
+    await page.getByRole('link', { name: t('dpo.nav.consent') }).click();
+    await page.fill('#field-q', consentId);
+    await page.getByRole('button', { name: t('dpo.consent.submit') }).click();
+    await page.waitForURL('**/dpo/consent?q=*');
+    expect(await page.locator('[data-chain]').getAttribute('data-chain')).toBe('intact');
+    expect(await page.locator('[data-chain]').textContent()).toBe(t('dpo.consent.chainIntact', { count: 1 }));
+    const record = page.locator(`[data-consent-id="${consentId}"] [data-history] tbody tr`);
+    expect(await record.count()).toBe(1);
+    expect(await record.textContent()).toContain(t('consent.actions.accept-all'));
+    expect(await record.locator('[data-text-hash]').textContent()).toMatch(/^[0-9a-f]{64}$/);
+    expect(await record.locator('[data-policy-version]').count()).toBe(1);
+    expect(await page.locator('[data-requests]').textContent()).toContain(reference);
+    const receipt = await context.request.get((await page.locator(`[data-consent-id="${consentId}"] a[download]`).getAttribute('href')) ?? '');
+    expect(((await receipt.json()) as { consentId: string }).consentId).toBe(consentId);
+    await expectNoViolations(page);
+
+    // The lookup by the requester's email finds the same consent id through their request.
+    await page.goto('/dpo/consent?q=PIOTR.erasure@example.pl');
+    expect(await page.locator(`[data-consent-id="${consentId}"]`).count()).toBe(1);
+    await page.goto('/dpo/consent?q=not-an-id');
+    expect(await page.locator('#field-q-error').textContent()).toBe(t('dpo.consent.invalidQuery'));
+    await expectNoViolations(page);
+
+    await page.goto(`/dpo/requests/${reference}`);
+    await form(page, 'verify').getByRole('button').click();
+    await page.waitForURL('**?done=verify#result');
+    await form(page, 'start').getByRole('button').click();
+    await page.waitForURL('**?done=start#result');
+    await page.getByRole('button', { name: t('dpo.request.eraseReview') }).click();
+    await page.waitForURL('**erase=review*');
+    expect(await page.locator('[data-erase-preview] li').allTextContents()).toEqual([
+      t('dpo.request.count.consentRecords', { count: 1 }),
+      t('dpo.request.count.marketingSubscriptions', { count: 0 }),
+      t('dpo.request.count.marketingEvents', { count: 0 }),
+    ]);
+    await expectNoViolations(page);
+    await page.getByRole('checkbox', { name: t('dpo.request.eraseConfirm') }).check();
+    await page.getByRole('button', { name: t('dpo.request.eraseSubmit') }).click();
+    await page.waitForURL('**?done=erase#result');
+    expect(await page.locator('[data-done]').textContent()).toBe(t('dpo.request.done.erase'));
+    expect(await page.locator('[data-erased]').count()).toBe(1);
+    expect(await page.locator('[data-trail] tr[data-event="erased"]').textContent()).toContain(t('dpo.request.count.consentRecords', { count: 1 }));
+
+    await page.goto(`/dpo/consent?q=${consentId}`);
+    expect(await page.locator(`[data-consent-id="${consentId}"]`).count()).toBe(0);
+    expect(db.$client.prepare('select count(*) from consent_records where consent_id = ?').pluck().get(consentId)).toBe(0);
+    expect((await context.request.get(`/api/consent/${consentId}/receipt`)).status()).toBe(404);
+    await context.close();
+  });
+
+  test('a cross-site post of an action is refused and changes nothing', async () => {
+    const reference = await sendRequest({ type: 'objection', locale: 'nl', name: 'Daan', email: 'daan.csrf@example.nl', scope: 'Nieuwsbrieven', grounds: 'Direct marketing' });
+    const { context } = await signIn(false);
+    const cookie = (await context.cookies()).find((candidate) => candidate.name === 'portal_dpo');
+    const response = await fetch(`${baseURL}/dpo/requests/${reference}`, {
+      method: 'POST',
+      body: new URLSearchParams({ action: 'reject', rejectReason: 'forged' }),
+      headers: { Cookie: `portal_dpo=${cookie?.value}`, Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(403);
+    expect(findRequest(db, reference)?.status).toBe('received');
+    await context.close();
+  });
+});
+
+describe('without a session', () => {
+  test('the request page and the consent lookup redirect to sign-in; actions answer 401; nothing is revealed or changed', async () => {
+    const reference = await sendRequest({ type: 'rectification', locale: 'bg', name: 'Мария', email: 'maria.nosession@example.bg', inaccurateData: 'Стар адрес', correctData: 'Нов адрес' });
+    for (const path of [`/dpo/requests/${reference}`, `/dpo/consent?q=maria.nosession@example.bg`, '/dpo/consent']) {
+      const response = await fetch(`${baseURL}${path}`, { redirect: 'manual' });
+      expect(response.status, path).toBe(303);
+      expect(response.headers.get('location')).toBe(`/dpo/login?next=${encodeURIComponent(path)}`);
+      expect(await response.text()).not.toMatch(/Мария|@example|DSR-/);
+    }
+    for (const fields of [{ action: 'verify', method: 'other' }, { action: 'reject', rejectReason: 'x' }, { action: 'erase', confirm: 'yes' }, { action: 'note', text: 'x' }]) {
+      const response = await fetch(`${baseURL}/dpo/requests/${reference}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+      expect(response.status).toBe(401);
+      expect(await response.text()).not.toMatch(/Мария|@example|DSR-/);
+    }
+    const forged = await fetch(`${baseURL}/dpo/requests/${reference}`, { method: 'POST', body: new URLSearchParams({ action: 'start' }), headers: { Cookie: `portal_dpo=${'A'.repeat(43)}` }, redirect: 'manual' });
+    expect(forged.status).toBe(401);
+    expect(findRequest(db, reference)?.status).toBe('received');
+  });
+});
+
+describe('reminders', () => {
+  test('npm run dpo:reminders emails each DPO, in their language, the overdue and nearly due requests', async () => {
+    const day = 24 * 60 * 60 * 1000;
+    const late = createRequest(db, {
+      submission: requestSubmissionSchema.parse({ type: 'restriction', locale: 'nl', name: 'Late', email: 'late.reminder@example.nl', details: 'x', declaration: true }),
+      now: Date.now() - 33 * day,
+      timeZone: 'Europe/Athens',
+      statusTokenHashFor: () => newToken().hash,
+      verifyTokenHash: newToken().hash,
+    });
+    const result = runScript('scripts/dpo-reminders.ts', [], { PUBLIC_URL: 'https://privacy.ostria.example' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Reminder sent to \d+ of \d+ DPO accounts/);
+    expect(result.stdout).not.toContain('@');
+    const [, overdue, dueSoon] = (/: (\d+) overdue, (\d+) due within 7 days/.exec(result.stdout) ?? []).map(Number);
+    // The DPO's language is the one they last chose in the inbox.
+    const t = translate(db.$client.prepare('select locale from dpo_users where email = ?').pluck().get(dpoEmail) as Locale);
+    const digest = (await outboxMessagesTo(outbox, dpoEmail)).at(-1);
+    expect(overdue).toBeGreaterThanOrEqual(1);
+    expect(digest?.subject).toBe(t('dpo.email.digestSubject', { count: (overdue ?? 0) + (dueSoon ?? 0) }));
+    expect(digest?.text).toContain(t('dpo.email.digestOverdue'));
+    expect(digest?.text).toContain(`${late.reference} · ${t('requests.types.restriction.name')}`);
+    expect(digest?.text).toContain(t('requests.status.overdue', { count: 3 }));
+    expect(digest?.text).toContain('https://privacy.ostria.example/dpo?status=open');
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, test } from 'vitest';
+import { actionProblems, dpoActionSchema, toRequestAction } from '../../src/lib/dpo-actions.ts';
+
+const problems = (fields: Record<string, string>) => {
+  const parsed = dpoActionSchema.safeParse(fields);
+  return parsed.success ? [] : actionProblems(parsed.error);
+};
+
+describe('the DPO action forms', () => {
+  test('an extension needs whole days from 1 to 60 and a reason', () => {
+    expect(problems({ action: 'extend', days: '14', extendReason: 'Backups on tape' })).toEqual([]);
+    for (const days of ['0', '61', '-3', '1.5', 'ten', '', '1e1']) {
+      expect(problems({ action: 'extend', days, extendReason: 'x' }), days).toEqual([{ field: 'days', problem: 'days' }]);
+    }
+    expect(problems({ action: 'extend', days: '60', extendReason: '   ' })).toEqual([{ field: 'extendReason', problem: 'reason' }]);
+    expect(problems({ action: 'extend' })).toEqual([
+      { field: 'days', problem: 'days' },
+      { field: 'extendReason', problem: 'reason' },
+    ]);
+  });
+
+  test('a completion and a rejection need their text, within its limit', () => {
+    expect(problems({ action: 'complete', message: '' })).toEqual([{ field: 'message', problem: 'reason' }]);
+    expect(problems({ action: 'reject', rejectReason: 'x'.repeat(5001) })).toEqual([{ field: 'rejectReason', problem: 'tooLong', max: 5000 }]);
+  });
+
+  test('an erasure must be confirmed; an identity check must say how', () => {
+    expect(problems({ action: 'erase' })).toEqual([{ field: 'confirm', problem: 'confirm' }]);
+    expect(problems({ action: 'erase', confirm: 'yes' })).toEqual([]);
+    expect(problems({ action: 'verify', method: 'a guess' })).toEqual([{ field: 'method', problem: 'method' }]);
+  });
+
+  test('an unknown action is named as such', () => {
+    expect(problems({ action: 'delete-everything' })).toEqual([{ field: 'action', problem: 'action' }]);
+    expect(problems({})).toEqual([{ field: 'action', problem: 'action' }]);
+  });
+
+  test('a valid form becomes the workflow action with what it needs', () => {
+    expect(toRequestAction(dpoActionSchema.parse({ action: 'extend', days: ' 30 ', extendReason: ' Many systems ' }), 'Europe/Warsaw')).toEqual({
+      action: 'extend',
+      days: 30,
+      reason: 'Many systems',
+      timeZone: 'Europe/Warsaw',
+    });
+    expect(toRequestAction(dpoActionSchema.parse({ action: 'verify', method: 'identity-document', verifyNote: '' }), 'UTC')).toEqual({ action: 'verify', method: 'identity-document' });
+  });
+});
