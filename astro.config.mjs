@@ -51,7 +51,8 @@ const consentBanner = {
 // instead of Astro's i18n routing, so an unknown locale can answer a localized 404 and `/` can negotiate.
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
+  // scripts/start.ts serves Astro's handler with its own node:http server (built files from memory, graceful stop).
+  adapter: node({ mode: 'middleware' }),
   server: { port: Number(process.env.PORT ?? 4321), host: process.env.HOST ?? 'localhost' },
   trailingSlash: 'ignore',
   build: { inlineStylesheets: 'never' },

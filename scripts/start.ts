@@ -1,6 +1,7 @@
 // `npm start`: builds when the sources are newer than the build, applies migrations, records the policy texts,
 // then serves the portal (PORT, HOST) with its data in DATABASE_PATH.
 import { execFileSync } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
@@ -9,6 +10,8 @@ import { organisationSchema } from '../src/lib/organisation.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
+import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts';
+import { staticHeaders } from '../src/lib/security-headers.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const entry = join(root, 'dist/server/entry.mjs');
@@ -49,6 +52,45 @@ console.log(
   `Database ${environment.DATABASE_PATH}: migrations applied; ${texts.length} policy texts (${published.recorded} new, ${published.updated} updated).`,
 );
 
+// The portal's own HTTP server around Astro's request handler (the adapter's middleware mode): built files answered
+// from memory, everything else rendered by Astro, and a graceful stop on SIGTERM.
 process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
-await import(entry);
+const { handler } = (await import(entry)) as { handler: (request: IncomingMessage, response: ServerResponse) => Promise<void> };
+const assets = loadStaticAssets(join(root, 'dist/client'));
+const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
+  try {
+    decodeURI(request.url ?? '/');
+  } catch {
+    response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', ...staticHeaders }).end('Bad request.');
+    return;
+  }
+  if (serveStaticAsset(assets, request, response, staticHeaders)) return;
+  void handler(request, response);
+});
+server.listen(environment.PORT, environment.HOST, () => console.log(`Portal listening on http://${environment.HOST}:${environment.PORT}`));
+
+/**
+ * SIGTERM (or Ctrl-C): stop accepting connections, let every request under way finish (consent decisions reach the
+ * disk before their answer, so nothing answered is lost), then exit; after 10 s whatever is left is cut off.
+ */
+let stopping = false;
+function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: finishing the requests under way, then stopping.`);
+  server.close(() => {
+    console.log('Stopped.');
+    process.exit(0);
+  });
+  server.closeIdleConnections();
+  const idle = setInterval(() => server.closeIdleConnections(), 100);
+  idle.unref();
+  setTimeout(() => {
+    console.error('Requests still open after 10 s were cut off.');
+    server.closeAllConnections();
+    process.exit(1);
+  }, 10_000).unref();
+}
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));

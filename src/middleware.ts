@@ -4,6 +4,7 @@ import { translatorFor } from './server/i18n.ts';
 import { decideOnPortal, readVisitorConsent } from './server/visitor-consent.ts';
 import { portalOrigin } from './server/environment.ts';
 import { organisation } from './server/organisation.ts';
+import { staticHeaders } from './lib/security-headers.ts';
 
 export const localeCookie = 'portal_locale';
 
@@ -70,8 +71,7 @@ function isCrossSiteFormPost(request: Request, url: URL): boolean {
 }
 
 function withHeaders(response: Response, locale: string): Response {
-  response.headers.set('X-Content-Type-Options', 'nosniff');
-  response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  for (const [name, value] of Object.entries(staticHeaders)) if (!response.headers.has(name)) response.headers.set(name, value);
   if (!response.headers.has('Content-Language') && (response.headers.get('content-type') ?? '').startsWith('text/html')) {
     response.headers.set('Content-Language', locale);
   }

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, test } from 'vitest';
+import { migrateDatabase, openDatabase } from '../../db/connection.ts';
+import { findChainBreak } from '../../src/lib/consent.ts';
+import { allConsentRecords } from '../../src/lib/consent.repo.ts';
+import { baseURL } from './browser.ts';
+import { startPortal } from './portal.ts';
+
+describe('built files', () => {
+  test('the banner is answered from memory with its security headers, CORS for embedders, gzip and revalidation', async () => {
+    const plain = await fetch(`${baseURL}/banner.js`, { headers: { 'Accept-Encoding': 'identity' } });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(plain.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(plain.headers.get('access-control-allow-origin')).toBe('*');
+    expect(plain.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
+    const source = await plain.text();
+    expect(source.length).toBeGreaterThan(1000);
+
+    const { request } = await import('node:http');
+    const gzipped = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+      const url = new URL(`${baseURL}/banner.js`);
+      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { 'Accept-Encoding': 'gzip' } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(gzipped.encoding).toBe('gzip');
+    expect(gunzipSync(gzipped.body).toString()).toBe(source);
+
+    const again = await fetch(`${baseURL}/banner.js`, { headers: { 'If-None-Match': plain.headers.get('etag') ?? '' } });
+    expect(again.status).toBe(304);
+  });
+
+  test('hashed stylesheets are cached for a year; pages are not built files', async () => {
+    const page = await (await fetch(`${baseURL}/pl/`)).text();
+    const stylesheet = /href="(\/_astro\/[^"]+\.css)"/.exec(page)?.[1] ?? '';
+    const response = await fetch(`${baseURL}${stylesheet}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await fetch(`${baseURL}/banner.js`, { method: 'POST', body: 'x' })).status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('stopping', () => {
+  test('SIGTERM lets the decisions under way finish: every one answered is on disk, and the process exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portal-stop-'));
+    const portal = await startPortal({ DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') });
+    try {
+      const config = (await (await fetch(`${portal.baseURL}/api/consent/config?site=demo&lang=nl`)).json()) as { revision: string };
+      const decide = () =>
+        fetch(`${portal.baseURL}/api/consent`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'text/plain', Origin: 'http://localhost:4322' },
+          body: JSON.stringify({ site: 'demo', action: 'reject-all', source: 'banner', locale: 'nl', revision: config.revision, bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }),
+        }).then(async (response) => (response.status === 201 ? ((await response.json()) as { consentId: string }).consentId : undefined), () => undefined);
+      expect(await decide()).toBeDefined();
+      const underWay = Array.from({ length: 40 }, decide);
+      // Stop as soon as the first of these is answered: the others are on their way.
+      await Promise.race(underWay);
+      const exited = new Promise<number | null>((resolve) => portal.process.once('exit', resolve));
+      portal.process.kill('SIGTERM');
+      const answered = (await Promise.all(underWay)).filter((id): id is string => id !== undefined);
+      expect(await exited).toBe(0);
+      expect(portal.output()).toContain('Stopped.');
+
+      const db = openDatabase(join(dir, 'portal.db'));
+      migrateDatabase(db);
+      const stored = new Set(db.$client.prepare('select consent_id from consent_records').pluck().all() as string[]);
+      expect(answered.length).toBeGreaterThan(1);
+      for (const id of answered) expect(stored.has(id)).toBe(true);
+      expect(findChainBreak(allConsentRecords(db)).firstBreak).toBeUndefined();
+      db.$client.close();
+    } finally {
+      await portal.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
