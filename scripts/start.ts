@@ -12,6 +12,7 @@ import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
 import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts';
 import { staticHeaders } from '../src/lib/security-headers.ts';
+import { createConsentEndpoint } from './support/consent-endpoint.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const entry = join(root, 'dist/server/entry.mjs');
@@ -42,7 +43,7 @@ if (buildIsStale()) {
 
 const organisation = organisationSchema.parse(JSON.parse(readFileSync(join(root, 'content/organisation.json'), 'utf8')));
 const texts = readPolicyTexts(join(root, 'content/policies'));
-buildCatalog(texts);
+const catalog = buildCatalog(texts);
 
 const db = openDatabase(environment.DATABASE_PATH);
 migrateDatabase(db, join(root, 'db/migrations'));
@@ -53,11 +54,20 @@ console.log(
 );
 
 // The portal's own HTTP server around Astro's request handler (the adapter's middleware mode): built files answered
-// from memory, everything else rendered by Astro, and a graceful stop on SIGTERM.
+// from memory, consent decisions (the hottest endpoint) by the fast path with the same function as Astro's route,
+// everything else rendered by Astro, and a graceful stop on SIGTERM.
 process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
 const { handler } = (await import(entry)) as { handler: (request: IncomingMessage, response: ServerResponse) => Promise<void> };
 const assets = loadStaticAssets(join(root, 'dist/client'));
+const consentEndpoint = createConsentEndpoint({
+  root,
+  db: openDatabase(environment.DATABASE_PATH),
+  catalog,
+  timeZone: organisation.timeZone,
+  publicUrl: environment.PUBLIC_URL,
+  headers: staticHeaders,
+});
 const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
   try {
     decodeURI(request.url ?? '/');
@@ -65,7 +75,7 @@ const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, ke
     response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', ...staticHeaders }).end('Bad request.');
     return;
   }
-  if (serveStaticAsset(assets, request, response, staticHeaders)) return;
+  if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response)) return;
   void handler(request, response);
 });
 server.listen(environment.PORT, environment.HOST, () => console.log(`Portal listening on http://${environment.HOST}:${environment.PORT}`));

@@ -1,22 +1,15 @@
 import type { BannerStrings } from '../lib/banner-config.ts';
-import { bannerVersion, consentExpiry, hashShownText, type ConsentAction, type ConsentSource } from '../lib/consent.ts';
+import { bannerVersion, consentExpiry, type ConsentAction, type ConsentSource } from '../lib/consent.ts';
+import { termsFor, type ConsentTerms } from '../lib/consent-api.ts';
 import { createConsentAppender, type ConsentRecord } from '../lib/consent.repo.ts';
 import type { Choices } from '../lib/consent-cookie.ts';
 import type { Locale } from '../lib/locale.ts';
-import { currentVersion, todayIn, type PolicyVersion } from '../lib/policy-catalog.ts';
-import { siteRevision, type Site } from '../lib/site.ts';
+import { todayIn } from '../lib/policy-catalog.ts';
+import type { Site } from '../lib/site.ts';
 import { getDatabase } from './db.ts';
 import { translatorFor } from './i18n.ts';
 import { organisation } from './organisation.ts';
 import { getPolicyCatalog } from './policies.ts';
-
-export interface ConsentTerms {
-  policy: PolicyVersion;
-  revision: string;
-  strings: BannerStrings;
-  /** Hash of the policy text and the banner strings in the locale: what a record says the visitor saw. */
-  textHash: string;
-}
 
 /** The banner's strings in a locale, straight from the locale file: what the banner shows and receipts name. */
 export function bannerStrings(locale: Locale): BannerStrings {
@@ -31,16 +24,7 @@ export async function consentTerms(site: Site, locale: Locale): Promise<ConsentT
   const key = `${site.id}|${locale}|${today}`;
   const cached = termsCache.get(key);
   if (cached) return cached;
-  const versions = (await getPolicyCatalog())[site.policy];
-  const policy = currentVersion(versions, today) ?? versions[0];
-  if (!policy) throw new Error(`no version of ${site.policy} is published`);
-  const strings = bannerStrings(locale);
-  const terms = {
-    policy,
-    revision: siteRevision(site, policy.version, bannerVersion),
-    strings,
-    textHash: hashShownText(policy.texts[locale].textHash, strings),
-  };
+  const terms = termsFor(site, locale, await getPolicyCatalog(), bannerStrings(locale), today);
   if (termsCache.size > 1000) termsCache.clear();
   termsCache.set(key, terms);
   return terms;
@@ -58,7 +42,8 @@ export interface Decision {
   bannerVersion?: string;
 }
 
-const appendDecision = createConsentAppender(getDatabase);
+/** Appends decisions with group commit (one transaction for those arriving together). */
+export const appendDecision = createConsentAppender(getDatabase);
 
 /** Stamps the server time and appends the decision, naming the policy version and text the visitor saw. */
 export async function recordDecision(decision: Decision, now: number = Date.now()): Promise<ConsentRecord> {

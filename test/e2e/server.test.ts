@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../db/connection.ts';
 import { findChainBreak } from '../../src/lib/consent.ts';
 import { allConsentRecords } from '../../src/lib/consent.repo.ts';
@@ -46,6 +46,47 @@ describe('built files', () => {
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     expect((await fetch(`${baseURL}/banner.js`, { method: 'POST', body: 'x' })).status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('the consent fast path', () => {
+  test('records exactly what the Astro route records: the same policy version, text hash and revision', async () => {
+    const db = openDatabase(join(inject('dataDir'), 'portal.db'));
+    try {
+      // Through Astro: a GPC signal on a portal page is recorded by the middleware.
+      const page = await fetch(`${baseURL}/bg/`, { headers: { 'Sec-GPC': '1' } });
+      const viaAstro = /portal_consent=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')?.[1];
+      expect(viaAstro).toBeDefined();
+      const config = (await (await fetch(`${baseURL}/api/consent/config?site=portal&lang=bg`)).json()) as { revision: string };
+      // Through the fast path: the banner's POST from the portal's own origin.
+      const posted = await fetch(`${baseURL}/api/consent`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain', Origin: baseURL },
+        body: JSON.stringify({ site: 'portal', action: 'gpc', source: 'banner', locale: 'bg', revision: config.revision, bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }),
+      });
+      expect(posted.status).toBe(201);
+      expect(posted.headers.get('x-content-type-options')).toBe('nosniff');
+      const { consentId } = (await posted.json()) as { consentId: string };
+      const read = db.$client.prepare("select policy_document, policy_version, text_hash, revision, banner_version from consent_records where site_id = 'portal' and locale = 'bg' and action = 'gpc' order by id desc");
+      const rows = read.all() as Record<string, unknown>[];
+      const fast = db.$client.prepare('select policy_document, policy_version, text_hash, revision, banner_version from consent_records where consent_id = ?').get(consentId);
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      for (const row of rows) expect(row).toEqual(fast);
+    } finally {
+      db.$client.close();
+    }
+  });
+
+  test('bad input gets the same JSON errors as before', async () => {
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${baseURL}/api/consent`, { method: 'POST', headers: { 'Content-Type': 'text/plain', Origin: 'http://localhost:4322', ...headers }, body });
+    const malformed = await post('{');
+    expect([malformed.status, ((await malformed.json()) as { error: { code: string } }).error.code]).toEqual([400, 'malformed_json']);
+    const huge = await post(JSON.stringify({ site: 'demo', pad: 'x'.repeat(20_000) }));
+    expect([huge.status, ((await huge.json()) as { error: { code: string } }).error.code]).toEqual([413, 'too_large']);
+    const elsewhere = await post(JSON.stringify({ site: 'demo', action: 'reject-all', source: 'banner', locale: 'pl', revision: '2-0c32a859', bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }), { Origin: 'https://evil.example' });
+    expect(elsewhere.status).toBe(403);
+    expect((await fetch(`${baseURL}/api/consent`)).status).toBe(405);
   });
 });
 

@@ -1,0 +1,103 @@
+import type { BannerStrings } from './banner-config.ts';
+import { bannerVersion, consentDecisionSchema, consentExpiry, hashShownText, newConsentId, type ConsentRecordFields } from './consent.ts';
+import type { ConsentRecord } from './consent.repo.ts';
+import type { Locale } from './locale.ts';
+import { currentVersion, type PolicyCatalog, type PolicyVersion } from './policy-catalog.ts';
+import { originAllowed, siteRevision, type Site } from './site.ts';
+
+/** The largest consent decision body accepted (413 above). */
+export const consentBodyLimit = 16 * 1024;
+
+export interface ConsentTerms {
+  policy: PolicyVersion;
+  revision: string;
+  strings: BannerStrings;
+  /** Hash of the policy text and the banner strings in the locale: what a record says the visitor saw. */
+  textHash: string;
+}
+
+/** The terms a visitor of `site` is asked to agree to on `today`, in `locale`. */
+export function termsFor(site: Site, locale: Locale, catalog: PolicyCatalog, strings: BannerStrings, today: string): ConsentTerms {
+  const versions = catalog[site.policy];
+  const policy = currentVersion(versions, today) ?? versions[0];
+  if (!policy) throw new Error(`no version of ${site.policy} is published`);
+  return { policy, revision: siteRevision(site, policy.version, bannerVersion), strings, textHash: hashShownText(policy.texts[locale].textHash, strings) };
+}
+
+/** What the consent API needs from the running portal. */
+export interface ConsentApiContext {
+  findSite(id: string): Site | undefined;
+  terms(site: Site, locale: Locale): ConsentTerms | Promise<ConsentTerms>;
+  append(fields: ConsentRecordFields): Promise<ConsentRecord>;
+  /** The portal's own origin (allowed for sites that name `self`). */
+  selfOrigin: string;
+  now?: number;
+}
+
+export interface ConsentApiAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+const error = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): ConsentApiAnswer => ({
+  status,
+  headers: { 'Cache-Control': 'no-store', ...headers },
+  body: { error: { code, message, ...extra } },
+});
+
+/** The answer to a body over `consentBodyLimit`. */
+export const consentBodyTooLarge = (): ConsentApiAnswer => error(413, 'too_large', `The body may be at most ${consentBodyLimit} bytes.`);
+
+/**
+ * `POST /api/consent`: validates a decision, checks the site and the Origin against its allowed origins and the
+ * revision the banner showed, stamps the server time, and appends the record naming the policy version and the text
+ * the visitor saw. The same function answers on the portal's fast path and in Astro (`astro dev`).
+ */
+export async function answerConsentDecision(input: { bodyText: string; origin: string | null; gpcHeader: boolean }, context: ConsentApiContext): Promise<ConsentApiAnswer> {
+  let json: unknown;
+  try {
+    json = JSON.parse(input.bodyText);
+  } catch {
+    return error(400, 'malformed_json', 'The body is not valid JSON.');
+  }
+  const parsed = consentDecisionSchema.safeParse(json);
+  if (!parsed.success) {
+    return error(400, 'invalid_decision', 'The decision is not valid.', { issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) });
+  }
+  const decision = parsed.data;
+  const site = context.findSite(decision.site);
+  if (!site) return error(403, 'unknown_site', `No site "${decision.site}" may record consent here.`);
+  const { origin } = input;
+  if (!originAllowed(origin, site, context.selfOrigin)) {
+    return error(403, 'origin_not_allowed', `Origin ${origin ?? '(none)'} may not record consent for site "${site.id}".`);
+  }
+  const cors = { 'Access-Control-Allow-Origin': origin ?? '', Vary: 'Origin' };
+  const terms = await context.terms(site, decision.locale);
+  if (decision.revision !== terms.revision) {
+    return error(409, 'revision_changed', 'The terms changed since the banner was loaded; reload its configuration and ask again.', { revision: terms.revision }, cors);
+  }
+  const now = context.now ?? Date.now();
+  const record = await context.append({
+    consentId: decision.consentId ?? newConsentId(),
+    siteId: site.id,
+    origin: origin ?? context.selfOrigin,
+    recordedAt: now,
+    action: decision.action,
+    source: decision.action === 'gpc' ? 'gpc' : decision.source,
+    ...decision.choices,
+    locale: decision.locale,
+    policyDocument: site.policy,
+    policyVersion: terms.policy.version,
+    textHash: terms.textHash,
+    bannerVersion: decision.bannerVersion,
+    revision: terms.revision,
+    expiresAt: consentExpiry(now, site.lifetimeDays),
+    gpcSignal: input.gpcHeader || decision.action === 'gpc',
+  });
+  return {
+    status: 201,
+    headers: { ...cors, 'Cache-Control': 'no-store' },
+    body: { consentId: record.consentId, recordedAt: new Date(record.recordedAt).toISOString(), expiresAt: new Date(record.expiresAt).toISOString() },
+  };
+}
