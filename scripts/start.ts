@@ -11,7 +11,7 @@ import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
 import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts';
-import { staticHeaders } from '../src/lib/security-headers.ts';
+import { securityHeaders } from '../src/lib/security-headers.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -59,6 +59,7 @@ console.log(
 process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
 const { handler } = (await import(entry)) as { handler: (request: IncomingMessage, response: ServerResponse) => Promise<void> };
+const staticHeaders = securityHeaders(environment.PUBLIC_URL?.startsWith('https:') ?? false);
 const assets = loadStaticAssets(join(root, 'dist/client'));
 const consentEndpoint = createConsentEndpoint({
   root,

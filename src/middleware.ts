@@ -2,9 +2,9 @@ import { defineMiddleware } from 'astro:middleware';
 import { localizedPath, locales, matchAcceptLanguage, negotiateLocale, splitLocalePath } from './lib/locale.ts';
 import { translatorFor } from './server/i18n.ts';
 import { decideOnPortal, readVisitorConsent } from './server/visitor-consent.ts';
-import { portalOrigin } from './server/environment.ts';
+import { getEnvironment, portalOrigin } from './server/environment.ts';
 import { organisation } from './server/organisation.ts';
-import { staticHeaders } from './lib/security-headers.ts';
+import { securityHeaders } from './lib/security-headers.ts';
 
 export const localeCookie = 'portal_locale';
 
@@ -71,7 +71,8 @@ function isCrossSiteFormPost(request: Request, url: URL): boolean {
 }
 
 function withHeaders(response: Response, locale: string): Response {
-  for (const [name, value] of Object.entries(staticHeaders)) if (!response.headers.has(name)) response.headers.set(name, value);
+  const https = getEnvironment().PUBLIC_URL?.startsWith('https:') ?? false;
+  for (const [name, value] of Object.entries(securityHeaders(https))) if (!response.headers.has(name)) response.headers.set(name, value);
   if (!response.headers.has('Content-Language') && (response.headers.get('content-type') ?? '').startsWith('text/html')) {
     response.headers.set('Content-Language', locale);
   }

@@ -9,6 +9,18 @@ import { allConsentRecords } from '../../src/lib/consent.repo.ts';
 import { baseURL } from './browser.ts';
 import { startPortal } from './portal.ts';
 
+describe('security headers', () => {
+  test.each(['/pl/', '/banner.js', '/healthz', '/dpo/login', '/api/consent/config?site=demo&lang=el', '/el/no-such-page'])('%s forbids framing and powerful features, and sniffing', async (path) => {
+    const response = await fetch(`${baseURL}${path}`);
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(response.headers.get('permissions-policy')).toContain('camera=()');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    // Served over plain HTTP here: no HSTS (it is sent when PUBLIC_URL is https).
+    expect(response.headers.get('strict-transport-security')).toBeNull();
+  });
+});
+
 describe('built files', () => {
   test('the banner is answered from memory with its security headers, CORS for embedders, gzip and revalidation', async () => {
     const plain = await fetch(`${baseURL}/banner.js`, { headers: { 'Accept-Encoding': 'identity' } });

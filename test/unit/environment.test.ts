@@ -12,3 +12,11 @@ describe('readEnvironment()', () => {
     expect(() => readEnvironment({ SMTP_URL: 'http://mail.example', PORTAL_SECRET: 'short' })).toThrow(/SMTP_URL[\s\S]*PORTAL_SECRET/);
   });
 });
+
+describe('security headers', () => {
+  test('HSTS only when the portal is served over HTTPS', async () => {
+    const { securityHeaders } = await import('../../src/lib/security-headers.ts');
+    expect(securityHeaders(true)['Strict-Transport-Security']).toBe('max-age=31536000; includeSubDomains');
+    expect(securityHeaders(false)['Strict-Transport-Security']).toBeUndefined();
+  });
+});
