@@ -2,7 +2,6 @@
 // Makes a DPO account (or, with --reset, sets a new password). The password comes from DPO_PASSWORD or is asked for
 // without echo; it is stored only as an scrypt hash. With --totp a second factor is set up and its secret printed
 // once, as an otpauth:// URI for an authenticator app. There is no default account.
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
@@ -13,10 +12,10 @@ import { emailAddressSchema } from '../src/lib/marketing.ts';
 import { hashPassword, maxPasswordLength, minPasswordLength } from '../src/lib/password.ts';
 import { seal } from '../src/lib/secret-box.ts';
 import { newTotpSecret, totpUri } from '../src/lib/totp.ts';
-import { organisationSchema } from '../src/lib/organisation.ts';
+import { readOrganisation } from './support/content.ts';
 import { getPortalSecret } from '../src/server/secret.ts';
 
-const organisation = organisationSchema.parse(JSON.parse(readFileSync(new URL('../content/organisation.json', import.meta.url), 'utf8')));
+const organisation = readOrganisation();
 
 function fail(message: string): never {
   console.error(message);

@@ -1,20 +1,18 @@
 // `npm run dpo:reminders`: emails every DPO a digest of the open requests that are overdue or due within 7 days,
 // in the DPO's own language. Meant for cron (once each morning); sends nothing when nothing needs attention.
 // Exit status 1 when an email could not be sent, so cron reports it.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { localDate } from '../src/lib/deadline.ts';
 import { allDpoUsers } from '../src/lib/dpo.repo.ts';
 import { digestEmail, requestsNeedingAttention } from '../src/lib/dpo-digest.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
-import { createTranslator, type Messages } from '../src/lib/i18n.ts';
+import { createTranslator } from '../src/lib/i18n.ts';
 import { isLocale, type Locale } from '../src/lib/locale.ts';
 import { createMailer } from '../src/lib/mailer.ts';
-import { organisationSchema } from '../src/lib/organisation.ts';
+import { readMessages, readOrganisation } from './support/content.ts';
 
-const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
-const organisation = organisationSchema.parse(readJson('../content/organisation.json'));
+const organisation = readOrganisation();
 const environment = readEnvironment(process.env);
 const db = openDatabase(environment.DATABASE_PATH);
 migrateDatabase(db);
@@ -43,7 +41,7 @@ const origin = environment.PUBLIC_URL ? new URL(environment.PUBLIC_URL).origin :
 let failed = 0;
 for (const dpo of dpos) {
   const locale: Locale = isLocale(dpo.locale) ? dpo.locale : organisation.defaultLocale;
-  const t = createTranslator(locale, readJson(`../locales/${locale}.json`) as Messages);
+  const t = createTranslator(locale, readMessages(locale));
   try {
     await mailer.send(
       digestEmail({ t, locale, to: dpo.email, today, now, timeZone: organisation.timeZone, overdue, dueSoon, inboxUrl: `${origin}/dpo?status=open`, organisation: organisation.legalName }),

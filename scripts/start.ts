@@ -2,19 +2,19 @@
 // then serves the portal (PORT, HOST) with its data in DATABASE_PATH.
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
-import { organisationSchema } from '../src/lib/organisation.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
 import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts';
 import { securityHeaders } from '../src/lib/security-headers.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
+import { projectRoot, readOrganisation } from './support/content.ts';
 
-const root = resolve(import.meta.dirname, '..');
+const root = projectRoot;
 const entry = join(root, 'dist/server/entry.mjs');
 const sources = ['src', 'content', 'locales', 'db', 'public', 'astro.config.mjs', 'package.json'];
 
@@ -41,7 +41,7 @@ if (buildIsStale()) {
   });
 }
 
-const organisation = organisationSchema.parse(JSON.parse(readFileSync(join(root, 'content/organisation.json'), 'utf8')));
+const organisation = readOrganisation();
 const texts = readPolicyTexts(join(root, 'content/policies'));
 const catalog = buildCatalog(texts);
 
@@ -62,7 +62,6 @@ const { handler } = (await import(entry)) as { handler: (request: IncomingMessag
 const staticHeaders = securityHeaders(environment.PUBLIC_URL?.startsWith('https:') ?? false);
 const assets = loadStaticAssets(join(root, 'dist/client'));
 const consentEndpoint = createConsentEndpoint({
-  root,
   db: openDatabase(environment.DATABASE_PATH),
   catalog,
   timeZone: organisation.timeZone,

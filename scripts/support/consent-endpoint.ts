@@ -1,20 +1,17 @@
 // The portal's fast path for `POST /api/consent`, the one endpoint every visitor of every embedding site hits: answered
 // by the portal's own server with the same function Astro's route uses (src/lib/consent-api.ts), without Astro's
 // request pipeline. Its context is read from the same files the Astro build uses.
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import type { PortalDatabase } from '../../db/connection.ts';
 import type { BannerStrings } from '../../src/lib/banner-config.ts';
-import { answerConsentDecision, consentBodyLimit, consentBodyTooLarge, termsFor, type ConsentApiAnswer, type ConsentTerms } from '../../src/lib/consent-api.ts';
+import { answerConsentDecision, consentBodyLimit, consentBodyTooLarge, createTermsSource, type ConsentApiAnswer } from '../../src/lib/consent-api.ts';
 import { createConsentAppender } from '../../src/lib/consent.repo.ts';
-import { createTranslator, type Messages } from '../../src/lib/i18n.ts';
+import { createTranslator } from '../../src/lib/i18n.ts';
 import type { Locale } from '../../src/lib/locale.ts';
-import { todayIn, type PolicyCatalog } from '../../src/lib/policy-catalog.ts';
-import { sitesFileSchema, type Site } from '../../src/lib/site.ts';
+import type { PolicyCatalog } from '../../src/lib/policy-catalog.ts';
+import { readMessages, readSites } from './content.ts';
 
 export interface ConsentEndpointOptions {
-  root: string;
   db: PortalDatabase;
   catalog: PolicyCatalog;
   timeZone: string;
@@ -24,29 +21,17 @@ export interface ConsentEndpointOptions {
 
 /** A handler that answers `POST /api/consent` and returns true, or returns false for anything else. */
 export function createConsentEndpoint(options: ConsentEndpointOptions) {
-  const sites: readonly Site[] = sitesFileSchema.parse(JSON.parse(readFileSync(join(options.root, 'content/sites.json'), 'utf8'))).sites;
+  const sites = readSites();
   const strings = new Map<Locale, BannerStrings>();
   const bannerStrings = (locale: Locale): BannerStrings => {
     let found = strings.get(locale);
     if (!found) {
-      const messages = JSON.parse(readFileSync(join(options.root, `locales/${locale}.json`), 'utf8')) as Messages;
-      found = createTranslator(locale, messages)('banner', { returnObjects: true }) as unknown as BannerStrings;
+      found = createTranslator(locale, readMessages(locale))('banner', { returnObjects: true }) as unknown as BannerStrings;
       strings.set(locale, found);
     }
     return found;
   };
-  const termsCache = new Map<string, ConsentTerms>();
-  const terms = (site: Site, locale: Locale): ConsentTerms => {
-    const today = todayIn(options.timeZone);
-    const key = `${site.id}|${locale}|${today}`;
-    let found = termsCache.get(key);
-    if (!found) {
-      if (termsCache.size > 1000) termsCache.clear();
-      found = termsFor(site, locale, options.catalog, bannerStrings(locale), today);
-      termsCache.set(key, found);
-    }
-    return found;
-  };
+  const terms = createTermsSource({ catalog: () => options.catalog, strings: bannerStrings, timeZone: options.timeZone });
   const append = createConsentAppender(() => options.db);
   const findSite = (id: string) => sites.find((site) => site.id === id);
   const configuredOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;

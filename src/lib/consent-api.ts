@@ -1,8 +1,9 @@
 import type { BannerStrings } from './banner-config.ts';
-import { bannerVersion, consentDecisionSchema, consentExpiry, hashShownText, newConsentId, type ConsentRecordFields } from './consent.ts';
+import { bannerVersion, consentDecisionSchema, consentExpiry, hashShownText, newConsentId, type ConsentAction, type ConsentRecordFields, type ConsentSource } from './consent.ts';
+import type { Choices } from './consent-cookie.ts';
 import type { ConsentRecord } from './consent.repo.ts';
 import type { Locale } from './locale.ts';
-import { currentVersion, type PolicyCatalog, type PolicyVersion } from './policy-catalog.ts';
+import { currentVersion, todayIn, type PolicyCatalog, type PolicyVersion } from './policy-catalog.ts';
 import { originAllowed, siteRevision, type Site } from './site.ts';
 
 /** The largest consent decision body accepted (413 above). */
@@ -22,6 +23,58 @@ export function termsFor(site: Site, locale: Locale, catalog: PolicyCatalog, str
   const policy = currentVersion(versions, today) ?? versions[0];
   if (!policy) throw new Error(`no version of ${site.policy} is published`);
   return { policy, revision: siteRevision(site, policy.version, bannerVersion), strings, textHash: hashShownText(policy.texts[locale].textHash, strings) };
+}
+
+/**
+ * The terms of each site and locale for today, computed once a day: the Astro pages (catalog from the content
+ * collection) and the portal's consent fast path (catalog read from the same files) both use it.
+ */
+export function createTermsSource(source: { catalog: () => PolicyCatalog | Promise<PolicyCatalog>; strings: (locale: Locale) => BannerStrings; timeZone: string }) {
+  const cache = new Map<string, ConsentTerms>();
+  return async (site: Site, locale: Locale): Promise<ConsentTerms> => {
+    const today = todayIn(source.timeZone);
+    const key = `${site.id}|${locale}|${today}`;
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const terms = termsFor(site, locale, await source.catalog(), source.strings(locale), today);
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, terms);
+    return terms;
+  };
+}
+
+/** A decision to record, whichever page or site it came from. */
+export interface Decision {
+  site: Site;
+  consentId: string;
+  origin: string;
+  action: ConsentAction;
+  source: ConsentSource;
+  locale: Locale;
+  choices: Choices;
+  gpcSignal: boolean;
+  bannerVersion?: string;
+}
+
+/** The record of a decision under `terms`, stamped `now`: the policy version and text the visitor saw, its expiry. */
+export function decisionRecord(decision: Decision, terms: ConsentTerms, now: number): ConsentRecordFields {
+  return {
+    consentId: decision.consentId,
+    siteId: decision.site.id,
+    origin: decision.origin,
+    recordedAt: now,
+    action: decision.action,
+    source: decision.action === 'gpc' ? 'gpc' : decision.source,
+    ...decision.choices,
+    locale: decision.locale,
+    policyDocument: decision.site.policy,
+    policyVersion: terms.policy.version,
+    textHash: terms.textHash,
+    bannerVersion: decision.bannerVersion ?? bannerVersion,
+    revision: terms.revision,
+    expiresAt: consentExpiry(now, decision.site.lifetimeDays),
+    gpcSignal: decision.gpcSignal,
+  };
 }
 
 /** What the consent API needs from the running portal. */
@@ -77,24 +130,23 @@ export async function answerConsentDecision(input: { bodyText: string; origin: s
   if (decision.revision !== terms.revision) {
     return error(409, 'revision_changed', 'The terms changed since the banner was loaded; reload its configuration and ask again.', { revision: terms.revision }, cors);
   }
-  const now = context.now ?? Date.now();
-  const record = await context.append({
-    consentId: decision.consentId ?? newConsentId(),
-    siteId: site.id,
-    origin: origin ?? context.selfOrigin,
-    recordedAt: now,
-    action: decision.action,
-    source: decision.action === 'gpc' ? 'gpc' : decision.source,
-    ...decision.choices,
-    locale: decision.locale,
-    policyDocument: site.policy,
-    policyVersion: terms.policy.version,
-    textHash: terms.textHash,
-    bannerVersion: decision.bannerVersion,
-    revision: terms.revision,
-    expiresAt: consentExpiry(now, site.lifetimeDays),
-    gpcSignal: input.gpcHeader || decision.action === 'gpc',
-  });
+  const record = await context.append(
+    decisionRecord(
+      {
+        site,
+        consentId: decision.consentId ?? newConsentId(),
+        origin: origin ?? context.selfOrigin,
+        action: decision.action,
+        source: decision.source,
+        locale: decision.locale,
+        choices: decision.choices,
+        gpcSignal: input.gpcHeader || decision.action === 'gpc',
+        bannerVersion: decision.bannerVersion,
+      },
+      terms,
+      context.now ?? Date.now(),
+    ),
+  );
   return {
     status: 201,
     headers: { ...cors, 'Cache-Control': 'no-store' },

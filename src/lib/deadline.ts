@@ -1,3 +1,4 @@
+import type { Translate } from './i18n.ts';
 /**
  * The deadline of a data-subject request (GDPR Art. 12(3)): 30 calendar days from receipt, counted in the
  * organisation's time zone, extendable once by up to 60 days with a recorded reason. A deadline is a calendar date;
@@ -113,4 +114,10 @@ export function deadlineState(dueOn: string, today: string): DeadlineState {
 /** Where a deadline stands at a moment, in the organisation's time zone. */
 export function deadlineStateAt(dueOn: string, now: number, timeZone: string): DeadlineState {
   return deadlineState(dueOn, localDate(now, timeZone));
+}
+
+/** "5 days left", "due today" or "3 days overdue", plural-correct in the reader's language. */
+export function daysLeftText(state: Pick<DeadlineState, 'daysLeft' | 'overdue'>, t: Translate): string {
+  if (state.overdue) return t('requests.status.overdue', { count: -state.daysLeft });
+  return state.daysLeft === 0 ? t('requests.status.dueToday') : t('requests.status.daysLeft', { count: state.daysLeft });
 }

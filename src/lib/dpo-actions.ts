@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { maxExtensionDays } from './deadline.ts';
-import { verificationMethods, type WorkflowAction } from './request-workflow.ts';
+import { verificationMethods } from './request-workflow.ts';
 import type { RequestAction } from './requests.repo.ts';
 
 /** Longest texts a DPO may type into each action's form. */
@@ -75,5 +75,3 @@ export function toRequestAction(form: DpoActionForm, timeZone: string): RequestA
       return { action: 'erase' };
   }
 }
-
-export const workflowActions: readonly WorkflowAction[] = ['verify', 'start', 'note', 'extend', 'complete', 'reject', 'erase'];

@@ -1,17 +1,11 @@
 import type { PortalDatabase } from '../../db/connection.ts';
-import { deadlineStateAt, type DeadlineState } from './deadline.ts';
+import { daysLeftText, deadlineStateAt } from './deadline.ts';
 import { formatCalendarDate, type Translate } from './i18n.ts';
 import { inboxAll } from './inbox.repo.ts';
 import type { Locale } from './locale.ts';
 import type { OutgoingMail } from './mailer.ts';
 import { composeMail } from './request-email.ts';
 import type { RequestRow } from './requests.repo.ts';
-
-/** "5 days left", "due today" or "3 days overdue", plural-correct in the reader's language. */
-export function daysLeftText(state: Pick<DeadlineState, 'daysLeft' | 'overdue'>, t: Translate): string {
-  if (state.overdue) return t('requests.status.overdue', { count: -state.daysLeft });
-  return state.daysLeft === 0 ? t('requests.status.dueToday') : t('requests.status.daysLeft', { count: state.daysLeft });
-}
 
 /** The open requests a DPO must look at: overdue, and due within 7 days (today included), each by deadline. */
 export function requestsNeedingAttention(db: PortalDatabase, today: string): { overdue: RequestRow[]; dueSoon: RequestRow[] } {

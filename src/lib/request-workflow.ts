@@ -42,6 +42,9 @@ const allowedFrom: Record<WorkflowAction, readonly RequestStatus[]> = {
   erase: ['in-progress'],
 };
 
+/** Every action a DPO can take on a request. */
+export const workflowActions = Object.keys(allowedFrom) as WorkflowAction[];
+
 /** The status an action leads to. */
 const leadsTo: Record<WorkflowAction, RequestStatus | 'unchanged'> = {
   verify: 'verified',

@@ -1,6 +1,6 @@
 import { actionProblems, dpoActionSchema, toRequestAction, type ActionFieldProblem } from '../lib/dpo-actions.ts';
 import { formatCalendarDate } from '../lib/i18n.ts';
-import { isLocale } from '../lib/locale.ts';
+import { isLocale, type Locale } from '../lib/locale.ts';
 import { completeRequest } from '../lib/request-completion.ts';
 import { requestUpdateEmail, type RequestUpdateEmailInput } from '../lib/request-email.ts';
 import { producesExport, type WorkflowAction } from '../lib/request-workflow.ts';
@@ -44,13 +44,13 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
     return { ok: false, status: outcome.problem === 'alreadyExtended' ? 400 : 409, conflict: outcome.problem, request: current };
   }
   const request = outcome.request;
-  const update = updateFor(form, request);
+  const locale = isLocale(request.locale) ? request.locale : organisation.defaultLocale;
+  const update = updateFor(form, request, locale);
   if (!update) return { ok: true, action: form.action, request };
-  return { ok: true, action: form.action, request, emailed: await tellRequester(request, update, origin) };
+  return { ok: true, action: form.action, request, emailed: await tellRequester(request, locale, update, origin) };
 }
 
-function updateFor(form: { action: WorkflowAction }, request: RequestRow): RequestUpdateEmailInput['update'] | undefined {
-  const locale = isLocale(request.locale) ? request.locale : organisation.defaultLocale;
+function updateFor(form: { action: WorkflowAction }, request: RequestRow, locale: Locale): RequestUpdateEmailInput['update'] | undefined {
   switch (form.action) {
     case 'extend':
       return { kind: 'extended', dueOn: formatCalendarDate(request.dueOn, locale), reason: request.extensionReason ?? '' };
@@ -63,8 +63,7 @@ function updateFor(form: { action: WorkflowAction }, request: RequestRow): Reque
   }
 }
 
-async function tellRequester(request: RequestRow, update: RequestUpdateEmailInput['update'], origin: string): Promise<boolean> {
-  const locale = isLocale(request.locale) ? request.locale : organisation.defaultLocale;
+async function tellRequester(request: RequestRow, locale: Locale, update: RequestUpdateEmailInput['update'], origin: string): Promise<boolean> {
   try {
     await getMailer().send(
       requestUpdateEmail({

@@ -1,35 +1,23 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
 import { addCalendarDays } from '../../src/lib/deadline.ts';
-import { createTranslator } from '../../src/lib/i18n.ts';
-import { locales, type Locale } from '../../src/lib/locale.ts';
+import type { Locale } from '../../src/lib/locale.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, findRequest } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
-import { node, root } from '../../scripts/support/server-process.ts';
 import { axeViolations, baseURL, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
 import { outboxMessagesTo, waitForMessageTo } from './mail.ts';
+import { runScript, translate } from './scripts.ts';
 
 const dataDir = inject('dataDir');
 const outbox = join(dataDir, 'outbox');
-const messages = Object.fromEntries(locales.map((locale) => [locale, JSON.parse(readFileSync(join(root, `locales/${locale}.json`), 'utf8'))])) as Record<Locale, Record<string, unknown>>;
-const translate = (locale: Locale) => createTranslator(locale, messages[locale]);
 const dpoEmail = 'joost.dpo@ostria.example';
 const password = 'Rotterdam haven 2026, kade 4';
 let session: BrowserSession;
 let db: PortalDatabase;
 
-function runScript(script: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(node, [join(root, script), ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_PATH: join(dataDir, 'portal.db'), OUTBOX_DIR: outbox, ...env },
-    encoding: 'utf8',
-  });
-}
 
 beforeAll(async () => {
   const made = runScript('scripts/dpo-create-user.ts', ['--email', dpoEmail, '--locale', 'nl'], { DPO_PASSWORD: password });

@@ -1,27 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { createTranslator } from '../../src/lib/i18n.ts';
-import { locales, type Locale } from '../../src/lib/locale.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { totpCode } from '../../src/lib/totp.ts';
-import { node, root } from '../../scripts/support/server-process.ts';
 import { axeViolations, baseURL, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
+import { runScript, translate } from './scripts.ts';
 
-const dataDir = inject('dataDir');
-const messages = Object.fromEntries(locales.map((locale) => [locale, JSON.parse(readFileSync(join(root, `locales/${locale}.json`), 'utf8'))])) as Record<Locale, Record<string, unknown>>;
-const translate = (locale: Locale) => createTranslator(locale, messages[locale]);
 const password = 'Thessaloniki harbour 2026!';
 let totpSecret = '';
 let session: BrowserSession;
 
-function createUser(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(node, [join(root, 'scripts/dpo-create-user.ts'), ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_PATH: join(dataDir, 'portal.db'), ...env },
-    encoding: 'utf8',
-  });
-}
+const createUser = (args: string[], env: Record<string, string> = {}) => runScript('scripts/dpo-create-user.ts', args, env);
 
 beforeAll(async () => {
   expect(createUser(['--email', 'short@ostria.example'], { DPO_PASSWORD: 'too short' }).status).toBe(1);

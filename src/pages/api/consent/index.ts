@@ -2,7 +2,7 @@ import type { APIRoute } from 'astro';
 import { answerConsentDecision, consentBodyLimit, consentBodyTooLarge } from '../../../lib/consent-api.ts';
 import { appendDecision, consentTerms } from '../../../server/consent.ts';
 import { portalOrigin } from '../../../server/environment.ts';
-import { readBodyText } from '../../../server/http.ts';
+import { jsonError, readBodyText } from '../../../server/http.ts';
 import { findSite } from '../../../server/sites.ts';
 
 /**
@@ -23,4 +23,4 @@ export const POST: APIRoute = async ({ request, url }) => {
   return Response.json(answer.body, { status: answer.status, headers: answer.headers });
 };
 
-export const ALL: APIRoute = () => Response.json({ error: { code: 'method_not_allowed', message: 'Use POST.' } }, { status: 405, headers: { Allow: 'POST', 'Cache-Control': 'no-store' } });
+export const ALL: APIRoute = () => jsonError(405, 'method_not_allowed', 'Use POST.', {}, { Allow: 'POST' });
