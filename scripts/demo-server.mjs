@@ -1,13 +1,16 @@
 // `npm run demo`: serves demo/ as a third-party site embedding the banner, with `__PORTAL__` replaced by PORTAL_URL
 // (default http://localhost:4321) on DEMO_PORT (default 4322). Each answer carries a strict Content-Security-Policy
-// with a fresh nonce (`__NONCE__`), so the demo also shows that the banner needs no inline styles.
+// with a fresh nonce (`__NONCE__`), so the demo also shows that the banner needs no inline styles, and the banner is
+// pinned by its Subresource Integrity hash (`__BANNER_INTEGRITY__`, from public/banner.js) as the README tells embedders.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { subresourceIntegrity } from '../src/lib/banner-embed.ts';
 
 const page = resolve(import.meta.dirname, '../demo/index.html');
+const banner = resolve(import.meta.dirname, '../public/banner.js');
 
 /**
  * Starts the demo site. Port 0 picks a free port. It answers on `localhost`, a different cookie host than a portal on
@@ -30,7 +33,11 @@ export async function startDemoServer({ port = 4322, portalUrl = 'http://localho
     const nonce = randomBytes(16).toString('base64');
     // `?lang=el` serves the same page as a Greek site: the banner follows the page's <html lang>.
     const lang = new URL(request.url ?? '/', 'http://demo').searchParams.get('lang');
-    let html = (await readFile(page, 'utf8')).replaceAll('__PORTAL__', portal).replaceAll('__NONCE__', nonce);
+    const integrity = subresourceIntegrity(await readFile(banner));
+    let html = (await readFile(page, 'utf8'))
+      .replaceAll('__PORTAL__', portal)
+      .replaceAll('__NONCE__', nonce)
+      .replaceAll('__BANNER_INTEGRITY__', integrity);
     if (lang && /^[a-z]{2}(?:-[A-Z]{2})?$/.test(lang)) html = html.replace('<html lang="pl">', `<html lang="${lang}">`);
     response.writeHead(200, {
       'Content-Type': 'text/html; charset=utf-8',

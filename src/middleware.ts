@@ -2,11 +2,10 @@ import { defineMiddleware } from 'astro:middleware';
 import { localizedPath, locales, matchAcceptLanguage, negotiateLocale, splitLocalePath } from './lib/locale.ts';
 import { translatorFor } from './server/i18n.ts';
 import { decideOnPortal, readVisitorConsent } from './server/visitor-consent.ts';
-import { getEnvironment, portalOrigin } from './server/environment.ts';
+import { getEnvironment, portalOrigin, servedOverHttps } from './server/environment.ts';
 import { organisation } from './server/organisation.ts';
 import { securityHeaders } from './lib/security-headers.ts';
-
-export const localeCookie = 'portal_locale';
+import { localeCookie } from './server/locale-cookie.ts';
 
 /**
  * Resolves the locale of every request once: the path prefix when it is one of ours; otherwise (the root, a 404,
@@ -49,7 +48,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
         action: 'gpc',
         choices: { preferences: false, analytics: false, marketing: false },
         gpcSignal: true,
-        secure: context.url.protocol === 'https:',
+        secure: servedOverHttps(context.url),
       });
       context.locals.consent = await readVisitorConsent(context.cookies, locale);
     }

@@ -2,7 +2,7 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { consentCookieName, optionalCategories, parseConsentCookie, type Choices } from '../lib/consent-cookie.ts';
 import { isLocale, safeReturnPath } from '../lib/locale.ts';
-import { portalOrigin } from '../server/environment.ts';
+import { portalOrigin, servedOverHttps } from '../server/environment.ts';
 import { organisation } from '../server/organisation.ts';
 import { decideOnPortal } from '../server/visitor-consent.ts';
 
@@ -37,7 +37,7 @@ export const consent = {
         action,
         choices,
         gpcSignal: context.request.headers.get('sec-gpc') === '1',
-        secure: context.url.protocol === 'https:',
+        secure: servedOverHttps(context.url),
       });
       return { consentId: record.consentId, action: record.action, returnTo: input.returnTo ? safeReturnPath(input.returnTo, locale) : undefined };
     },

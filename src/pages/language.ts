@@ -1,8 +1,6 @@
 import type { APIRoute } from 'astro';
 import { isLocale, safeReturnPath } from '../lib/locale.ts';
-import { localeCookie } from '../middleware.ts';
-
-const oneYear = 60 * 60 * 24 * 365;
+import { rememberLocale } from '../server/locale-cookie.ts';
 
 /**
  * The language switcher's target: remembers the chosen locale in a first-party cookie and returns the visitor to the
@@ -11,12 +9,6 @@ const oneYear = 60 * 60 * 24 * 365;
 export const GET: APIRoute = ({ url, cookies, redirect }) => {
   const chosen = url.searchParams.get('to');
   if (!isLocale(chosen)) return redirect('/', 303);
-  cookies.set(localeCookie, chosen, {
-    path: '/',
-    maxAge: oneYear,
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: url.protocol === 'https:',
-  });
+  rememberLocale(cookies, chosen, url);
   return redirect(safeReturnPath(url.searchParams.get('next'), chosen), 303);
 };

@@ -13,3 +13,11 @@ export function portalOrigin(requestUrl: URL): string {
   const configured = getEnvironment().PUBLIC_URL;
   return configured ? new URL(configured).origin : requestUrl.origin;
 }
+
+/**
+ * True when visitors reach the portal over HTTPS: the request itself, or PUBLIC_URL when a proxy terminates TLS in
+ * front of the portal. Every cookie the portal sets is `Secure` then.
+ */
+export function servedOverHttps(requestUrl: URL): boolean {
+  return requestUrl.protocol === 'https:' || (getEnvironment().PUBLIC_URL?.startsWith('https:') ?? false);
+}

@@ -1,5 +1,6 @@
 import type { AstroCookieSetOptions } from 'astro';
 import { isReference } from '../lib/requests.ts';
+import { servedOverHttps } from './environment.ts';
 
 /**
  * After a request is submitted, its reference is kept for an hour in a cookie scoped to the requests pages, so the
@@ -8,7 +9,7 @@ import { isReference } from '../lib/requests.ts';
 export const receiptCookie = 'portal_request';
 
 export function receiptCookieOptions(locale: string, url: URL): AstroCookieSetOptions {
-  return { path: `/${locale}/requests`, maxAge: 60 * 60, httpOnly: true, sameSite: 'strict', secure: url.protocol === 'https:' };
+  return { path: `/${locale}/requests`, maxAge: 60 * 60, httpOnly: true, sameSite: 'strict', secure: servedOverHttps(url) };
 }
 
 /** The reference and whether its email went out, from the cookie; undefined when absent or malformed. */

@@ -4,16 +4,16 @@ import { isLocale } from '../../lib/locale.ts';
 import { getDatabase } from '../../server/db.ts';
 import { dpoReturnPath, signedInDpo } from '../../server/dpo-auth.ts';
 import { readFormFields } from '../../server/http.ts';
-import { localeCookie } from '../../middleware.ts';
+import { rememberLocale } from '../../server/locale-cookie.ts';
 
 /** The DPO's language: kept on their account when signed in, else (on the sign-in page) in the language cookie. */
-export const POST: APIRoute = async ({ request, cookies, redirect }) => {
+export const POST: APIRoute = async ({ request, cookies, redirect, url }) => {
   const form = await readFormFields(request, 4 * 1024);
   const locale = form.get('locale') ?? '';
   const target = dpoReturnPath(form.get('next'));
   if (!isLocale(locale)) return redirect(target, 303);
   const dpo = signedInDpo(cookies);
   if (dpo) setDpoLocale(getDatabase(), dpo.user.id, locale);
-  cookies.set(localeCookie, locale, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'lax', httpOnly: true });
+  rememberLocale(cookies, locale, url);
   return redirect(target, 303);
 };

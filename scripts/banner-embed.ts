@@ -1,0 +1,16 @@
+// `npm run banner:embed -- [--site SITE_ID]`: what a site owner pastes into their pages, for the banner this checkout
+// builds: the <script> tag with its Subresource Integrity hash, and the sources their Content-Security-Policy must
+// allow. The portal's address comes from PUBLIC_URL (https://PORTAL when unset).
+import { parseArgs } from 'node:util';
+import { embedTag, embedderCspDirectives, subresourceIntegrity } from '../src/lib/banner-embed.ts';
+import { buildBanner } from './build-banner.mjs';
+
+const { values } = parseArgs({ options: { site: { type: 'string', default: 'SITE_ID' } } });
+const portalOrigin = process.env.PUBLIC_URL ? new URL(process.env.PUBLIC_URL).origin : 'https://PORTAL';
+const { code } = await buildBanner();
+const integrity = subresourceIntegrity(code);
+
+console.log(`Banner: ${Buffer.byteLength(code)} bytes, ${integrity}\n`);
+console.log(embedTag(portalOrigin, values.site, integrity));
+console.log('\nAdd to your Content-Security-Policy:');
+for (const [directive, source] of Object.entries(embedderCspDirectives(portalOrigin))) console.log(`  ${directive} ${source}`);
