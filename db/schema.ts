@@ -136,6 +136,11 @@ export const requests = sqliteTable(
     /** The single-use email verification token; null once used. */
     verifyTokenHash: text('verify_token_hash'),
     verifyExpiresAt: integer('verify_expires_at'),
+    /**
+     * Set when the retention period after closing ran out: the requester's details and every free text are gone, the
+     * status-page token no longer opens anything; reference, type, dates and deadline facts stay as proof of the answer.
+     */
+    anonymisedAt: integer('anonymised_at'),
   },
   (table) => [
     uniqueIndex('requests_reference').on(table.reference),
@@ -161,6 +166,11 @@ export const requestEvents = sqliteTable(
     kind: text('kind').notNull(),
     /** JSON: the reason, method, days, message or counts of the event; never a copy of the subject's data. */
     detail: text('detail'),
+    /**
+     * Set when retention anonymised the request: the free texts of `detail` (notes, reasons, messages) are removed, the
+     * only change the triggers allow, and only for an anonymised request.
+     */
+    redactedAt: integer('redacted_at'),
   },
   (table) => [index('request_events_request').on(table.requestId, table.id)],
 );
@@ -220,3 +230,29 @@ export const dpoSessions = sqliteTable(
   },
   (table) => [uniqueIndex('dpo_sessions_token').on(table.tokenHash)],
 );
+
+/**
+ * Where the consent chain starts after retention removed its oldest records: the last removed record's id and hash,
+ * which the first remaining record must name as its previous hash. Append-only; a checkpoint must name the hash of
+ * the record it ends on, and only records up to a checkpoint may be deleted (triggers).
+ */
+export const consentRetentionCheckpoints = sqliteTable('consent_retention_checkpoints', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  upToId: integer('up_to_id').notNull(),
+  lastDeletedHash: text('last_deleted_hash').notNull(),
+  deletedCount: integer('deleted_count').notNull(),
+  occurredAt: integer('occurred_at').notNull(),
+});
+
+/**
+ * What the portal itself did outside any one request (a retention run), append-only: who, when, what, and counts
+ * in `detail` (JSON), never personal data.
+ */
+export const auditEvents = sqliteTable('audit_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  occurredAt: integer('occurred_at').notNull(),
+  /** `system:retention`, or `dpo:<email>`. */
+  actor: text('actor').notNull(),
+  kind: text('kind').notNull(),
+  detail: text('detail'),
+});
