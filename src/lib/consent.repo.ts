@@ -1,7 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
-import type { PortalDatabase } from '../../db/connection.ts';
-import { consentRecords } from '../../db/schema.ts';
-import { genesisHash, hashConsentRecord, type ChainCheck, type ConsentRecordFields } from './consent.ts';
+import { asc, desc, eq, sum } from 'drizzle-orm';
+import type { PortalDatabase, Queryable } from '../../db/connection.ts';
+import { consentRecords, consentRetentionCheckpoints } from '../../db/schema.ts';
+import { chainGenesis, findChainBreak, genesisHash, hashConsentRecord, type ChainCheck, type ChainStart, type ConsentRecordFields } from './consent.ts';
 
 export type ConsentRecord = typeof consentRecords.$inferSelect;
 
@@ -13,7 +13,13 @@ const appendStatements = new WeakMap<Client, { append: (batch: readonly ConsentR
 function statementsFor(client: Client) {
   let statements = appendStatements.get(client);
   if (!statements) {
-    const lastHash = client.prepare('select record_hash from consent_records order by id desc limit 1').pluck();
+    // Once retention removed every record, the next one links to the hash of the last removed (the latest checkpoint).
+    const lastHash = client
+      .prepare(
+        `select coalesce((select record_hash from consent_records order by id desc limit 1),
+                         (select last_deleted_hash from consent_retention_checkpoints order by id desc limit 1))`,
+      )
+      .pluck();
     const insert = client.prepare(
       `insert into consent_records (consent_id, site_id, origin, recorded_at, action, source, preferences, analytics,
          marketing, locale, policy_document, policy_version, text_hash, banner_version, revision, expires_at, gpc_signal,
@@ -94,12 +100,13 @@ export function consentHistory(db: PortalDatabase, consentId: string): ConsentRe
  * record's hash. A record changed, removed or slipped in next to these is named.
  */
 export function checkRecordsInChain(db: PortalDatabase, records: readonly ConsentRecord[]): ChainCheck {
+  const start = consentChainStart(db);
   const before = db.$client.prepare('select record_hash from consent_records where id < ? order by id desc limit 1').pluck();
   const after = db.$client.prepare('select id, consent_id as consentId, previous_hash as previousHash from consent_records where id > ? order by id limit 1');
   let checked = 0;
   for (const record of records) {
     checked += 1;
-    const expectedPrevious = (before.get(record.id) as string | undefined) ?? genesisHash;
+    const expectedPrevious = (before.get(record.id) as string | undefined) ?? start.previousHash;
     if (record.previousHash !== expectedPrevious) {
       return { checked, erased: 0, firstBreak: { id: record.id, consentId: record.consentId, reason: 'previous hash does not match' } };
     }
@@ -139,4 +146,18 @@ export function* allConsentRecords(db: PortalDatabase): Generator<ConsentRecord>
       gpcSignal: row.gpcSignal === 1,
     };
   }
+}
+
+/** Where the remaining chain starts: the latest retention checkpoint, or the genesis hash when there is none. */
+export function consentChainStart(db: Queryable): ChainStart {
+  const latest = db.select().from(consentRetentionCheckpoints).orderBy(desc(consentRetentionCheckpoints.id)).limit(1).get();
+  if (!latest) return chainGenesis;
+  const removed = db.select({ total: sum(consentRetentionCheckpoints.deletedCount).mapWith(Number) }).from(consentRetentionCheckpoints).get()?.total ?? 0;
+  return { previousHash: latest.lastDeletedHash, afterId: latest.upToId, removed };
+}
+
+/** The whole remaining chain checked from where it starts (what `npm run consent:verify` reports). */
+export function verifyConsentChain(db: PortalDatabase): ChainCheck & { start: ChainStart } {
+  const start = consentChainStart(db);
+  return { ...findChainBreak(allConsentRecords(db), start), start };
 }

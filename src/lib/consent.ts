@@ -123,13 +123,28 @@ export interface ChainCheck {
 }
 
 /**
- * Walks records in id order and names the first one whose link is broken, if any. An erased record keeps its
- * hashes, so the chain still runs through it; only its own field hash is no longer recomputable.
+ * Where the remaining chain starts: at the genesis hash, or, once retention removed the oldest records, at the hash
+ * of the last record removed (its latest checkpoint).
+ */
+export interface ChainStart {
+  previousHash: string;
+  /** The id of the last record removed by retention; 0 when none was. */
+  afterId: number;
+  /** How many records retention removed, over all its runs. */
+  removed: number;
+}
+
+export const chainGenesis: ChainStart = { previousHash: genesisHash, afterId: 0, removed: 0 };
+
+/**
+ * Walks records in id order from `start` and names the first one whose link is broken, if any. An erased record
+ * keeps its hashes, so the chain still runs through it; only its own field hash is no longer recomputable.
  */
 export function findChainBreak(
   records: Iterable<ConsentRecordFields & { id: number; previousHash: string; recordHash: string; erasedAt?: number | null }>,
+  start: ChainStart = chainGenesis,
 ): ChainCheck {
-  let expectedPrevious = genesisHash;
+  let expectedPrevious = start.previousHash;
   let checked = 0;
   let erased = 0;
   for (const record of records) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isLocale, type Locale } from './locale.ts';
+import { retentionSchema } from './retention.ts';
 
 const countrySchema = z.enum(['GR', 'BG', 'NL', 'PL']);
 
@@ -34,6 +35,8 @@ export const organisationSchema = z
     defaultLocale: z.string().refine(isLocale, 'not one of el, bg, nl, pl').transform((value) => value as Locale),
     countries: z.array(countrySchema).min(1),
     supervisoryAuthorities: z.array(supervisoryAuthoritySchema).min(1),
+    /** How long consent records and closed requests are kept (months); see src/lib/retention.ts. */
+    retention: retentionSchema,
   })
   .refine(
     (organisation) => organisation.countries.every((country) =>

@@ -1,0 +1,43 @@
+// `npm run retention:apply [--dry-run]`: applies the retention periods of content/organisation.json. Deletes the
+// oldest consent records that are past their period and expired (behind a checkpoint, so the chain still verifies)
+// and anonymises closed requests past theirs, in one short transaction, and records an audit event with the counts.
+// Meant for cron (e.g. nightly) and safe while the portal runs. Prints counts and dates only, never personal data.
+import { parseArgs } from 'node:util';
+import { migrateDatabase, openDatabase } from '../db/connection.ts';
+import { localDate } from '../src/lib/deadline.ts';
+import { readEnvironment } from '../src/lib/environment.ts';
+import { applyRetention } from '../src/lib/retention.repo.ts';
+import { readOrganisation } from './support/content.ts';
+
+function readDryRun(): boolean {
+  try {
+    return parseArgs({ options: { 'dry-run': { type: 'boolean', default: false } }, strict: true }).values['dry-run'];
+  } catch {
+    console.error('Usage: npm run retention:apply [-- --dry-run]');
+    process.exit(2);
+  }
+}
+const dryRun = readDryRun();
+const organisation = readOrganisation();
+const environment = readEnvironment(process.env);
+const db = openDatabase(environment.DATABASE_PATH);
+migrateDatabase(db);
+
+const report = applyRetention(db, { now: Date.now(), retention: organisation.retention, timeZone: organisation.timeZone, dryRun });
+db.$client.close();
+
+const day = (epochMs: number) => localDate(epochMs, organisation.timeZone);
+const { consentRecords, closedRequests, retention, cutoffs } = report;
+const verb = dryRun ? 'would be' : 'were';
+console.log(dryRun ? 'Dry run: nothing was changed.' : `Retention applied (audit event #${report.auditEventId}).`);
+console.log(
+  `Consent records (kept ${retention.consentRecordsMonths} months; recorded before ${day(cutoffs.consentRecords)} and expired): ` +
+    `${consentRecords.deleted} ${verb} deleted` +
+    (consentRecords.upToId === null ? '.' : `, up to record #${consentRecords.upToId}; the chain now starts from that checkpoint.`),
+);
+console.log(
+  `Closed requests (kept ${retention.closedRequestsMonths} months; closed before ${day(cutoffs.closedRequests)}): ` +
+    `${closedRequests.anonymised} ${verb} anonymised, ${closedRequests.exportsDeleted} exports deleted, ` +
+    `${closedRequests.eventDetailsRedacted} audit-event texts removed.`,
+);
+console.log(`Dates in ${organisation.timeZone}; database ${environment.DATABASE_PATH}.`);

@@ -1,0 +1,156 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, lte, not, sql } from 'drizzle-orm';
+import type { PortalDatabase, Queryable } from '../../db/connection.ts';
+import { consentRecords, consentRetentionCheckpoints, requestEvents, requestExports, requests } from '../../db/schema.ts';
+import { recordAuditEvent } from './audit.repo.ts';
+import { redactEventDetail, retentionCutoffs, type Retention, type RetentionCutoffs } from './retention.ts';
+
+export const retentionActor = 'system:retention';
+export const retentionEventKind = 'retention-applied';
+/** What anonymised requests hold in place of the requester's name and email address. */
+export const anonymisedValue = 'anonymised';
+
+/** What one retention run did (or, on a dry run, would do): counts and cutoffs, never personal data. */
+export interface RetentionReport {
+  now: number;
+  retention: Retention;
+  cutoffs: RetentionCutoffs;
+  consentRecords: {
+    deleted: number;
+    /** The id of the last record deleted (the new checkpoint), when any was. */
+    upToId: number | null;
+  };
+  closedRequests: { anonymised: number; exportsDeleted: number; eventDetailsRedacted: number };
+  /** The audit event of the run; null on a dry run. */
+  auditEventId: number | null;
+}
+
+export interface RetentionRun {
+  now: number;
+  retention: Retention;
+  timeZone: string;
+  dryRun?: boolean;
+}
+
+class DryRunRollback extends Error {
+  readonly report: RetentionReport;
+  constructor(report: RetentionReport) {
+    super('dry run');
+    this.report = report;
+  }
+}
+
+/**
+ * Applies the retention periods in one IMMEDIATE transaction, so a run is all or nothing and the consent writers
+ * wait for it instead of forking the chain: deletes the expired oldest stretch of consent records behind a checkpoint,
+ * anonymises closed requests past their period (and deletes their exports, redacts their events' free texts), and
+ * records an audit event with the counts, also when there was nothing to do. A dry run does the same and rolls back.
+ */
+export function applyRetention(db: PortalDatabase, run: RetentionRun): RetentionReport {
+  const cutoffs = retentionCutoffs(run.now, run.retention, run.timeZone);
+  try {
+    return db.transaction(
+      (tx) => {
+        const consent = deleteExpiredConsentRecords(tx, cutoffs.consentRecords, run.now);
+        const closed = anonymiseClosedRequests(tx, cutoffs.closedRequests, run.now);
+        const report: RetentionReport = { now: run.now, retention: run.retention, cutoffs, consentRecords: consent, closedRequests: closed, auditEventId: null };
+        if (run.dryRun) throw new DryRunRollback(report);
+        const event = recordAuditEvent(tx, { actor: retentionActor, kind: retentionEventKind, occurredAt: run.now, detail: auditDetail(report) });
+        return { ...report, auditEventId: event.id };
+      },
+      { behavior: 'immediate' },
+    );
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.report;
+    throw error;
+  }
+}
+
+function auditDetail(report: RetentionReport) {
+  return {
+    consentRecords: {
+      periodMonths: report.retention.consentRecordsMonths,
+      cutoff: new Date(report.cutoffs.consentRecords).toISOString(),
+      ...report.consentRecords,
+    },
+    closedRequests: {
+      periodMonths: report.retention.closedRequestsMonths,
+      cutoff: new Date(report.cutoffs.closedRequests).toISOString(),
+      ...report.closedRequests,
+    },
+  };
+}
+
+/**
+ * Consent records are chained, so only the oldest stretch can go: the longest run of records from the start of the
+ * remaining chain that were all recorded before the cutoff and have all expired. The first record still needed
+ * (recent, or a consent possibly still in effect) ends it, even if older expired records follow. A checkpoint with the
+ * hash of the last removed record is written first, so the chain still verifies from there (and the trigger allows
+ * the delete).
+ */
+function deleteExpiredConsentRecords(tx: Queryable, cutoff: number, now: number): RetentionReport['consentRecords'] {
+  const expired = and(lt(consentRecords.recordedAt, cutoff), lt(consentRecords.expiresAt, now));
+  const firstKept = tx.select({ id: consentRecords.id }).from(consentRecords).where(not(expired ?? sql`true`)).orderBy(asc(consentRecords.id)).limit(1).get();
+  const last = tx
+    .select({ id: consentRecords.id, recordHash: consentRecords.recordHash })
+    .from(consentRecords)
+    .where(firstKept ? lt(consentRecords.id, firstKept.id) : undefined)
+    .orderBy(desc(consentRecords.id))
+    .limit(1)
+    .get();
+  if (!last) return { deleted: 0, upToId: null };
+  const deleted = tx.select({ n: count() }).from(consentRecords).where(lte(consentRecords.id, last.id)).get()?.n ?? 0;
+  tx.insert(consentRetentionCheckpoints).values({ upToId: last.id, lastDeletedHash: last.recordHash, deletedCount: deleted, occurredAt: now }).run();
+  tx.delete(consentRecords).where(lte(consentRecords.id, last.id)).run();
+  return { deleted, upToId: last.id };
+}
+
+/** Completed and rejected requests: the only ones with a closing date. */
+const closedStatuses = ['completed', 'rejected'] as const;
+
+/**
+ * A closed request past its period keeps what proves the right was answered (reference, type, language, status,
+ * dates, deadline and extension days) and loses everything about the person: name, email, customer reference,
+ * consent id, every free text they or the DPO wrote, and its tokens (the status link stops working). Its JSON export
+ * is deleted. Its audit events keep who acted, when and what; the free texts in their detail are removed.
+ */
+function anonymiseClosedRequests(tx: Queryable, cutoff: number, now: number): RetentionReport['closedRequests'] {
+  const anonymised = tx
+    .update(requests)
+    .set({
+      name: anonymisedValue,
+      email: anonymisedValue,
+      customerReference: null,
+      consentId: null,
+      details: null,
+      inaccurateData: null,
+      correctData: null,
+      scope: null,
+      grounds: null,
+      extensionReason: null,
+      outcome: null,
+      // Unique and never the SHA-256 of any token: no status link opens the request again.
+      statusTokenHash: sql`${anonymisedValue + ':'} || ${requests.id}`,
+      verifyTokenHash: null,
+      verifyExpiresAt: null,
+      anonymisedAt: now,
+    })
+    .where(and(inArray(requests.status, closedStatuses), lt(requests.closedAt, cutoff), isNull(requests.anonymisedAt)))
+    .returning({ id: requests.id })
+    .all().length;
+  const ofAnonymised = tx.select({ id: requests.id }).from(requests).where(isNotNull(requests.anonymisedAt));
+  const exportsDeleted = tx.delete(requestExports).where(inArray(requestExports.requestId, ofAnonymised)).returning({ id: requestExports.id }).all().length;
+  // Including notes a DPO added after an earlier run anonymised the request.
+  const events = tx
+    .select({ id: requestEvents.id, detail: requestEvents.detail })
+    .from(requestEvents)
+    .where(and(isNull(requestEvents.redactedAt), isNotNull(requestEvents.detail), inArray(requestEvents.requestId, ofAnonymised)))
+    .all();
+  let eventDetailsRedacted = 0;
+  for (const event of events) {
+    const detail = redactEventDetail(event.detail);
+    if (detail === undefined) continue;
+    tx.update(requestEvents).set({ detail, redactedAt: now }).where(eq(requestEvents.id, event.id)).run();
+    eventDetailsRedacted += 1;
+  }
+  return { anonymised, exportsDeleted, eventDetailsRedacted };
+}
