@@ -28,16 +28,15 @@ db.$client.close();
 
 const day = (epochMs: number) => localDate(epochMs, organisation.timeZone);
 const { consentRecords, closedRequests, retention, cutoffs } = report;
-const verb = dryRun ? 'would be' : 'were';
-console.log(dryRun ? 'Dry run: nothing was changed.' : `Retention applied (audit event #${report.auditEventId}).`);
+console.log(dryRun ? 'Dry run: nothing was changed; a run now would do this.' : `Retention applied (audit event #${report.auditEventId}).`);
 console.log(
-  `Consent records (kept ${retention.consentRecordsMonths} months; recorded before ${day(cutoffs.consentRecords)} and expired): ` +
-    `${consentRecords.deleted} ${verb} deleted` +
-    (consentRecords.upToId === null ? '.' : `, up to record #${consentRecords.upToId}; the chain now starts from that checkpoint.`),
+  `Consent records, kept ${retention.consentRecordsMonths} months (recorded before ${day(cutoffs.consentRecords)} and expired): ` +
+    `deleted ${consentRecords.deleted}` +
+    (consentRecords.upToId === null ? '.' : `, up to record #${consentRecords.upToId}; the chain is verified from that checkpoint.`),
 );
 console.log(
-  `Closed requests (kept ${retention.closedRequestsMonths} months; closed before ${day(cutoffs.closedRequests)}): ` +
-    `${closedRequests.anonymised} ${verb} anonymised, ${closedRequests.exportsDeleted} exports deleted, ` +
-    `${closedRequests.eventDetailsRedacted} audit-event texts removed.`,
+  `Closed requests, kept ${retention.closedRequestsMonths} months (closed before ${day(cutoffs.closedRequests)}): ` +
+    `anonymised ${closedRequests.anonymised}, exports deleted ${closedRequests.exportsDeleted}, ` +
+    `audit-event texts removed ${closedRequests.eventDetailsRedacted}.`,
 );
 console.log(`Dates in ${organisation.timeZone}; database ${environment.DATABASE_PATH}.`);

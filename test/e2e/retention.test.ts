@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { migrateDatabase, openDatabase } from '../../db/connection.ts';
+import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
+import { newToken } from '../../src/lib/marketing.ts';
+import { createRequest, takeAction } from '../../src/lib/requests.repo.ts';
+import { requestSubmissionSchema } from '../../src/lib/requests.ts';
+import { consentDecision } from '../support/consent-decision.ts';
+import { startPortal, type RunningPortal } from './portal.ts';
+import { runScript } from './scripts.ts';
+
+// A database of its own: the shared test portal's records are all recent, so nothing there is past any period.
+const dataDir = mkdtempSync(join(tmpdir(), 'portal-retention-'));
+const env = { DATABASE_PATH: join(dataDir, 'portal.db'), OUTBOX_DIR: join(dataDir, 'outbox') };
+const day = 24 * 60 * 60 * 1000;
+const fourYearsAgo = Date.now() - 4 * 365 * day;
+const oldIds = ['oooooooooooooooooooooA', 'oooooooooooooooooooooB', 'oooooooooooooooooooooC'];
+const recentId = 'rrrrrrrrrrrrrrrrrrrrrr';
+const dpoEmail = 'retention.dpo@ostria.example';
+const password = 'Thessaloniki waterfront 2026';
+let portal: RunningPortal | undefined;
+
+beforeAll(() => {
+  const db = openDatabase(env.DATABASE_PATH);
+  migrateDatabase(db);
+  oldIds.forEach((id, index) => appendConsentRecord(db, consentDecision(id, fourYearsAgo + index * day, true, { expiresAt: fourYearsAgo + 182 * day })));
+  appendConsentRecord(db, consentDecision(recentId, Date.now() - day, true, { expiresAt: Date.now() + 181 * day }));
+  const submission = requestSubmissionSchema.parse({ type: 'objection', locale: 'el', name: 'Μαρία Παππά', email: 'maria.retention@example.gr', scope: 'Ενημερωτικά', grounds: 'Άμεση εμπορική προώθηση', declaration: true });
+  const request = createRequest(db, { submission, now: fourYearsAgo, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  takeAction(db, request.reference, { action: 'reject', reason: 'Η Μαρία δεν είναι πελάτισσα' }, 'dpo:eleni@ostria.example', fourYearsAgo + day);
+  db.$client.close();
+});
+afterAll(async () => {
+  await portal?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const personal = /Μαρία|maria\.retention|ooooooooo|rrrrrrrrr/;
+const auditEvents = () => {
+  const db = openDatabase(env.DATABASE_PATH);
+  const rows = db.$client.prepare("select detail from audit_events where kind = 'retention-applied' order by id").pluck().all() as string[];
+  db.$client.close();
+  return rows.map((detail) => JSON.parse(detail) as { consentRecords: { deleted: number }; closedRequests: { anonymised: number } });
+};
+
+describe('npm run retention:apply', () => {
+  test('--dry-run says what would go and changes nothing', () => {
+    const dry = runScript('scripts/retention-apply.ts', ['--dry-run'], env);
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('Dry run: nothing was changed');
+    expect(dry.stdout).toMatch(/Consent records, kept 36 months \(recorded before \d{4}-\d{2}-\d{2} and expired\): deleted 3, up to record #3/);
+    expect(dry.stdout).toContain('anonymised 1, exports deleted 0, audit-event texts removed 1.');
+    expect(auditEvents()).toEqual([]);
+    const verify = runScript('scripts/consent-verify.ts', [], env);
+    expect(verify.stdout).toContain('Consent chain intact: 4 records verified');
+  });
+
+  test('deletes the expired consent records and anonymises the old closed request, prints counts only, and records an audit event', () => {
+    const applied = runScript('scripts/retention-apply.ts', [], env);
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('Retention applied (audit event #1).');
+    expect(applied.stdout).toContain('deleted 3, up to record #3; the chain is verified from that checkpoint.');
+    expect(applied.stdout).toContain('anonymised 1, exports deleted 0, audit-event texts removed 1.');
+    expect(applied.stdout + applied.stderr).not.toMatch(personal);
+    expect(auditEvents()).toMatchObject([{ consentRecords: { deleted: 3 }, closedRequests: { anonymised: 1 } }]);
+
+    const verify = runScript('scripts/consent-verify.ts', [], env);
+    expect(verify.status, verify.stderr).toBe(0);
+    expect(verify.stdout).toContain('Consent chain intact: 1 records verified');
+    expect(verify.stdout).toContain('3 older records (up to #3) removed by retention');
+  });
+
+  test('a second run finds nothing more and still records that it ran', () => {
+    const again = runScript('scripts/retention-apply.ts', [], env);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain('deleted 0.');
+    expect(again.stdout).toContain('anonymised 0, exports deleted 0, audit-event texts removed 0.');
+    expect(auditEvents()).toMatchObject([{ consentRecords: { deleted: 3 } }, { consentRecords: { deleted: 0 }, closedRequests: { anonymised: 0 } }]);
+    expect(runScript('scripts/consent-verify.ts', [], env).status).toBe(0);
+  });
+
+  test('an unknown option is refused with the usage and changes nothing', () => {
+    const wrong = runScript('scripts/retention-apply.ts', ['--all'], env);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('Usage: npm run retention:apply');
+    expect(auditEvents()).toHaveLength(2);
+  });
+});
+
+describe('after retention, the portal', () => {
+  test('shows the DPO a remaining consent record with its chain intact, and records new decisions on the chain', async () => {
+    const made = runScript('scripts/dpo-create-user.ts', ['--email', dpoEmail, '--locale', 'el'], { ...env, DPO_PASSWORD: password });
+    expect(made.status, made.stderr).toBe(0);
+    portal = await startPortal(env);
+    const signIn = await fetch(`${portal.baseURL}/dpo/login`, { method: 'POST', body: new URLSearchParams({ email: dpoEmail, password, code: '' }), redirect: 'manual' });
+    expect(signIn.status).toBe(303);
+    const cookie = /portal_dpo=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const page = await fetch(`${portal.baseURL}/dpo/consent?q=${recentId}`, { headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('data-chain="intact"');
+    expect(html).toContain(`data-consent-id="${recentId}"`);
+    const gone = await (await fetch(`${portal.baseURL}/dpo/consent?q=${oldIds[0]}`, { headers: { Cookie: cookie } })).text();
+    expect(gone).toContain('data-none');
+
+    const decision = await fetch(`${portal.baseURL}/api/consent`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:4322' },
+      body: JSON.stringify({ site: 'demo', consentId: recentId, action: 'reject-all', locale: 'el', revision: await currentRevision(portal.baseURL), bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }),
+    });
+    expect(decision.status, await decision.clone().text()).toBeLessThan(300);
+    const verify = runScript('scripts/consent-verify.ts', [], env);
+    expect(verify.status, verify.stderr).toBe(0);
+    expect(verify.stdout).toContain('Consent chain intact: 2 records verified');
+  });
+});
+
+async function currentRevision(baseURL: string): Promise<string> {
+  const config = (await (await fetch(`${baseURL}/api/consent/config?site=demo&lang=el`)).json()) as { revision: string };
+  return config.revision;
+}
