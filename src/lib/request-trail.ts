@@ -24,6 +24,8 @@ interface EventDetail {
   counts?: { consentRecords?: number; marketingSubscriptions?: number; marketingEvents?: number };
   email?: string;
   error?: string;
+  /** The free texts retention removed once the request was anonymised. */
+  redacted?: string[];
 }
 
 /** The audit trail in the DPO's language: every event, oldest first, with who did it. */
@@ -42,20 +44,21 @@ export function describeTrail(events: readonly RequestEventRow[], t: Translate, 
 }
 
 function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Locale): string[] {
+  const redacted = detail.redacted ? t('dpo.request.detail.redacted') : '';
   switch (kind) {
     case 'identity-verified':
-      return [t('dpo.request.detail.method', { method: t(`dpo.request.methods.${detail.method ?? 'other'}`) }), ...(detail.note ? [detail.note] : [])];
+      return [t('dpo.request.detail.method', { method: t(`dpo.request.methods.${detail.method ?? 'other'}`) }), ...[detail.note ?? redacted].filter(Boolean)];
     case 'extended':
       return [
-        t('dpo.request.extension', { count: detail.days ?? 0, reason: detail.reason ?? '' }),
+        t('dpo.request.extension', { count: detail.days ?? 0, reason: detail.reason ?? redacted }),
         ...(detail.dueOn ? [t('dpo.request.detail.newDue', { date: formatCalendarDate(detail.dueOn, locale) })] : []),
       ];
     case 'note':
-      return [detail.text ?? ''];
+      return [detail.text ?? redacted];
     case 'completed':
-      return [detail.message ?? ''];
+      return [detail.message ?? redacted];
     case 'rejected':
-      return [detail.reason ?? ''];
+      return [detail.reason ?? redacted];
     case 'erased':
       return erasureCountLines(detail.counts ?? {}, t);
     case 'notification-failed':

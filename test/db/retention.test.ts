@@ -4,11 +4,14 @@ import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/con
 import { latestAuditEvents } from '../../src/lib/audit.repo.ts';
 import { appendConsentRecord, consentHistory, verifyConsentChain } from '../../src/lib/consent.repo.ts';
 import { lookUpConsent } from '../../src/lib/consent-lookup.ts';
+import { createTranslator } from '../../src/lib/i18n.ts';
 import { newToken } from '../../src/lib/marketing.ts';
+import { describeTrail } from '../../src/lib/request-trail.ts';
 import { applyRetention, type RetentionRun } from '../../src/lib/retention.repo.ts';
 import { createRequest, eventsOf, exportOf, findRequest, findRequestForRequester, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { findSubject } from '../../src/lib/subject.repo.ts';
+import { readMessages } from '../../scripts/support/content.ts';
 import { consentDecision } from '../support/consent-decision.ts';
 
 let db: PortalDatabase;
@@ -200,6 +203,17 @@ describe('retention of closed requests', () => {
       { redacted: ['text'] },
       { days: 30, dueOn: before?.dueOn, redacted: ['reason'] },
       { redacted: ['message'] },
+    ]);
+    // The DPO's trail says a text was removed instead of showing an empty line.
+    const t = createTranslator('pl', readMessages('pl'));
+    const removed = t('dpo.request.detail.redacted');
+    expect(describeTrail(events, t, 'pl').map((entry) => entry.details)).toEqual([
+      [],
+      [t('dpo.request.detail.method', { method: t('dpo.request.methods.identity-document') }), removed],
+      [],
+      [removed],
+      [t('dpo.request.extension', { count: 30, reason: removed }), expect.any(String)],
+      [removed],
     ]);
     const everything = JSON.stringify([after, events, db.$client.prepare('select * from audit_events').all()]);
     expect(everything).not.toMatch(/Ann[ay]|KLIENT|AB123|anna@/);

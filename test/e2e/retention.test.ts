@@ -9,7 +9,7 @@ import { createRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { consentDecision } from '../support/consent-decision.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
-import { runScript } from './scripts.ts';
+import { runScript, translate } from './scripts.ts';
 
 // A database of its own: the shared test portal's records are all recent, so nothing there is past any period.
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-retention-'));
@@ -21,6 +21,7 @@ const recentId = 'rrrrrrrrrrrrrrrrrrrrrr';
 const dpoEmail = 'retention.dpo@ostria.example';
 const password = 'Thessaloniki waterfront 2026';
 let portal: RunningPortal | undefined;
+let reference = '';
 
 beforeAll(() => {
   const db = openDatabase(env.DATABASE_PATH);
@@ -29,6 +30,7 @@ beforeAll(() => {
   appendConsentRecord(db, consentDecision(recentId, Date.now() - day, true, { expiresAt: Date.now() + 181 * day }));
   const submission = requestSubmissionSchema.parse({ type: 'objection', locale: 'el', name: 'Μαρία Παππά', email: 'maria.retention@example.gr', scope: 'Ενημερωτικά', grounds: 'Άμεση εμπορική προώθηση', declaration: true });
   const request = createRequest(db, { submission, now: fourYearsAgo, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  reference = request.reference;
   takeAction(db, request.reference, { action: 'reject', reason: 'Η Μαρία δεν είναι πελάτισσα' }, 'dpo:eleni@ostria.example', fourYearsAgo + day);
   db.$client.close();
 });
@@ -90,7 +92,7 @@ describe('npm run retention:apply', () => {
 });
 
 describe('after retention, the portal', () => {
-  test('shows the DPO a remaining consent record with its chain intact, and records new decisions on the chain', async () => {
+  test('shows the DPO a remaining consent record with its chain intact, the anonymised request as such, and records new decisions on the chain', async () => {
     const made = runScript('scripts/dpo-create-user.ts', ['--email', dpoEmail, '--locale', 'el'], { ...env, DPO_PASSWORD: password });
     expect(made.status, made.stderr).toBe(0);
     portal = await startPortal(env);
@@ -104,6 +106,11 @@ describe('after retention, the portal', () => {
     expect(html).toContain(`data-consent-id="${recentId}"`);
     const gone = await (await fetch(`${portal.baseURL}/dpo/consent?q=${oldIds[0]}`, { headers: { Cookie: cookie } })).text();
     expect(gone).toContain('data-none');
+
+    const request = await (await fetch(`${portal.baseURL}/dpo/requests/${reference}`, { headers: { Cookie: cookie } })).text();
+    expect(request).toContain('data-anonymised');
+    expect(request).toContain(translate('el')('dpo.request.detail.redacted'));
+    expect(request).not.toMatch(personal);
 
     const decision = await fetch(`${portal.baseURL}/api/consent`, {
       method: 'POST',
