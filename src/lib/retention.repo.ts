@@ -6,8 +6,13 @@ import { redactEventDetail, retentionCutoffs, type Retention, type RetentionCuto
 
 export const retentionActor = 'system:retention';
 export const retentionEventKind = 'retention-applied';
-/** What anonymised requests hold in place of the requester's name and email address. */
+/** What an anonymised request holds in place of the requester's name. */
 export const anonymisedValue = 'anonymised';
+/**
+ * And in place of their email address: still an address in form, as the request.v1 JSON promises, but on a domain
+ * reserved never to exist (RFC 2606), so it is nobody's and no mail can go to it.
+ */
+export const anonymisedEmail = 'anonymised@retention.invalid';
 
 /** What one retention run did (or, on a dry run, would do): counts and cutoffs, never personal data. */
 export interface RetentionReport {
@@ -118,7 +123,7 @@ function anonymiseClosedRequests(tx: Queryable, cutoff: number, now: number): Re
     .update(requests)
     .set({
       name: anonymisedValue,
-      email: anonymisedValue,
+      email: anonymisedEmail,
       customerReference: null,
       consentId: null,
       details: null,
@@ -126,7 +131,8 @@ function anonymiseClosedRequests(tx: Queryable, cutoff: number, now: number): Re
       correctData: null,
       scope: null,
       grounds: null,
-      extensionReason: null,
+      // An extended request's JSON promises a reason; the marker says it was there and is gone.
+      extensionReason: sql`case when ${requests.extensionDays} is null then null else ${anonymisedValue} end`,
       outcome: null,
       // Unique and never the SHA-256 of any token: no status link opens the request again.
       statusTokenHash: sql`${anonymisedValue + ':'} || ${requests.id}`,

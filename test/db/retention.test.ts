@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
 import { latestAuditEvents } from '../../src/lib/audit.repo.ts';
@@ -10,6 +13,7 @@ import { describeTrail } from '../../src/lib/request-trail.ts';
 import { applyRetention, type RetentionRun } from '../../src/lib/retention.repo.ts';
 import { createRequest, eventsOf, exportOf, findRequest, findRequestForRequester, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
+import { requestDocument } from '../../src/lib/subject-export.ts';
 import { findSubject } from '../../src/lib/subject.repo.ts';
 import { readMessages } from '../../scripts/support/content.ts';
 import { consentDecision } from '../support/consent-decision.ts';
@@ -171,11 +175,11 @@ describe('retention of closed requests', () => {
     expect(after).toEqual({
       ...before,
       name: 'anonymised',
-      email: 'anonymised',
+      email: 'anonymised@retention.invalid',
       customerReference: null,
       consentId: null,
       details: null,
-      extensionReason: null,
+      extensionReason: 'anonymised',
       outcome: null,
       statusTokenHash: `anonymised:${old.request.id}`,
       anonymisedAt: now,
@@ -204,6 +208,13 @@ describe('retention of closed requests', () => {
       { days: 30, dueOn: before?.dueOn, redacted: ['reason'] },
       { redacted: ['message'] },
     ]);
+    // The DPO's JSON of the request still keeps the request.v1 promise.
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    addFormats.default(ajv);
+    const validRequest = ajv.compile(JSON.parse(readFileSync(join(import.meta.dirname, '../../public/schemas/request.v1.json'), 'utf8')));
+    const document = JSON.parse(JSON.stringify(requestDocument(db, after!, 'dpo', 'https://privacy.ostria.example')));
+    expect(validRequest(document), JSON.stringify(validRequest.errors)).toBe(true);
+
     // The DPO's trail says a text was removed instead of showing an empty line.
     const t = createTranslator('pl', readMessages('pl'));
     const removed = t('dpo.request.detail.redacted');
