@@ -1,26 +1,16 @@
 // `npm run db:backup -- <file> [--force]`: a consistent copy of the database at DATABASE_PATH, taken with SQLite's
 // online backup while the portal keeps serving and writing. The copy is checked (integrity, schema, consent chain)
 // under a temporary name beside the target and only then renamed, so a file with the final name is always whole.
-import { chmodSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { readEnvironment } from '../src/lib/environment.ts';
+import { errorText, fail, readCommandLine } from './support/cli.ts';
+import { removeDatabaseFiles } from './support/database-files.ts';
 import { describeDatabase, inspectDatabase } from './support/database-report.ts';
 
 const usage = 'Usage: npm run db:backup -- <file> [--force]   (--force replaces an existing file)';
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({ options: { force: { type: 'boolean' } }, allowPositionals: true });
-} catch (error) {
-  fail(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
-}
+const parsed = readCommandLine(usage, { force: { type: 'boolean' } });
 const [target, ...extra] = parsed.positionals.map((path) => resolve(path));
 if (!target || extra.length > 0) fail(`Name one file to write the backup to.\n${usage}`);
 
@@ -31,9 +21,6 @@ if (!existsSync(dirname(target)) || !statSync(dirname(target)).isDirectory()) fa
 if (existsSync(target) && !parsed.values.force) fail(`${target} already exists; choose another name or add --force to replace it.`);
 
 const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
-const removePartial = () => {
-  for (const path of [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`]) rmSync(path, { force: true });
-};
 
 const started = performance.now();
 const live = new Database(source, { fileMustExist: true });
@@ -43,8 +30,8 @@ try {
   // Copied a hundred pages at a time, the backup would start over after every write the portal makes in between.
   await live.backup(partial, { progress: () => 0x7fffffff });
 } catch (error) {
-  removePartial();
-  fail(`The backup failed: ${error instanceof Error ? error.message : String(error)}`);
+  removeDatabaseFiles(partial);
+  fail(`The backup failed: ${errorText(error)}`);
 } finally {
   live.close();
 }
@@ -55,7 +42,7 @@ copy.pragma('journal_mode = DELETE');
 const report = inspectDatabase(copy);
 copy.close();
 if (report.problems.length > 0) {
-  removePartial();
+  removeDatabaseFiles(partial);
   fail(`The copy of ${source} is not usable, so no backup was written: ${report.problems.join('; ')}.`);
 }
 // It holds personal data (requests, email addresses): readable by its owner only.

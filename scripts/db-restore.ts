@@ -1,30 +1,17 @@
 // `npm run db:restore -- <file>`: replaces the database at DATABASE_PATH by a backup, with the portal stopped.
 // The backup is checked first (integrity, a portal database this version can run, the consent chain once migrated);
 // the database it replaces is kept beside it as `<name>.before-restore-<time>`; nothing is touched when a check fails.
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
-import { processesUsing } from './support/file-users.ts';
+import { errorText, fail, readCommandLine } from './support/cli.ts';
+import { processesUsing, removeDatabaseFiles, withSidecars } from './support/database-files.ts';
 import { describeDatabase, inspectDatabase, portalMigrationsFolder, problemsOf } from './support/database-report.ts';
 
 const usage = 'Usage: npm run db:restore -- <backup file>   (stop the portal first)';
-const sidecars = ['-wal', '-shm', '-journal'];
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-let parsed;
-try {
-  parsed = parseArgs({ allowPositionals: true });
-} catch (error) {
-  fail(`${reason(error)}\n${usage}`);
-}
+const parsed = readCommandLine(usage, {});
 const [backup, ...extra] = parsed.positionals.map((path) => resolve(path));
 if (!backup || extra.length > 0) fail(`Name the one backup file to restore.\n${usage}`);
 if (!existsSync(backup) || !statSync(backup).isFile()) fail(`No backup file at ${backup}.`);
@@ -36,7 +23,7 @@ let source: Database.Database;
 try {
   source = new Database(backup, { readonly: true, fileMustExist: true });
 } catch (error) {
-  fail(`${backup} cannot be opened as an SQLite database (${reason(error)}); nothing was changed.`);
+  fail(`${backup} cannot be opened as an SQLite database (${errorText(error)}); nothing was changed.`);
 }
 const checked = inspectDatabase(source);
 if (problemsOf(checked).length > 0) {
@@ -50,7 +37,7 @@ const inUse = (by: string): never => {
   source.close();
   fail(`The database at ${live} is in use${by}: stop the portal first (SIGTERM lets it finish what it is doing), then restore again. Nothing was changed.`);
 };
-const users = processesUsing([live, ...sidecars.map((suffix) => live + suffix)]);
+const users = processesUsing(withSidecars(live));
 if (users.length > 0) inUse(` by process ${users.join(', ')}`);
 if (existsSync(live)) {
   const current = new Database(live, { fileMustExist: true });
@@ -62,7 +49,7 @@ if (existsSync(live)) {
     const code = (error as { code?: unknown }).code;
     busy = code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
     // A damaged database is why one restores: it is kept aside as it is, with its WAL.
-    if (!busy) console.warn(`The current database cannot be read (${reason(error)}); it is kept aside as it is.`);
+    if (!busy) console.warn(`The current database cannot be read (${errorText(error)}); it is kept aside as it is.`);
   } finally {
     current.close();
   }
@@ -72,7 +59,6 @@ if (existsSync(live)) {
 // 3. A copy of the backup beside the live file, brought to the current schema and checked again.
 mkdirSync(dirname(live), { recursive: true });
 const staging = `${live}.restoring-${process.pid}`;
-const removeStaging = () => [staging, ...sidecars.map((suffix) => staging + suffix)].forEach((path) => rmSync(path, { force: true }));
 let restored: ReturnType<typeof inspectDatabase>;
 let migrationsApplied = 0;
 try {
@@ -86,17 +72,17 @@ try {
   db.$client.close();
 } catch (error) {
   if (source.open) source.close();
-  removeStaging();
-  fail(`The restore failed before the live database was touched: ${reason(error)}`);
+  removeDatabaseFiles(staging);
+  fail(`The restore failed before the live database was touched: ${errorText(error)}`);
 }
 const afterMigration = [...problemsOf(restored), ...(restored.chain ? [] : ['its consent chain could not be checked'])];
 if (afterMigration.length > 0) {
-  removeStaging();
+  removeDatabaseFiles(staging);
   fail(`Refusing to restore ${backup}: once migrated, ${afterMigration.join('; ')}. Nothing was changed.`);
 }
 
 // 4. The swap: the current database (and any WAL left by a crash) aside, the restored copy in its place.
-const leftBehind = [live, ...sidecars.map((suffix) => live + suffix)].filter((path) => existsSync(path));
+const leftBehind = withSidecars(live).filter((path) => existsSync(path));
 const keptAside = `${live}.before-restore-${new Date().toISOString().replaceAll(/[:.]/g, '-')}`;
 if (leftBehind.includes(live)) chmodSync(staging, statSync(live).mode & 0o777);
 for (const path of leftBehind) renameSync(path, keptAside + path.slice(live.length));
