@@ -8,6 +8,7 @@ import { findChainBreak } from '../../src/lib/consent.ts';
 import { allConsentRecords } from '../../src/lib/consent.repo.ts';
 import { baseURL } from './browser.ts';
 import { startPortal } from './portal.ts';
+import { bannerRevision, postRefusal } from './write-load.ts';
 
 describe('security headers', () => {
   test.each(['/pl/', '/banner.js', '/healthz', '/dpo/login', '/api/consent/config?site=demo&lang=el', '/el/no-such-page'])('%s forbids framing and powerful features, and sniffing', async (path) => {
@@ -107,13 +108,8 @@ describe('stopping', () => {
     const dir = mkdtempSync(join(tmpdir(), 'portal-stop-'));
     const portal = await startPortal({ DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') });
     try {
-      const config = (await (await fetch(`${portal.baseURL}/api/consent/config?site=demo&lang=nl`)).json()) as { revision: string };
-      const decide = () =>
-        fetch(`${portal.baseURL}/api/consent`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'text/plain', Origin: 'http://localhost:4322' },
-          body: JSON.stringify({ site: 'demo', action: 'reject-all', source: 'banner', locale: 'nl', revision: config.revision, bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }),
-        }).then(async (response) => (response.status === 201 ? ((await response.json()) as { consentId: string }).consentId : undefined), () => undefined);
+      const revision = await bannerRevision(portal.baseURL);
+      const decide = () => postRefusal(portal.baseURL, revision).then((outcome) => (typeof outcome === 'string' ? outcome : undefined), () => undefined);
       expect(await decide()).toBeDefined();
       const underWay = Array.from({ length: 40 }, decide);
       // Stop as soon as the first of these is answered: the others are on their way.

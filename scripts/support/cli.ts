@@ -1,0 +1,20 @@
+// What the operator scripts share on the command line: their arguments, and how they stop with a message.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Prints `message` to stderr and exits 1. */
+export function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+/** The text of an error, for a message. */
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The command line's options and file arguments; a bad option stops the script with `usage`. */
+export function readCommandLine<T extends ParseArgsConfig['options']>(usage: string, options: T) {
+  try {
+    return parseArgs({ options, allowPositionals: true });
+  } catch (error) {
+    return fail(`${errorText(error)}\n${usage}`);
+  }
+}
