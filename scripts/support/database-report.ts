@@ -7,8 +7,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PortalDatabase } from '../../db/connection.ts';
 import * as schema from '../../db/schema.ts';
-import { findChainBreak, type ChainCheck } from '../../src/lib/consent.ts';
-import { allConsentRecords } from '../../src/lib/consent.repo.ts';
+import { verifyConsentChain } from '../../src/lib/consent.repo.ts';
 import { projectRoot } from './content.ts';
 
 export const portalMigrationsFolder = join(projectRoot, 'db/migrations');
@@ -20,7 +19,7 @@ export interface DatabaseReport {
   tables: { name: string; rows: number }[];
   /** Migrations recorded in the file, and how many of this version's migrations it still lacks. */
   migrations: { applied: number; missing: number };
-  chain?: ChainCheck;
+  chain?: ReturnType<typeof verifyConsentChain>;
   newestConsentAt?: number | undefined;
 }
 
@@ -63,7 +62,8 @@ export function inspectDatabase(client: Database.Database): DatabaseReport {
 
   // The chain is read with the current schema's columns: a file that still lacks migrations is checked once migrated.
   if (report.migrations.missing > 0 || unknown > 0) return report;
-  report.chain = findChainBreak(allConsentRecords(drizzle({ client, schema }) as PortalDatabase));
+  // From the latest retention checkpoint, when retention has removed the oldest records.
+  report.chain = verifyConsentChain(drizzle({ client, schema }) as PortalDatabase);
   return report;
 }
 
@@ -79,11 +79,12 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 export function describeDatabase(path: string, report: DatabaseReport): string[] {
   const { chain } = report;
   const erased = chain?.erased ? ` (${chain.erased} anonymised by erasure requests)` : '';
+  const retained = chain?.start.removed ? `, from the retention checkpoint after ${chain.start.removed} older records were deleted` : '';
   return [
     `  file:           ${path} (${megabytes(statSync(path).size)})`,
     `  integrity:      ${report.integrityOk ? 'ok' : 'FAILED'}`,
     `  migrations:     ${report.migrations.applied} applied${report.migrations.missing ? `, ${report.migrations.missing} to apply` : ''}`,
-    `  consent chain:  ${!chain ? 'not checked (schema not current)' : chain.firstBreak ? `BROKEN at record #${chain.firstBreak.id}` : `intact, ${chain.checked} records verified${erased}`}`,
+    `  consent chain:  ${!chain ? 'not checked (schema not current)' : chain.firstBreak ? `BROKEN at record #${chain.firstBreak.id}` : `intact, ${chain.checked} records verified${erased}${retained}`}`,
     `  newest consent: ${report.newestConsentAt === undefined ? 'none' : new Date(report.newestConsentAt).toISOString()}`,
     `  rows:           ${report.tables.map((table) => `${table.name} ${table.rows}`).join(', ')}`,
   ];
