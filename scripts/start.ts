@@ -1,8 +1,6 @@
 // `npm start`: builds when the sources are newer than the build, applies migrations, records the policy texts,
 // then serves the portal (PORT, HOST) with its data in DATABASE_PATH.
-import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
@@ -13,33 +11,13 @@ import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts'
 import { securityHeaders } from '../src/lib/security-headers.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
 import { projectRoot, readOrganisation } from './support/content.ts';
+import { buildPortalIfStale, serverEntry } from './support/portal-build.ts';
 
 const root = projectRoot;
-const entry = join(root, 'dist/server/entry.mjs');
-const sources = ['src', 'content', 'locales', 'db', 'public', 'astro.config.mjs', 'package.json'];
-
-function newestChange(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestChange(join(path, name))), stat.mtimeMs);
-}
-
-function buildIsStale(): boolean {
-  if (!existsSync(entry)) return true;
-  const built = statSync(entry).mtimeMs;
-  return sources.some((source) => existsSync(join(root, source)) && newestChange(join(root, source)) > built);
-}
-
+const entry = serverEntry;
 const environment = readEnvironment(process.env);
 
-if (buildIsStale()) {
-  console.log('Building the portal…');
-  execFileSync(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-  });
-}
+buildPortalIfStale();
 
 const organisation = readOrganisation();
 const texts = readPolicyTexts(join(root, 'content/policies'));

@@ -52,6 +52,33 @@ describe('the inbox', () => {
     expect(inboxPage(db, { page: 9 }, today).page).toBe(2);
   });
 
+  test('a page that spans open and answered requests continues in inbox order: open by deadline, then answered, latest deadline first', () => {
+    const made = Array.from({ length: 40 }, (_, index) => received(index % 13, index % 3 === 0 ? 'erasure' : 'access', `s${index}@example.com`));
+    made.forEach((request, index) => {
+      if (index % 4 === 1) takeAction(db, request.reference, { action: 'reject', reason: 'Not identifiable' }, 'dpo:x', noonToday);
+      if (index % 4 === 2) {
+        takeAction(db, request.reference, { action: 'verify', method: 'other' }, 'dpo:x', noonToday);
+        takeAction(db, request.reference, { action: 'start' }, 'dpo:x', noonToday);
+        takeAction(db, request.reference, { action: 'complete', message: 'Done' }, 'dpo:x', noonToday);
+      }
+    });
+    const rows = [1, 2].flatMap((page) => inboxPage(db, { page }, today, 15).rows);
+    const third = inboxPage(db, { page: 3 }, today, 15);
+    const all = [...rows, ...third.rows];
+    expect(all).toHaveLength(40);
+    expect(third).toMatchObject({ total: 40, pages: 3 });
+    const open = all.filter((row) => ['received', 'verified', 'in-progress'].includes(row.status));
+    expect(open).toHaveLength(20);
+    expect(all.slice(0, 20)).toEqual(open);
+    const byDeadline = (direction: 1 | -1) => (a: { dueAt: number; id: number }, b: { dueAt: number; id: number }) => direction * (a.dueAt - b.dueAt) || a.id - b.id;
+    expect(open).toEqual([...open].sort(byDeadline(1)));
+    const answered = all.slice(20);
+    expect(new Set(answered.map((row) => row.status))).toEqual(new Set(['completed', 'rejected']));
+    expect(answered).toEqual([...answered].sort(byDeadline(-1)));
+    expect(inboxPage(db, { status: 'rejected', page: 2 }, today, 4).rows.map((row) => row.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect(inboxPage(db, { type: 'erasure' }, today, 100).rows.every((row) => row.type === 'erasure')).toBe(true);
+  });
+
   test('the chart puts open requests in an overdue bucket and the weeks they fall due', () => {
     received(35);
     received(25);
