@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -77,6 +78,8 @@ export const marketingSubscriptions = sqliteTable(
   (table) => [
     index('marketing_subscriptions_address').on(table.channel, table.address),
     uniqueIndex('marketing_subscriptions_token').on(table.confirmTokenHash),
+    index('marketing_subscriptions_address_lower').on(table.channel, sql`lower(${table.address})`),
+    index('marketing_subscriptions_consent_id').on(table.consentId),
   ],
 );
 
@@ -149,6 +152,8 @@ export const requests = sqliteTable(
     index('requests_due').on(table.status, table.dueAt),
     index('requests_email').on(table.email),
     index('requests_consent_id').on(table.consentId),
+    // The DPO's consent lookup, erasure and the subject export find a person's requests by email in any capitalisation.
+    index('requests_email_lower').on(sql`lower(${table.email})`),
   ],
 );
 
