@@ -7,6 +7,7 @@ import { readEnvironment } from '../src/lib/environment.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
+import { createPageCache } from '../src/lib/page-cache.ts';
 import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts';
 import { securityHeaders } from '../src/lib/security-headers.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
@@ -33,7 +34,8 @@ console.log(
 
 // The portal's own HTTP server around Astro's request handler (the adapter's middleware mode): built files answered
 // from memory, consent decisions (the hottest endpoint) by the fast path with the same function as Astro's route,
-// everything else rendered by Astro, and a graceful stop on SIGTERM.
+// the pages every first-time visitor gets alike (privacy notices, the start page) rendered once a minute, everything
+// else rendered by Astro, and a graceful stop on SIGTERM.
 process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
 const { handler } = (await import(entry)) as { handler: (request: IncomingMessage, response: ServerResponse) => Promise<void> };
@@ -46,6 +48,7 @@ const consentEndpoint = createConsentEndpoint({
   publicUrl: environment.PUBLIC_URL,
   headers: staticHeaders,
 });
+const pages = createPageCache();
 const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
   try {
     decodeURI(request.url ?? '/');
@@ -53,7 +56,8 @@ const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, ke
     response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', ...staticHeaders }).end('Bad request.');
     return;
   }
-  if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response)) return;
+  if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response) || pages.serve(request, response)) return;
+  pages.keep(request, response);
   void handler(request, response);
 });
 server.listen(environment.PORT, environment.HOST, () => console.log(`Portal listening on http://${environment.HOST}:${environment.PORT}`));

@@ -62,6 +62,45 @@ describe('built files', () => {
   });
 });
 
+describe('pages every first-time visitor gets alike', () => {
+  test('a privacy notice is answered from memory to visitors without cookies, and rendered for everyone else', async () => {
+    const path = '/nl/policies/privacy-notice';
+    const first = await fetch(`${baseURL}${path}`, { headers: { 'Accept-Encoding': 'identity' } });
+    const html = await first.text();
+    const again = await fetch(`${baseURL}${path}`, { headers: { 'Accept-Encoding': 'identity' } });
+    expect(again.headers.get('age')).toMatch(/^\d+$/);
+    expect(await again.text()).toBe(html);
+    for (const header of ['content-security-policy', 'content-language', 'permissions-policy', 'x-content-type-options', 'content-type']) {
+      expect(again.headers.get(header), header).toBe(first.headers.get(header));
+    }
+    // The banner is part of the page a first-time visitor sees.
+    expect(html).toContain('data-consent-banner');
+
+    const zipped = await fetch(`${baseURL}${path}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(Number(zipped.headers.get('content-length'))).toBeLessThan(Buffer.byteLength(html) / 2);
+    expect(await zipped.text()).toBe(html);
+    expect((await fetch(`${baseURL}${path}`, { headers: { 'If-None-Match': again.headers.get('etag') ?? '' } })).status).toBe(304);
+
+    // A visitor who has chosen gets the page rendered for them: no banner, their choice respected.
+    const chosen = await fetch(`${baseURL}/nl/consent?_action=consent.saveCookies`, {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'reject-all', locale: 'nl', returnTo: path }),
+      redirect: 'manual',
+    });
+    const cookie = chosen.headers.getSetCookie().find((line) => line.startsWith('portal_consent='))?.split(';')[0] ?? '';
+    expect(cookie).not.toBe('');
+    const theirs = await fetch(`${baseURL}${path}`, { headers: { Cookie: cookie } });
+    expect(theirs.headers.get('age')).toBeNull();
+    expect(await theirs.text()).not.toContain('data-consent-banner');
+
+    // Global Privacy Control is recorded, never answered from memory.
+    const gpc = await fetch(`${baseURL}${path}`, { headers: { 'Sec-GPC': '1' } });
+    expect(gpc.headers.get('age')).toBeNull();
+    expect(gpc.headers.getSetCookie().some((line) => line.startsWith('portal_consent='))).toBe(true);
+  });
+});
+
 describe('the consent fast path', () => {
   test('records exactly what the Astro route records: the same policy version, text hash and revision', async () => {
     const db = openDatabase(join(inject('dataDir'), 'portal.db'));
