@@ -46,8 +46,16 @@ export function cleanText(value: string, singleLine: boolean): string {
   return text.trim();
 }
 
+/** Whether text shows anything: not only zero-width or format characters, combining marks and spaces. */
+export function hasVisibleCharacter(text: string): boolean {
+  return /[^\p{Cf}\p{Mn}\p{Me}\p{Z}\s]/u.test(text);
+}
+
 const requiredText = (max: number, singleLine: boolean) =>
-  z.string().transform((value) => cleanText(value, singleLine)).pipe(z.string().min(1).max(max));
+  z
+    .string()
+    .transform((value) => cleanText(value, singleLine))
+    .pipe(z.string().max(max).refine(hasVisibleCharacter, 'required'));
 
 const optionalText = (max: number, singleLine: boolean) =>
   z

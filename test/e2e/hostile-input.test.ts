@@ -290,6 +290,8 @@ describe('POST /api/requests', () => {
     ['__proto__, constructor and toString keys', '{"__proto__":{"admin":true},"constructor":1,"toString":"x","type":"access","locale":"pl","name":"A","email":"a@example.com","declaration":true}', 400],
     ['nesting 10 000 deep', `{"type":"access","locale":"pl","email":"a@example.com","declaration":true,"name":${'{"a":['.repeat(5000)}1${']}'.repeat(5000)}}`, 400],
     ['a name of bidi and zero-width controls only', JSON.stringify({ type: 'access', locale: 'pl', name: '\u202E\u2066\u2069', email: 'a@example.com', declaration: true }), 400],
+    // Regression: a name of zero-width spaces, a left-to-right mark and a combining accent was accepted as a name.
+    ['a name that shows nothing (zero-width space, LRM, combining accent)', JSON.stringify({ type: 'access', locale: 'pl', name: '\u200B\u200E\u0301', email: 'a@example.com', declaration: true }), 400],
     ['CRLF in the email address', JSON.stringify({ type: 'access', locale: 'pl', name: 'A', email: 'a@example.com\r\nBcc: b@example.com', declaration: true }), 400],
     ['a Cyrillic а in the email address', JSON.stringify({ type: 'access', locale: 'pl', name: 'A', email: 'аdmin@example.com', declaration: true }), 400],
     ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0xed, 0xa0, 0x80, 0x7d]), 400],
