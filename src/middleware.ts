@@ -1,4 +1,6 @@
+import { ActionError, getActionContext } from 'astro:actions';
 import { defineMiddleware } from 'astro:middleware';
+import { actionRefusal } from './lib/form-actions.ts';
 import { localizedPath, locales, matchAcceptLanguage, negotiateLocale, splitLocalePath } from './lib/locale.ts';
 import { translatorFor } from './server/i18n.ts';
 import { decideOnPortal, readVisitorConsent } from './server/visitor-consent.ts';
@@ -31,6 +33,25 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   if (isCrossSiteFormPost(context.request, context.url)) {
     return withHeaders(new Response(context.locals.t('errors.crossSite'), { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }), locale);
+  }
+
+  // A form action runs only when its own page receives it as a form (src/lib/form-actions.ts); otherwise it is
+  // answered as an action that does not exist here, or a body it cannot read, without running.
+  const { action, setActionResult, serializeActionResult } = getActionContext(context);
+  if (action) {
+    const refusal = actionRefusal({
+      calledFrom: action.calledFrom,
+      name: action.name,
+      pagePath: pathLocale ? splitLocalePath(pathname).rest : undefined,
+      contentType: context.request.headers.get('content-type'),
+    });
+    if (refusal && action.calledFrom === 'rpc') {
+      return withHeaders(Response.json({ error: { code: 'not_found', message: 'No such endpoint.' } }, { status: 404, headers: { 'Cache-Control': 'no-store' } }), locale);
+    }
+    if (refusal) {
+      const code = refusal === 'notFound' ? 'NOT_FOUND' : 'UNSUPPORTED_MEDIA_TYPE';
+      setActionResult(action.name, serializeActionResult({ data: undefined, error: new ActionError({ code }) }));
+    }
   }
 
   // `/de/…` matches the [locale] routes too; it is a page we do not have.

@@ -19,7 +19,9 @@ import { portalSite } from '../server/sites.ts';
 // Generous enough for an office behind one address, tight enough to stop a script mailing strangers.
 const signupsPerAddress = createRateLimiter(20, 10 * 60 * 1000);
 
-const text = z.string().max(300).nullish();
+// Text as typed: the sign-up schema checks each field and names the one that is wrong (a limit here would be a bare
+// 400 without a message); the 64 KB body limit bounds them.
+const text = z.string().nullish();
 
 export const marketing = {
   signUp: defineAction({

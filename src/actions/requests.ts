@@ -6,8 +6,9 @@ import { organisation } from '../server/organisation.ts';
 import { submitRequest } from '../server/requests.ts';
 
 // The form's transport: text as typed (the request schema in src/lib/requests.ts does the validating, for the
-// form and the API alike), the declaration checkbox as a boolean.
-const text = z.string().max(20_000).nullish();
+// form and the API alike, with a message per field), the declaration checkbox as a boolean. No length limit here:
+// a refusal at this layer would come back as a bare 400 without the fields; the 64 KB body limit bounds them.
+const text = z.string().nullish();
 const formFields = {
   type: text,
   locale: text,

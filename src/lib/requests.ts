@@ -46,8 +46,16 @@ export function cleanText(value: string, singleLine: boolean): string {
   return text.trim();
 }
 
+/** Whether text shows anything: not only zero-width or format characters, combining marks and spaces. */
+export function hasVisibleCharacter(text: string): boolean {
+  return /[^\p{Cf}\p{Mn}\p{Me}\p{Z}\s]/u.test(text);
+}
+
 const requiredText = (max: number, singleLine: boolean) =>
-  z.string().transform((value) => cleanText(value, singleLine)).pipe(z.string().min(1).max(max));
+  z
+    .string()
+    .transform((value) => cleanText(value, singleLine))
+    .pipe(z.string().max(max).refine(hasVisibleCharacter, 'required'));
 
 const optionalText = (max: number, singleLine: boolean) =>
   z
@@ -128,16 +136,20 @@ export interface FieldProblem {
 
 /** The first problem of each field; unknown keys are reported under the key's own name. */
 export function fieldProblems(error: z.ZodError): Record<string, FieldProblem> {
-  const problems: Record<string, FieldProblem> = {};
+  // Keys come from the request body: `__proto__`, `constructor` and `toString` are field names like any other here.
+  const problems = new Map<string, FieldProblem>();
+  const note = (field: string, problem: () => FieldProblem) => {
+    if (!problems.has(field)) problems.set(field, problem());
+  };
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems[key] ??= { problem: 'unknownField' };
+      for (const key of issue.keys) note(key, () => ({ problem: 'unknownField' }));
       continue;
     }
     const field = String(issue.path[0] ?? 'form');
-    problems[field] ??= problemOf(field, issue);
+    note(field, () => problemOf(field, issue));
   }
-  return problems;
+  return Object.fromEntries(problems);
 }
 
 function problemOf(field: string, issue: z.core.$ZodIssue): FieldProblem {

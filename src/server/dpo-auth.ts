@@ -37,14 +37,21 @@ export function signedInDpo(cookies: AstroCookies, now = Date.now()): SignedIn |
   return { user, locale, t: translatorFor(locale) };
 }
 
-/** Where a signed-out visitor of a DPO page goes: the login, then back. */
+/**
+ * The longest way back that is kept (as for the public pages' return paths): a longer one, from a hostile link,
+ * would come back in a Location header of tens of kilobytes, which proxies refuse (502) and clients cannot read.
+ */
+const maxReturnPathLength = 2048;
+
+/** Where a signed-out visitor of a DPO page goes: the login, then back (to the page alone when the query is huge). */
 export function loginRedirect(url: URL): string {
-  return `/dpo/login?next=${encodeURIComponent(url.pathname + url.search)}`;
+  const back = [url.pathname + url.search, url.pathname].find((candidate) => candidate.length <= maxReturnPathLength) ?? '/dpo';
+  return `/dpo/login?next=${encodeURIComponent(back)}`;
 }
 
 /** A place inside the DPO pages to return to (after sign-in, a language change), else the inbox. */
 export function dpoReturnPath(value: string | null | undefined): string {
-  return value && /^\/dpo(?:[/?#]|$)/.test(value) ? value : '/dpo';
+  return value && value.length <= maxReturnPathLength && /^\/dpo(?:[/?#]|$)/.test(value) ? value : '/dpo';
 }
 
 /** A DPO endpoint or action without a session: 401, revealing nothing. */

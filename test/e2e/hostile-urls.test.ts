@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { locales } from '../../src/lib/locale.ts';
+import { hostileString, urlEncode } from '../support/hostile-strings.ts';
 import { baseURL } from './browser.ts';
 
 /** Raw request: fetch() would normalise `..` away before it reaches the server. */
@@ -75,5 +78,49 @@ describe('hostile URLs and headers', () => {
     }
     const chosen = await get('/language?to=bg&next=%2Fbg%2Fpolicies%2Fcookie-policy');
     expect(String(chosen.headers['set-cookie'])).toMatch(/portal_locale=bg;.*HttpOnly/i);
+  });
+
+  // Property: any segment in any place of the URL contract (percent-encoded as a browser sends it, or raw bytes that
+  // are not UTF-8) is answered below 500, without a stack trace or a file's contents.
+  test('hostile path segments anywhere in the URL contract answer below 500 and reveal nothing', async () => {
+    const templates = [
+      '/{s}/',
+      '/{l}/{s}',
+      '/{l}/policies/{s}',
+      '/{l}/policies/{s}/history',
+      '/{l}/policies/privacy-notice/v/{s}',
+      '/{l}/policies/privacy-notice/diff/{s}/{s}',
+      '/{l}/policies/cookie-policy/diff/1/{s}',
+      '/{l}/requests/{s}',
+      '/{l}/requests/new/{s}',
+      '/{l}/marketing/{s}',
+      '/api/consent/{s}',
+      '/api/consent/{s}/receipt',
+      '/api/requests/{s}',
+      '/api/requests/{s}/export',
+      '/dpo/requests/{s}',
+      '/dpo/requests/{s}.json',
+      '/{s}.js',
+      '/_astro/{s}',
+      '/_actions/{s}',
+    ];
+    const segment = fc.oneof(
+      { weight: 4, arbitrary: hostileString.map(urlEncode) },
+      // Raw percent-escapes, including ones that decode to invalid UTF-8 or to `/`, `..` and NUL.
+      { weight: 2, arbitrary: fc.array(fc.constantFrom('%', '%zz', '%00', '%2f', '%2e%2e', '..', '%ED%A0%80', '%C0%AF', '%FF', '%E2%80%AE', '%CF%82', '~', '%25', ';', ',', '@'), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')) },
+      { weight: 1, arbitrary: fc.constantFrom('9'.repeat(400), '-1', '0', '1.0', '1e3', '0x10', 'NaN', 'Infinity', ' 1', '١', '²').map(urlEncode) },
+    );
+    const cases = fc.tuple(fc.constantFrom(...templates), fc.constantFrom(...locales), segment, segment);
+    await fc.assert(
+      fc.asyncProperty(cases, async ([template, locale, first, second]) => {
+        let seen = 0;
+        const path = template.replace('{l}', locale).replace(/\{s\}/g, () => (seen++ === 0 ? first : second) || 'x');
+        const response = await get(path);
+        expect(response.status, path).toBeLessThan(500);
+        if (response.status === 431) return;
+        expect(response.body, path).not.toMatch(/"dependencies"|"legalName"|\bat .+\.(?:m?js|ts):\d+|node_modules|SqliteError|\bError: /);
+      }),
+      { numRuns: 150, endOnFailure: true },
+    );
   });
 });

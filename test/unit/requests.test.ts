@@ -34,6 +34,14 @@ describe('the request schema (form and API alike)', () => {
     expect(parsed.format).toBe(type === 'portability' ? 'json' : null);
   });
 
+  test.each(['\u200B\u200B', '\u200E', '\u0301\u0301', '\u202E\u2066', ' \u3000 ', '\u2060\uFEFF'])('a name %j that shows nothing is missing', (name) => {
+    expect(problemsOf({ ...base, type: 'access', name })).toEqual({ name: { problem: 'required' } });
+  });
+
+  test.each(['Ζωή', 'ΟΔΟΣ', 'раураl', '👩🏽‍⚖️', 'e\u0301', '\u200BAnna'])('a name %j that shows something is kept', (name) => {
+    expect(requestSubmissionSchema.parse({ ...base, type: 'access', name }).name).toBe(cleanText(name, true));
+  });
+
   test.each(requestTypes.filter((type) => typeFields[type].length > 0))('%s requires its own fields', (type) => {
     const problems = problemsOf({ ...base, type });
     expect(Object.keys(problems).sort()).toEqual([...typeFields[type]].sort());
