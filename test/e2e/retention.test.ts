@@ -111,6 +111,9 @@ describe('after retention, the portal', () => {
     expect(request).toContain('data-anonymised');
     expect(request).toContain(translate('el')('dpo.request.detail.redacted'));
     expect(request).not.toMatch(personal);
+    // The DPO reads that the name and address were removed, not the placeholder the row holds in their place.
+    expect(request).not.toContain('anonymised@retention.invalid');
+    expect(request).toMatch(/data-submitted-name><em>[^<]+<\/em>/);
 
     const decision = await fetch(`${portal.baseURL}/api/consent`, {
       method: 'POST',
