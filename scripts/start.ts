@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
-import { readEnvironment } from '../src/lib/environment.ts';
+import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
@@ -39,7 +39,7 @@ console.log(
 process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
 const { handler } = (await import(entry)) as { handler: (request: IncomingMessage, response: ServerResponse) => Promise<void> };
-const staticHeaders = securityHeaders(environment.PUBLIC_URL?.startsWith('https:') ?? false);
+const staticHeaders = securityHeaders(publicUrlIsHttps(environment));
 const assets = loadStaticAssets(join(root, 'dist/client'));
 const consentEndpoint = createConsentEndpoint({
   db: openDatabase(environment.DATABASE_PATH),

@@ -6,6 +6,7 @@ import { translatorFor } from './server/i18n.ts';
 import { decideOnPortal, readVisitorConsent } from './server/visitor-consent.ts';
 import { getEnvironment, portalOrigin, servedOverHttps } from './server/environment.ts';
 import { organisation } from './server/organisation.ts';
+import { publicUrlIsHttps } from './lib/environment.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { localeCookie } from './server/locale-cookie.ts';
 
@@ -91,8 +92,7 @@ function isCrossSiteFormPost(request: Request, url: URL): boolean {
 }
 
 function withHeaders(response: Response, locale: string): Response {
-  const https = getEnvironment().PUBLIC_URL?.startsWith('https:') ?? false;
-  for (const [name, value] of Object.entries(securityHeaders(https))) if (!response.headers.has(name)) response.headers.set(name, value);
+  for (const [name, value] of Object.entries(securityHeaders(publicUrlIsHttps(getEnvironment())))) if (!response.headers.has(name)) response.headers.set(name, value);
   if (!response.headers.has('Content-Language') && (response.headers.get('content-type') ?? '').startsWith('text/html')) {
     response.headers.set('Content-Language', locale);
   }

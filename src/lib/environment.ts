@@ -29,3 +29,8 @@ export function readEnvironment(env: Record<string, string | undefined>): Enviro
   }
   return parsed.data;
 }
+
+/** The portal is served over HTTPS (PUBLIC_URL says so): HSTS is sent and every cookie is Secure. */
+export function publicUrlIsHttps(environment: Pick<Environment, 'PUBLIC_URL'>): boolean {
+  return environment.PUBLIC_URL?.startsWith('https:') ?? false;
+}

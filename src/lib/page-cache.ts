@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { inMemoryBody } from './static-assets.ts';
 
 /**
  * Pages every first-time visitor gets byte for byte the same: a privacy notice, its history, a version, a comparison,
@@ -117,12 +116,11 @@ export function createPageCache({ ttlMs = 60_000, maxPages = 512, now = Date.now
         const body = Buffer.concat(chunks);
         if (body.length !== size || body.length === 0) return;
         if (pages.size >= maxPages) pages.delete(pages.keys().next().value as string);
-        const zipped = gzipSync(body);
-        const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+        const held = inMemoryBody(body);
         const pageHeaders = Object.entries(kept)
           .filter(([name, value]) => value !== undefined && !transferHeaders.has(name.toLowerCase()))
           .flatMap(([name, value]) => (Array.isArray(value) ? value.flatMap((one) => [name, one]) : [name, String(value)]));
-        pages.set(key, { headers: [...pageHeaders, 'ETag', etag, 'Vary', 'Accept-Encoding, Cookie, Sec-GPC'], body, ...(zipped.length < body.length ? { gzip: zipped } : {}), etag, storedAt: now() });
+        pages.set(key, { ...held, headers: [...pageHeaders, 'ETag', held.etag, 'Vary', 'Accept-Encoding, Cookie, Sec-GPC'], storedAt: now() });
       });
     },
   };

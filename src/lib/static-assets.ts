@@ -31,6 +31,16 @@ const types: Record<string, string> = {
 };
 const compressible = new Set(['.js', '.mjs', '.css', '.json', '.svg', '.txt', '.html', '.webmanifest']);
 
+/** A body held in memory: itself, its gzip form when that is smaller, and the ETag it is revalidated by. */
+export function inMemoryBody(body: Buffer, compress = true): { body: Buffer; gzip?: Buffer; etag: string } {
+  const gzip = compress ? gzipSync(body, { level: 9 }) : undefined;
+  return {
+    body,
+    ...(gzip && gzip.length < body.length ? { gzip } : {}),
+    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+  };
+}
+
 /**
  * Reads the built client folder (CSS, the banner, the schemas: a few kilobytes) once at start-up, so a request for a
  * page or the consent API never waits for a file-system lookup. Hashed `/_astro/` files are cached for a year;
@@ -48,12 +58,9 @@ export function loadStaticAssets(folder: string): Map<string, StaticAsset> {
       const urlPath = `/${relative(folder, path).split(sep).join('/')}`;
       const extension = extname(name).toLowerCase();
       const body = readFileSync(path);
-      const gzip = compressible.has(extension) && body.length > 512 ? gzipSync(body, { level: 9 }) : undefined;
       assets.set(urlPath, {
-        body,
-        ...(gzip && gzip.length < body.length ? { gzip } : {}),
+        ...inMemoryBody(body, compressible.has(extension) && body.length > 512),
         type: types[extension] ?? 'application/octet-stream',
-        etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
         cacheControl: urlPath.startsWith('/_astro/') ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate',
         public: urlPath === '/banner.js' || urlPath.startsWith('/schemas/'),
       });

@@ -1,4 +1,4 @@
-import { readEnvironment, type Environment } from '../lib/environment.ts';
+import { publicUrlIsHttps, readEnvironment, type Environment } from '../lib/environment.ts';
 
 let environment: Environment | undefined;
 
@@ -19,5 +19,5 @@ export function portalOrigin(requestUrl: URL): string {
  * front of the portal. Every cookie the portal sets is `Secure` then.
  */
 export function servedOverHttps(requestUrl: URL): boolean {
-  return requestUrl.protocol === 'https:' || (getEnvironment().PUBLIC_URL?.startsWith('https:') ?? false);
+  return requestUrl.protocol === 'https:' || publicUrlIsHttps(getEnvironment());
 }

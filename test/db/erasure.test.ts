@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { type PortalDatabase } from '../../db/connection.ts';
+import { migratedDatabase } from '../support/database.ts';
 import { findChainBreak } from '../../src/lib/consent.ts';
 import { consentDecision } from '../support/consent-decision.ts';
 import { allConsentRecords, appendConsentRecord, consentHistory } from '../../src/lib/consent.repo.ts';
@@ -13,8 +13,7 @@ import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 
 let db: PortalDatabase;
 beforeEach(() => {
-  db = openDatabase(':memory:');
-  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+  db = migratedDatabase();
 });
 afterEach(() => db.$client.close());
 

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { type PortalDatabase } from '../../db/connection.ts';
+import { migratedDatabase } from '../support/database.ts';
 import { openByWeekDue } from '../../src/lib/inbox-chart.ts';
 import { inboxCounts, inboxFilterSchema, inboxPage, openDueDates } from '../../src/lib/inbox.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
@@ -9,8 +9,7 @@ import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 
 let db: PortalDatabase;
 beforeEach(() => {
-  db = openDatabase(':memory:');
-  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+  db = migratedDatabase();
 });
 afterEach(() => db.$client.close());
 

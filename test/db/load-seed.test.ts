@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { type PortalDatabase } from '../../db/connection.ts';
+import { migratedDatabase } from '../support/database.ts';
 import { loadDpoEmail, seedLoadDatabase, type LoadSeedSummary } from '../../scripts/support/load-seed.ts';
 import { node, root } from '../../scripts/support/server-process.ts';
 import { consentIdSchema, findChainBreak } from '../../src/lib/consent.ts';
@@ -20,8 +21,7 @@ let db: PortalDatabase;
 let summary: LoadSeedSummary;
 
 beforeAll(async () => {
-  db = openDatabase(':memory:');
-  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+  db = migratedDatabase();
   summary = await seedLoadDatabase(db, { requests: 3_000, consentRecords: 20_000, heavySubjects: 8, recordsPerHeavySubject: 400, now });
 });
 afterAll(() => db.$client.close());

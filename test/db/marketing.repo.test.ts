@@ -1,13 +1,12 @@
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { type PortalDatabase } from '../../db/connection.ts';
+import { migratedDatabase } from '../support/database.ts';
 import { confirmationLifetimeMs, newToken } from '../../src/lib/marketing.ts';
 import { confirmationPending, confirmSignup, recordSignup, subscriptionsOfConsent, withdrawSignup } from '../../src/lib/marketing.repo.ts';
 
 let db: PortalDatabase;
 beforeEach(() => {
-  db = openDatabase(':memory:');
-  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+  db = migratedDatabase();
 });
 afterEach(() => db.$client.close());
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { migratedDatabase } from '../support/database.ts';
 import { policyVersions } from '../../db/schema.ts';
 import { readPolicyTexts } from '../../src/lib/policy-source.ts';
 import { findPublishedText, PolicyTextAlteredError, publishPolicyTexts } from '../../src/lib/policy.repo.ts';
@@ -9,8 +10,7 @@ const texts = readPolicyTexts(join(import.meta.dirname, '../../content/policies'
 let db: PortalDatabase;
 
 beforeEach(() => {
-  db = openDatabase(':memory:');
-  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+  db = migratedDatabase();
 });
 afterEach(() => db.$client.close());
 

@@ -3,7 +3,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { type PortalDatabase } from '../../db/connection.ts';
+import { migratedDatabase } from '../support/database.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
 import { hashToken, newToken } from '../../src/lib/marketing.ts';
 import { recordSignup } from '../../src/lib/marketing.repo.ts';
@@ -33,8 +34,7 @@ const validSubjectExport = ajv.getSchema('/schemas/subject-export.v1.json');
 
 let db: PortalDatabase;
 beforeEach(() => {
-  db = openDatabase(':memory:');
-  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+  db = migratedDatabase();
 });
 afterEach(() => db.$client.close());
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { type PortalDatabase } from '../../db/connection.ts';
+import { migratedDatabase } from '../support/database.ts';
 import { latestAuditEvents } from '../../src/lib/audit.repo.ts';
 import { appendConsentRecord, consentHistory, verifyConsentChain } from '../../src/lib/consent.repo.ts';
 import { lookUpConsent } from '../../src/lib/consent-lookup.ts';
@@ -20,8 +21,7 @@ import { consentDecision } from '../support/consent-decision.ts';
 
 let db: PortalDatabase;
 beforeEach(() => {
-  db = openDatabase(':memory:');
-  migrateDatabase(db, join(import.meta.dirname, '../../db/migrations'));
+  db = migratedDatabase();
 });
 afterEach(() => db.$client.close());
 

@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { totpCode } from '../../src/lib/totp.ts';
 import { baseURL } from './browser.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
-import { runScript } from './scripts.ts';
+import { createDpoAccount, signInDpo } from './dpo-account.ts';
 
 /**
  * Every cookie the portal sets, read off the Set-Cookie header a browser receives: what it may be sent with
@@ -47,7 +46,6 @@ const form = (fields: Record<string, string>) => ({
   redirect: 'manual' as const,
 });
 const day = 24 * 60 * 60 * 1000;
-const password = 'cookie flags are checked 1';
 
 const dir = mkdtempSync(join(tmpdir(), 'portal-cookies-'));
 let httpsPortal: RunningPortal;
@@ -112,11 +110,8 @@ describe.each(portals)('cookies $name', ({ url, database, secure }) => {
   });
 
   test('portal_dpo: the DPO session, only for /dpo, never cross-site, ending with the session; signing out clears it', async () => {
-    const email = `cookies-${secure ? 'https' : 'http'}@ostria.example`;
-    const made = runScript('scripts/dpo-create-user.ts', ['--email', email, '--locale', 'nl', '--totp'], { DPO_PASSWORD: password, DATABASE_PATH: database() });
-    expect(made.status, made.stderr).toBe(0);
-    const secret = /secret ([A-Z2-7]{32})/.exec(made.stdout)?.[1] ?? '';
-    const signedIn = await fetch(`${url()}/dpo/login`, form({ email, password, code: totpCode(secret, Math.floor(Date.now() / 30_000)) }));
+    const account = createDpoAccount(`cookies-${secure ? 'https' : 'http'}@ostria.example`, 'nl', { totp: true, env: { DATABASE_PATH: database() } });
+    const signedIn = await signInDpo(url(), account);
     expect(signedIn.status).toBe(303);
     const session = cookieFrom(signedIn, 'portal_dpo');
     expect(session).toMatchObject({ path: '/dpo', httpOnly: true, secure, sameSite: 'strict' });

@@ -4,10 +4,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startDemoServer } from '../../scripts/demo-server.mjs';
 import { subresourceIntegrity } from '../../src/lib/banner-embed.ts';
-import { totpCode } from '../../src/lib/totp.ts';
 import { root } from '../../scripts/support/server-process.ts';
 import { baseURL, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
-import { runScript } from './scripts.ts';
+import { createDpoAccount, sessionCookie, signInDpo } from './dpo-account.ts';
 
 /** Pages of every kind: visitor pages in several languages, forms, the diff, an error page, and the DPO's pages. */
 const visitorPages = [
@@ -23,22 +22,12 @@ const visitorPages = [
 ];
 const dpoPages = ['/dpo', '/dpo?status=open', '/dpo/consent'];
 
-const password = 'no inline script anywhere 1';
 let dpoCookie = '';
 let session: BrowserSession;
 let demo: { url: string; close: () => Promise<void> };
 
 beforeAll(async () => {
-  const email = 'csp@ostria.example';
-  const made = runScript('scripts/dpo-create-user.ts', ['--email', email, '--locale', 'bg', '--totp'], { DPO_PASSWORD: password });
-  expect(made.status, made.stderr).toBe(0);
-  const secret = /secret ([A-Z2-7]{32})/.exec(made.stdout)?.[1] ?? '';
-  const signedIn = await fetch(`${baseURL}/dpo/login`, {
-    method: 'POST',
-    body: new URLSearchParams({ email, password, code: totpCode(secret, Math.floor(Date.now() / 30_000)) }),
-    redirect: 'manual',
-  });
-  dpoCookie = /portal_dpo=([^;]+)/.exec(signedIn.headers.getSetCookie().join('\n'))?.[1] ?? '';
+  dpoCookie = sessionCookie(await signInDpo(baseURL, createDpoAccount('csp@ostria.example', 'bg', { totp: true }))).slice('portal_dpo='.length);
   expect(dpoCookie).not.toBe('');
   if (hasBrowser) session = await launchBrowser();
   demo = await startDemoServer({ port: 0, portalUrl: baseURL, host: 'localhost' });

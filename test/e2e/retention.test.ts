@@ -8,6 +8,7 @@ import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { consentDecision } from '../support/consent-decision.ts';
+import { createDpoAccount, sessionCookie, signInDpo } from './dpo-account.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 import { runScript, translate } from './scripts.ts';
 
@@ -19,7 +20,6 @@ const fourYearsAgo = Date.now() - 4 * 365 * day;
 const oldIds = ['oooooooooooooooooooooA', 'oooooooooooooooooooooB', 'oooooooooooooooooooooC'];
 const recentId = 'rrrrrrrrrrrrrrrrrrrrrr';
 const dpoEmail = 'retention.dpo@ostria.example';
-const password = 'Thessaloniki waterfront 2026';
 let portal: RunningPortal | undefined;
 let reference = '';
 
@@ -93,12 +93,11 @@ describe('npm run retention:apply', () => {
 
 describe('after retention, the portal', () => {
   test('shows the DPO a remaining consent record with its chain intact, the anonymised request as such, and records new decisions on the chain', async () => {
-    const made = runScript('scripts/dpo-create-user.ts', ['--email', dpoEmail, '--locale', 'el'], { ...env, DPO_PASSWORD: password });
-    expect(made.status, made.stderr).toBe(0);
+    const account = createDpoAccount(dpoEmail, 'el', { env });
     portal = await startPortal(env);
-    const signIn = await fetch(`${portal.baseURL}/dpo/login`, { method: 'POST', body: new URLSearchParams({ email: dpoEmail, password, code: '' }), redirect: 'manual' });
+    const signIn = await signInDpo(portal.baseURL, account);
     expect(signIn.status).toBe(303);
-    const cookie = /portal_dpo=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    const cookie = sessionCookie(signIn);
     const page = await fetch(`${portal.baseURL}/dpo/consent?q=${recentId}`, { headers: { Cookie: cookie } });
     expect(page.status).toBe(200);
     const html = await page.text();
