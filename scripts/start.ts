@@ -10,6 +10,7 @@ import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
 import { createPageCache } from '../src/lib/page-cache.ts';
 import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts';
 import { securityHeaders } from '../src/lib/security-headers.ts';
+import { trustedProxies, visitorAddress } from '../src/lib/visitor-address.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
 import { projectRoot, readOrganisation } from './support/content.ts';
 import { buildPortalIfStale, serverEntry } from './support/portal-build.ts';
@@ -38,7 +39,9 @@ console.log(
 // else rendered by Astro, and a graceful stop on SIGTERM.
 process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
-const { handler } = (await import(entry)) as { handler: (request: IncomingMessage, response: ServerResponse) => Promise<void> };
+const { handler } = (await import(entry)) as {
+  handler: (request: IncomingMessage, response: ServerResponse, next: undefined, locals: Partial<App.Locals>) => Promise<void>;
+};
 const staticHeaders = securityHeaders(publicUrlIsHttps(environment));
 const assets = loadStaticAssets(join(root, 'dist/client'));
 const consentEndpoint = createConsentEndpoint({
@@ -49,6 +52,7 @@ const consentEndpoint = createConsentEndpoint({
   headers: staticHeaders,
 });
 const pages = createPageCache();
+const proxies = trustedProxies(environment.TRUSTED_PROXIES);
 const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
   try {
     decodeURI(request.url ?? '/');
@@ -58,7 +62,7 @@ const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, ke
   }
   if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response) || pages.serve(request, response)) return;
   pages.keep(request, response);
-  void handler(request, response);
+  void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies) });
 });
 server.listen(environment.PORT, environment.HOST, () => console.log(`Portal listening on http://${environment.HOST}:${environment.PORT}`));
 

@@ -8,5 +8,7 @@ declare namespace App {
     alternates: { locale: import('./lib/locale.ts').Locale; path: string }[];
     /** The visitor's cookie choice on the portal; set on every localized page. */
     consent?: import('./server/visitor-consent.ts').VisitorConsent;
+    /** The visitor's address as the portal's server worked it out (through TRUSTED_PROXIES); for flood limits. */
+    visitorAddress?: string;
   }
 }

@@ -15,6 +15,7 @@ import { signupWording } from '../server/marketing.ts';
 import { getPortalSecret } from '../server/secret.ts';
 import { organisation } from '../server/organisation.ts';
 import { portalSite } from '../server/sites.ts';
+import { visitorFloodKey } from '../server/visitor-address.ts';
 
 // Generous enough for an office behind one address, tight enough to stop a script mailing strangers.
 const signupsPerAddress = createRateLimiter(20, 10 * 60 * 1000);
@@ -30,7 +31,7 @@ export const marketing = {
     handler: async (input, context) => {
       const locale: Locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
       const values = { channel: input.channel ?? '', email: input.email ?? '', phone: input.phone ?? '' };
-      if (!signupsPerAddress.allow(context.clientAddress)) return { ok: false as const, values, fields: { form: 'tooMany' } };
+      if (!signupsPerAddress.allow(visitorFloodKey(context))) return { ok: false as const, values, fields: { form: 'tooMany' } };
       const parsed = marketingSignupSchema.safeParse({ ...input, locale });
       if (!parsed.success) {
         const fields: Record<string, string> = {};

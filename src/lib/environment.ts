@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isProxyEntry, proxyEntries } from './visitor-address.ts';
 
 /** The environment variables the portal reads; README lists each one. */
 export const environmentSchema = z.object({
@@ -17,6 +18,15 @@ export const environmentSchema = z.object({
   /** Data-subject requests accepted per hour from one client address, and for one email address. */
   REQUESTS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
   REQUESTS_PER_HOUR_PER_EMAIL: z.coerce.number().int().min(1).default(5),
+  /**
+   * The reverse proxies in front of the portal (addresses or CIDR ranges, comma-separated): only connections from
+   * them have their X-Forwarded-For believed, so flood limits count visitors rather than the proxy.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform(proxyEntries)
+    .refine((entries) => entries.every(isProxyEntry), 'each entry must be an IP address or a CIDR range, such as 127.0.0.1, ::1 or 10.0.0.0/8'),
 });
 export type Environment = z.infer<typeof environmentSchema>;
 

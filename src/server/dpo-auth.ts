@@ -65,9 +65,9 @@ export type SignInResult = { ok: true; user: DpoUser } | { ok: false; reason: 'f
  * Checks a sign-in. An unknown account costs the same scrypt work as a wrong password and gets the same answer;
  * failures are throttled per account and per client address (growing delays after 5, then refusal).
  */
-export async function signIn(input: { email: string; password: string; code: string }, clientAddress: string, now = Date.now()): Promise<SignInResult> {
+export async function signIn(input: { email: string; password: string; code: string }, visitorKey: string, now = Date.now()): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase().slice(0, 254);
-  const keys = [`account:${email}`, `address:${clientAddress}`];
+  const keys = [`account:${email}`, `address:${visitorKey}`];
   const wait = throttle.before(keys);
   if (wait === 'locked') return { ok: false, reason: 'locked' };
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

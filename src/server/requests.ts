@@ -36,18 +36,18 @@ export function statusUrl(origin: string, locale: string, reference: string): st
 }
 
 /**
- * Takes a request from the form or the API: validates it (one schema for both), applies the flood limits (per client
- * address and per email address), records it with its `received` event, and emails the verification and status
- * links in the request's language. A failed email leaves the request recorded, with a `notification-failed` event
+ * Takes a request from the form or the API: validates it (one schema for both), applies the flood limits (per visitor,
+ * counted by `visitorKey`, and per email address), records it with its `received` event, and emails the verification
+ * and status links in the request's language. A failed email leaves the request recorded, with a `notification-failed` event
  * for the DPO, and the requester is told.
  */
-export async function submitRequest(input: unknown, clientAddress: string, origin: string, now = Date.now()): Promise<Submission> {
+export async function submitRequest(input: unknown, visitorKey: string, origin: string, now = Date.now()): Promise<Submission> {
   const parsed = requestSubmissionSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: 'invalid', problems: fieldProblems(parsed.error) };
   const submission = parsed.data;
   const { perAddress, perEmail } = rateLimits();
   const emailKey = hashToken(submission.email.toLowerCase());
-  if (!perAddress.allow(clientAddress) || !perEmail.allow(emailKey)) return { ok: false, reason: 'tooMany' };
+  if (!perAddress.allow(visitorKey) || !perEmail.allow(emailKey)) return { ok: false, reason: 'tooMany' };
 
   const verifyToken = newToken();
   const db = getDatabase();

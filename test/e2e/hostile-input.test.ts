@@ -7,7 +7,6 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -29,6 +28,7 @@ import {
 } from '../support/hostile-strings.ts';
 import { createDpoAccount } from './dpo-account.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
+import { sendRaw, type Answer, type SendOptions } from './raw-http.ts';
 import { translate } from './scripts.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-hostile-'));
@@ -62,22 +62,6 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Sending and checking
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-interface SendOptions {
-  headers?: Record<string, string>;
-  body?: Buffer | string;
-  /** A url-encoded form body (sent as a browser does: lone surrogates become U+FFFD). */
-  form?: Record<string, string | undefined> | [string, string][];
-  json?: unknown;
-  /** The loopback address to send from (each has its own rate limits and sign-in throttle). */
-  from?: string;
-}
-
 let addressCounter = 2;
 /** A fresh loopback source address, 127.0.x.y. */
 function nextAddress(): string {
@@ -85,42 +69,9 @@ function nextAddress(): string {
   return `127.0.${Math.floor(addressCounter / 250) % 250}.${(addressCounter % 250) + 2}`;
 }
 
-function formBody(form: NonNullable<SendOptions['form']>): string {
-  const entries = Array.isArray(form) ? form : Object.entries(form).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  return entries.map(([key, value]) => `${urlEncode(key)}=${urlEncode(value)}`).join('&');
-}
-
-/** A raw HTTP request (fetch would normalise the path and refuse some bodies). */
+/** A raw HTTP request to this file's portal (or `base`). */
 function send(method: string, path: string, options: SendOptions = {}, base = portal.baseURL): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
-  let body: Buffer | undefined;
-  if (options.form !== undefined) {
-    body = Buffer.from(formBody(options.form), 'utf8');
-    headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
-  } else if (options.json !== undefined) {
-    body = Buffer.from(JSON.stringify(options.json), 'utf8');
-    headers['Content-Type'] ??= 'application/json';
-  } else if (options.body !== undefined) {
-    body = Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
-  }
-  if (body) headers['Content-Length'] = String(body.length);
-  const url = new URL(base);
-  return new Promise<Answer>((resolve, reject) => {
-    const outgoing = httpRequest({ host: url.hostname, port: url.port, method, path, headers, localAddress: options.from }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
-    outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      // Node's server answers a request line and headers over 16 KB with 431 and closes the connection; a client
-      // still sending may see the reset instead. Only long generated URLs get there.
-      const sent = path.length + Object.entries(headers).reduce((total, [name, value]) => total + name.length + value.length + 4, 0);
-      if (sent > 16 * 1024 && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) resolve({ status: 431, headers: {}, body: '' });
-      else reject(error);
-    });
-    outgoing.end(body);
-  });
+  return sendRaw(base, method, path, options);
 }
 
 /** What must never reach a visitor: a stack frame, a source or dependency path, an internal error's name. */

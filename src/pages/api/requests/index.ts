@@ -5,13 +5,15 @@ import { portalOrigin } from '../../../server/environment.ts';
 import { jsonError, parseJson, readBodyText } from '../../../server/http.ts';
 import { organisation } from '../../../server/organisation.ts';
 import { problemMessage, submitRequest, tooManyMessage } from '../../../server/requests.ts';
+import { visitorFloodKey } from '../../../server/visitor-address.ts';
 
 /**
  * Submits a data-subject request as JSON (the form's field names as keys). Answers 201 with the reference, the time
  * received and the deadline; the status and verification links go only to the requester's email. Errors are JSON,
  * with a message per field in the request's language (or the organisation's default language).
  */
-export const POST: APIRoute = async ({ request, url, clientAddress }) => {
+export const POST: APIRoute = async (context) => {
+  const { request, url } = context;
   const body = await readBodyText(request, maxRequestBodyBytes);
   if ('response' in body) return body.response;
   const json = parseJson(body.text);
@@ -22,7 +24,7 @@ export const POST: APIRoute = async ({ request, url, clientAddress }) => {
   const claimed = (json.value as { locale?: unknown }).locale;
   const locale: Locale = typeof claimed === 'string' && isLocale(claimed) ? claimed : organisation.defaultLocale;
 
-  const result = await submitRequest(json.value, clientAddress, portalOrigin(url));
+  const result = await submitRequest(json.value, visitorFloodKey(context), portalOrigin(url));
   if (!result.ok && result.reason === 'tooMany') {
     return jsonError(429, 'too_many_requests', tooManyMessage(locale), {}, { 'Retry-After': '3600' });
   }
