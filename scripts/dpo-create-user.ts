@@ -8,7 +8,7 @@ import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { createDpoUser, findDpoUser, updateDpoPassword } from '../src/lib/dpo.repo.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
 import { isLocale } from '../src/lib/locale.ts';
-import { emailAddressSchema } from '../src/lib/marketing.ts';
+import { emailAddressSchema } from '../src/lib/email-address.ts';
 import { hashPassword, maxPasswordLength, minPasswordLength } from '../src/lib/password.ts';
 import { seal } from '../src/lib/secret-box.ts';
 import { newTotpSecret, totpUri } from '../src/lib/totp.ts';

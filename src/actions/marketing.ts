@@ -1,6 +1,7 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { consentCookieName, parseConsentCookie } from '../lib/consent-cookie.ts';
+import { emailProblemOf } from '../lib/email-address.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { confirmationEmail } from '../lib/marketing-email.ts';
 import { marketingSignupSchema, newToken, signUnsubscribeToken, signupAddress } from '../lib/marketing.ts';
@@ -37,7 +38,7 @@ export const marketing = {
         const fields: Record<string, string> = {};
         for (const issue of parsed.error.issues) {
           const field = String(issue.path[0] ?? 'channel');
-          fields[field] = field === 'agree' ? 'confirmation' : field === 'email' || field === 'phone' ? field : 'channel';
+          fields[field] = field === 'agree' ? 'confirmation' : field === 'email' ? emailProblemOf(issue) : field === 'phone' ? field : 'channel';
         }
         return { ok: false as const, values, fields };
       }

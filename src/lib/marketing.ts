@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { emailAddressSchema } from './email-address.ts';
 import { locales } from './locale.ts';
 
 export const marketingChannels = ['email', 'sms', 'phone'] as const;
@@ -8,17 +9,6 @@ export type MarketingStatus = 'none' | 'pending' | 'confirmed' | 'withdrawn';
 
 /** A confirmation link is valid for 72 hours. */
 export const confirmationLifetimeMs = 72 * 60 * 60 * 1000;
-
-/** An email address as people type it: trimmed, the domain lower-cased, at most 254 characters. */
-export const emailAddressSchema = z
-  .string()
-  .trim()
-  .max(254)
-  .pipe(z.email())
-  .transform((address) => {
-    const at = address.lastIndexOf('@');
-    return `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}`;
-  });
 
 /** A phone number with its country code: `+30 2310 555 014` → `+302310555014`. */
 export const phoneNumberSchema = z

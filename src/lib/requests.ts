@@ -1,7 +1,7 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { locales } from './locale.ts';
-import { emailAddressSchema } from './marketing.ts';
+import { emailAddressSchema, emailProblemOf } from './email-address.ts';
 import { requestTypes, type RequestType } from './request-types.ts';
 
 export { requestTypes, type RequestType };
@@ -130,7 +130,7 @@ export type RequestSubmission = z.output<typeof requestSubmissionSchema>;
 
 /** What went wrong with one field, as a message key under `requests.errors` (and the limit for `tooLong`). */
 export interface FieldProblem {
-  problem: 'required' | 'tooLong' | 'email' | 'type' | 'locale' | 'consentId' | 'declaration' | 'honeypot' | 'unknownField' | 'invalid';
+  problem: 'required' | 'tooLong' | 'email' | 'emailScripts' | 'type' | 'locale' | 'consentId' | 'declaration' | 'honeypot' | 'unknownField' | 'invalid';
   max?: number;
 }
 
@@ -159,7 +159,7 @@ function problemOf(field: string, issue: z.core.$ZodIssue): FieldProblem {
   if (field === 'locale') return { problem: 'locale' };
   if (field === 'consentId' && issue.code !== 'invalid_type') return { problem: 'consentId' };
   if (issue.code === 'too_big') return { problem: 'tooLong', max: Number(issue.maximum) };
-  if (field === 'email') return { problem: issue.code === 'too_small' || isMissing(issue) ? 'required' : 'email' };
+  if (field === 'email') return { problem: issue.code === 'too_small' || isMissing(issue) ? 'required' : emailProblemOf(issue) };
   if (issue.code === 'too_small' || issue.code === 'custom' || isMissing(issue)) return { problem: 'required' };
   return { problem: 'invalid' };
 }

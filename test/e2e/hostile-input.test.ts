@@ -139,7 +139,7 @@ const pageSays = (body: string, text: string) => body.includes(text) || body.inc
 /** Every request-form error message in a locale (the page shows at least one when it refuses a form). */
 function requestErrorMessages(locale: Locale): string[] {
   const t = translate(locale);
-  const keys = ['required', 'email', 'type', 'locale', 'consentId', 'declaration', 'honeypot', 'invalid', 'unknownField', 'tooLarge'];
+  const keys = ['required', 'email', 'emailScripts', 'type', 'locale', 'consentId', 'declaration', 'honeypot', 'invalid', 'unknownField', 'tooLarge'];
   return [...keys.map((key) => t(`requests.errors.${key}`)), t('requests.errors.tooLong', { count: 200 }).split(/\d/)[0] ?? ''];
 }
 
@@ -504,7 +504,7 @@ describe('the consent page forms', () => {
       expect(answer.body, what).toContain(`<html lang="${pageLocale}"`);
       if (answer.status === 413) return;
       const t = translate(pageLocale);
-      const messages = ['email', 'phone', 'channel', 'confirmation'].map((key) => t(`marketing.errors.${key}`));
+      const messages = ['email', 'emailScripts', 'phone', 'channel', 'confirmation'].map((key) => t(`marketing.errors.${key}`));
       // The form's own fields are checked first; a value Astro cannot read as the form's type is a bare 400.
       if (typeof values.agree === 'string' && values.agree !== '' && (values.channel === 'email' || values.channel === 'sms' || values.channel === 'phone')) {
         expect(messages.some((message) => pageSays(answer.body, message)), `${what}: no error in ${pageLocale}`).toBe(true);

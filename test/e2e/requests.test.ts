@@ -168,6 +168,12 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
       expect(await page.locator('#field-email').getAttribute('aria-describedby')).toContain('field-email-error');
       expect(await page.locator('[data-error-summary] li').count()).toBe(3);
       await expectNoViolations(page);
+
+      // A Cyrillic а among Latin letters (a keyboard in the wrong layout) gets its own explanation.
+      await page.fill('#field-email', 'ivаn@abv.bg');
+      await page.getByRole('button', { name: messages[locale].requests.form.submit }).click();
+      expect(await page.locator('#field-email-error').textContent()).toBe(errors.emailScripts);
+      expect(await page.locator('#field-email').inputValue()).toBe('ivаn@abv.bg');
       await context.close();
     });
 
@@ -210,6 +216,26 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
       await twin.close();
       await context.close();
     });
+  });
+
+  test.each([
+    // On the wire the domain travels in ASCII (IDNA), so any mail server takes it.
+    ['bg', 'ivan.idn@пример.бг', 'ivan.idn@пример.бг', 'To: ivan.idn@xn--e1afmkfd.xn--90ae'],
+    // A local part in Greek needs a server with SMTPUTF8 (RFC 6531); the header carries it in UTF-8.
+    ['el', 'ελένη.idn@ΠΑΡΆΔΕΙΓΜΑ.ελ', 'ελένη.idn@παράδειγμα.ελ', 'To: ελένη.idn@παράδειγμα.ελ'],
+  ] as const)('an internationalised email address (%s: %s) is taken with JavaScript off and on, kept in Unicode, and mailed', async (locale, typedEmail, stored, toHeader) => {
+    for (const javaScriptEnabled of [false, true]) {
+      const context = await session.newContext({ javaScriptEnabled });
+      const page = await context.newPage();
+      const before = (await outboxMessagesTo(outbox, stored)).length;
+      const reference = await submitForm(page, locale, 'access', typedEmail);
+      expect(findRequest(db, reference)?.email).toBe(stored);
+      await expect.poll(async () => (await outboxMessagesTo(outbox, stored)).length).toBe(before + 1);
+      const message = (await outboxMessagesTo(outbox, stored)).at(-1);
+      expect(message?.subject).toContain(reference);
+      expect(message?.headerBlock.split('\n')).toContain(toHeader);
+      await context.close();
+    }
   });
 
   test('the consent id of the cookie choice made in this browser is filled in, and sent with the request', async () => {

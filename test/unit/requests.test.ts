@@ -91,7 +91,7 @@ describe('the request schema (form and API alike)', () => {
 describe('validation messages in each language', () => {
   test.each(locales)('%s has a message for every problem, with plural-correct limits', (locale) => {
     const t = createTranslator(locale, messages[locale]);
-    for (const problem of ['required', 'email', 'type', 'locale', 'consentId', 'declaration', 'honeypot', 'unknownField', 'invalid', 'tooLarge']) {
+    for (const problem of ['required', 'email', 'emailScripts', 'type', 'locale', 'consentId', 'declaration', 'honeypot', 'unknownField', 'invalid', 'tooLarge']) {
       expect(t(`requests.errors.${problem}`).length).toBeGreaterThan(5);
     }
     expect(t('requests.errors.tooLong', { count: 2000 })).toMatch(/2000|2\s?000|2\.000/);

@@ -1,0 +1,67 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
+import { z } from 'zod';
+
+// The local part as people type it: letters (any script, as RFC 6531 allows), digits, `_ ' + -`, dot-separated, not
+// ending in an apostrophe. The quoted forms and rarer symbols RFC 5322 allows are left out: nobody uses them.
+const localPart = /^(?:[\p{L}\p{M}\p{N}_'+-]+\.)*[\p{L}\p{M}\p{N}_'+-]*[\p{L}\p{M}\p{N}_+-]$/u;
+// A domain as typed: letters of any script (an internationalised domain such as пример.бг or παράδειγμα.ελ), digits,
+// dots and hyphens; nothing the URL parser would decode or drop.
+const typedDomain = /^[\p{L}\p{M}\p{N}.-]+$/u;
+const asciiLabel = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const topLevelDomain = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+
+// Latin, Greek and Cyrillic have letters that look alike (a/а/α, o/о/ο, p/р/ρ): within one part of an address they
+// must not mix, so `аdmin@example.com` (a Cyrillic а) is not taken for admin@example.com, and a keyboard left in the
+// wrong layout is caught before the confirmation goes to nobody. Other scripts may mix (Japanese does).
+const confusableScripts = [/\p{Script=Latin}/u, /\p{Script=Greek}/u, /\p{Script=Cyrillic}/u];
+
+/** True when the local part or a label of the domain mixes Latin, Greek and Cyrillic letters. */
+export function mixesLookAlikeScripts(address: string): boolean {
+  return address.split(/[@.]/).some((part) => confusableScripts.filter((script) => script.test(part)).length > 1);
+}
+
+export type EmailAddressProblem = 'email' | 'emailScripts';
+
+/** Why the text is not an address the portal takes, or undefined when it is one. */
+export function emailAddressProblem(text: string): EmailAddressProblem | undefined {
+  if (normaliseEmailAddress(text) !== undefined) return undefined;
+  return mixesLookAlikeScripts(text.normalize('NFC')) ? 'emailScripts' : 'email';
+}
+
+/**
+ * An email address in the one form the portal keeps it: trimmed and in NFC, the local part as typed, the domain
+ * lower-cased and in Unicode (`Maria@ΠΑΡΆΔΕΙΓΜΑ.ελ` and `Maria@xn--hxajbheg2az3al.xn--qxam`, which a browser may send
+ * for it, are the same `Maria@παράδειγμα.ελ`). Undefined when the text is not an address mail can be sent to.
+ */
+export function normaliseEmailAddress(text: string): string | undefined {
+  const address = text.trim().normalize('NFC');
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, Math.max(at, 0));
+  const domain = address.slice(at + 1);
+  if (at <= 0 || !localPart.test(local) || Buffer.byteLength(local, 'utf8') > 64 || !typedDomain.test(domain)) return undefined;
+  if (mixesLookAlikeScripts(address)) return undefined;
+  const ascii = domainToASCII(domain);
+  const labels = ascii.split('.');
+  if (labels.length < 2 || !labels.every((label) => asciiLabel.test(label)) || !topLevelDomain.test(labels.at(-1) ?? '')) return undefined;
+  // The address as it travels in SMTP (the domain in ASCII) fits the 254 octets a path may hold.
+  if (Buffer.byteLength(local, 'utf8') + 1 + ascii.length > 254) return undefined;
+  return `${local}@${domainToUnicode(ascii)}`;
+}
+
+/** An email address field: required, at most 254 characters, kept in the form `normaliseEmailAddress` gives. */
+export const emailAddressSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .transform((text, context) => {
+    const address = normaliseEmailAddress(text);
+    if (address !== undefined) return address;
+    const problem = emailAddressProblem(text);
+    context.addIssue({ code: 'custom', input: text, params: { problem }, message: problem === 'emailScripts' ? 'Mixes Latin, Greek or Cyrillic letters' : 'Invalid email address' });
+    return '';
+  });
+
+/** The problem an email issue of `emailAddressSchema` stands for. */
+export function emailProblemOf(issue: { code: string; params?: Record<string, unknown> | undefined }): EmailAddressProblem {
+  return issue.code === 'custom' && issue.params?.problem === 'emailScripts' ? 'emailScripts' : 'email';
+}
