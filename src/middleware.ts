@@ -1,7 +1,7 @@
 import { ActionError, getActionContext } from 'astro:actions';
 import { defineMiddleware } from 'astro:middleware';
 import { actionRefusal } from './lib/form-actions.ts';
-import { localizedPath, locales, matchAcceptLanguage, negotiateLocale, splitLocalePath } from './lib/locale.ts';
+import { currentPage, localizedPath, locales, matchAcceptLanguage, negotiateLocale, splitLocalePath } from './lib/locale.ts';
 import { translatorFor } from './server/i18n.ts';
 import { decideOnPortal, readVisitorConsent } from './server/visitor-consent.ts';
 import { getEnvironment, portalOrigin, servedOverHttps } from './server/environment.ts';
@@ -30,7 +30,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   context.locals.locale = locale;
   context.locals.t = translatorFor(locale);
-  context.locals.alternates = locales.map((other) => ({ locale: other, path: localizedPath(pathname, other) }));
+  const { search } = currentPage(context.url);
+  context.locals.alternates = locales.map((other) => ({ locale: other, path: `${localizedPath(pathname, other)}${search}` }));
 
   if (isCrossSiteFormPost(context.request, context.url)) {
     return withHeaders(new Response(context.locals.t('errors.crossSite'), { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }), locale);

@@ -94,13 +94,27 @@ export function localizedPath(pathname: string, locale: Locale): string {
 }
 
 /**
- * Where the language switcher may send a visitor: a path on this portal under the chosen locale, nothing else
- * (no other host, no `//`, no backslash, no control characters), else that locale's home page.
+ * The page a visitor is on, to come back to after a choice made elsewhere (cookies, language): the path and its query
+ * (the request type of a form, the token of a status page), without the `_action` of a form just posted.
+ */
+export function currentPage(url: URL): { pathname: string; search: string } {
+  const query = new URLSearchParams(url.search);
+  query.delete('_action');
+  const search = query.size > 0 ? `?${query.toString()}` : '';
+  return { pathname: url.pathname, search };
+}
+
+/**
+ * Where the language switcher or a cookie choice may send a visitor: a path on this portal under the chosen locale,
+ * with its query, nothing else (no other host, no `//`, no backslash, no control characters, no fragment), else
+ * that locale's home page.
  */
 export function safeReturnPath(next: string | null | undefined, locale: Locale): string {
   const home = `/${locale}/`;
   if (!next || next.length > 2048) return home;
-  if (!/^\/[A-Za-z0-9\-._~%/]*$/.test(next) || next.includes('//') || /%2f|%5c|%00/i.test(next)) return home;
-  const { locale: target } = splitLocalePath(next);
+  const [path = '', query] = next.split(/\?(.*)/s, 2);
+  if (!/^\/[A-Za-z0-9\-._~%/]*$/.test(path) || path.includes('//') || /%2f|%5c|%00/i.test(path)) return home;
+  if (query !== undefined && !/^[A-Za-z0-9\-._~%&=+]*$/.test(query)) return home;
+  const { locale: target } = splitLocalePath(path);
   return target === locale ? next : home;
 }

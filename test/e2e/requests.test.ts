@@ -270,6 +270,34 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     await context.close();
   });
 
+  test('a first-time visitor can choose cookies and switch language on the status page and the form without losing their place', async () => {
+    const context = await session.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const { request, url } = requestReceivedDaysAgo(3, 'access', 'el');
+    await page.goto(url);
+    // The banner is the first thing a visitor who opens the link on a new device sees; the choice returns to the page.
+    await page.locator('[data-consent-banner] button[value="reject-all"]').click();
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(url);
+    expect(await page.locator('[data-consent-banner]').count()).toBe(0);
+    expect(await page.locator('[data-days-left]').textContent()).toContain('27');
+    // The same status page in Polish, still opened by its token.
+    await page.locator('.language-switcher a[hreflang="pl"]').click();
+    expect(page.url()).toContain(`/pl/requests/${request.reference}?token=`);
+    expect(await page.locator('[data-days-left]').textContent()).toContain('27 dni');
+
+    // On the form, the chosen type survives a cookie choice and a change of language.
+    const fresh = await session.newContext({ javaScriptEnabled: false });
+    const form = await fresh.newPage();
+    await form.goto('/nl/requests/new?type=objection');
+    await form.locator('[data-consent-banner] button[value="accept-all"]').click();
+    expect(await form.locator('[data-chosen-type]').getAttribute('data-chosen-type')).toBe('objection');
+    await form.locator('.language-switcher a[hreflang="bg"]').click();
+    expect(new URL(form.url()).pathname).toBe('/bg/requests/new');
+    expect(await form.locator('[data-chosen-type]').getAttribute('data-chosen-type')).toBe('objection');
+    await fresh.close();
+    await context.close();
+  });
+
   test('an extension with its reason, and the export of a completed access request, reach the status page', async () => {
     const context = await session.newContext();
     const page = await context.newPage();

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  currentPage,
   localizedPath,
   matchAcceptLanguage,
   negotiateLocale,
@@ -64,6 +65,13 @@ describe('localized paths', () => {
     expect(splitLocalePath('/de/policies')).toEqual({ locale: undefined, rest: '/de/policies' });
   });
 
+  test('currentPage() keeps the query of the page, without the action of a form just posted', () => {
+    expect(currentPage(new URL('http://portal/pl/requests/new?type=erasure'))).toEqual({ pathname: '/pl/requests/new', search: '?type=erasure' });
+    expect(currentPage(new URL('http://portal/pl/requests/new?_action=requests.submit'))).toEqual({ pathname: '/pl/requests/new', search: '' });
+    expect(currentPage(new URL('http://portal/pl/requests/DSR-2026-7KQ4M2?token=t&_action=x'))).toEqual({ pathname: '/pl/requests/DSR-2026-7KQ4M2', search: '?token=t' });
+    expect(currentPage(new URL('http://portal/pl/'))).toEqual({ pathname: '/pl/', search: '' });
+  });
+
   test('localizedPath() keeps the document and version', () => {
     expect(localizedPath('/el/policies/privacy-notice/v/1', 'pl')).toBe('/pl/policies/privacy-notice/v/1');
     expect(localizedPath('/unknown', 'nl')).toBe('/nl/');
@@ -77,6 +85,16 @@ describe('localized paths', () => {
     ['/pl\\@evil', '/pl/'],
     ['/el/policies', '/pl/'],
     [null, '/pl/'],
+    // The query comes back too: the request type of a form, the token of a status page.
+    ['/pl/requests/new?type=erasure', '/pl/requests/new?type=erasure'],
+    ['/pl/requests/DSR-2026-7KQ4M2?token=abc_DEF-123&verify=x-Y_z', '/pl/requests/DSR-2026-7KQ4M2?token=abc_DEF-123&verify=x-Y_z'],
+    ['/pl/requests/new?next=%2F%2Fevil.example', '/pl/requests/new?next=%2F%2Fevil.example'],
+    ['/pl/?a=<script>', '/pl/'],
+    ['/pl/?a=1#x', '/pl/'],
+    ['/pl/?a=1?b=//evil', '/pl/'],
+    ['/pl/?a=\r\nSet-Cookie:x', '/pl/'],
+    ['//evil.example?/pl/', '/pl/'],
+    ['/el/requests/new?type=access', '/pl/'],
   ])('safeReturnPath(%j) for pl → %s', (next, expected) => {
     expect(safeReturnPath(next, 'pl')).toBe(expected);
   });
