@@ -16,36 +16,42 @@ const topLevelDomain = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 const confusableScripts = [/\p{Script=Latin}/u, /\p{Script=Greek}/u, /\p{Script=Cyrillic}/u];
 
 /** True when the local part or a label of the domain mixes Latin, Greek and Cyrillic letters. */
-export function mixesLookAlikeScripts(address: string): boolean {
+function mixesLookAlikeScripts(address: string): boolean {
   return address.split(/[@.]/).some((part) => confusableScripts.filter((script) => script.test(part)).length > 1);
 }
 
 export type EmailAddressProblem = 'email' | 'emailScripts';
 
-/** Why the text is not an address the portal takes, or undefined when it is one. */
-export function emailAddressProblem(text: string): EmailAddressProblem | undefined {
-  if (normaliseEmailAddress(text) !== undefined) return undefined;
-  return mixesLookAlikeScripts(text.normalize('NFC')) ? 'emailScripts' : 'email';
-}
-
 /**
  * An email address in the one form the portal keeps it: trimmed and in NFC, the local part as typed, the domain
  * lower-cased and in Unicode (`Maria@ΠΑΡΆΔΕΙΓΜΑ.ελ` and `Maria@xn--hxajbheg2az3al.xn--qxam`, which a browser may send
- * for it, are the same `Maria@παράδειγμα.ελ`). Undefined when the text is not an address mail can be sent to.
+ * for it, are the same `Maria@παράδειγμα.ελ`); or why the text is not an address mail can be sent to.
  */
-export function normaliseEmailAddress(text: string): string | undefined {
+export function readEmailAddress(text: string): { address: string } | { problem: EmailAddressProblem } {
   const address = text.trim().normalize('NFC');
+  if (mixesLookAlikeScripts(address)) return { problem: 'emailScripts' };
   const at = address.lastIndexOf('@');
   const local = address.slice(0, Math.max(at, 0));
   const domain = address.slice(at + 1);
-  if (at <= 0 || !localPart.test(local) || Buffer.byteLength(local, 'utf8') > 64 || !typedDomain.test(domain)) return undefined;
-  if (mixesLookAlikeScripts(address)) return undefined;
+  if (at <= 0 || !localPart.test(local) || Buffer.byteLength(local, 'utf8') > 64 || !typedDomain.test(domain)) return { problem: 'email' };
   const ascii = domainToASCII(domain);
   const labels = ascii.split('.');
-  if (labels.length < 2 || !labels.every((label) => asciiLabel.test(label)) || !topLevelDomain.test(labels.at(-1) ?? '')) return undefined;
+  if (labels.length < 2 || !labels.every((label) => asciiLabel.test(label)) || !topLevelDomain.test(labels.at(-1) ?? '')) return { problem: 'email' };
   // The address as it travels in SMTP (the domain in ASCII) fits the 254 octets a path may hold.
-  if (Buffer.byteLength(local, 'utf8') + 1 + ascii.length > 254) return undefined;
-  return `${local}@${domainToUnicode(ascii)}`;
+  if (Buffer.byteLength(local, 'utf8') + 1 + ascii.length > 254) return { problem: 'email' };
+  return { address: `${local}@${domainToUnicode(ascii)}` };
+}
+
+/** The kept form of an address (see `readEmailAddress`), or undefined when it is not one. */
+export function normaliseEmailAddress(text: string): string | undefined {
+  const read = readEmailAddress(text);
+  return 'address' in read ? read.address : undefined;
+}
+
+/** Why the text is not an address the portal takes, or undefined when it is one. */
+export function emailAddressProblem(text: string): EmailAddressProblem | undefined {
+  const read = readEmailAddress(text);
+  return 'problem' in read ? read.problem : undefined;
 }
 
 /** An email address field: required, at most 254 characters, kept in the form `normaliseEmailAddress` gives. */
@@ -54,10 +60,9 @@ export const emailAddressSchema = z
   .trim()
   .max(254)
   .transform((text, context) => {
-    const address = normaliseEmailAddress(text);
-    if (address !== undefined) return address;
-    const problem = emailAddressProblem(text);
-    context.addIssue({ code: 'custom', input: text, params: { problem }, message: problem === 'emailScripts' ? 'Mixes Latin, Greek or Cyrillic letters' : 'Invalid email address' });
+    const read = readEmailAddress(text);
+    if ('address' in read) return read.address;
+    context.addIssue({ code: 'custom', input: text, params: { problem: read.problem }, message: read.problem === 'emailScripts' ? 'Mixes Latin, Greek or Cyrillic letters' : 'Invalid email address' });
     return '';
   });
 
