@@ -116,7 +116,14 @@ export const requests = sqliteTable(
     name: text('name').notNull(),
     email: text('email').notNull(),
     customerReference: text('customer_reference'),
+    /** The consent id the requester named (typed, or their browser's cookie); it links records only once proven. */
     consentId: text('consent_id'),
+    /**
+     * How the consent id was proven to be the requester's: `browser` when the browser that sent the request carried
+     * it in its own consent cookie, `dpo` when the DPO checked and linked it on the request page (an audit event).
+     * Null: the id was only typed or given to the API, and links nothing.
+     */
+    consentIdLinkedBy: text('consent_id_linked_by', { enum: ['browser', 'dpo'] }),
     details: text('details'),
     inaccurateData: text('inaccurate_data'),
     correctData: text('correct_data'),
@@ -216,6 +223,8 @@ export const dpoUsers = sqliteTable(
     /** The language the DPO reads the inbox in. */
     locale: text('locale').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** Set by `dpo:disable-user`: the account can no longer sign in; its sessions were ended. */
+    disabledAt: integer('disabled_at'),
   },
   (table) => [uniqueIndex('dpo_users_email').on(table.email)],
 );
