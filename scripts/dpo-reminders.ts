@@ -3,6 +3,7 @@
 // Exit status 1 when an email could not be sent, so cron reports it.
 import { resolve } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
+import { portalHosts } from '../src/lib/canonical-origin.ts';
 import { localDate } from '../src/lib/deadline.ts';
 import { allDpoUsers } from '../src/lib/dpo.repo.ts';
 import { digestEmail, requestsNeedingAttention } from '../src/lib/dpo-digest.ts';
@@ -37,7 +38,7 @@ const mailer = createMailer({
   smtpUrl: environment.SMTP_URL,
   outboxDir: resolve(environment.OUTBOX_DIR),
 });
-const origin = environment.PUBLIC_URL ? new URL(environment.PUBLIC_URL).origin : `http://${environment.HOST}:${environment.PORT}`;
+const { origin } = portalHosts(environment);
 let failed = 0;
 for (const dpo of dpos) {
   const locale: Locale = isLocale(dpo.locale) ? dpo.locale : organisation.defaultLocale;

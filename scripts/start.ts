@@ -1,6 +1,6 @@
 // `npm start`: builds when the sources are newer than the build, applies migrations, records the policy texts,
 // then serves the portal (PORT, HOST) with its data in DATABASE_PATH.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
@@ -8,6 +8,8 @@ import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
 import { createPageCache } from '../src/lib/page-cache.ts';
+import { checkRequestTarget, portalHosts, portalOrigins } from '../src/lib/canonical-origin.ts';
+import { cleanRenderer, type NodeHandler } from '../src/lib/clean-render.ts';
 import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts';
 import { securityHeaders } from '../src/lib/security-headers.ts';
 import { trustedProxies, visitorAddress } from '../src/lib/visitor-address.ts';
@@ -39,31 +41,43 @@ console.log(
 // else rendered by Astro, and a graceful stop on SIGTERM.
 process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
-const { handler } = (await import(entry)) as {
-  handler: (request: IncomingMessage, response: ServerResponse, next: undefined, locals: Partial<App.Locals>) => Promise<void>;
-};
+const { handler } = (await import(entry)) as { handler: NodeHandler };
+const hosts = portalHosts(environment);
+if (environment.PUBLIC_URL) console.log(`Public origin ${hosts.origin}: every link the portal writes points there.`);
+else console.log(`PUBLIC_URL is not set: links in mail and pages point to ${hosts.origin} (set PUBLIC_URL for any other use).`);
 const staticHeaders = securityHeaders(publicUrlIsHttps(environment));
 const assets = loadStaticAssets(join(root, 'dist/client'));
 const consentEndpoint = createConsentEndpoint({
   db: openDatabase(environment.DATABASE_PATH),
   catalog,
   timeZone: organisation.timeZone,
-  publicUrl: environment.PUBLIC_URL,
+  selfOrigins: portalOrigins(hosts),
   headers: staticHeaders,
 });
-const pages = createPageCache();
+const pages = createPageCache({ render: cleanRenderer(handler, new URL(hosts.origin).host) });
 const proxies = trustedProxies(environment.TRUSTED_PROXIES);
 const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
-  try {
-    decodeURI(request.url ?? '/');
-  } catch {
-    response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', ...staticHeaders }).end('Bad request.');
+  const target = checkRequestTarget(request.rawHeaders, request.url ?? '', hosts);
+  if (!target.ok) {
+    refuse(response, target.status, `${target.reason}.`);
     return;
   }
-  if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response) || pages.serve(request, response)) return;
-  pages.keep(request, response);
-  void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies) });
+  request.url = target.path;
+  try {
+    decodeURI(request.url);
+  } catch {
+    refuse(response, 400, 'Bad request.');
+    return;
+  }
+  const render = () => void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies) });
+  if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response) || pages.serve(request, response, render)) return;
+  render();
 });
+
+/** A request refused before anything is rendered: the status, one plain line, and the connection closed. */
+function refuse(response: ServerResponse, status: number, message: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close', ...staticHeaders }).end(message);
+}
 server.listen(environment.PORT, environment.HOST, () => console.log(`Portal listening on http://${environment.HOST}:${environment.PORT}`));
 
 /**

@@ -4,9 +4,10 @@ import { actionRefusal } from './lib/form-actions.ts';
 import { currentPage, localizedPath, locales, matchAcceptLanguage, negotiateLocale, splitLocalePath } from './lib/locale.ts';
 import { translatorFor } from './server/i18n.ts';
 import { decideOnPortal, readVisitorConsent } from './server/visitor-consent.ts';
-import { getEnvironment, portalOrigin, servedOverHttps } from './server/environment.ts';
+import { getEnvironment, getPortalHosts, portalOrigin, portalOrigins, servedOverHttps } from './server/environment.ts';
 import { organisation } from './server/organisation.ts';
 import { publicUrlIsHttps } from './lib/environment.ts';
+import { checkRequestTarget } from './lib/canonical-origin.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { localeCookie } from './server/locale-cookie.ts';
 
@@ -17,6 +18,9 @@ import { localeCookie } from './server/locale-cookie.ts';
 export const onRequest = defineMiddleware(async (context, next) => {
   // A page that rewrites to /404 runs the middleware again; the visitor's page and language stay as they were.
   if (context.locals.locale) return next();
+  // The portal's own server checks Host before Astro sees the request (scripts/start.ts); this holds under `astro dev`.
+  const target = checkRequestTarget(['Host', context.request.headers.get('host') ?? ''], context.url.pathname, getPortalHosts());
+  if (!target.ok) return new Response(`${target.reason}.`, { status: target.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
   const { pathname } = context.url;
   const { locale: pathLocale } = splitLocalePath(pathname);
   const firstSegment = pathname.split('/')[1]?.slice(0, 35);
@@ -67,7 +71,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       await decideOnPortal({
         cookies: context.cookies,
         locale,
-        origin: portalOrigin(context.url),
+        origin: portalOrigin(),
         action: 'gpc',
         choices: { preferences: false, analytics: false, marketing: false },
         gpcSignal: true,
@@ -76,7 +80,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
       context.locals.consent = await readVisitorConsent(context.cookies, locale);
     }
   }
-  return withHeaders(await next(), locale);
+  const response = await next();
+  keepPersonalPagesPrivate(context.request, context.url, response);
+  return withHeaders(response, locale);
 });
 
 /**
@@ -89,7 +95,17 @@ function isCrossSiteFormPost(request: Request, url: URL): boolean {
   const fetchSite = request.headers.get('sec-fetch-site');
   if (fetchSite) return fetchSite !== 'same-origin' && fetchSite !== 'none';
   const origin = request.headers.get('origin');
-  return origin !== null && origin !== url.origin && origin !== portalOrigin(url);
+  return origin !== null && !portalOrigins().includes(origin);
+}
+
+/**
+ * A page marked as the same for every visitor (`public`) that was rendered for this visitor's own request: private
+ * when a cookie, a GPC signal, credentials or a query could have changed it.
+ */
+function keepPersonalPagesPrivate(request: Request, url: URL, response: Response): void {
+  if (!/\bpublic\b/.test(response.headers.get('cache-control') ?? '')) return;
+  const personal = ['cookie', 'sec-gpc', 'authorization'].some((name) => request.headers.has(name)) || url.search !== '' || response.headers.has('set-cookie');
+  if (personal) response.headers.set('Cache-Control', 'private, no-cache');
 }
 
 function withHeaders(response: Response, locale: string): Response {

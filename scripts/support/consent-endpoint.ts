@@ -15,7 +15,8 @@ export interface ConsentEndpointOptions {
   db: PortalDatabase;
   catalog: PolicyCatalog;
   timeZone: string;
-  publicUrl: string | undefined;
+  /** The portal's own origins (sites naming `self`), canonical first: never taken from a request. */
+  selfOrigins: readonly string[];
   headers: Readonly<Record<string, string>>;
 }
 
@@ -34,7 +35,6 @@ export function createConsentEndpoint(options: ConsentEndpointOptions) {
   const terms = createTermsSource({ catalog: () => options.catalog, strings: bannerStrings, timeZone: options.timeZone });
   const append = createConsentAppender(() => options.db);
   const findSite = (id: string) => sites.find((site) => site.id === id);
-  const configuredOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
 
   const send = (response: ServerResponse, answer: ConsentApiAnswer) => {
     const body = JSON.stringify(answer.body);
@@ -69,7 +69,7 @@ export function createConsentEndpoint(options: ConsentEndpointOptions) {
       const origin = typeof request.headers.origin === 'string' ? request.headers.origin : null;
       answerConsentDecision(
         { bodyText: Buffer.concat(chunks).toString('utf8'), origin, gpcHeader: request.headers['sec-gpc'] === '1' },
-        { findSite, terms, append, selfOrigin: configuredOrigin ?? `http://${request.headers.host ?? 'localhost'}` },
+        { findSite, terms, append, selfOrigins: options.selfOrigins },
       ).then(
         (answer) => send(response, answer),
         (error: unknown) => {

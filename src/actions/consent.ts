@@ -33,7 +33,7 @@ export const consent = {
       const record = await decideOnPortal({
         cookies: context.cookies,
         locale,
-        origin: portalOrigin(context.url),
+        origin: portalOrigin(),
         action,
         choices,
         gpcSignal: context.request.headers.get('sec-gpc') === '1',

@@ -58,7 +58,7 @@ export const marketing = {
         now,
       });
       if (token && signup.channel === 'email') {
-        const origin = portalOrigin(context.url);
+        const origin = portalOrigin();
         await getMailer().send(
           confirmationEmail({
             t: translatorFor(locale),

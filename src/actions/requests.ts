@@ -40,7 +40,7 @@ export const requests = {
       const submission: Record<string, unknown> = { locale };
       for (const [key, value] of Object.entries(input)) if (value !== null && value !== undefined && value !== '' && key !== 'declaration') submission[key] = value;
       if (input.declaration) submission.declaration = true;
-      const result = await submitRequest(submission, visitorFloodKey(context), portalOrigin(context.url));
+      const result = await submitRequest(submission, visitorFloodKey(context), portalOrigin());
       if (!result.ok) return { ok: false as const, values, problems: result.reason === 'invalid' ? result.problems : {}, tooMany: result.reason === 'tooMany' };
       return { ok: true as const, reference: result.request.reference, emailSent: result.emailSent };
     },

@@ -82,8 +82,8 @@ export interface ConsentApiContext {
   findSite(id: string): Site | undefined;
   terms(site: Site, locale: Locale): ConsentTerms | Promise<ConsentTerms>;
   append(fields: ConsentRecordFields): Promise<ConsentRecord>;
-  /** The portal's own origin (allowed for sites that name `self`). */
-  selfOrigin: string;
+  /** The portal's own origins (allowed for sites that name `self`): canonical first. */
+  selfOrigins: readonly string[];
   now?: number;
 }
 
@@ -122,7 +122,7 @@ export async function answerConsentDecision(input: { bodyText: string; origin: s
   const site = context.findSite(decision.site);
   if (!site) return error(403, 'unknown_site', `No site "${decision.site}" may record consent here.`);
   const { origin } = input;
-  if (!originAllowed(origin, site, context.selfOrigin)) {
+  if (!originAllowed(origin, site, context.selfOrigins)) {
     return error(403, 'origin_not_allowed', `Origin ${origin ?? '(none)'} may not record consent for site "${site.id}".`);
   }
   const cors = { 'Access-Control-Allow-Origin': origin ?? '', Vary: 'Origin' };
@@ -135,7 +135,7 @@ export async function answerConsentDecision(input: { bodyText: string; origin: s
       {
         site,
         consentId: decision.consentId ?? newConsentId(),
-        origin: origin ?? context.selfOrigin,
+        origin: origin ?? context.selfOrigins[0] ?? '',
         action: decision.action,
         source: decision.source,
         locale: decision.locale,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowedHostEntries, isHostName } from './canonical-origin.ts';
 import { isProxyEntry, proxyEntries } from './visitor-address.ts';
 
 /** The environment variables the portal reads; README lists each one. */
@@ -6,8 +7,26 @@ export const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(4321),
   HOST: z.string().min(1).default('localhost'),
   DATABASE_PATH: z.string().min(1).default('./data/portal.db'),
-  /** The portal's public origin when it runs behind a proxy (https://privacy.example.org); else taken from requests. */
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The portal's public origin (https://privacy.example.org): every absolute URL it writes, mail links included.
+   * Unset: http://localhost:PORT, for local use.
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((value) => {
+      const url = new URL(value);
+      return url.username === '' && url.password === '' && (url.pathname === '/' || url.pathname === '') && url.search === '' && url.hash === '';
+    }, 'must be an origin only, such as https://privacy.example.org (no path, query or user info)')
+    .optional(),
+  /**
+   * Further host names requests may name (comma-separated, no ports), e.g. an internal name a health check or a
+   * second proxy uses; any other Host is answered 421. Links still use PUBLIC_URL.
+   */
+  ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform(allowedHostEntries)
+    .refine((entries) => entries.every(isHostName), 'each entry must be a host name or an IP address without a port, such as privacy-internal.example or 10.0.0.5'),
   /** SMTP server for outgoing mail (smtp://user:pass@host:587); when unset, mail goes to OUTBOX_DIR as .eml files. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   OUTBOX_DIR: z.string().min(1).default('./data/outbox'),

@@ -7,10 +7,11 @@ import { inMemoryBody } from './static-assets.ts';
  * new build (a restart), so the portal keeps each rendered answer for a minute and serves it from memory, with an
  * ETag and gzip, instead of rendering it again for each of a thousand visitors following a banner's link.
  *
- * Only requests that cannot make a page differ are answered from memory: GET or HEAD, no query string, no cookie
- * (a consent cookie hides the banner, a DPO session belongs to someone) and no Global Privacy Control signal (which
- * records a refusal). Everything else, and every first request of a minute, is rendered as before; only a 200 HTML
- * answer that sets no cookie is kept.
+ * The cache cannot be poisoned by what a visitor sends: it never keeps the answer to a visitor's request. On a miss it
+ * renders its own clean request for the path (the canonical host, no cookie, no other header) and keeps that answer
+ * only when the page marked it as shareable (`Cache-Control: public`, neither `private` nor `no-store`, no
+ * `Set-Cookie`). Only visitors whose page could not differ from that clean one are answered from memory: GET or HEAD,
+ * a path of the kinds above with no query, no cookie, no credentials and no Global Privacy Control signal.
  */
 const cacheablePath = /^\/(?:el|bg|nl|pl)(?:\/policies\/[a-z-]{1,40}(?:\/history|\/v\/\d{1,4}|\/diff\/\d{1,4}\/\d{1,4})?)?\/?$/;
 
@@ -20,6 +21,16 @@ const maxBytes = 2 * 1024 * 1024;
 /** Headers that describe one connection or one transfer, not the page. */
 const transferHeaders = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'etag', 'vary', 'age']);
 
+/** A page as the portal rendered it for the cache's own clean request. */
+export interface RenderedPage {
+  status: number;
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+/** Renders `path` for a clean request: the canonical host, no cookie, nothing else from any visitor. */
+export type CleanRender = (path: string) => Promise<RenderedPage>;
+
 interface CachedPage {
   /** The page's headers as a flat name, value, name, value… list, ETag and Vary included. */
   headers: string[];
@@ -27,10 +38,16 @@ interface CachedPage {
   /** The gzip form, when it is smaller. */
   gzip?: Buffer;
   etag: string;
+}
+
+/** What the cache knows of a path for `ttlMs`: the page to answer with, or that it is not kept (render for each). */
+interface Entry {
+  page?: CachedPage | undefined;
   storedAt: number;
 }
 
 export interface PageCacheOptions {
+  render: CleanRender;
   /** How long a rendered page is reused. */
   ttlMs?: number;
   /** At most this many pages are kept (4 locales × a few documents and versions need far fewer). */
@@ -39,89 +56,99 @@ export interface PageCacheOptions {
 }
 
 export interface PageCache {
-  /** Answers the request from memory when it may and the page is fresh; false when it must be rendered. */
-  serve(request: IncomingMessage, response: ServerResponse): boolean;
-  /** Watches a response being rendered for a request that may be cached, and keeps the page when it qualifies. */
-  keep(request: IncomingMessage, response: ServerResponse): void;
+  /**
+   * Takes a request the cache may answer and returns true: it answers from memory, or renders the clean page first;
+   * when the page is not one to keep, `passOn()` is called to render it for the visitor as usual. False: not for the
+   * cache, render as usual.
+   */
+  serve(request: IncomingMessage, response: ServerResponse, passOn: () => void): boolean;
 }
 
-/** The path a request may be cached under, or undefined. */
+/** The path a request may be answered from memory under, or undefined. */
 export function cacheKey(request: IncomingMessage): string | undefined {
   if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
   if (request.headers.cookie !== undefined || request.headers.authorization !== undefined) return undefined;
   if (request.headers['sec-gpc'] !== undefined) return undefined;
   const url = request.url ?? '/';
   if (url.includes('?') || !cacheablePath.test(url)) return undefined;
-  return url.endsWith('/') && url.length > 1 ? url.slice(0, -1) : url;
+  // `/nl` and `/nl/` are kept apart: each page names itself (its canonical link, the banner's way back).
+  return url;
 }
 
-export function createPageCache({ ttlMs = 60_000, maxPages = 512, now = Date.now }: PageCacheOptions = {}): PageCache {
-  const pages = new Map<string, CachedPage>();
+/** Whether a page said it may be shared with every visitor, and is one the cache keeps. */
+export function isShareable(page: RenderedPage): boolean {
+  const header = (name: string) => {
+    const value = page.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value === undefined ? '' : String(value);
+  };
+  const cacheControl = header('cache-control').toLowerCase().split(',').map((directive) => directive.trim().split('=')[0]);
+  return (
+    page.status === 200 &&
+    header('content-type').startsWith('text/html') &&
+    page.headers['set-cookie'] === undefined &&
+    cacheControl.includes('public') &&
+    !cacheControl.includes('private') &&
+    !cacheControl.includes('no-store') &&
+    page.body.length > 0 &&
+    page.body.length <= maxBytes
+  );
+}
+
+function keptPage(page: RenderedPage): CachedPage {
+  const held = inMemoryBody(page.body);
+  const headers = Object.entries(page.headers)
+    .filter(([name, value]) => value !== undefined && !transferHeaders.has(name.toLowerCase()))
+    .flatMap(([name, value]) => (Array.isArray(value) ? value.flatMap((one) => [name, one]) : [name, String(value)]));
+  return { ...held, headers: [...headers, 'ETag', held.etag, 'Vary', 'Accept-Encoding, Cookie, Sec-GPC'] };
+}
+
+function answer(request: IncomingMessage, response: ServerResponse, page: CachedPage, age: number): void {
+  // One writeHead with a flat header list: the hot path of every first visit.
+  const ageHeader = ['Age', String(Math.floor(age / 1000))];
+  if (request.headers['if-none-match'] === page.etag) {
+    response.writeHead(304, [...page.headers, ...ageHeader]).end();
+    return;
+  }
+  const gzip = page.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')) ? page.gzip : undefined;
+  const body = gzip ?? page.body;
+  response.writeHead(200, [...page.headers, ...ageHeader, 'Content-Length', String(body.length), ...(gzip ? ['Content-Encoding', 'gzip'] : [])]);
+  response.end(request.method === 'HEAD' ? undefined : body);
+}
+
+export function createPageCache({ render, ttlMs = 60_000, maxPages = 512, now = Date.now }: PageCacheOptions): PageCache {
+  const entries = new Map<string, Entry>();
+  // One clean render per path at a time, however many first visitors arrive together.
+  const rendering = new Map<string, Promise<Entry>>();
+
+  const renderEntry = (key: string): Promise<Entry> => {
+    let pending = rendering.get(key);
+    if (!pending) {
+      pending = render(key)
+        .then((page): Entry => ({ page: isShareable(page) ? keptPage(page) : undefined, storedAt: now() }))
+        .catch((): Entry => ({ storedAt: now() }))
+        .then((entry) => {
+          if (entries.size >= maxPages) entries.delete(entries.keys().next().value as string);
+          entries.set(key, entry);
+          return entry;
+        })
+        .finally(() => rendering.delete(key));
+      rendering.set(key, pending);
+    }
+    return pending;
+  };
 
   return {
-    serve(request, response) {
+    serve(request, response, passOn) {
       const key = cacheKey(request);
-      const page = key === undefined ? undefined : pages.get(key);
-      if (!page) return false;
-      const age = now() - page.storedAt;
-      if (age >= ttlMs) {
-        pages.delete(key as string);
-        return false;
-      }
-      // One writeHead with a flat header list: the hot path of every first visit.
-      const ageHeader = ['Age', String(Math.floor(age / 1000))];
-      if (request.headers['if-none-match'] === page.etag) {
-        response.writeHead(304, [...page.headers, ...ageHeader]).end();
+      if (key === undefined) return false;
+      const entry = entries.get(key);
+      if (entry && now() - entry.storedAt < ttlMs) {
+        if (!entry.page) return false;
+        answer(request, response, entry.page, now() - entry.storedAt);
         return true;
       }
-      const gzip = page.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? '')) ? page.gzip : undefined;
-      const body = gzip ?? page.body;
-      response.writeHead(200, [...page.headers, ...ageHeader, 'Content-Length', String(body.length), ...(gzip ? ['Content-Encoding', 'gzip'] : [])]);
-      response.end(request.method === 'HEAD' ? undefined : body);
+      void renderEntry(key).then((fresh) => (fresh.page ? answer(request, response, fresh.page, 0) : passOn()));
       return true;
-    },
-
-    keep(request, response) {
-      const key = request.method === 'GET' ? cacheKey(request) : undefined;
-      if (key === undefined) return;
-      const chunks: Buffer[] = [];
-      let headers: OutgoingHttpHeaders | undefined;
-      let size = 0;
-      const writeHead = response.writeHead.bind(response) as (status: number, ...rest: unknown[]) => ServerResponse;
-      const write = response.write.bind(response) as (chunk: unknown, ...rest: unknown[]) => boolean;
-      response.writeHead = ((status: number, ...rest: unknown[]) => {
-        const given = rest.find((argument) => typeof argument === 'object' && argument !== null) as OutgoingHttpHeaders | undefined;
-        headers = { ...response.getHeaders(), ...Object.fromEntries(Object.entries(given ?? {}).map(([name, value]) => [name.toLowerCase(), value])) };
-        return writeHead(status, ...rest);
-      }) as typeof response.writeHead;
-      const end = response.end.bind(response) as (...rest: unknown[]) => ServerResponse;
-      const collect = (chunk: unknown) => {
-        if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) return;
-        const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        size += buffer.length;
-        if (size <= maxBytes) chunks.push(buffer);
-      };
-      response.write = ((chunk: unknown, ...rest: unknown[]) => {
-        collect(chunk);
-        return write(chunk, ...rest);
-      }) as typeof response.write;
-      response.end = ((...rest: unknown[]) => {
-        if (typeof rest[0] !== 'function') collect(rest[0]);
-        return end(...rest);
-      }) as typeof response.end;
-      response.once('finish', () => {
-        const kept = headers ?? response.getHeaders();
-        const type = String(kept['content-type'] ?? '');
-        if (response.statusCode !== 200 || kept['set-cookie'] !== undefined || !type.startsWith('text/html') || size > maxBytes) return;
-        const body = Buffer.concat(chunks);
-        if (body.length !== size || body.length === 0) return;
-        if (pages.size >= maxPages) pages.delete(pages.keys().next().value as string);
-        const held = inMemoryBody(body);
-        const pageHeaders = Object.entries(kept)
-          .filter(([name, value]) => value !== undefined && !transferHeaders.has(name.toLowerCase()))
-          .flatMap(([name, value]) => (Array.isArray(value) ? value.flatMap((one) => [name, one]) : [name, String(value)]));
-        pages.set(key, { ...held, headers: [...pageHeaders, 'ETag', held.etag, 'Vary', 'Accept-Encoding, Cookie, Sec-GPC'], storedAt: now() });
-      });
     },
   };
 }

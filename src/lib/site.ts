@@ -47,8 +47,8 @@ export function siteRevision(site: Site, policyVersion: number, bannerVersion: s
   return `${policyVersion}-${fingerprint}`;
 }
 
-/** Whether a request's Origin header may record consent for a site. */
-export function originAllowed(origin: string | null, site: Site, selfOrigin: string): boolean {
+/** Whether a request's Origin header may record consent for a site; `self` is any of the portal's own origins. */
+export function originAllowed(origin: string | null, site: Site, selfOrigins: readonly string[]): boolean {
   if (!origin) return false;
   let parsed: URL;
   try {
@@ -58,7 +58,7 @@ export function originAllowed(origin: string | null, site: Site, selfOrigin: str
   }
   if (parsed.origin !== origin) return false;
   return site.allowedOrigins.some((pattern) => {
-    if (pattern === 'self') return origin === selfOrigin;
+    if (pattern === 'self') return selfOrigins.includes(origin);
     if (!pattern.endsWith(':*')) return origin === pattern;
     const base = new URL(pattern.slice(0, -2));
     return parsed.protocol === base.protocol && parsed.hostname === base.hostname;

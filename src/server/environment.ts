@@ -1,6 +1,8 @@
+import { portalHosts, portalOrigins as originsOf, type PortalHosts } from '../lib/canonical-origin.ts';
 import { publicUrlIsHttps, readEnvironment, type Environment } from '../lib/environment.ts';
 
 let environment: Environment | undefined;
+let hosts: PortalHosts | undefined;
 
 /** The validated process environment, read once. */
 export function getEnvironment(): Environment {
@@ -8,10 +10,20 @@ export function getEnvironment(): Environment {
   return environment;
 }
 
-/** The portal's public origin: PUBLIC_URL when set, else the origin the request came to. */
-export function portalOrigin(requestUrl: URL): string {
-  const configured = getEnvironment().PUBLIC_URL;
-  return configured ? new URL(configured).origin : requestUrl.origin;
+/** The canonical origin and the host names the portal answers for (PUBLIC_URL, PORT, ALLOWED_HOSTS). */
+export function getPortalHosts(): PortalHosts {
+  hosts ??= portalHosts(getEnvironment());
+  return hosts;
+}
+
+/** The portal's canonical origin: PUBLIC_URL, else http://localhost:PORT. Never the origin a request names. */
+export function portalOrigin(): string {
+  return getPortalHosts().origin;
+}
+
+/** The origins the portal's own pages may be loaded from (the canonical one and its other accepted host names). */
+export function portalOrigins(): string[] {
+  return originsOf(getPortalHosts());
 }
 
 /**

@@ -48,3 +48,10 @@ export function parseJson(text: string): { value: unknown } | { response: Respon
     return { response: jsonError(400, 'malformed_json', 'The body is not valid JSON.') };
   }
 }
+
+/**
+ * `Cache-Control` of a page every first-time visitor gets alike (a privacy notice, its history, the start page): the
+ * portal's page cache may keep it (src/lib/page-cache.ts), browsers revalidate it each time. Set by the page itself;
+ * the middleware makes it `private` when the visitor's request could have changed the page (a cookie, GPC, a query).
+ */
+export const sharedPageCacheControl = 'public, no-cache';

@@ -159,7 +159,7 @@ describe('sites', () => {
     [null, false],
     ['http://localhost:4322/path', false],
   ])('origin %j allowed: %s', (origin, expected) => {
-    expect(originAllowed(origin, site, 'https://portal.example')).toBe(expected);
+    expect(originAllowed(origin, site, ['https://portal.example'])).toBe(expected);
   });
 
   test('the revision moves with the policy version and with the categories offered', () => {

@@ -3,7 +3,7 @@ import { readEnvironment } from '../../src/lib/environment.ts';
 
 describe('readEnvironment()', () => {
   test('has defaults for a fresh machine', () => {
-    expect(readEnvironment({})).toEqual({ PORT: 4321, HOST: 'localhost', DATABASE_PATH: './data/portal.db', OUTBOX_DIR: './data/outbox', REQUESTS_PER_HOUR_PER_ADDRESS: 10, REQUESTS_PER_HOUR_PER_EMAIL: 5, TRUSTED_PROXIES: [] });
+    expect(readEnvironment({})).toEqual({ PORT: 4321, HOST: 'localhost', DATABASE_PATH: './data/portal.db', OUTBOX_DIR: './data/outbox', REQUESTS_PER_HOUR_PER_ADDRESS: 10, REQUESTS_PER_HOUR_PER_EMAIL: 5, TRUSTED_PROXIES: [], ALLOWED_HOSTS: [] });
     expect(readEnvironment({ PUBLIC_URL: 'https://privacy.example.org' }).PUBLIC_URL).toBe('https://privacy.example.org');
   });
 

@@ -18,7 +18,7 @@ export const GET: APIRoute = ({ cookies, url }) => {
   const body = {
     generatedAt: new Date(now).toISOString(),
     filter: { status: filter.status ?? null, type: filter.type ?? null, due: filter.due ?? null, q: filter.q ?? null },
-    requestSchema: `${portalOrigin(url)}/schemas/request.v${requestSchemaVersion}.json`,
+    requestSchema: `${portalOrigin()}/schemas/request.v${requestSchemaVersion}.json`,
     count: rows.length,
     requests: rows.map((row) => describeRequest(row, eventsOf(db, row.id), 'dpo')),
   };

@@ -23,7 +23,7 @@ export const GET: APIRoute = async ({ url }) => {
     revision: terms.revision,
     bannerVersion,
     lifetimeDays: site.lifetimeDays,
-    portalOrigin: portalOrigin(url),
+    portalOrigin: portalOrigin(),
     policy: {
       document: site.policy,
       version: terms.policy.version,

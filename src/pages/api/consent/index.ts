@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { answerConsentDecision, consentBodyLimit, consentBodyTooLarge } from '../../../lib/consent-api.ts';
 import { appendDecision, consentTerms } from '../../../server/consent.ts';
-import { portalOrigin } from '../../../server/environment.ts';
+import { portalOrigins } from '../../../server/environment.ts';
 import { jsonError, readBodyText } from '../../../server/http.ts';
 import { findSite } from '../../../server/sites.ts';
 
@@ -11,14 +11,14 @@ import { findSite } from '../../../server/sites.ts';
  * portal's server (scripts/start.ts) answers this POST itself with the same function, before Astro; this route
  * serves `astro dev` and every other method.
  */
-export const POST: APIRoute = async ({ request, url }) => {
+export const POST: APIRoute = async ({ request }) => {
   const body = await readBodyText(request, consentBodyLimit);
   const answer =
     'response' in body
       ? consentBodyTooLarge()
       : await answerConsentDecision(
           { bodyText: body.text, origin: request.headers.get('origin'), gpcHeader: request.headers.get('sec-gpc') === '1' },
-          { findSite, terms: consentTerms, append: appendDecision, selfOrigin: portalOrigin(url) },
+          { findSite, terms: consentTerms, append: appendDecision, selfOrigins: portalOrigins() },
         );
   return Response.json(answer.body, { status: answer.status, headers: answer.headers });
 };

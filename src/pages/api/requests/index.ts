@@ -13,7 +13,7 @@ import { visitorFloodKey } from '../../../server/visitor-address.ts';
  * with a message per field in the request's language (or the organisation's default language).
  */
 export const POST: APIRoute = async (context) => {
-  const { request, url } = context;
+  const { request } = context;
   const body = await readBodyText(request, maxRequestBodyBytes);
   if ('response' in body) return body.response;
   const json = parseJson(body.text);
@@ -24,7 +24,7 @@ export const POST: APIRoute = async (context) => {
   const claimed = (json.value as { locale?: unknown }).locale;
   const locale: Locale = typeof claimed === 'string' && isLocale(claimed) ? claimed : organisation.defaultLocale;
 
-  const result = await submitRequest(json.value, visitorFloodKey(context), portalOrigin(url));
+  const result = await submitRequest(json.value, visitorFloodKey(context), portalOrigin());
   if (!result.ok && result.reason === 'tooMany') {
     return jsonError(429, 'too_many_requests', tooManyMessage(locale), {}, { 'Retry-After': '3600' });
   }

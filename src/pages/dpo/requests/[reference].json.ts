@@ -8,12 +8,12 @@ import { portalOrigin } from '../../../server/environment.ts';
 import { jsonError } from '../../../server/http.ts';
 
 /** One request as JSON (schema request.v1.json) with its whole audit trail, for the signed-in DPO. */
-export const GET: APIRoute = ({ cookies, params, url }) => {
+export const GET: APIRoute = ({ cookies, params }) => {
   if (!signedInDpo(cookies)) return unauthorized();
   const reference = params.reference ?? '';
   const request = isReference(reference) ? findRequest(getDatabase(), reference) : undefined;
   if (!request) return jsonError(404, 'unknown_request', `No request ${reference.slice(0, 40)} exists.`);
-  return new Response(JSON.stringify(requestDocument(getDatabase(), request, 'dpo', portalOrigin(url)), null, 2), {
+  return new Response(JSON.stringify(requestDocument(getDatabase(), request, 'dpo', portalOrigin()), null, 2), {
     headers: {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Disposition': `attachment; filename="${request.reference}.json"`,

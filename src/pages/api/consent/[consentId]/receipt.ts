@@ -10,7 +10,7 @@ import { organisation } from '../../../../server/organisation.ts';
 import { portalOrigin } from '../../../../server/environment.ts';
 
 /** A downloadable JSON consent receipt for one consent id. */
-export const GET: APIRoute = ({ params, url }) => {
+export const GET: APIRoute = ({ params }) => {
   const consentId = consentIdSchema.safeParse(params.consentId);
   const records = consentId.success ? consentHistory(getDatabase(), consentId.data) : [];
   const latest = records.at(-1);
@@ -19,7 +19,7 @@ export const GET: APIRoute = ({ params, url }) => {
   const receipt = buildConsentReceipt({
     records,
     organisation,
-    portalOrigin: portalOrigin(url),
+    portalOrigin: portalOrigin(),
     purposes: bannerStrings(locale).categories,
     issuedAt: new Date(),
   });

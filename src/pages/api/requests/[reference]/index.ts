@@ -11,7 +11,7 @@ export const GET: APIRoute = ({ params, url }) => {
   const reference = params.reference ?? '';
   const request = isReference(reference) ? findRequestForRequester(getDatabase(), reference, url.searchParams.get('token')) : undefined;
   if (!request) return jsonError(404, 'unknown_request', 'No request is found for this reference and token.');
-  const document = requestDocument(getDatabase(), request, 'requester', portalOrigin(url));
+  const document = requestDocument(getDatabase(), request, 'requester', portalOrigin());
   return new Response(JSON.stringify(document, null, 2), {
     headers: {
       'Content-Type': 'application/json; charset=utf-8',
