@@ -27,15 +27,21 @@ export interface ServerProcess {
 }
 
 /**
- * Runs `script` (relative to the project root) with PORT and HOST set, and resolves once `readyPath` answers with
+ * Runs `script` (relative to the project root) with PORT and HOST set (and what `envForPort` adds for the port it
+ * got), and resolves once `readyPath` answers with
  * a status below 500; rejects with the process output if it exits or stays silent for 120 s.
  */
-export async function startServerProcess(script: string, env: Record<string, string>, readyPath: string): Promise<ServerProcess> {
+export async function startServerProcess(
+  script: string,
+  env: Record<string, string>,
+  readyPath: string,
+  envForPort: (port: number) => Record<string, string> = () => ({}),
+): Promise<ServerProcess> {
   const port = await freePort();
   let output = '';
   const child = spawn(node, [join(root, script)], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...envForPort(port), ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

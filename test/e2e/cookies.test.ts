@@ -55,6 +55,8 @@ beforeAll(async () => {
     DATABASE_PATH: join(dir, 'portal.db'),
     OUTBOX_DIR: join(dir, 'outbox'),
     PUBLIC_URL: 'https://privacy.ostria.example',
+    // The tests reach it on its internal address, as a proxy would.
+    ALLOWED_HOSTS: '127.0.0.1',
   });
 });
 afterAll(async () => {

@@ -4,9 +4,13 @@ import { node, root, startServerProcess, type ServerProcess } from '../../script
 
 export type RunningPortal = ServerProcess;
 
-/** Starts the built portal the way `npm start` does, with its own environment, and waits for /healthz. */
-export function startPortal(env: Record<string, string>): Promise<RunningPortal> {
-  return startServerProcess('scripts/start.ts', env, '/healthz');
+/**
+ * Starts the built portal the way `npm start` does, with its own environment, and waits for /healthz. The tests reach
+ * it at http://127.0.0.1:PORT, which is its PUBLIC_URL unless `env` names another; `{ publicUrl: 'unset' }` runs it
+ * as a fresh install does, on its default origin http://localhost:PORT.
+ */
+export function startPortal(env: Record<string, string>, { publicUrl = 'loopback' }: { publicUrl?: 'loopback' | 'unset' } = {}): Promise<RunningPortal> {
+  return startServerProcess('scripts/start.ts', env, '/healthz', (port) => (publicUrl === 'loopback' ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}));
 }
 
 /** Builds the portal (banner included) once. */

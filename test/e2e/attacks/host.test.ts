@@ -63,7 +63,7 @@ describe.each(setups)('$name', (setup) => {
   const from = () => `127.0.0.${(visitor += 1)}`;
 
   beforeAll(async () => {
-    portal = await startPortal({ DATABASE_PATH: join(dataDir, 'portal.db'), OUTBOX_DIR: outboxDir, REQUESTS_PER_HOUR_PER_ADDRESS: '1000', ...setup.env });
+    portal = await startPortal({ DATABASE_PATH: join(dataDir, 'portal.db'), OUTBOX_DIR: outboxDir, REQUESTS_PER_HOUR_PER_ADDRESS: '1000', ...setup.env }, { publicUrl: 'unset' });
     host = setup.host(portal);
     origin = setup.origin(portal);
   });
