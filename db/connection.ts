@@ -21,7 +21,7 @@ export const migrationsFolder = resolve(process.cwd(), 'db/migrations');
  * a folder made 0700 when it has to be made.
  */
 export function openDatabase(path: string): PortalDatabase {
-  if (path !== ':memory:' && path !== '') {
+  if (path !== ':memory:') {
     makePrivateFolder(dirname(resolve(path)));
     createPrivateFile(path);
   }
