@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { createPrivateFile, makePrivateFolder } from '../src/lib/private-files.ts';
 import * as schema from './schema.ts';
 
 export type PortalDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -17,10 +17,14 @@ export const migrationsFolder = resolve(process.cwd(), 'db/migrations');
 /**
  * Opens the SQLite database (`:memory:` for tests) with the settings proof records need: WAL so readers never
  * block the writer, synchronous=FULL so an answered write survives a power cut, a busy timeout instead of
- * instant SQLITE_BUSY errors, and enforced foreign keys.
+ * instant SQLITE_BUSY errors, and enforced foreign keys. A new database file is made 0600 (its WAL and SHM follow), in
+ * a folder made 0700 when it has to be made.
  */
 export function openDatabase(path: string): PortalDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') {
+    makePrivateFolder(dirname(resolve(path)));
+    createPrivateFile(path);
+  }
   const client = new Database(path);
   client.pragma('journal_mode = WAL');
   client.pragma('synchronous = FULL');

@@ -1,13 +1,18 @@
 // `npm run db:backup -- <file> [--force]`: a consistent copy of the database at DATABASE_PATH, taken with SQLite's
 // online backup while the portal keeps serving and writing. The copy is checked (integrity, schema, consent chain)
 // under a temporary name beside the target and only then renamed, so a file with the final name is always whole.
-import { chmodSync, existsSync, renameSync, statSync } from 'node:fs';
+// It holds personal data (requests, email addresses): it is readable by its owner only, from its first byte.
+import { existsSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { readEnvironment } from '../src/lib/environment.ts';
+import { createPrivateFile } from '../src/lib/private-files.ts';
 import { errorText, fail, readCommandLine } from './support/cli.ts';
 import { removeDatabaseFiles } from './support/database-files.ts';
 import { describeDatabase, inspectDatabase } from './support/database-report.ts';
+import { keepNewFilesPrivate } from './support/private-files.ts';
+
+keepNewFilesPrivate();
 
 const usage = 'Usage: npm run db:backup -- <file> [--force]   (--force replaces an existing file)';
 const parsed = readCommandLine(usage, { force: { type: 'boolean' } });
@@ -21,6 +26,9 @@ if (!existsSync(dirname(target)) || !statSync(dirname(target)).isDirectory()) fa
 if (existsSync(target) && !parsed.values.force) fail(`${target} already exists; choose another name or add --force to replace it.`);
 
 const partial = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
+// Made 0600 before SQLite writes a page into it (its journal takes the same mode); never one left by an earlier run.
+removeDatabaseFiles(partial);
+createPrivateFile(partial);
 
 const started = performance.now();
 const live = new Database(source, { fileMustExist: true });
@@ -45,8 +53,6 @@ if (report.problems.length > 0) {
   removeDatabaseFiles(partial);
   fail(`The copy of ${source} is not usable, so no backup was written: ${report.problems.join('; ')}.`);
 }
-// It holds personal data (requests, email addresses): readable by its owner only.
-chmodSync(partial, 0o600);
 renameSync(partial, target);
 
 const seconds = ((performance.now() - started) / 1000).toFixed(2);

@@ -1,14 +1,20 @@
 // `npm run db:restore -- <file>`: replaces the database at DATABASE_PATH by a backup, with the portal stopped.
-// The backup is checked first (integrity, a portal database this version can run, the consent chain once migrated);
-// the database it replaces is kept beside it as `<name>.before-restore-<time>`; nothing is touched when a check fails.
-import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+// The backup is checked first (integrity, a portal database this version can run, its tables, indexes and triggers
+// exactly as its migrations make them, the consent chain once migrated); the database it replaces is kept beside it
+// as `<name>.before-restore-<time>`; nothing is touched when a check fails.
+// Both hold personal data: readable by their owner only (0600), the restored one from its first byte.
+import { chmodSync, existsSync, renameSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
+import { createPrivateFile, makePrivateFolder } from '../src/lib/private-files.ts';
 import { errorText, fail, readCommandLine } from './support/cli.ts';
 import { processesUsing, removeDatabaseFiles, withSidecars } from './support/database-files.ts';
 import { describeDatabase, inspectDatabase, portalMigrationsFolder, problemsOf } from './support/database-report.ts';
+import { keepNewFilesPrivate } from './support/private-files.ts';
+
+keepNewFilesPrivate();
 
 const usage = 'Usage: npm run db:restore -- <backup file>   (stop the portal first)';
 const parsed = readCommandLine(usage, {});
@@ -57,11 +63,13 @@ if (existsSync(live)) {
 }
 
 // 3. A copy of the backup beside the live file, brought to the current schema and checked again.
-mkdirSync(dirname(live), { recursive: true });
+makePrivateFolder(dirname(live));
 const staging = `${live}.restoring-${process.pid}`;
 let restored: ReturnType<typeof inspectDatabase>;
 let migrationsApplied = 0;
 try {
+  removeDatabaseFiles(staging);
+  createPrivateFile(staging);
   await source.backup(staging, { progress: () => 0x7fffffff });
   source.close();
   const db = openDatabase(staging);
@@ -84,8 +92,12 @@ if (afterMigration.length > 0) {
 // 4. The swap: the current database (and any WAL left by a crash) aside, the restored copy in its place.
 const leftBehind = withSidecars(live).filter((path) => existsSync(path));
 const keptAside = `${live}.before-restore-${new Date().toISOString().replaceAll(/[:.]/g, '-')}`;
-if (leftBehind.includes(live)) chmodSync(staging, statSync(live).mode & 0o777);
-for (const path of leftBehind) renameSync(path, keptAside + path.slice(live.length));
+for (const path of leftBehind) {
+  const aside = keptAside + path.slice(live.length);
+  renameSync(path, aside);
+  // An older version left the database readable by others (0644): the copy kept aside is made private too.
+  chmodSync(aside, statSync(aside).mode & 0o700);
+}
 renameSync(staging, live);
 
 console.log(

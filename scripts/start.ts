@@ -3,6 +3,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
+import { schemaDifferences } from '../db/schema-check.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
@@ -16,6 +17,7 @@ import { trustedProxies, visitorAddress } from '../src/lib/visitor-address.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
 import { projectRoot, readOrganisation } from './support/content.ts';
 import { buildPortalIfStale, serverEntry } from './support/portal-build.ts';
+import { keepNewFilesPrivate, tightenPortalFiles } from './support/private-files.ts';
 
 const root = projectRoot;
 const entry = serverEntry;
@@ -27,13 +29,36 @@ const organisation = readOrganisation();
 const texts = readPolicyTexts(join(root, 'content/policies'));
 const catalog = buildCatalog(texts);
 
+// From here on every file this process makes is private (the build above stays readable, a proxy may serve it). An
+// older version's files are made private before SQLite opens the database: it gives a new WAL and SHM the mode of
+// the database file.
+keepNewFilesPrivate();
+for (const line of tightenPortalFiles(environment.DATABASE_PATH, environment.OUTBOX_DIR)) console.log(`Private files: ${line}`);
+
 const db = openDatabase(environment.DATABASE_PATH);
+refuseChangedSchema('as it was found');
 migrateDatabase(db, join(root, 'db/migrations'));
+refuseChangedSchema('once migrated');
 const published = publishPolicyTexts(db, texts, todayIn(organisation.timeZone));
 db.$client.close();
 console.log(
   `Database ${environment.DATABASE_PATH}: migrations applied; ${texts.length} policy texts (${published.recorded} new, ${published.updated} updated).`,
 );
+
+/**
+ * Stops start-up (exit 1, before anything is served or written) when the database's tables, indexes, triggers or
+ * views are not exactly what its migrations create: an append-only trigger dropped or changed, or one added.
+ */
+function refuseChangedSchema(when: string): void {
+  const differences = schemaDifferences(db.$client, join(root, 'db/migrations'));
+  if (differences.length === 0) return;
+  db.$client.close();
+  console.error(
+    `Refusing to start: the database at ${environment.DATABASE_PATH} is not as its migrations make it (${when}): ${differences.join('; ')}. ` +
+      'Its records cannot be trusted to be append-only: find out who changed it, then restore a backup (npm run db:restore) or put the objects back as db/migrations creates them.',
+  );
+  process.exit(1);
+}
 
 // The portal's own HTTP server around Astro's request handler (the adapter's middleware mode): built files answered
 // from memory, consent decisions (the hottest endpoint) by the fast path with the same function as Astro's route,

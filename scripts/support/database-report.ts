@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PortalDatabase } from '../../db/connection.ts';
+import { schemaDifferences } from '../../db/schema-check.ts';
 import * as schema from '../../db/schema.ts';
 import { verifyConsentChain } from '../../src/lib/consent.repo.ts';
 import { projectRoot } from './content.ts';
@@ -26,8 +27,8 @@ export interface DatabaseReport {
 const sqliteMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Checks an open SQLite file: integrity, that it is a portal database this version can run, and (when its schema is
- * current) the consent chain.
+ * Checks an open SQLite file: integrity, that it is a portal database this version can run, that its schema is exactly
+ * what its migrations create, and (when its schema is current) the consent chain.
  */
 export function inspectDatabase(client: Database.Database): DatabaseReport {
   const report: DatabaseReport = { problems: [], integrityOk: false, tables: [], migrations: { applied: 0, missing: 0 } };
@@ -58,6 +59,8 @@ export function inspectDatabase(client: Database.Database): DatabaseReport {
   const unknown = applied.filter((made) => !known.includes(Number(made))).length;
   report.migrations = { applied: applied.length, missing: known.filter((made) => made > newestApplied).length };
   if (unknown > 0) report.problems.push(`${unknown} of its migrations are unknown to this version of the portal (made by a newer or different version)`);
+  // Its append-only triggers and every other object exactly as its migrations make them (a newer version's are unknown).
+  else report.problems.push(...schemaDifferences(client, portalMigrationsFolder));
   report.newestConsentAt = (client.prepare('select max(recorded_at) from consent_records').pluck().get() as number | null) ?? undefined;
 
   // The chain is read with the current schema's columns: a file that still lacks migrations is checked once migrated.

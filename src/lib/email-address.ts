@@ -15,9 +15,9 @@ const topLevelDomain = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 // wrong layout is caught before the confirmation goes to nobody. Other scripts may mix (Japanese does).
 const confusableScripts = [/\p{Script=Latin}/u, /\p{Script=Greek}/u, /\p{Script=Cyrillic}/u];
 
-/** True when the local part or a label of the domain mixes Latin, Greek and Cyrillic letters. */
-function mixesLookAlikeScripts(address: string): boolean {
-  return address.split(/[@.]/).some((part) => confusableScripts.filter((script) => script.test(part)).length > 1);
+/** True when one of `parts` (the local part, the labels of the domain) mixes Latin, Greek and Cyrillic letters. */
+function mixesLookAlikeScripts(parts: readonly string[]): boolean {
+  return parts.some((part) => confusableScripts.filter((script) => script.test(part)).length > 1);
 }
 
 export type EmailAddressProblem = 'email' | 'emailScripts';
@@ -29,7 +29,7 @@ export type EmailAddressProblem = 'email' | 'emailScripts';
  */
 export function readEmailAddress(text: string): { address: string } | { problem: EmailAddressProblem } {
   const address = text.trim().normalize('NFC');
-  if (mixesLookAlikeScripts(address)) return { problem: 'emailScripts' };
+  if (mixesLookAlikeScripts(address.split(/[@.]/))) return { problem: 'emailScripts' };
   const at = address.lastIndexOf('@');
   const local = address.slice(0, Math.max(at, 0));
   const domain = address.slice(at + 1);
@@ -39,7 +39,12 @@ export function readEmailAddress(text: string): { address: string } | { problem:
   if (labels.length < 2 || !labels.every((label) => asciiLabel.test(label)) || !topLevelDomain.test(labels.at(-1) ?? '')) return { problem: 'email' };
   // The address as it travels in SMTP (the domain in ASCII) fits the 254 octets a path may hold.
   if (Buffer.byteLength(local, 'utf8') + 1 + ascii.length > 254) return { problem: 'email' };
-  return { address: `${local}@${domainToUnicode(ascii)}` };
+  // A browser submits a non-ASCII domain in its ASCII form (ivan@xn--exmple-4nf.com for ivan@exаmple.com, Cyrillic а),
+  // which shows no script at all: each label is judged again by the letters it stands for. A local part is never
+  // punycode, so it was judged as typed.
+  const unicode = domainToUnicode(ascii);
+  if (mixesLookAlikeScripts(unicode.split('.'))) return { problem: 'emailScripts' };
+  return { address: `${local}@${unicode}` };
 }
 
 /** The kept form of an address (see `readEmailAddress`), or undefined when it is not one. */

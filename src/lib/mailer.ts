@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import { makePrivateFolder, privateFileMode } from './private-files.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -40,9 +41,10 @@ export function createMailer(options: MailerOptions): Mailer {
   return {
     async send(mail) {
       const info = await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers ?? {} });
-      mkdirSync(options.outboxDir, { recursive: true });
+      makePrivateFolder(options.outboxDir);
       const file = join(options.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 16)}.eml`);
-      writeFileSync(file, info.message as Buffer);
+      // A mail holds the requester's name and address and their secret links: the portal's account reads it, no one else.
+      writeFileSync(file, info.message as Buffer, { flag: 'wx', mode: privateFileMode });
       log(`Outbox: ${file}${mail.links?.length ? `\n  links: ${mail.links.join('\n         ')}` : ''}`);
       return { messageId: info.messageId, file };
     },

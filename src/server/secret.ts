@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { makePrivateFolder } from '../lib/private-files.ts';
 import { getEnvironment } from './environment.ts';
 
 let secret: string | undefined;
@@ -12,7 +13,7 @@ export function getPortalSecret(): string {
   if (environment.PORTAL_SECRET) return (secret = environment.PORTAL_SECRET);
   const file = join(dirname(resolve(environment.DATABASE_PATH)), 'portal-secret');
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
+    makePrivateFolder(dirname(file));
     writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
     chmodSync(file, 0o600);
   }

@@ -80,6 +80,26 @@ describe('email addresses', () => {
     expect(emailAddressProblem('maria@example')).toBe('email');
   });
 
+  test('look-alikes are refused in the punycode form a browser sends too: every label is checked once decoded', () => {
+    // exаmple.com, pаypal.com and bg-bаnk.пример.бг with a Cyrillic а; ехample.gr with Cyrillic е and х; a Greek ο in
+    // a Latin word, in an upper-case ACE prefix.
+    for (const [ascii, decoded] of [
+      ['ivan@xn--exmple-4nf.com', 'ivan@exаmple.com'],
+      ['support@xn--pypal-4ve.com', 'support@pаypal.com'],
+      ['ivan@xn--bg-bnk-6nf.xn--e1afmkfd.xn--90ae', 'ivan@bg-bаnk.пример.бг'],
+      ['maria@xn--ample-ywe6i.gr', 'maria@ехample.gr'],
+      ['jan@XN--JHN-9YC.NL', 'jan@jοhn.nl'],
+    ]) {
+      expect(normaliseEmailAddress(decoded ?? ''), decoded).toBeUndefined();
+      expect(emailAddressProblem(ascii ?? ''), ascii).toBe('emailScripts');
+      expect(emailAddressSchema.safeParse(ascii).success, ascii).toBe(false);
+    }
+    // A whole label in one script stays fine in either form, and is kept in Unicode.
+    expect(normaliseEmailAddress('ivan@xn--80aaab0cr1b.xn--e1afmkfd.xn--90ae')).toBe('ivan@банката.пример.бг');
+    // The local part is never decoded: an ASCII local part that merely looks like punycode is only ASCII.
+    expect(normaliseEmailAddress('xn--exmple-4nf@example.com')).toBe('xn--exmple-4nf@example.com');
+  });
+
   test('a refused address is reported as an email problem on the request form, look-alikes with their own message', () => {
     expect(fieldProblems(requestSubmissionSchema.safeParse({ type: 'access', locale: 'bg', name: 'Иван', email: 'ivаn@abv.bg', declaration: true }).error as z.ZodError)).toEqual({
       email: { problem: 'emailScripts' },
