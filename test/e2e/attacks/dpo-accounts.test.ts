@@ -6,19 +6,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openDatabase } from '../../../db/connection.ts';
+import { newToken } from '../../../src/lib/marketing.ts';
+import { createRequest } from '../../../src/lib/requests.repo.ts';
+import { requestSubmissionSchema } from '../../../src/lib/requests.ts';
 import { totpCode } from '../../../src/lib/totp.ts';
 import { createDpoAccount, type DpoAccount } from '../dpo-account.ts';
 import { startPortal, type RunningPortal } from '../portal.ts';
+import { outboxMessagesTo } from '../mail.ts';
 import { sendRaw, type Answer } from '../raw-http.ts';
 import { runScript } from '../scripts.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-attack-accounts-'));
 const databasePath = join(dataDir, 'portal.db');
-const env = { DATABASE_PATH: databasePath };
+const outboxDir = join(dataDir, 'outbox');
+const env = { DATABASE_PATH: databasePath, OUTBOX_DIR: outboxDir };
 let portal: RunningPortal;
 
 beforeAll(async () => {
-  portal = await startPortal({ DATABASE_PATH: databasePath, OUTBOX_DIR: join(dataDir, 'outbox') });
+  portal = await startPortal({ DATABASE_PATH: databasePath, OUTBOX_DIR: outboxDir });
 });
 
 afterAll(async () => {
@@ -225,5 +231,36 @@ describe('npm run dpo:users', () => {
       expect(answer.status, args.join(' ')).toBe(1);
       expect(answer.stderr).toMatch(/Usage: npm run dpo:users/);
     }
+  });
+});
+
+describe('npm run dpo:reminders', () => {
+  test('an account disabled in the database gets no digest of the overdue requests; an enabled one does', async () => {
+    const day = 24 * 60 * 60 * 1000;
+    const db = openDatabase(databasePath);
+    try {
+      createRequest(db, {
+        submission: requestSubmissionSchema.parse({ type: 'restriction', locale: 'el', name: 'Αργή', email: 'late.for.reminders@example.gr', details: 'x', declaration: true }),
+        now: Date.now() - 33 * day,
+        timeZone: 'Europe/Athens',
+        statusTokenHashFor: () => newToken().hash,
+        verifyTokenHash: newToken().hash,
+      });
+    } finally {
+      db.$client.close();
+    }
+    const kept = createDpoAccount('reminded.kept@ostria.example', 'el', { env });
+    const gone = createDpoAccount('reminded.gone@ostria.example', 'el', { env });
+    // Disabled in the database itself: the reminders must honour the column, however it was set.
+    const writer = new Database(databasePath, { fileMustExist: true });
+    try {
+      writer.prepare('UPDATE dpo_users SET disabled_at = ? WHERE email = ?').run(Date.now(), gone.email);
+    } finally {
+      writer.close();
+    }
+    const reminded = runScript('scripts/dpo-reminders.ts', [], env);
+    expect(reminded.status, reminded.stderr).toBe(0);
+    expect(await outboxMessagesTo(outboxDir, kept.email)).toHaveLength(1);
+    expect(await outboxMessagesTo(outboxDir, gone.email)).toEqual([]);
   });
 });
