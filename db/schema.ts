@@ -223,7 +223,7 @@ export const dpoUsers = sqliteTable(
     /** The language the DPO reads the inbox in. */
     locale: text('locale').notNull(),
     createdAt: integer('created_at').notNull(),
-    /** Set by `dpo:disable-user`: the account can no longer sign in; its sessions were ended. */
+    /** Set by `npm run dpo:users -- disable`: the account can no longer sign in; its sessions were ended. */
     disabledAt: integer('disabled_at'),
   },
   (table) => [uniqueIndex('dpo_users_email').on(table.email)],
@@ -259,13 +259,13 @@ export const consentRetentionCheckpoints = sqliteTable('consent_retention_checkp
 });
 
 /**
- * What the portal itself did outside any one request (a retention run), append-only: who, when, what, and counts
- * in `detail` (JSON), never personal data.
+ * What the portal itself did outside any one request (a retention run, a DPO account command), append-only: who,
+ * when, what, and counts in `detail` (JSON), never a subject's personal data (an account command names the account).
  */
 export const auditEvents = sqliteTable('audit_events', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   occurredAt: integer('occurred_at').notNull(),
-  /** `system:retention`, or `dpo:<email>`. */
+  /** `system:retention`, `dpo:<email>`, or the operator of an account command: `cli:<os user>` (`system:cli`). */
   actor: text('actor').notNull(),
   kind: text('kind').notNull(),
   detail: text('detail'),

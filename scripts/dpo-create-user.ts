@@ -1,34 +1,40 @@
-// `npm run dpo:create-user -- --email <address> [--locale el|bg|nl|pl] [--totp] [--reset]`
-// Makes a DPO account (or, with --reset, sets a new password). The password comes from DPO_PASSWORD or is asked for
-// without echo; it is stored only as an scrypt hash. With --totp a second factor is set up and its secret printed
-// once, as an otpauth:// URI for an authenticator app. There is no default account.
+// `npm run dpo:create-user -- --email <address> [--locale el|bg|nl|pl] [--totp]`
+// `npm run dpo:create-user -- --email <address> --reset [--totp | --remove-totp]`
+// Makes a DPO account or, with --reset, sets a new password and ends every session of the account. The password
+// comes from DPO_PASSWORD or is asked for without echo; it is stored only as an scrypt hash. With --totp a second
+// factor is set up (on a reset: replaced) and its secret printed once, as an otpauth:// URI for an authenticator
+// app; a reset keeps the second factor unless --remove-totp is given. There is no default account. Every change is
+// an audit event naming the operator.
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
-import { createDpoUser, findDpoUser, updateDpoPassword } from '../src/lib/dpo.repo.ts';
+import { createDpoAccount, resetDpoPassword, type SecondFactorChange } from '../src/lib/dpo-accounts.repo.ts';
+import { findDpoUser } from '../src/lib/dpo.repo.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
 import { isLocale } from '../src/lib/locale.ts';
 import { emailAddressSchema } from '../src/lib/email-address.ts';
 import { hashPassword, maxPasswordLength, minPasswordLength } from '../src/lib/password.ts';
 import { seal } from '../src/lib/secret-box.ts';
 import { newTotpSecret, totpUri } from '../src/lib/totp.ts';
+import { fail, operatorActor, readCommandLine } from './support/cli.ts';
 import { readOrganisation } from './support/content.ts';
 import { getPortalSecret } from '../src/server/secret.ts';
 
 const organisation = readOrganisation();
+const usage = 'Usage: npm run dpo:create-user -- --email <address> [--locale el|bg|nl|pl] [--totp] [--reset [--remove-totp]]';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
-
-const { values } = parseArgs({
-  options: { email: { type: 'string' }, locale: { type: 'string' }, totp: { type: 'boolean' }, reset: { type: 'boolean' } },
+const { values } = readCommandLine(usage, {
+  email: { type: 'string' },
+  locale: { type: 'string' },
+  totp: { type: 'boolean' },
+  reset: { type: 'boolean' },
+  'remove-totp': { type: 'boolean' },
 });
 const email = emailAddressSchema.safeParse((values.email ?? '').toLowerCase());
-if (!email.success) fail('Usage: npm run dpo:create-user -- --email <address> [--locale el|bg|nl|pl] [--totp] [--reset]');
+if (!email.success) fail(usage);
 const locale = values.locale ?? organisation.defaultLocale;
 if (!isLocale(locale)) fail(`--locale must be one of el, bg, nl, pl (not "${locale}").`);
+if (values['remove-totp'] && !values.reset) fail('--remove-totp only goes with --reset; nothing was changed.');
+if (values['remove-totp'] && values.totp) fail('--totp (a new second factor) and --remove-totp (none) exclude each other; nothing was changed.');
 
 /** Reads a line from the terminal without showing it (or from a pipe). */
 function ask(question: string): Promise<string> {
@@ -49,6 +55,14 @@ function ask(question: string): Promise<string> {
   });
 }
 
+const environment = readEnvironment(process.env);
+const db = openDatabase(environment.DATABASE_PATH);
+migrateDatabase(db);
+// Checked before the password is asked for, so a mistyped address costs no typing.
+const existing = findDpoUser(db, email.data);
+if (existing && !values.reset) fail(`A DPO account for ${email.data} exists already; use --reset to set a new password.`);
+if (!existing && values.reset) fail(`No DPO account for ${email.data}; leave out --reset to create it. Nothing was changed.`);
+
 let password = process.env.DPO_PASSWORD;
 if (password === undefined) {
   password = await ask('Password (at least 12 characters): ');
@@ -56,19 +70,22 @@ if (password === undefined) {
 }
 if (password.length < minPasswordLength || password.length > maxPasswordLength) fail(`The password must have ${minPasswordLength} to ${maxPasswordLength} characters; nothing was changed.`);
 
-const environment = readEnvironment(process.env);
-const db = openDatabase(environment.DATABASE_PATH);
-migrateDatabase(db);
-const existing = findDpoUser(db, email.data);
-if (existing && !values.reset) fail(`A DPO account for ${email.data} exists already; use --reset to set a new password.`);
 const secret = values.totp ? newTotpSecret() : null;
 const sealed = secret ? seal(secret, getPortalSecret(), 'totp') : null;
 const passwordHash = await hashPassword(password);
-if (existing) updateDpoPassword(db, email.data, passwordHash, sealed);
-else createDpoUser(db, { email: email.data, passwordHash, totpSecret: sealed, locale, now: Date.now() });
-db.$client.close();
-
-console.log(`${existing ? 'New password set for' : 'DPO account created:'} ${email.data} (${environment.DATABASE_PATH}).`);
+const by = { actor: operatorActor(), now: Date.now() };
+if (existing) {
+  const secondFactor: SecondFactorChange = sealed ? { change: 'replaced', sealedSecret: sealed } : values['remove-totp'] ? { change: 'removed' } : { change: 'kept' };
+  const reset = resetDpoPassword(db, email.data, passwordHash, secondFactor, by);
+  db.$client.close();
+  if (!reset) fail(`No DPO account for ${email.data} any more; nothing was changed.`);
+  const factor = { kept: 'second factor kept', removed: 'second factor removed', replaced: 'new second factor below' }[secondFactor.change];
+  console.log(`New password set for ${email.data} (${environment.DATABASE_PATH}); ${factor}; ${reset.sessionsEnded} session(s) ended.`);
+} else {
+  createDpoAccount(db, { email: email.data, passwordHash, totpSecret: sealed, locale }, by);
+  db.$client.close();
+  console.log(`DPO account created: ${email.data} (${environment.DATABASE_PATH}).`);
+}
 if (secret) {
   console.log(`Second factor: add this to an authenticator app (shown once):\n  ${totpUri(secret, email.data, organisation.shortName)}\n  secret ${secret}`);
 }

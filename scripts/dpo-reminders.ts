@@ -1,11 +1,11 @@
-// `npm run dpo:reminders`: emails every DPO a digest of the open requests that are overdue or due within 7 days,
-// in the DPO's own language. Meant for cron (once each morning); sends nothing when nothing needs attention.
-// Exit status 1 when an email could not be sent, so cron reports it.
+// `npm run dpo:reminders`: emails every enabled DPO account a digest of the open requests that are overdue or due
+// within 7 days, in the DPO's own language. Meant for cron (once each morning); sends nothing when nothing needs
+// attention. Exit status 1 when an email could not be sent, so cron reports it.
 import { resolve } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { portalHosts } from '../src/lib/canonical-origin.ts';
 import { localDate } from '../src/lib/deadline.ts';
-import { allDpoUsers } from '../src/lib/dpo.repo.ts';
+import { enabledDpoUsers } from '../src/lib/dpo.repo.ts';
 import { digestEmail, requestsNeedingAttention } from '../src/lib/dpo-digest.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
 import { createTranslator } from '../src/lib/i18n.ts';
@@ -21,7 +21,8 @@ migrateDatabase(db);
 const now = Date.now();
 const today = localDate(now, organisation.timeZone);
 const { overdue, dueSoon } = requestsNeedingAttention(db, today);
-const dpos = allDpoUsers(db);
+// A disabled account gets no digest: it names requests someone who may no longer work here should not see.
+const dpos = enabledDpoUsers(db);
 db.$client.close();
 
 if (overdue.length + dueSoon.length === 0) {
@@ -29,7 +30,7 @@ if (overdue.length + dueSoon.length === 0) {
   process.exit(0);
 }
 if (dpos.length === 0) {
-  console.error(`${overdue.length} overdue and ${dueSoon.length} due within 7 days, but no DPO account exists: create one with npm run dpo:create-user.`);
+  console.error(`${overdue.length} overdue and ${dueSoon.length} due within 7 days, but no enabled DPO account exists: create one with npm run dpo:create-user.`);
   process.exit(1);
 }
 

@@ -1,4 +1,5 @@
-// What the operator scripts share on the command line: their arguments, and how they stop with a message.
+// What the operator scripts share on the command line: their arguments, how they stop with a message, who ran them.
+import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Prints `message` to stderr and exits 1. */
@@ -16,5 +17,15 @@ export function readCommandLine<T extends ParseArgsConfig['options']>(usage: str
     return parseArgs({ options, allowPositionals: true });
   } catch (error) {
     return fail(`${errorText(error)}\n${usage}`);
+  }
+}
+
+/** Who runs an operator command, for the audit trail: `cli:<os user>`, or `system:cli` when the system names nobody. */
+export function operatorActor(): string {
+  try {
+    const name = userInfo().username;
+    return name ? `cli:${name}` : 'system:cli';
+  } catch {
+    return 'system:cli';
   }
 }

@@ -1,3 +1,5 @@
+import { isPlainReturnPath } from './return-path.ts';
+
 /** The locales every page, document and message exists in. */
 export const locales = ['el', 'bg', 'nl', 'pl'] as const;
 export type Locale = (typeof locales)[number];
@@ -105,15 +107,15 @@ export function currentPage(url: URL): { pathname: string; search: string } {
 }
 
 /**
- * Where the language switcher or a cookie choice may send a visitor: a path on this portal under the chosen locale,
- * with its query, nothing else (no other host, no `//`, no backslash, no control characters, no fragment), else
- * that locale's home page.
+ * Where the language switcher or a cookie choice may send a visitor: a plain return path (`isPlainReturnPath`: no
+ * control or non-ASCII character, raw or percent-encoded) on this portal under the chosen locale, with its query,
+ * nothing else (no other host, no `//`, no backslash, no fragment), else that locale's home page.
  */
 export function safeReturnPath(next: string | null | undefined, locale: Locale): string {
   const home = `/${locale}/`;
-  if (!next || next.length > 2048) return home;
+  if (!next || !isPlainReturnPath(next)) return home;
   const [path = '', query] = next.split(/\?(.*)/s, 2);
-  if (!/^\/[A-Za-z0-9\-._~%/]*$/.test(path) || path.includes('//') || /%2f|%5c|%00/i.test(path)) return home;
+  if (!/^\/[A-Za-z0-9\-._~%/]*$/.test(path) || path.includes('//') || /%2f|%5c/i.test(path)) return home;
   if (query !== undefined && !/^[A-Za-z0-9\-._~%&=+]*$/.test(query)) return home;
   const { locale: target } = splitLocalePath(path);
   return target === locale ? next : home;

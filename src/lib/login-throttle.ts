@@ -1,42 +1,70 @@
 /**
- * Slows down password guessing, per account and per client address: the first 5 failures within 15 minutes cost
- * nothing extra; each further attempt waits 1, 2, 4, 8 seconds; after 9 failures sign-in is refused (429) until 15
- * minutes after the last failure. A successful sign-in clears the account's count. In memory, per process.
+ * Slows down password guessing, per account and per client address: the first 5 attempts within 15 minutes cost
+ * nothing extra; each further attempt waits 1, 2, 4, 8 seconds; after 9 failed attempts sign-in is refused (429)
+ * until 15 minutes after the last one. In memory, per process.
+ *
+ * An attempt is counted when it starts, before its password is checked, so attempts that arrive together count each
+ * other: however many are sent at once, at most 9 passwords per account and per address are checked in a window.
+ * A successful sign-in clears its account's count and gives its address back the attempt it took.
  */
 export const freeFailures = 5;
 export const lockedAfter = 9;
 export const throttleWindowMs = 15 * 60 * 1000;
 
-export interface Throttle {
-  /** Milliseconds to wait before checking this attempt, or 'locked'. */
-  before(keys: readonly string[]): number | 'locked';
-  failed(keys: readonly string[]): void;
-  succeeded(key: string): void;
+/** What one sign-in attempt is counted against. */
+export interface ThrottleKeys {
+  account: string;
+  address: string;
 }
 
+/** A reserved attempt: wait `wait` ms, check the password; it counts as a failure unless `succeeded()` is called. */
+export interface Attempt {
+  wait: number;
+  succeeded(): void;
+}
+
+export interface Throttle {
+  /** Reserves one attempt on both keys, or answers 'locked' (reserving nothing) when either key is used up. */
+  reserve(keys: ThrottleKeys): Attempt | 'locked';
+}
+
+/** Entries kept before expired ones are swept out, so a flood of new addresses cannot grow the map without end. */
+const sweepAbove = 10_000;
+
 export function createLoginThrottle(clock: () => number = Date.now): Throttle {
-  const failures = new Map<string, { count: number; last: number }>();
+  const attempts = new Map<string, { count: number; last: number }>();
   const countOf = (key: string) => {
-    const entry = failures.get(key);
+    const entry = attempts.get(key);
     if (!entry) return 0;
     if (clock() - entry.last >= throttleWindowMs) {
-      failures.delete(key);
+      attempts.delete(key);
       return 0;
     }
     return entry.count;
   };
+  const giveBack = (key: string) => {
+    const entry = attempts.get(key);
+    if (entry && entry.count > 1) entry.count -= 1;
+    else attempts.delete(key);
+  };
   return {
-    before(keys) {
-      const count = Math.max(0, ...keys.map(countOf));
+    reserve({ account, address }) {
+      // Read and written with no await in between: no other attempt can slip past this count.
+      const count = Math.max(countOf(account), countOf(address));
       if (count >= lockedAfter) return 'locked';
-      return count < freeFailures ? 0 : 1000 * 2 ** (count - freeFailures);
-    },
-    failed(keys) {
-      for (const key of keys) failures.set(key, { count: countOf(key) + 1, last: clock() });
-      if (failures.size > 10_000) for (const key of failures.keys()) countOf(key);
-    },
-    succeeded(key) {
-      failures.delete(key);
+      const now = clock();
+      for (const key of [account, address]) attempts.set(key, { count: countOf(key) + 1, last: now });
+      if (attempts.size > sweepAbove) for (const key of attempts.keys()) countOf(key);
+      let settled = false;
+      return {
+        wait: count < freeFailures ? 0 : 1000 * 2 ** (count - freeFailures),
+        succeeded() {
+          if (settled) return;
+          settled = true;
+          attempts.delete(account);
+          giveBack(address);
+        },
+      };
     },
   };
 }

@@ -37,22 +37,7 @@ export function signedInDpo(cookies: AstroCookies, now = Date.now()): SignedIn |
   return { user, locale, t: translatorFor(locale) };
 }
 
-/**
- * The longest way back that is kept (as for the public pages' return paths): a longer one, from a hostile link,
- * would come back in a Location header of tens of kilobytes, which proxies refuse (502) and clients cannot read.
- */
-const maxReturnPathLength = 2048;
-
-/** Where a signed-out visitor of a DPO page goes: the login, then back (to the page alone when the query is huge). */
-export function loginRedirect(url: URL): string {
-  const back = [url.pathname + url.search, url.pathname].find((candidate) => candidate.length <= maxReturnPathLength) ?? '/dpo';
-  return `/dpo/login?next=${encodeURIComponent(back)}`;
-}
-
-/** A place inside the DPO pages to return to (after sign-in, a language change), else the inbox. */
-export function dpoReturnPath(value: string | null | undefined): string {
-  return value && value.length <= maxReturnPathLength && /^\/dpo(?:[/?#]|$)/.test(value) ? value : '/dpo';
-}
+export { dpoReturnPath, loginRedirect } from '../lib/return-path.ts';
 
 /** A DPO endpoint or action without a session: 401, revealing nothing. */
 export function unauthorized(): Response {
@@ -62,30 +47,30 @@ export function unauthorized(): Response {
 export type SignInResult = { ok: true; user: DpoUser } | { ok: false; reason: 'failed' | 'locked' };
 
 /**
- * Checks a sign-in. An unknown account costs the same scrypt work as a wrong password and gets the same answer;
- * failures are throttled per account and per client address (growing delays after 5, then refusal).
+ * Checks a sign-in. An unknown or disabled account costs the same scrypt work as a wrong password and gets the same
+ * answer. The attempt is counted on the account and the client address before its password is checked (growing
+ * delays after 5, then refusal), so guesses sent all at once are limited like guesses sent one by one.
  */
 export async function signIn(input: { email: string; password: string; code: string }, visitorKey: string, now = Date.now()): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase().slice(0, 254);
-  const keys = [`account:${email}`, `address:${visitorKey}`];
-  const wait = throttle.before(keys);
-  if (wait === 'locked') return { ok: false, reason: 'locked' };
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  const attempt = throttle.reserve({ account: `account:${email}`, address: `address:${visitorKey}` });
+  if (attempt === 'locked') return { ok: false, reason: 'locked' };
+  if (attempt.wait > 0) await new Promise((resolve) => setTimeout(resolve, attempt.wait));
 
-  const user = findDpoUser(getDatabase(), email);
+  const checked = findDpoUser(getDatabase(), email);
   const password = input.password.slice(0, maxPasswordLength + 1);
-  const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
-  let ok = user !== undefined && passwordOk;
+  const passwordOk = await verifyPassword(password, checked?.passwordHash ?? (await decoyHash()));
+  // Read again after the check: an account reset, disabled or removed meanwhile is not signed in as it was.
+  const user = findDpoUser(getDatabase(), email);
+  let ok = passwordOk && user !== undefined && user.passwordHash === checked?.passwordHash && user.disabledAt === null;
   if (ok && user?.totpSecret) {
     const secret = open(user.totpSecret, getPortalSecret(), 'totp');
     const step = secret ? matchTotp(secret, input.code, now) : undefined;
     ok = step !== undefined && useTotpStep(getDatabase(), user.id, step);
   }
-  if (!ok || !user) {
-    throttle.failed(keys);
-    return { ok: false, reason: 'failed' };
-  }
-  throttle.succeeded(keys[0] ?? '');
+  // A failed attempt stays counted.
+  if (!ok || !user) return { ok: false, reason: 'failed' };
+  attempt.succeeded();
   return { ok: true, user };
 }
 
