@@ -26,7 +26,14 @@ interface Browser {
   consentId: string;
 }
 
-const victim = { email: 'vera.victim@example.nl', phone: '+31612340001', name: 'Vera Visser', reference: '', browser: { cookie: '', consentId: '' } };
+interface Victim {
+  email: string;
+  phone: string;
+  name: string;
+  reference: string;
+  browser: Browser;
+}
+let victim: Victim;
 
 beforeAll(async () => {
   portal = await startPortal({ DATABASE_PATH: databasePath, OUTBOX_DIR: outboxDir, REQUESTS_PER_HOUR_PER_ADDRESS: '10000', REQUESTS_PER_HOUR_PER_EMAIL: '100' });
@@ -34,14 +41,7 @@ beforeAll(async () => {
   dpoCookie = sessionCookie(await signInDpo(portal.baseURL, account));
   expect(dpoCookie).not.toBe('');
 
-  victim.browser = await chooseCookies('accept-all');
-  // A second decision, so the victim has a history under C.
-  await chooseCookies('reject-all', victim.browser.cookie);
-  await signUp(victim.browser.cookie, { channel: 'email', email: victim.email });
-  await signUp(victim.browser.cookie, { channel: 'sms', phone: victim.phone });
-  await submitForm({ type: 'access', name: victim.name, email: victim.email, consentId: victim.browser.consentId }, victim.browser.cookie);
-  victim.reference = newestReferenceOf(victim.email);
-  expect(consentRecordCount(victim.browser.consentId)).toBe(2);
+  victim = await newVictim('vera', '+31612340001');
 });
 
 afterAll(async () => {
@@ -98,6 +98,23 @@ async function submitApi(fields: Record<string, unknown>, cookie?: string): Prom
   return (JSON.parse(answer.body) as { reference: string }).reference;
 }
 
+/**
+ * A victim of her own for each attack that could destroy what the next one looks for: her cookie choice on the
+ * portal (two decisions under her consent id), her email and SMS marketing consents made with that browser, and her
+ * own access request sent from it.
+ */
+async function newVictim(name: string, phone: string): Promise<Victim> {
+  const email = `${name}.victim@example.nl`;
+  const browser = await chooseCookies('accept-all');
+  await chooseCookies('reject-all', browser.cookie);
+  await signUp(browser.cookie, { channel: 'email', email });
+  await signUp(browser.cookie, { channel: 'sms', phone });
+  const fullName = `${name[0]?.toUpperCase()}${name.slice(1)} Visser`;
+  await submitForm({ type: 'access', name: fullName, email, consentId: browser.consentId }, browser.cookie);
+  expect(consentRecordCount(browser.consentId)).toBe(2);
+  return { email, phone, name: fullName, reference: newestReferenceOf(email), browser };
+}
+
 // --- What the DPO does -----------------------------------------------------------------------------------------
 
 async function dpoAct(reference: string, form: Record<string, string>): Promise<Answer> {
@@ -138,8 +155,8 @@ async function downloadExport(email: string, reference: string): Promise<{ text:
 }
 
 /** Nothing of the victim in a document: not her address, number, consent id, request, or name. */
-function expectNothingOfTheVictim(text: string): void {
-  for (const trace of [victim.email, victim.phone, victim.browser.consentId, victim.reference, victim.name]) expect(text).not.toContain(trace);
+function expectNothingOf(someone: Victim, text: string): void {
+  for (const trace of [someone.email, someone.phone, someone.browser.consentId, someone.reference, someone.name]) expect(text).not.toContain(trace);
 }
 
 // --- What the database holds -----------------------------------------------------------------------------------
@@ -165,12 +182,12 @@ function linkedBy(reference: string): string | null | undefined {
   return query<{ linkedBy: string | null }>('select consent_id_linked_by as linkedBy from requests where reference = ?', reference)[0]?.linkedBy;
 }
 
-function victimSubscriptions() {
+function subscriptionsOf(someone: Victim) {
   return query<{ id: number; channel: string; address: string; consentId: string | null; erasedAt: number | null }>(
     'select id, channel, address, consent_id as consentId, erased_at as erasedAt from marketing_subscriptions where consent_id = ? or address in (?, ?) order by id',
-    victim.browser.consentId,
-    victim.email,
-    victim.phone,
+    someone.browser.consentId,
+    someone.email,
+    someone.phone,
   );
 }
 
@@ -189,7 +206,7 @@ describe('a consent id named in a request', () => {
     expect(document.marketing).toEqual([]);
     expect(document.requests.map((request) => request.reference)).toEqual([reference]);
     // Their own request names the id they typed; nothing else of the victim is there.
-    expectNothingOfTheVictim(text.replaceAll(`"consentId": "${victim.browser.consentId}"`, ''));
+    expectNothingOf(victim, text.replaceAll(`"consentId": "${victim.browser.consentId}"`, ''));
   });
 
   test('typed into the form with a forged portal_consent cookie carrying it, it pulls nothing either', async () => {
@@ -203,27 +220,28 @@ describe('a consent id named in a request', () => {
     const { text, document } = await downloadExport(attacker, reference);
     expect(document.consentRecords).toEqual([]);
     expect(document.marketing).toEqual([]);
-    expectNothingOfTheVictim(text.replaceAll(`"consentId": "${victim.browser.consentId}"`, ''));
+    expectNothingOf(victim, text.replaceAll(`"consentId": "${victim.browser.consentId}"`, ''));
   });
 
   test('an erasure naming it (API, or the form with a forged cookie) leaves the victim’s consent records and marketing consents untouched', async () => {
-    const before = { records: consentRecordCount(victim.browser.consentId), subscriptions: victimSubscriptions() };
-    expect(before.subscriptions.map((row) => [row.channel, row.address])).toEqual([['email', victim.email], ['sms', victim.phone]]);
-    const byApi = await submitApi({ type: 'erasure', name: 'Adam Aanvaller', email: 'adam.erase@attacker.example', consentId: victim.browser.consentId, scope: 'Alles', grounds: 'Ik trek mijn toestemming in.' });
-    const forged = await forgedConsentCookie(victim.browser.consentId);
-    await submitForm({ type: 'erasure', name: 'Adam Aanvaller', email: 'adam.erase2@attacker.example', consentId: victim.browser.consentId, scope: 'Alles', grounds: 'Ik trek mijn toestemming in.' }, forged);
+    const erin = await newVictim('erin', '+31612340003');
+    const before = { records: consentRecordCount(erin.browser.consentId), subscriptions: subscriptionsOf(erin) };
+    expect(before.subscriptions.map((row) => [row.channel, row.address])).toEqual([['email', erin.email], ['sms', erin.phone]]);
+    const byApi = await submitApi({ type: 'erasure', name: 'Adam Aanvaller', email: 'adam.erase@attacker.example', consentId: erin.browser.consentId, scope: 'Alles', grounds: 'Ik trek mijn toestemming in.' });
+    const forged = await forgedConsentCookie(erin.browser.consentId);
+    await submitForm({ type: 'erasure', name: 'Adam Aanvaller', email: 'adam.erase2@attacker.example', consentId: erin.browser.consentId, scope: 'Alles', grounds: 'Ik trek mijn toestemming in.' }, forged);
     const byForm = newestReferenceOf('adam.erase2@attacker.example');
     for (const reference of [byApi, byForm]) {
       await startWork(reference);
       // The DPO's review names nothing of the victim's.
       const review = await send('GET', `/dpo/requests/${reference}?erase=review`, { cookie: dpoCookie });
       expect(review.status).toBe(200);
-      expect(review.body).not.toContain(victim.email);
-      expect(review.body).not.toContain(victim.phone);
+      expect(review.body).not.toContain(erin.email);
+      expect(review.body).not.toContain(erin.phone);
       expect((await dpoAct(reference, { action: 'erase', confirm: 'yes' })).status).toBe(303);
     }
-    expect(consentRecordCount(victim.browser.consentId)).toBe(before.records);
-    expect(victimSubscriptions()).toEqual(before.subscriptions);
+    expect(consentRecordCount(erin.browser.consentId)).toBe(before.records);
+    expect(subscriptionsOf(erin)).toEqual(before.subscriptions);
   });
 
   test('sent from the browser that holds it (form or API), it links that browser’s consent records, each marked as linked by consent id', async () => {
@@ -254,7 +272,7 @@ describe('a consent id named in a request', () => {
       [reference, 'address'],
       [viaApi, 'address'],
     ]);
-    expectNothingOfTheVictim(text);
+    expectNothingOf(victim, text);
   });
 
   test('a typed id links nothing until the DPO checks it and links it on the request page: the trail says who, then its records join', async () => {
@@ -324,36 +342,44 @@ describe('the submitted-request cookie', () => {
 });
 
 describe('a forged portal_consent cookie', () => {
-  test('carrying the victim’s consent id, it shows neither her consent history nor her marketing addresses, and does not prefill the request form', async () => {
-    const forged = await forgedConsentCookie(victim.browser.consentId);
-    const preferences = await send('GET', '/nl/consent', { cookie: forged });
-    expect(preferences.status).toBe(200);
-    expect(preferences.body).not.toContain(victim.email);
-    expect(preferences.body).not.toContain(victim.phone);
-    expect(preferences.body).not.toContain(victim.browser.consentId);
-    const form = await send('GET', '/nl/requests/new?type=access', { cookie: forged });
-    expect(form.body).not.toContain(victim.browser.consentId);
+  let fenna: Victim;
+  beforeAll(async () => {
+    fenna = await newVictim('fenna', '+31612340004');
   });
 
-  test('it cannot withdraw the victim’s marketing consents', async () => {
-    const forged = await forgedConsentCookie(victim.browser.consentId);
-    for (const subscription of victimSubscriptions()) {
+  test('the cookie the portal set still shows its own browser the history, the marketing consents and the prefilled form', async () => {
+    const preferences = await send('GET', '/nl/consent', { cookie: fenna.browser.cookie });
+    expect(preferences.body).toContain(fenna.browser.consentId);
+    expect(preferences.body).toContain(fenna.email);
+    const form = await send('GET', '/nl/requests/new?type=access', { cookie: fenna.browser.cookie });
+    expect(form.body).toContain(`value="${fenna.browser.consentId}"`);
+  });
+
+  test('carrying her consent id, it shows neither her consent history nor her marketing addresses, and does not prefill the request form', async () => {
+    const forged = await forgedConsentCookie(fenna.browser.consentId);
+    const preferences = await send('GET', '/nl/consent', { cookie: forged });
+    expect(preferences.status).toBe(200);
+    expect(preferences.body).not.toContain(fenna.email);
+    expect(preferences.body).not.toContain(fenna.phone);
+    expect(preferences.body).not.toContain(fenna.browser.consentId);
+    const form = await send('GET', '/nl/requests/new?type=access', { cookie: forged });
+    expect(form.body).not.toContain(fenna.browser.consentId);
+  });
+
+  test('it cannot withdraw her marketing consents', async () => {
+    const forged = await forgedConsentCookie(fenna.browser.consentId);
+    const subscriptions = subscriptionsOf(fenna);
+    expect(subscriptions).toHaveLength(2);
+    for (const subscription of subscriptions) {
       await send('POST', '/nl/consent?_action=marketing.withdraw', { cookie: forged, form: { subscription: String(subscription.id), locale: 'nl' } });
     }
     const withdrawn = query<{ n: number }>(
       "select count(*) as n from marketing_events where event = 'withdrawn' and subscription_id in (select id from marketing_subscriptions where consent_id = ?)",
-      victim.browser.consentId,
+      fenna.browser.consentId,
     );
     expect(withdrawn[0]?.n).toBe(0);
   });
 
-  test('the cookie the portal set still shows its own browser the history, the marketing consents and the prefilled form', async () => {
-    const preferences = await send('GET', '/nl/consent', { cookie: victim.browser.cookie });
-    expect(preferences.body).toContain(victim.browser.consentId);
-    expect(preferences.body).toContain(victim.email);
-    const form = await send('GET', '/nl/requests/new?type=access', { cookie: victim.browser.cookie });
-    expect(form.body).toContain(`value="${victim.browser.consentId}"`);
-  });
 });
 
 describe('internal DPO notes', () => {
