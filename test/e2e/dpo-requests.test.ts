@@ -217,9 +217,10 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     expect(((await receipt.json()) as { consentId: string }).consentId).toBe(consentId);
     await expectNoViolations(page);
 
-    // The lookup by the requester's email finds the same consent id through their request.
+    // By the requester's email, the consent id their browser proved is theirs only once their identity is verified.
     await page.goto('/dpo/consent?q=PIOTR.erasure@example.pl');
-    expect(await page.locator(`[data-consent-id="${consentId}"]`).count()).toBe(1);
+    expect(await page.locator(`[data-consent-id="${consentId}"]`).count()).toBe(0);
+    expect(await page.locator(`[data-unlinked-consent-id="${consentId}"]`).textContent()).toContain(t('dpo.consent.unlinked.unverified', { reference }));
     await page.goto('/dpo/consent?q=not-an-id');
     expect(await page.locator('#field-q-error').textContent()).toBe(t('dpo.consent.invalidQuery'));
     await expectNoViolations(page);
@@ -229,6 +230,10 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     await page.waitForURL('**?done=verify#result');
     await form(page, 'start').getByRole('button').click();
     await page.waitForURL('**?done=start#result');
+    expect(await page.locator('[data-consent-proof]').getAttribute('data-consent-proof')).toBe('browser');
+    await page.goto('/dpo/consent?q=PIOTR.erasure@example.pl');
+    expect(await page.locator(`[data-consent-id="${consentId}"] [data-linked-by]`).textContent()).toContain(t('dpo.request.linkedBy.consentIdBrowser', { consentId, reference }));
+    await page.goto(`/dpo/requests/${reference}`);
     await page.getByRole('button', { name: t('dpo.request.eraseReview') }).click();
     await page.waitForURL('**erase=review*');
     expect(await page.locator('[data-erase-preview] li').allTextContents()).toEqual([
@@ -236,6 +241,11 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
       t('dpo.request.count.marketingSubscriptions', { count: 0 }),
       t('dpo.request.count.marketingEvents', { count: 0 }),
     ]);
+    // Each item with what links it to the requester.
+    expect(await page.locator('[data-erase-scope] tbody tr').allTextContents()).toEqual([
+      `${t('dpo.request.scope.consentRecords', { count: 1, consentId })}${t('dpo.request.linkedBy.consentIdBrowser', { consentId, reference })}`,
+    ]);
+    expect(await page.locator('[data-erase-kept]').textContent()).toBe(t('dpo.request.scope.kept', { count: 1, references: reference }));
     await expectNoViolations(page);
     await page.getByRole('checkbox', { name: t('dpo.request.eraseConfirm') }).check();
     await page.getByRole('button', { name: t('dpo.request.eraseSubmit') }).click();

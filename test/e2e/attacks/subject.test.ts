@@ -201,7 +201,7 @@ describe('a consent id named in a request', () => {
     await startWork(reference);
     await complete(reference);
     const { text, document } = await downloadExport(attacker, reference);
-    expect(document.subject).toEqual({ email: attacker, consentIds: [] });
+    expect(document.subject).toMatchObject({ email: attacker, consentIds: [] });
     expect(document.consentRecords).toEqual([]);
     expect(document.marketing).toEqual([]);
     expect(document.requests.map((request) => request.reference)).toEqual([reference]);
@@ -261,7 +261,7 @@ describe('a consent id named in a request', () => {
     await startWork(reference);
     await complete(reference);
     const { text, document } = await downloadExport(wim.email, reference);
-    expect(document.subject).toEqual({ email: wim.email, consentIds: [browser.consentId] });
+    expect(document.subject).toMatchObject({ email: wim.email, consentIds: [browser.consentId] });
     expect(document.consentRecords).toHaveLength(consentRecordCount(browser.consentId));
     expect(document.consentRecords.every((record) => record.consentId === browser.consentId && record.linkedBy === 'consentId')).toBe(true);
     expect(document.marketing.map((entry) => [entry.channel, entry.address, entry.linkedBy])).toEqual([
@@ -289,7 +289,7 @@ describe('a consent id named in a request', () => {
     // Without the DPO's confirmation nothing is linked.
     expect((await dpoAct(reference, { action: 'link' })).status).toBe(400);
     expect(linkedBy(reference)).toBeNull();
-    expect((await dpoAct(reference, { action: 'link', confirm: 'yes', linkNote: 'Ontvangstbewijs vergeleken (intern-7391)' })).status).toBe(303);
+    expect((await dpoAct(reference, { action: 'link', checked: 'yes', linkNote: 'Ontvangstbewijs vergeleken (intern-7391)' })).status).toBe(303);
     expect(linkedBy(reference)).toBe('dpo');
     const events = query<{ kind: string; actor: string; detail: string }>('select kind, actor, detail from request_events where request_id = (select id from requests where reference = ?) order by id', reference);
     expect(events.at(-1)).toMatchObject({ kind: 'consent-id-linked', actor: `dpo:${dpoEmail}` });
@@ -298,7 +298,7 @@ describe('a consent id named in a request', () => {
     expect(after.body).toContain('data-consent-proof="dpo"');
     expect(after.body).not.toContain('data-action="link"');
     // Linking twice is refused: there is nothing left to link.
-    expect((await dpoAct(reference, { action: 'link', confirm: 'yes' })).status).toBe(409);
+    expect((await dpoAct(reference, { action: 'link', checked: 'yes' })).status).toBe(409);
 
     await complete(reference);
     const { text, document } = await downloadExport(ursula, reference);
