@@ -141,7 +141,7 @@ try {
       `select r.reference, r.email, r.consent_id as consentId,
               (select count(*) from consent_records c where c.consent_id = r.consent_id) as records
          from requests r
-        where r.status = 'in-progress' and r.type in ('access', 'portability') and r.consent_id is not null
+        where r.status = 'in-progress' and r.type in ('access', 'portability') and r.consent_id_linked_by is not null
         order by records desc, r.id limit ?`,
     )
     .all(samples + warmUp) as { reference: string; email: string; consentId: string; records: number }[];
@@ -151,7 +151,7 @@ try {
   const subjectAt = (index: number) => subjects[index] as (typeof subjects)[number];
   const exportBuild = await measureLatency((index) => {
     const subject = subjectAt(index);
-    JSON.stringify(buildSubjectExport(db, { email: subject.email, consentIds: [subject.consentId], organisation, portalOrigin: portal.baseURL, now: Date.now() }), null, 2);
+    JSON.stringify(buildSubjectExport(db, { email: subject.email, organisation, portalOrigin: portal.baseURL, now: Date.now() }), null, 2);
   }, exportSamples, exportWarmUp);
   const completion = await measureLatency(
     (index) =>

@@ -200,10 +200,10 @@ export async function seedLoadDatabase(db: PortalDatabase, options: LoadSeedOpti
   // --- Requests, their audit trails and the exports of completed access and portability requests. ---
   const requestsStarted = performance.now();
   const insertRequest = client.prepare(
-    `insert into requests (reference, type, locale, name, email, customer_reference, consent_id, details, inaccurate_data,
+    `insert into requests (reference, type, locale, name, email, customer_reference, consent_id, consent_id_linked_by, details, inaccurate_data,
        correct_data, scope, grounds, format, status, received_at, due_on, due_at, extension_days, extension_reason,
        verified_at, closed_at, outcome, status_token_hash, verify_token_hash, verify_expires_at)
-     values (@reference, @type, @locale, @name, @email, @customerReference, @consentId, @details, @inaccurateData,
+     values (@reference, @type, @locale, @name, @email, @customerReference, @consentId, @consentIdLinkedBy, @details, @inaccurateData,
        @correctData, @scope, @grounds, @format, @status, @receivedAt, @dueOn, @dueAt, @extensionDays, @extensionReason,
        @verifiedAt, @closedAt, @outcome, @statusTokenHash, @verifyTokenHash, @verifyExpiresAt)`,
   );
@@ -262,6 +262,8 @@ export async function seedLoadDatabase(db: PortalDatabase, options: LoadSeedOpti
         email: person.email,
         customerReference: next() < 0.3 ? `C-${10_000 + Math.floor(next() * 90_000)}` : null,
         consentId: person.consentId,
+        // Sent from the browser whose cookie holds it, as the form does: proven, so its records join the person's export.
+        consentIdLinkedBy: person.consentId ? 'browser' : null,
         details: type === 'restriction' ? 'Please stop using my data for profiling while my complaint is open.' : next() < 0.2 ? 'Please include my support tickets.' : null,
         inaccurateData: type === 'rectification' ? 'Postal address: Odos Egnatias 1' : null,
         correctData: type === 'rectification' ? 'Postal address: Odos Egnatias 12' : null,

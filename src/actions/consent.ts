@@ -1,10 +1,10 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { consentCookieName, optionalCategories, parseConsentCookie, type Choices } from '../lib/consent-cookie.ts';
+import { optionalCategories, type Choices } from '../lib/consent-cookie.ts';
 import { isLocale, safeReturnPath } from '../lib/locale.ts';
 import { portalOrigin, servedOverHttps } from '../server/environment.ts';
 import { organisation } from '../server/organisation.ts';
-import { decideOnPortal } from '../server/visitor-consent.ts';
+import { decideOnPortal, readConsentCookie } from '../server/visitor-consent.ts';
 
 /** The cookie choices of the portal's own pages: the server-rendered first layer and the preferences form. */
 export const consent = {
@@ -25,7 +25,7 @@ export const consent = {
       const choices = Object.fromEntries(
         optionalCategories.map((category) => [category, input.decision === 'accept-all' || (input.decision === 'custom' && input[category])]),
       ) as Choices;
-      const previous = parseConsentCookie(context.cookies.get(consentCookieName)?.value, Date.now() / 1000);
+      const previous = readConsentCookie(context.cookies);
       const hadGrant = previous !== undefined && optionalCategories.some((category) => previous.choices[category]);
       const granted = optionalCategories.some((category) => choices[category]);
       // Refusing everything after having granted something is a withdrawal, whichever button said it.

@@ -1,6 +1,5 @@
 import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
-import { consentCookieName, parseConsentCookie } from '../lib/consent-cookie.ts';
 import { emailProblemOf } from '../lib/email-address.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { confirmationEmail } from '../lib/marketing-email.ts';
@@ -17,6 +16,7 @@ import { getPortalSecret } from '../server/secret.ts';
 import { organisation } from '../server/organisation.ts';
 import { portalSite } from '../server/sites.ts';
 import { visitorFloodKey } from '../server/visitor-address.ts';
+import { readConsentCookie } from '../server/visitor-consent.ts';
 
 // Generous enough for an office behind one address, tight enough to stop a script mailing strangers.
 const signupsPerAddress = createRateLimiter(20, 10 * 60 * 1000);
@@ -45,7 +45,7 @@ export const marketing = {
       const signup = parsed.data;
       const now = Date.now();
       const terms = await consentTerms(portalSite, locale);
-      const consentId = parseConsentCookie(context.cookies.get(consentCookieName)?.value, now / 1000)?.consentId;
+      const consentId = readConsentCookie(context.cookies, now / 1000)?.consentId;
       const token = signup.channel === 'email' ? newToken() : undefined;
       const subscription = recordSignup(getDatabase(), {
         channel: signup.channel,
@@ -80,7 +80,7 @@ export const marketing = {
     input: z.object({ subscription: z.coerce.number().int().positive(), locale: text }),
     handler: async (input, context) => {
       const locale: Locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
-      const consentId = parseConsentCookie(context.cookies.get(consentCookieName)?.value, Date.now() / 1000)?.consentId;
+      const consentId = readConsentCookie(context.cookies)?.consentId;
       const subscription = consentId ? findSubscription(getDatabase(), input.subscription, consentId) : undefined;
       if (!subscription) return { ok: false as const };
       const terms = await consentTerms(portalSite, locale);

@@ -5,6 +5,7 @@ import { portalOrigin } from '../server/environment.ts';
 import { organisation } from '../server/organisation.ts';
 import { submitRequest } from '../server/requests.ts';
 import { visitorFloodKey } from '../server/visitor-address.ts';
+import { readConsentCookie } from '../server/visitor-consent.ts';
 
 // The form's transport: text as typed (the request schema in src/lib/requests.ts does the validating, for the
 // form and the API alike, with a message per field), the declaration checkbox as a boolean. No length limit here:
@@ -40,7 +41,7 @@ export const requests = {
       const submission: Record<string, unknown> = { locale };
       for (const [key, value] of Object.entries(input)) if (value !== null && value !== undefined && value !== '' && key !== 'declaration') submission[key] = value;
       if (input.declaration) submission.declaration = true;
-      const result = await submitRequest(submission, visitorFloodKey(context), portalOrigin());
+      const result = await submitRequest(submission, visitorFloodKey(context), portalOrigin(), readConsentCookie(context.cookies)?.consentId);
       if (!result.ok) return { ok: false as const, values, problems: result.reason === 'invalid' ? result.problems : {}, tooMany: result.reason === 'tooMany' };
       return { ok: true as const, reference: result.request.reference, emailSent: result.emailSent };
     },

@@ -4,7 +4,7 @@ import { verificationMethods } from './request-workflow.ts';
 import type { RequestAction } from './requests.repo.ts';
 
 /** Longest texts a DPO may type into each action's form. */
-export const actionTextLimits = { verifyNote: 2000, text: 5000, extendReason: 2000, message: 20000, rejectReason: 5000 } as const;
+export const actionTextLimits = { verifyNote: 2000, text: 5000, extendReason: 2000, message: 20000, rejectReason: 5000, linkNote: 2000 } as const;
 
 const required = (max: number) => z.string().trim().min(1).max(max);
 
@@ -28,13 +28,19 @@ export const dpoActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('complete'), message: required(actionTextLimits.message) }),
   z.object({ action: z.literal('reject'), rejectReason: required(actionTextLimits.rejectReason) }),
   z.object({ action: z.literal('erase'), confirm: z.literal('yes') }),
+  z.object({
+    action: z.literal('link'),
+    // The DPO says they checked that the consent id is the requester's; nothing is linked without it.
+    checked: z.literal('yes'),
+    linkNote: z.string().trim().max(actionTextLimits.linkNote).optional(),
+  }),
 ]);
 export type DpoActionForm = z.infer<typeof dpoActionSchema>;
 
 /** What went wrong with a field, as a key under `dpo.request.errors` (and the limit for `tooLong`). */
 export interface ActionFieldProblem {
   field: string;
-  problem: 'action' | 'method' | 'days' | 'reason' | 'confirm' | 'tooLong';
+  problem: 'action' | 'method' | 'days' | 'reason' | 'confirm' | 'checked' | 'tooLong';
   max?: number;
 }
 
@@ -49,6 +55,7 @@ export function actionProblems(error: z.ZodError): ActionFieldProblem[] {
       : field === 'method' ? { field, problem: 'method' }
       : field === 'days' ? { field, problem: 'days' }
       : field === 'confirm' ? { field, problem: 'confirm' }
+      : field === 'checked' ? { field, problem: 'checked' }
       : issue.code === 'too_big' ? { field, problem: 'tooLong', max: Number(issue.maximum) }
       : { field, problem: 'reason' };
     problems.set(field, problem);
@@ -73,5 +80,7 @@ export function toRequestAction(form: DpoActionForm, timeZone: string): RequestA
       return { action: 'reject', reason: form.rejectReason };
     case 'erase':
       return { action: 'erase' };
+    case 'link':
+      return { action: 'link', ...(form.linkNote ? { note: form.linkNote } : {}) };
   }
 }

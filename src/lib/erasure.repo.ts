@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/connection.ts';
 import { consentRecords, marketingEvents, marketingSubscriptions } from '../../db/schema.ts';
 import { erasedConsentId } from './consent.ts';
 import type { RequestRow } from './requests.repo.ts';
-import { findSubject } from './subject.repo.ts';
+import { findSubject, type LinkedConsentId, type LinkedSubscription, type UnlinkedConsentId } from './subject.repo.ts';
 
 /** What an erasure anonymises, counted: kept in the audit trail when the data itself is gone. */
 export interface ErasureCounts {
@@ -12,26 +12,72 @@ export interface ErasureCounts {
   marketingEvents: number;
 }
 
-/** The records an erasure of this request's subject would anonymise now (for the confirmation step). */
-export function erasureCounts(db: Queryable, request: Pick<RequestRow, 'email' | 'consentId'>): ErasureCounts {
-  return scope(db, request).counts;
+/** What an erasure of a request's subject would anonymise now, item by item with what links it (the DPO's review). */
+export interface ErasureScope {
+  counts: ErasureCounts;
+  /** Each proven consent id with the number of its consent records not yet erased. */
+  consentIds: (LinkedConsentId & { records: number })[];
+  /** The marketing consents not yet erased. */
+  subscriptions: LinkedSubscription[];
+  /** The requests under the address: kept, as the proof that the person's rights were answered. */
+  keptRequests: string[];
+  /** Consent ids named on the person's requests that link nothing: nothing under them is erased. */
+  unlinkedConsentIds: UnlinkedConsentId[];
+}
+
+export function erasureScope(db: Queryable, request: Pick<RequestRow, 'email'>): ErasureScope {
+  const subject = findSubject(db, request.email);
+  const subscriptions = subject.subscriptions.filter(({ subscription }) => subscription.erasedAt === null);
+  const ids = subject.consentIds.map((linked) => linked.consentId);
+  const perId = ids.length
+    ? db
+        .select({ consentId: consentRecords.consentId, n: count() })
+        .from(consentRecords)
+        .where(and(inArray(consentRecords.consentId, ids), isNull(consentRecords.erasedAt)))
+        .groupBy(consentRecords.consentId)
+        .all()
+    : [];
+  const consentIds = subject.consentIds.map((linked) => ({ ...linked, records: perId.find((row) => row.consentId === linked.consentId)?.n ?? 0 }));
+  const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);
+  const eventCount = subscriptionIds.length
+    ? (db.select({ n: count() }).from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptionIds)).get()?.n ?? 0)
+    : 0;
+  return {
+    counts: {
+      consentRecords: consentIds.reduce((total, linked) => total + linked.records, 0),
+      marketingSubscriptions: subscriptions.length,
+      marketingEvents: eventCount,
+    },
+    consentIds,
+    subscriptions,
+    keptRequests: subject.requests.map((row) => row.reference),
+    unlinkedConsentIds: subject.unlinkedConsentIds,
+  };
+}
+
+/** The records an erasure of this request's subject would anonymise now, counted. */
+export function erasureCounts(db: Queryable, request: Pick<RequestRow, 'email'>): ErasureCounts {
+  return erasureScope(db, request).counts;
 }
 
 /**
- * Anonymises what the portal holds about the subject of an erasure request, inside the caller's transaction: their
- * consent records lose their consent id (the chain link stays, so the proof of everyone else's consent still
- * verifies), their marketing subscriptions lose their address and any pending confirmation. Marketing events only
- * name a subscription, so they become anonymous with it. The requests themselves are kept: they are the proof that
- * the person's rights were answered (GDPR art. 5(2) and 17(3)(b)).
+ * Anonymises what the portal holds about the subject of an erasure request (src/lib/subject.repo.ts says who that
+ * is), inside the caller's transaction: the consent records of their proven consent ids lose their consent id (the
+ * chain link stays, so the proof of everyone else's consent still verifies), their marketing subscriptions lose their
+ * address and any pending confirmation. Marketing events only name a subscription, so they become anonymous with it.
+ * The requests themselves are kept: they are the proof that the person's rights were answered (GDPR art. 5(2) and
+ * 17(3)(b)).
  */
-export function eraseSubject(tx: Queryable, request: Pick<RequestRow, 'email' | 'consentId'>, now: number): ErasureCounts {
-  const { consentIds, subscriptionIds, counts } = scope(tx, request);
-  if (consentIds.length) {
+export function eraseSubject(tx: Queryable, request: Pick<RequestRow, 'email'>, now: number): ErasureCounts {
+  const { consentIds, subscriptions, counts } = erasureScope(tx, request);
+  const ids = consentIds.map((linked) => linked.consentId);
+  if (ids.length) {
     tx.update(consentRecords)
       .set({ consentId: erasedConsentId, erasedAt: now })
-      .where(and(inArray(consentRecords.consentId, consentIds), isNull(consentRecords.erasedAt)))
+      .where(and(inArray(consentRecords.consentId, ids), isNull(consentRecords.erasedAt)))
       .run();
   }
+  const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);
   if (subscriptionIds.length) {
     tx.update(marketingSubscriptions)
       .set({ address: 'erased', consentId: null, confirmTokenHash: null, confirmExpiresAt: null, erasedAt: now })
@@ -39,21 +85,4 @@ export function eraseSubject(tx: Queryable, request: Pick<RequestRow, 'email' | 
       .run();
   }
   return counts;
-}
-
-function scope(db: Queryable, request: Pick<RequestRow, 'email' | 'consentId'>) {
-  const subject = findSubject(db, request.email, request.consentId ? [request.consentId] : []);
-  const subscriptionIds = subject.subscriptions.filter((row) => row.erasedAt === null).map((row) => row.id);
-  const consentIds = subject.consentIds;
-  const consentRecordCount = consentIds.length
-    ? (db.select({ n: count() }).from(consentRecords).where(and(inArray(consentRecords.consentId, consentIds), isNull(consentRecords.erasedAt))).get()?.n ?? 0)
-    : 0;
-  const eventCount = subscriptionIds.length
-    ? (db.select({ n: count() }).from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptionIds)).get()?.n ?? 0)
-    : 0;
-  return {
-    consentIds,
-    subscriptionIds,
-    counts: { consentRecords: consentRecordCount, marketingSubscriptions: subscriptionIds.length, marketingEvents: eventCount },
-  };
 }

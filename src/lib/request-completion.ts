@@ -16,7 +16,7 @@ export interface Completion {
 
 /**
  * Completes a request. For access and portability, the export of everything the portal holds about the requester
- * (by their email and the consent id they gave) is taken at that moment and stored with the completion, in the same
+ * (by their address and the consent ids proven on their requests) is taken at that moment and stored with the completion, in the same
  * transaction, for the requester to download from their status page.
  */
 export function completeRequest(db: PortalDatabase, completion: Completion): ActionOutcome {
@@ -26,7 +26,6 @@ export function completeRequest(db: PortalDatabase, completion: Completion): Act
     ? JSON.stringify(
         buildSubjectExport(db, {
           email: request.email,
-          consentIds: request.consentId ? [request.consentId] : [],
           organisation: completion.organisation,
           portalOrigin: completion.portalOrigin,
           now: completion.now,

@@ -24,6 +24,7 @@ interface EventDetail {
   counts?: { consentRecords?: number; marketingSubscriptions?: number; marketingEvents?: number };
   email?: string;
   error?: string;
+  consentId?: string;
   /** The free texts retention removed once the request was anonymised. */
   redacted?: string[];
 }
@@ -61,6 +62,8 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
       return [detail.reason ?? redacted];
     case 'erased':
       return erasureCountLines(detail.counts ?? {}, t);
+    case 'consent-id-linked':
+      return [detail.consentId ? t('dpo.request.detail.consentId', { consentId: detail.consentId }) : redacted, detail.note ?? ''].filter(Boolean);
     case 'notification-failed':
       return [t('dpo.request.detail.failedEmail', { email: t(`dpo.request.emailKinds.${detail.email ?? 'received'}`), error: detail.error ?? '' })];
     default:

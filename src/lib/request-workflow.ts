@@ -15,17 +15,38 @@ export const requestEventKinds = [
   'erased',
   'exported',
   'notification-failed',
+  'consent-id-linked',
 ] as const;
 export type RequestEventKind = (typeof requestEventKinds)[number];
 
 /** Events the requester sees on their status page; notes, exports and delivery problems are for the DPO. */
-export const requesterVisibleEvents: ReadonlySet<RequestEventKind> = new Set(['received', 'identity-verified', 'started', 'extended', 'completed', 'rejected']);
+export const requesterVisibleEvents: ReadonlySet<RequestEventKind> = new Set(['received', 'identity-verified', 'started', 'extended', 'completed', 'rejected', 'consent-id-linked']);
+
+/**
+ * The part of each visible event's detail the requester may read: what was sent to them anyway (the extension's
+ * reason, the answer, the rejection's reason), how their identity was checked, which consent id was linked. The DPO's
+ * own words (the verification note, a link's note) stay internal, as does any field a later change adds.
+ */
+const requesterFacts = new Map<string, readonly string[]>([
+  ['identity-verified', ['method']],
+  ['extended', ['days', 'reason', 'dueOn']],
+  ['completed', ['message']],
+  ['rejected', ['reason']],
+  ['consent-id-linked', ['consentId']],
+]);
+
+/** An event's detail as the requester may see it; null when it has none or none of it is theirs to read. */
+export function requesterEventDetail(kind: string, detail: Record<string, unknown> | null): Record<string, unknown> | null {
+  const facts = requesterFacts.get(kind) ?? [];
+  const kept = Object.entries(detail ?? {}).filter(([key]) => facts.includes(key));
+  return kept.length ? Object.fromEntries(kept) : null;
+}
 
 /** How a request's identity was established: the requester's email link, or a check the DPO made. */
 export const verificationMethods = ['email-link', 'customer-account', 'identity-document', 'other'] as const;
 export type VerificationMethod = (typeof verificationMethods)[number];
 
-export type WorkflowAction = 'verify' | 'start' | 'note' | 'extend' | 'complete' | 'reject' | 'erase';
+export type WorkflowAction = 'verify' | 'start' | 'note' | 'extend' | 'complete' | 'reject' | 'erase' | 'link';
 
 /** The statuses of a request still waiting for its answer. */
 export const openStatuses: readonly RequestStatus[] = ['received', 'verified', 'in-progress'];
@@ -40,6 +61,8 @@ const allowedFrom: Record<WorkflowAction, readonly RequestStatus[]> = {
   complete: ['in-progress'],
   reject: open,
   erase: ['in-progress'],
+  // While the request is open: its export or erasure is still to come.
+  link: open,
 };
 
 /** Every action a DPO can take on a request. */
@@ -54,19 +77,24 @@ const leadsTo: Record<WorkflowAction, RequestStatus | 'unchanged'> = {
   complete: 'completed',
   reject: 'rejected',
   erase: 'unchanged',
+  link: 'unchanged',
 };
 
 export interface WorkflowSubject {
   status: RequestStatus;
   type: RequestType;
   extended: boolean;
+  /** The consent id the request names and how it was proven: only a named, unproven one can be linked. */
+  consentId?: string | null;
+  consentIdLinkedBy?: string | null;
 }
 
 /** Why an action may not be taken now, or undefined when it may. */
-export function transitionProblem(request: WorkflowSubject, action: WorkflowAction): 'status' | 'alreadyExtended' | 'type' | undefined {
+export function transitionProblem(request: WorkflowSubject, action: WorkflowAction): 'status' | 'alreadyExtended' | 'type' | 'consentId' | undefined {
   if (!allowedFrom[action].includes(request.status)) return 'status';
   if (action === 'extend' && request.extended) return 'alreadyExtended';
   if (action === 'erase' && request.type !== 'erasure') return 'type';
+  if (action === 'link' && (!request.consentId || request.consentIdLinkedBy)) return 'consentId';
   return undefined;
 }
 

@@ -9,6 +9,8 @@ import { statusAfter, transitionProblem, type RequestEventKind, type Verificatio
 import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSubmission } from './requests.ts';
 
 export type RequestRow = typeof requests.$inferSelect;
+/** How a request's consent id was proven to be the requester's (null on the row: only typed, it links nothing). */
+export type ConsentIdProof = NonNullable<RequestRow['consentIdLinkedBy']>;
 export type RequestEventRow = typeof requestEvents.$inferSelect;
 export type RequestExportRow = typeof requestExports.$inferSelect;
 
@@ -20,6 +22,8 @@ export interface NewRequest {
   /** The hash of the status-page token for the reference the request gets. */
   statusTokenHashFor: (reference: string) => string;
   verifyTokenHash: string;
+  /** `browser` when the sending browser's own consent cookie carries the named consent id; absent or null otherwise. */
+  consentIdLinkedBy?: 'browser' | null;
 }
 
 /**
@@ -43,6 +47,7 @@ export function createRequest(db: PortalDatabase, input: NewRequest): RequestRow
         email: submission.email,
         customerReference: submission.customerReference,
         consentId: submission.consentId,
+        consentIdLinkedBy: submission.consentId ? (input.consentIdLinkedBy ?? null) : null,
         details: submission.details,
         inaccurateData: submission.inaccurateData,
         correctData: submission.correctData,
@@ -117,11 +122,12 @@ export type RequestAction =
   | { action: 'extend'; days: number; reason: string; timeZone: string }
   | { action: 'complete'; message: string; exportContent?: string }
   | { action: 'reject'; reason: string }
-  | { action: 'erase' };
+  | { action: 'erase' }
+  | { action: 'link'; note?: string };
 
 export type ActionOutcome =
   | { ok: true; request: RequestRow }
-  | { ok: false; problem: 'status' | 'alreadyExtended' | 'type' | 'days' | 'reason' };
+  | { ok: false; problem: 'status' | 'alreadyExtended' | 'type' | 'consentId' | 'days' | 'reason' };
 
 const eventOf: Record<WorkflowAction, RequestEventKind> = {
   verify: 'identity-verified',
@@ -131,12 +137,14 @@ const eventOf: Record<WorkflowAction, RequestEventKind> = {
   complete: 'completed',
   reject: 'rejected',
   erase: 'erased',
+  link: 'consent-id-linked',
 };
 
 /**
  * Takes one action on a request: checks it is allowed from the current status, updates the request and appends
  * its audit event in one transaction (read and write together, so two DPOs cannot both extend). An erasure
- * anonymises the subject's records in that same transaction and records the counts.
+ * anonymises the subject's records in that same transaction and records the counts; a link marks the request's
+ * consent id as checked by the DPO, with the id in its event.
  */
 export function takeAction(db: PortalDatabase, reference: string, input: RequestAction, actor: string, now: number): ActionOutcome {
   return db.transaction((tx) => {
@@ -181,6 +189,11 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
         break;
       case 'erase':
         detail = { counts: eraseSubject(tx, request, now) };
+        break;
+      case 'link':
+        // The DPO checked that the named consent id is the requester's: from now on its records are theirs.
+        changes.consentIdLinkedBy = 'dpo';
+        detail = { consentId: request.consentId, ...(input.note ? { note: input.note } : {}) };
         break;
     }
     const updated = tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning().get();

@@ -72,6 +72,15 @@ const consentIdField = z
   .transform((value) => value?.trim() || null)
   .pipe(z.string().regex(/^[A-Za-z0-9_-]{22}$/).nullable());
 
+/**
+ * Whether a named consent id is proven when the request arrives: only when it is the consent id of the sending
+ * browser's own consent cookie (one the portal signed). A typed or API-given id alone is a claim; it links nothing
+ * until the DPO checks it.
+ */
+export function consentIdProofAtSubmission(named: string | null, browserConsentId: string | undefined): 'browser' | null {
+  return named !== null && browserConsentId !== undefined && named === browserConsentId ? 'browser' : null;
+}
+
 type TypeField = (typeof typeFields)[RequestType][number];
 
 /** False when the request's type asks for `field` and it is empty. */

@@ -126,6 +126,7 @@ function anonymiseClosedRequests(tx: Queryable, cutoff: number, now: number): Re
       email: anonymisedEmail,
       customerReference: null,
       consentId: null,
+      consentIdLinkedBy: null,
       details: null,
       inaccurateData: null,
       correctData: null,

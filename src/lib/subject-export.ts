@@ -5,7 +5,7 @@ import { describeRecord } from './consent-receipt.ts';
 import { consentHistory } from './consent.repo.ts';
 import { subscriptionStatus } from './marketing.ts';
 import { describeController, type Organisation } from './organisation.ts';
-import { requesterVisibleEvents, type RequestEventKind } from './request-workflow.ts';
+import { requesterEventDetail, requesterVisibleEvents, type RequestEventKind } from './request-workflow.ts';
 import { eventsOf, type RequestEventRow, type RequestRow } from './requests.repo.ts';
 import { findSubject } from './subject.repo.ts';
 
@@ -16,17 +16,18 @@ export const subjectExportSchemaVersion = 1;
 const iso = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString());
 
 /**
- * Who sees the export: the DPO gets every audit event with who did it; the requester gets the events that concern
- * them, with the DPO named by role only.
+ * Who sees the export: the DPO gets every audit event with who did it and all its detail; the requester gets the
+ * events that concern them, with the DPO named by role only and none of the DPO's internal notes.
  */
 export type Audience = 'dpo' | 'requester';
 
 function describeEvent(event: RequestEventRow, audience: Audience) {
+  const detail = event.detail ? (JSON.parse(event.detail) as Record<string, unknown>) : null;
   return {
     at: iso(event.occurredAt),
     kind: event.kind,
     actor: audience === 'dpo' || !event.actor.startsWith('dpo:') ? event.actor : 'dpo',
-    detail: event.detail ? (JSON.parse(event.detail) as Record<string, unknown>) : null,
+    detail: audience === 'dpo' ? detail : requesterEventDetail(event.kind, detail),
   };
 }
 
@@ -42,6 +43,7 @@ export function describeRequest(request: RequestRow, events: readonly RequestEve
       email: request.email,
       customerReference: request.customerReference,
       consentId: request.consentId,
+      consentIdLinkedBy: request.consentIdLinkedBy,
     },
     submitted: {
       details: request.details,
@@ -74,9 +76,8 @@ export function requestDocument(db: PortalDatabase, request: RequestRow, audienc
 }
 
 export interface SubjectExportInput {
+  /** The address of the request the export answers: src/lib/subject.repo.ts finds the person from it. */
   email: string;
-  /** Consent ids the subject named (their request's, their cookie's); ids found on their requests are added. */
-  consentIds: readonly string[];
   organisation: Organisation;
   portalOrigin: string;
   now: number;
@@ -84,22 +85,28 @@ export interface SubjectExportInput {
 
 /**
  * Everything the portal holds about a person (schema `subject-export.v1.json`): their requests, the cookie-consent
- * records of their consent ids, and their marketing consents with every event and the wording they saw.
+ * records of their proven consent ids, and their marketing consents with every event and the wording they saw. Each
+ * item says what links it to the person (`linkedBy`): the address, or a consent id (`subject.consentIdLinks` says
+ * how each was proven).
  */
 export function buildSubjectExport(db: PortalDatabase, input: SubjectExportInput) {
-  const { requests: requestRows, subscriptions, consentIds } = findSubject(db, input.email, input.consentIds);
-  const events = subscriptions.length
-    ? db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptions.map((row) => row.id))).orderBy(asc(marketingEvents.id)).all()
-    : [];
+  const { requests: requestRows, subscriptions, consentIds: links } = findSubject(db, input.email);
+  const consentIds = links.map((link) => link.consentId);
+  const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);
+  const events = subscriptionIds.length ? db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptionIds)).orderBy(asc(marketingEvents.id)).all() : [];
   return {
     $schema: `${input.portalOrigin}/schemas/subject-export.v${subjectExportSchemaVersion}.json`,
     schemaVersion: subjectExportSchemaVersion,
     generatedAt: iso(input.now),
     controller: describeController(input.organisation),
-    subject: { email: input.email, consentIds },
-    requests: requestRows.map((row) => describeRequest(row, eventsOf(db, row.id), 'requester')),
-    consentRecords: consentIds.flatMap((consentId) => consentHistory(db, consentId).map((record) => ({ consentId, ...describeRecord(record) }))),
-    marketing: subscriptions.map((subscription) => {
+    subject: {
+      email: input.email,
+      consentIds,
+      consentIdLinks: links.map((link) => ({ consentId: link.consentId, provenBy: link.provenBy, request: link.reference })),
+    },
+    requests: requestRows.map((row) => ({ ...describeRequest(row, eventsOf(db, row.id), 'requester'), linkedBy: 'address' as const })),
+    consentRecords: consentIds.flatMap((consentId) => consentHistory(db, consentId).map((record) => ({ consentId, ...describeRecord(record), linkedBy: 'consentId' as const }))),
+    marketing: subscriptions.map(({ subscription, linkedBy }) => {
       const own = events.filter((event) => event.subscriptionId === subscription.id);
       return {
         channel: subscription.channel,
@@ -109,6 +116,7 @@ export function buildSubjectExport(db: PortalDatabase, input: SubjectExportInput
         createdAt: iso(subscription.createdAt),
         status: subscriptionStatus(own),
         events: own.map((event) => ({ event: event.event, at: iso(event.occurredAt), via: event.via, policyVersion: event.policyVersion, wording: event.wording })),
+        linkedBy,
       };
     }),
   };

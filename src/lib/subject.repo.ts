@@ -2,47 +2,84 @@ import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/connection.ts';
 import { marketingSubscriptions, requests } from '../../db/schema.ts';
 import type { MarketingSubscription } from './marketing.repo.ts';
-import type { RequestRow } from './requests.repo.ts';
+import type { ConsentIdProof, RequestRow } from './requests.repo.ts';
 
-/** What ties records to one person: their requests, their marketing subscriptions, and every consent id among them. */
+/** What ties a record to a person: the email address of their request, or a consent id proven to be theirs. */
+export type LinkedBy = 'address' | 'consentId';
+
+/** A consent id proven to be the person's, with how and on which of their requests. */
+export interface LinkedConsentId {
+  consentId: string;
+  provenBy: ConsentIdProof;
+  reference: string;
+}
+
+/** A consent id named on one of the person's requests that links nothing: unproven, or its request not verified. */
+export interface UnlinkedConsentId {
+  consentId: string;
+  reference: string;
+  /** Null: only typed or given to the API. Set: proven, but the request's identity is not verified yet. */
+  provenBy: ConsentIdProof | null;
+}
+
+export interface LinkedSubscription {
+  subscription: MarketingSubscription;
+  linkedBy: LinkedBy;
+}
+
+/** One person as the portal knows them from the address of a request (schema of an export, scope of an erasure). */
 export interface Subject {
+  /** Every request under the address, oldest first. */
   requests: RequestRow[];
-  subscriptions: MarketingSubscription[];
-  /** The consent ids named, those on the person's requests and those on their marketing subscriptions, sorted. */
-  consentIds: string[];
+  /** The proven consent ids, sorted: the consent records under them are the person's. */
+  consentIds: LinkedConsentId[];
+  /** Email marketing at the address; SMS and phone marketing signed up with a proven consent id. Oldest first. */
+  subscriptions: LinkedSubscription[];
+  unlinkedConsentIds: UnlinkedConsentId[];
 }
 
 /**
- * Finds a person's records by their email address and the consent ids they named (their request's, their cookie's).
- * Consent ids found on their requests lead to further subscriptions, and those subscriptions' consent ids to further
- * consent records, so a person who gave their email in one place and their cookie in another is found whole.
+ * Finds a person by the email address of their request, compared without regard to case (Ivan@… and ivan@… are the
+ * same person to a DPO). Their requests are those under that address. A consent id counts as theirs only when one of
+ * those requests proved it (sent from the browser holding it, or linked by the DPO after a check) and that request's
+ * identity was verified: a typed id is a claim anyone can make. Through a proven consent id come its consent records
+ * and the SMS and phone marketing consents signed up with it. Email marketing joins by its address alone: a consent
+ * id proves a browser, not an address, so requests and email marketing under another address never join.
  */
-export function findSubject(db: Queryable, email: string | undefined, namedConsentIds: readonly string[]): Subject {
-  // Addresses are compared without regard to case: Ivan@… and ivan@… are the same person to a DPO.
-  const address = email?.trim().toLowerCase();
-  const byEmail = address ? sql`lower(${requests.email}) = ${address}` : undefined;
-  const requestRows = byEmail || namedConsentIds.length
-    ? db
-        .select()
-        .from(requests)
-        .where(or(byEmail, namedConsentIds.length ? inArray(requests.consentId, [...namedConsentIds]) : undefined))
-        .orderBy(asc(requests.id))
-        .all()
-    : [];
-  const knownIds = unique([...namedConsentIds, ...requestRows.map((row) => row.consentId)]);
-  const subscriptionByEmail = address ? and(eq(marketingSubscriptions.channel, 'email'), sql`lower(${marketingSubscriptions.address}) = ${address}`) : undefined;
+export function findSubject(db: Queryable, email: string): Subject {
+  const address = email.trim().toLowerCase();
+  const requestRows = address ? db.select().from(requests).where(sql`lower(${requests.email}) = ${address}`).orderBy(asc(requests.id)).all() : [];
+  const consentIds: LinkedConsentId[] = [];
+  const unlinkedConsentIds: UnlinkedConsentId[] = [];
+  for (const row of requestRows) {
+    if (!row.consentId || consentIds.some((linked) => linked.consentId === row.consentId)) continue;
+    if (row.consentIdLinkedBy !== null && row.verifiedAt !== null) consentIds.push({ consentId: row.consentId, provenBy: row.consentIdLinkedBy, reference: row.reference });
+    else unlinkedConsentIds.push({ consentId: row.consentId, reference: row.reference, provenBy: row.consentIdLinkedBy });
+  }
+  consentIds.sort((a, b) => (a.consentId < b.consentId ? -1 : 1));
+  const linkedIds = consentIds.map((linked) => linked.consentId);
+  const byAddress = address ? and(eq(marketingSubscriptions.channel, 'email'), sql`lower(${marketingSubscriptions.address}) = ${address}`) : undefined;
+  const byConsentId = linkedIds.length ? and(inArray(marketingSubscriptions.channel, ['sms', 'phone']), inArray(marketingSubscriptions.consentId, linkedIds)) : undefined;
   const subscriptions =
-    subscriptionByEmail || knownIds.length
-      ? db
-          .select()
-          .from(marketingSubscriptions)
-          .where(or(subscriptionByEmail, knownIds.length ? inArray(marketingSubscriptions.consentId, knownIds) : undefined))
-          .orderBy(asc(marketingSubscriptions.id))
-          .all()
-      : [];
-  return { requests: requestRows, subscriptions, consentIds: unique([...knownIds, ...subscriptions.map((row) => row.consentId)]).sort() };
+    byAddress || byConsentId ? db.select().from(marketingSubscriptions).where(or(byAddress, byConsentId)).orderBy(asc(marketingSubscriptions.id)).all() : [];
+  return {
+    requests: requestRows,
+    consentIds,
+    subscriptions: subscriptions.map((subscription) => ({ subscription, linkedBy: subscription.channel === 'email' ? 'address' : 'consentId' })),
+    unlinkedConsentIds: unlinkedConsentIds.filter((unlinked) => !linkedIds.includes(unlinked.consentId)),
+  };
 }
 
-function unique(values: readonly (string | null)[]): string[] {
-  return [...new Set(values.filter((value): value is string => value !== null && value !== ''))];
+/** For the DPO's search by consent id: the requests naming it (proven or not) and the marketing consents made with it. */
+export function findByConsentId(db: Queryable, consentId: string): { requests: RequestRow[]; subscriptions: LinkedSubscription[] } {
+  return {
+    requests: db.select().from(requests).where(eq(requests.consentId, consentId)).orderBy(asc(requests.id)).all(),
+    subscriptions: db
+      .select()
+      .from(marketingSubscriptions)
+      .where(eq(marketingSubscriptions.consentId, consentId))
+      .orderBy(asc(marketingSubscriptions.id))
+      .all()
+      .map((subscription) => ({ subscription, linkedBy: 'consentId' as const })),
+  };
 }

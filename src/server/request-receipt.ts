@@ -1,20 +1,26 @@
-import type { AstroCookieSetOptions } from 'astro';
-import { isReference } from '../lib/requests.ts';
+import type { AstroCookies } from 'astro';
+import { formatReceipt, parseReceipt, receiptLifetimeSeconds, type Receipt } from '../lib/request-receipt.ts';
 import { servedOverHttps } from './environment.ts';
+import { getPortalSecret } from './secret.ts';
 
 /**
- * After a request is submitted, its reference is kept for an hour in a cookie scoped to the requests pages, so the
- * confirmation page can be refreshed (or reopened) without the reference ever being in a URL.
+ * After a request is submitted, its reference is kept for an hour in a signed cookie scoped to the requests pages, so
+ * the confirmation page can be refreshed (or reopened) without the reference ever being in a URL. Only a value the
+ * portal signed is believed: a reference typed into the cookie shows nothing.
  */
 export const receiptCookie = 'portal_request';
 
-export function receiptCookieOptions(locale: string, url: URL): AstroCookieSetOptions {
-  return { path: `/${locale}/requests`, maxAge: 60 * 60, httpOnly: true, sameSite: 'strict', secure: servedOverHttps(url) };
+export function setReceipt(cookies: AstroCookies, locale: string, url: URL, receipt: Receipt): void {
+  cookies.set(receiptCookie, formatReceipt(getPortalSecret(), receipt, Date.now() / 1000), {
+    path: `/${locale}/requests`,
+    maxAge: receiptLifetimeSeconds,
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: servedOverHttps(url),
+  });
 }
 
-/** The reference and whether its email went out, from the cookie; undefined when absent or malformed. */
-export function readReceipt(value: string | undefined): { reference: string; emailSent: boolean } | undefined {
-  const match = /^(DSR-\d{4}-[0-9A-Z]{6})\.([01])$/.exec(value ?? '');
-  if (!match?.[1] || !isReference(match[1])) return undefined;
-  return { reference: match[1], emailSent: match[2] === '1' };
+/** The receipt of this browser's last submission, or undefined. */
+export function readReceipt(cookies: AstroCookies): Receipt | undefined {
+  return parseReceipt(getPortalSecret(), cookies.get(receiptCookie)?.value, Date.now() / 1000);
 }

@@ -5,7 +5,7 @@ import { hashToken, newToken } from '../lib/marketing.ts';
 import { createRateLimiter } from '../lib/rate-limit.ts';
 import { requestReceivedEmail } from '../lib/request-email.ts';
 import { createRequest, recordEvent, type RequestRow } from '../lib/requests.repo.ts';
-import { fieldProblems, requestStatusToken, requestSubmissionSchema, type FieldProblem } from '../lib/requests.ts';
+import { consentIdProofAtSubmission, fieldProblems, requestStatusToken, requestSubmissionSchema, type FieldProblem } from '../lib/requests.ts';
 import { getDatabase } from './db.ts';
 import { getEnvironment } from './environment.ts';
 import { translatorFor } from './i18n.ts';
@@ -38,10 +38,11 @@ export function statusUrl(origin: string, locale: string, reference: string): st
 /**
  * Takes a request from the form or the API: validates it (one schema for both), applies the flood limits (per visitor,
  * counted by `visitorKey`, and per email address), records it with its `received` event, and emails the verification
- * and status links in the request's language. A failed email leaves the request recorded, with a `notification-failed` event
- * for the DPO, and the requester is told.
+ * and status links in the request's language. The consent id it names is proven only when it is `browserConsentId`,
+ * the one in the sending browser's own signed consent cookie. A failed email leaves the request recorded, with a `notification-failed` event for the DPO,
+ * and the requester is told.
  */
-export async function submitRequest(input: unknown, visitorKey: string, origin: string, now = Date.now()): Promise<Submission> {
+export async function submitRequest(input: unknown, visitorKey: string, origin: string, browserConsentId: string | undefined, now = Date.now()): Promise<Submission> {
   const parsed = requestSubmissionSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: 'invalid', problems: fieldProblems(parsed.error) };
   const submission = parsed.data;
@@ -57,6 +58,7 @@ export async function submitRequest(input: unknown, visitorKey: string, origin: 
     timeZone: organisation.timeZone,
     statusTokenHashFor: (reference) => hashToken(requestStatusToken(getPortalSecret(), reference)),
     verifyTokenHash: verifyToken.hash,
+    consentIdLinkedBy: consentIdProofAtSubmission(submission.consentId, browserConsentId),
   });
   const locale = submission.locale;
   const t = translatorFor(locale);

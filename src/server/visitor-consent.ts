@@ -1,9 +1,11 @@
 import type { AstroCookies } from 'astro';
-import { consentCookieName, formatConsentCookie, parseConsentCookie, revisionPolicyVersion, type ConsentCookie } from '../lib/consent-cookie.ts';
+import { consentCookieName, revisionPolicyVersion, type ConsentCookie } from '../lib/consent-cookie.ts';
 import { newConsentId, type ConsentAction } from '../lib/consent.ts';
 import type { ConsentRecord } from '../lib/consent.repo.ts';
 import type { Locale } from '../lib/locale.ts';
+import { formatPortalConsentCookie, parsePortalConsentCookie } from '../lib/portal-consent-cookie.ts';
 import { consentTerms, recordDecision } from './consent.ts';
+import { getPortalSecret } from './secret.ts';
 import { portalSite } from './sites.ts';
 
 /** What the portal knows of this visitor's cookie choice on the portal itself. */
@@ -15,8 +17,16 @@ export interface VisitorConsent {
   changedSince: number | undefined;
 }
 
+/**
+ * This browser's consent cookie, only as the portal signed it (src/lib/portal-consent-cookie.ts); undefined when it
+ * is missing, forged, malformed or expired at `nowSeconds` (0 reads an expired one too).
+ */
+export function readConsentCookie(cookies: AstroCookies, nowSeconds = Date.now() / 1000): ConsentCookie | undefined {
+  return parsePortalConsentCookie(getPortalSecret(), cookies.get(consentCookieName)?.value, nowSeconds);
+}
+
 export async function readVisitorConsent(cookies: AstroCookies, locale: Locale): Promise<VisitorConsent> {
-  const cookie = parseConsentCookie(cookies.get(consentCookieName)?.value, Date.now() / 1000);
+  const cookie = readConsentCookie(cookies);
   const { revision, policy } = await consentTerms(portalSite, locale);
   const upToDate = cookie?.revision === revision;
   const earlier = cookie && !upToDate ? revisionPolicyVersion(cookie.revision) : undefined;
@@ -33,7 +43,8 @@ export async function decideOnPortal(input: {
   gpcSignal: boolean;
   secure: boolean;
 }): Promise<ConsentRecord> {
-  const previous = parseConsentCookie(input.cookies.get(consentCookieName)?.value, 0);
+  // An expired choice keeps its consent id: the new decision continues the same history.
+  const previous = readConsentCookie(input.cookies, 0);
   const record = await recordDecision({
     site: portalSite,
     consentId: previous?.consentId ?? newConsentId(),
@@ -47,7 +58,7 @@ export async function decideOnPortal(input: {
   const expires = Math.floor(record.expiresAt / 1000);
   input.cookies.set(
     consentCookieName,
-    formatConsentCookie({ consentId: record.consentId, revision: record.revision, choices: input.choices, expires }),
+    formatPortalConsentCookie(getPortalSecret(), { consentId: record.consentId, revision: record.revision, choices: input.choices, expires }),
     { path: '/', expires: new Date(record.expiresAt), httpOnly: true, sameSite: 'lax', secure: input.secure },
   );
   return record;

@@ -5,7 +5,7 @@ import { findChainBreak } from '../../src/lib/consent.ts';
 import { consentDecision } from '../support/consent-decision.ts';
 import { allConsentRecords, appendConsentRecord, consentHistory } from '../../src/lib/consent.repo.ts';
 import { lookUpConsent } from '../../src/lib/consent-lookup.ts';
-import { erasureCounts } from '../../src/lib/erasure.repo.ts';
+import { erasureCounts, erasureScope } from '../../src/lib/erasure.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { recordSignup } from '../../src/lib/marketing.repo.ts';
 import { createRequest, eventsOf, takeAction } from '../../src/lib/requests.repo.ts';
@@ -25,9 +25,10 @@ const someoneElse = 'zzzzzzzzzzzzzzzzzzzzzz';
 const decision = (consentId: string, at: number, analytics: boolean) =>
   consentDecision(consentId, at, analytics, { siteId: 'portal', origin: 'https://privacy.ostria.example', locale: 'pl' });
 
-function erasureRequest(consentId: string | undefined) {
+/** Anna's erasure request; `fromBrowser` when she sent it from the browser whose consent cookie holds the id. */
+function erasureRequest(consentId: string | undefined, fromBrowser = true) {
   const submission = requestSubmissionSchema.parse({ type: 'erasure', locale: 'pl', name: 'Anna Nowak', email: 'Anna@Example.pl', scope: 'Wszystko', grounds: 'Cofam zgodę', declaration: true, consentId });
-  return createRequest(db, { submission, now, timeZone: 'Europe/Warsaw', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  return createRequest(db, { submission, now, timeZone: 'Europe/Warsaw', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: fromBrowser ? 'browser' : null });
 }
 
 function seed() {
@@ -36,7 +37,7 @@ function seed() {
   appendConsentRecord(db, decision(annasCookie, now - 4000, false));
   appendConsentRecord(db, decision(annasOtherBrowser, now - 3500, true));
   appendConsentRecord(db, decision(someoneElse, now - 3000, true));
-  // Anna's newsletter (typed with another capitalisation) names the consent id of her other browser.
+  // Anna's newsletter (typed with another capitalisation), signed up in her other browser.
   recordSignup(db, { channel: 'email', address: 'anna@example.pl', locale: 'pl', consentId: annasOtherBrowser, policyVersion: 2, wording: 'Chcę otrzymywać…', confirmTokenHash: undefined, now: now - 2000 });
   recordSignup(db, { channel: 'email', address: 'someone@else.example', locale: 'pl', consentId: someoneElse, policyVersion: 2, wording: 'x', confirmTokenHash: undefined, now: now - 2000 });
 }
@@ -51,25 +52,34 @@ describe('erasure', () => {
     seed();
     const request = erasureRequest(annasCookie);
     startWork(request.reference);
-    expect(erasureCounts(db, request)).toEqual({ consentRecords: 3, marketingSubscriptions: 1, marketingEvents: 2 });
+    expect(erasureCounts(db, request)).toEqual({ consentRecords: 2, marketingSubscriptions: 1, marketingEvents: 2 });
 
     const outcome = takeAction(db, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1000);
     expect(outcome.ok).toBe(true);
     expect(consentHistory(db, annasCookie)).toEqual([]);
-    expect(consentHistory(db, annasOtherBrowser)).toEqual([]);
+    // The newsletter names the consent id of her other browser, but a consent id proves a browser, not an address:
+    // only a request sent from that browser (or the DPO's check) makes it hers.
+    expect(consentHistory(db, annasOtherBrowser)).toHaveLength(1);
     expect(consentHistory(db, someoneElse)).toHaveLength(2);
-    expect(db.$client.prepare("select count(*) from consent_records where consent_id = 'erased' and erased_at is not null").pluck().get()).toBe(3);
+    expect(db.$client.prepare("select count(*) from consent_records where consent_id = 'erased' and erased_at is not null").pluck().get()).toBe(2);
     expect(db.$client.prepare('select address, consent_id as consentId from marketing_subscriptions order by id').all()).toEqual([
       { address: 'erased', consentId: null },
       { address: 'someone@else.example', consentId: someoneElse },
     ]);
     const erased = eventsOf(db, request.id).at(-1);
     expect(erased).toMatchObject({ kind: 'erased', actor: 'dpo:eleni@ostria.example' });
-    expect(JSON.parse(erased?.detail ?? '{}')).toEqual({ counts: { consentRecords: 3, marketingSubscriptions: 1, marketingEvents: 2 } });
-    expect(lookUpConsent(db, annasCookie)).toEqual({ found: true, histories: [], chain: { checked: 0, erased: 0 }, marketing: [], requests: [expect.objectContaining({ reference: request.reference })] });
+    expect(JSON.parse(erased?.detail ?? '{}')).toEqual({ counts: { consentRecords: 2, marketingSubscriptions: 1, marketingEvents: 2 } });
+    expect(lookUpConsent(db, annasCookie)).toEqual({
+      found: true,
+      histories: [],
+      chain: { checked: 0, erased: 0 },
+      marketing: [],
+      requests: [expect.objectContaining({ reference: request.reference })],
+      unlinkedConsentIds: [],
+    });
 
     // Everyone else's proof still verifies; the erased records keep their place in the chain.
-    expect(findChainBreak(allConsentRecords(db))).toEqual({ checked: 5, erased: 3 });
+    expect(findChainBreak(allConsentRecords(db))).toEqual({ checked: 5, erased: 2 });
     // Nothing is left to erase a second time.
     expect(erasureCounts(db, request)).toEqual({ consentRecords: 0, marketingSubscriptions: 0, marketingEvents: 0 });
   });
@@ -77,7 +87,34 @@ describe('erasure', () => {
   test('finds the subject by email alone when the request names no consent id', () => {
     seed();
     const request = erasureRequest(undefined);
-    expect(erasureCounts(db, request)).toEqual({ consentRecords: 1, marketingSubscriptions: 1, marketingEvents: 2 });
+    expect(erasureCounts(db, request)).toEqual({ consentRecords: 0, marketingSubscriptions: 1, marketingEvents: 2 });
+  });
+
+  test('a consent id only typed into the request erases nothing recorded under it, and the review says so', () => {
+    seed();
+    const request = erasureRequest(someoneElse, false);
+    startWork(request.reference);
+    const scope = erasureScope(db, request);
+    expect(scope.counts).toEqual({ consentRecords: 0, marketingSubscriptions: 1, marketingEvents: 2 });
+    expect(scope.unlinkedConsentIds).toEqual([{ consentId: someoneElse, reference: request.reference, provenBy: null }]);
+    expect(scope.subscriptions.map(({ subscription, linkedBy }) => [subscription.address, linkedBy])).toEqual([['anna@example.pl', 'address']]);
+    expect(takeAction(db, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1000).ok).toBe(true);
+    expect(consentHistory(db, someoneElse)).toHaveLength(2);
+    expect(db.$client.prepare("select address from marketing_subscriptions where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz'").pluck().all()).toEqual(['someone@else.example']);
+  });
+
+  test('the review lists each item with what links it, and the requests it keeps', () => {
+    seed();
+    recordSignup(db, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId: annasCookie, policyVersion: 2, wording: 'SMS', confirmTokenHash: undefined, now: now - 1000 });
+    const request = erasureRequest(annasCookie);
+    startWork(request.reference);
+    const scope = erasureScope(db, request);
+    expect(scope.consentIds).toEqual([{ consentId: annasCookie, provenBy: 'browser', reference: request.reference, records: 2 }]);
+    expect(scope.subscriptions.map(({ subscription, linkedBy }) => [subscription.channel, subscription.address, linkedBy])).toEqual([
+      ['email', 'anna@example.pl', 'address'],
+      ['sms', '+48600100200', 'consentId'],
+    ]);
+    expect(scope.keptRequests).toEqual([request.reference]);
   });
 
   test('is refused for another type of request and before work has started', () => {
@@ -113,19 +150,37 @@ describe('erasure', () => {
 });
 
 describe('consent lookup', () => {
-  test('by email finds every consent id the person is known by, each record checked in the chain', () => {
+  test('by email finds the consent ids proven on the person’s requests, each record checked in the chain; a claimed one is listed apart', () => {
     seed();
     const lookup = lookUpConsent(db, 'ANNA@example.pl');
     if (!lookup.found) throw new Error('expected a result');
-    expect(lookup.histories.map((history) => [history.consentId, history.records.length])).toEqual([[annasOtherBrowser, 1]]);
-    expect(lookup.marketing.map((entry) => [entry.subscription.address, entry.status])).toEqual([['anna@example.pl', 'confirmed']]);
-    expect(lookup.chain).toEqual({ checked: 1, erased: 0 });
+    // Her newsletter alone proves no consent id.
+    expect(lookup.histories).toEqual([]);
+    expect(lookup.marketing.map((entry) => [entry.subscription.address, entry.status, entry.linkedBy])).toEqual([['anna@example.pl', 'confirmed', 'address']]);
 
-    erasureRequest(annasCookie);
+    const claimed = erasureRequest(someoneElse, false);
+    const typed = lookUpConsent(db, 'anna@example.pl');
+    if (!typed.found) throw new Error('expected a result');
+    expect(typed.histories).toEqual([]);
+    expect(typed.unlinkedConsentIds).toEqual([{ consentId: someoneElse, reference: claimed.reference, provenBy: null }]);
+
+    const proven = erasureRequest(annasCookie);
+    startWork(proven.reference);
     const again = lookUpConsent(db, 'anna@example.pl');
     if (!again.found) throw new Error('expected a result');
-    expect(again.histories.map((history) => history.consentId)).toEqual([annasCookie, annasOtherBrowser]);
-    expect(again.requests).toHaveLength(1);
+    expect(again.histories.map((history) => [history.consentId, history.records.length, history.link?.provenBy])).toEqual([[annasCookie, 2, 'browser']]);
+    expect(again.chain).toEqual({ checked: 2, erased: 0 });
+    expect(again.requests).toHaveLength(2);
+  });
+
+  test('by consent id finds what was recorded under it and every request naming it, proven or not', () => {
+    seed();
+    erasureRequest(someoneElse, false);
+    const lookup = lookUpConsent(db, someoneElse);
+    if (!lookup.found) throw new Error('expected a result');
+    expect(lookup.histories.map((history) => [history.consentId, history.records.length])).toEqual([[someoneElse, 2]]);
+    expect(lookup.marketing.map((entry) => [entry.subscription.address, entry.linkedBy])).toEqual([['someone@else.example', 'consentId']]);
+    expect(lookup.requests.map((request) => request.consentIdLinkedBy)).toEqual([null]);
   });
 
   test('names a record changed behind the triggers, and its neighbours', () => {

@@ -41,11 +41,12 @@ afterEach(() => db.$client.close());
 const consentId = 'cccccccccccccccccccccc';
 const received = Date.parse('2026-11-20T10:15:00Z');
 
-function submit(input: Record<string, unknown>, now = received) {
+/** A request as the form sends it; `fromBrowser` when the sending browser's own consent cookie holds its consent id. */
+function submit(input: Record<string, unknown>, now = received, fromBrowser = false) {
   const status = newToken();
   const verify = newToken();
   const submission = requestSubmissionSchema.parse({ locale: 'pl', name: 'Anna Nowak', email: 'anna@example.pl', declaration: true, ...input });
-  const request = createRequest(db, { submission, now, timeZone: 'Europe/Athens', statusTokenHashFor: () => status.hash, verifyTokenHash: verify.hash });
+  const request = createRequest(db, { submission, now, timeZone: 'Europe/Athens', statusTokenHashFor: () => status.hash, verifyTokenHash: verify.hash, consentIdLinkedBy: fromBrowser ? 'browser' : null });
   return { request, status: status.token, verify: verify.token };
 }
 
@@ -116,7 +117,7 @@ describe('JSON exports validate against the published schemas', () => {
     }
   });
 
-  test('everything about a subject: requests, consent records by consent id, marketing consents by email', () => {
+  function seedSubject(fromBrowser: boolean) {
     appendConsentRecord(db, {
       consentId, siteId: 'portal', origin: 'https://privacy.ostria.example', recordedAt: received - 5000, action: 'custom', source: 'preferences',
       preferences: false, analytics: true, marketing: false, locale: 'pl', policyDocument: 'cookie-policy', policyVersion: 1,
@@ -125,22 +126,62 @@ describe('JSON exports validate against the published schemas', () => {
     recordSignup(db, { channel: 'email', address: 'anna@example.pl', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'Chcę otrzymywać…', confirmTokenHash: 'f'.repeat(64), now: received - 4000 });
     recordSignup(db, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId, policyVersion: 2, wording: 'SMS…', confirmTokenHash: undefined, now: received - 3000 });
     recordSignup(db, { channel: 'email', address: 'someone@else.example', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'x', confirmTokenHash: undefined, now: received - 3000 });
-    submit({ type: 'access', consentId });
+    const first = submit({ type: 'access', consentId }, received, fromBrowser).request;
+    takeAction(db, first.reference, { action: 'verify', method: 'email-link' }, 'requester', received + 1);
     submit({ type: 'erasure', scope: 'Wszystko', grounds: 'Cofam zgodę' });
     submit({ type: 'access' }, received).request;
     db.$client.prepare("update requests set email = 'other@example.pl' where id = 3").run();
+    return first;
+  }
 
-    const exported = JSON.parse(JSON.stringify(buildSubjectExport(db, { email: 'anna@example.pl', consentIds: [], organisation, portalOrigin: 'https://privacy.ostria.example', now: received + 10 })));
+  test('everything about a subject: requests by address, consent records and SMS consents by a proven consent id, email consents by address', () => {
+    const first = seedSubject(true);
+    const exported = JSON.parse(JSON.stringify(buildSubjectExport(db, { email: 'anna@example.pl', organisation, portalOrigin: 'https://privacy.ostria.example', now: received + 10 })));
     expect(validSubjectExport?.(exported), JSON.stringify(validSubjectExport?.errors)).toBe(true);
-    expect(exported.subject).toEqual({ email: 'anna@example.pl', consentIds: [consentId] });
-    expect(exported.requests.map((request: { type: string }) => request.type)).toEqual(['access', 'erasure']);
+    expect(exported.subject).toEqual({ email: 'anna@example.pl', consentIds: [consentId], consentIdLinks: [{ consentId, provenBy: 'browser', request: first.reference }] });
+    expect(exported.requests.map((request: { type: string; linkedBy: string }) => [request.type, request.linkedBy])).toEqual([['access', 'address'], ['erasure', 'address']]);
     expect(exported.consentRecords).toHaveLength(1);
-    expect(exported.consentRecords[0]).toMatchObject({ consentId, granted: ['necessary', 'analytics'] });
-    expect(exported.marketing.map((entry: { channel: string; status: string }) => [entry.channel, entry.status])).toEqual([['email', 'pending'], ['sms', 'confirmed']]);
+    expect(exported.consentRecords[0]).toMatchObject({ consentId, granted: ['necessary', 'analytics'], linkedBy: 'consentId' });
+    expect(exported.marketing.map((entry: { channel: string; status: string; linkedBy: string }) => [entry.channel, entry.status, entry.linkedBy])).toEqual([
+      ['email', 'pending', 'address'],
+      ['sms', 'confirmed', 'consentId'],
+    ]);
+  });
+
+  test('a consent id only typed into the request brings neither its consent records nor the SMS consent made with it', () => {
+    seedSubject(false);
+    const exported = JSON.parse(JSON.stringify(buildSubjectExport(db, { email: 'anna@example.pl', organisation, portalOrigin: 'https://privacy.ostria.example', now: received + 10 })));
+    expect(validSubjectExport?.(exported), JSON.stringify(validSubjectExport?.errors)).toBe(true);
+    expect(exported.subject).toEqual({ email: 'anna@example.pl', consentIds: [], consentIdLinks: [] });
+    expect(exported.consentRecords).toEqual([]);
+    expect(exported.marketing.map((entry: { channel: string }) => entry.channel)).toEqual(['email']);
+    // The request still says what was typed, and that it links nothing.
+    expect(exported.requests[0].requester).toMatchObject({ consentId, consentIdLinkedBy: null });
+  });
+
+  test('the requester never reads the DPO’s internal notes; the DPO reads every one', () => {
+    const { request } = submit({ type: 'access' });
+    const dpo = 'dpo:dpo@ostria.example';
+    takeAction(db, request.reference, { action: 'verify', method: 'identity-document', note: 'Paszport AB123 – notatka wewnętrzna' }, dpo, received + 1);
+    takeAction(db, request.reference, { action: 'note', text: 'Rozmowa telefoniczna – wewnętrzna' }, dpo, received + 2);
+    takeAction(db, request.reference, { action: 'extend', days: 10, reason: 'Archiwum', timeZone: 'Europe/Athens' }, dpo, received + 3);
+    const stored = findRequest(db, request.reference)!;
+    const forRequester = requestDocument(db, stored, 'requester', 'https://p.example');
+    expect(validRequestDocument?.(JSON.parse(JSON.stringify(forRequester))), JSON.stringify(validRequestDocument?.errors)).toBe(true);
+    expect(JSON.stringify(forRequester)).not.toContain('wewnętrzna');
+    expect(JSON.stringify(forRequester)).not.toContain('dpo@ostria.example');
+    expect(forRequester.events.map((event) => [event.kind, event.detail])).toEqual([
+      ['received', null],
+      ['identity-verified', { method: 'identity-document' }],
+      ['extended', { days: 10, reason: 'Archiwum', dueOn: stored.dueOn }],
+    ]);
+    const forDpo = JSON.stringify(requestDocument(db, stored, 'dpo', 'https://p.example'));
+    expect(forDpo).toContain('Paszport AB123 – notatka wewnętrzna');
+    expect(forDpo).toContain('Rozmowa telefoniczna – wewnętrzna');
   });
 
   test('the schema catches a drifted export', () => {
-    const exported = JSON.parse(JSON.stringify(buildSubjectExport(db, { email: 'anna@example.pl', consentIds: [], organisation, portalOrigin: 'https://p.example', now: received })));
+    const exported = JSON.parse(JSON.stringify(buildSubjectExport(db, { email: 'anna@example.pl', organisation, portalOrigin: 'https://p.example', now: received })));
     expect(validSubjectExport?.(exported)).toBe(true);
     expect(validSubjectExport?.({ ...exported, extra: 1 })).toBe(false);
     expect(validSubjectExport?.({ ...exported, requests: [{ reference: 'nope' }] })).toBe(false);

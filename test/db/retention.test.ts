@@ -15,7 +15,7 @@ import { applyRetention, type RetentionRun } from '../../src/lib/retention.repo.
 import { createRequest, eventsOf, exportOf, findRequest, findRequestForRequester, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { requestDocument } from '../../src/lib/subject-export.ts';
-import { findSubject } from '../../src/lib/subject.repo.ts';
+import { findByConsentId, findSubject } from '../../src/lib/subject.repo.ts';
 import { readMessages } from '../../scripts/support/content.ts';
 import { consentDecision } from '../support/consent-decision.ts';
 
@@ -140,7 +140,8 @@ function submit(type: 'access' | 'erasure', email: string, at: number) {
     declaration: true,
     ...(type === 'erasure' ? { scope: 'Konto Anny', grounds: 'Anna cofa zgodę' } : { details: 'Wszystko o Annie' }),
   });
-  const request = createRequest(db, { submission, now: at, timeZone, statusTokenHashFor: () => status.hash, verifyTokenHash: newToken().hash });
+  // Sent from her own browser: the consent id is proven, and goes with the rest when the request is anonymised.
+  const request = createRequest(db, { submission, now: at, timeZone, statusTokenHashFor: () => status.hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: 'browser' });
   return { request, statusToken: status.token };
 }
 
@@ -178,6 +179,7 @@ describe('retention of closed requests', () => {
       email: 'anonymised@retention.invalid',
       customerReference: null,
       consentId: null,
+      consentIdLinkedBy: null,
       details: null,
       extensionReason: 'anonymised',
       outcome: null,
@@ -188,8 +190,8 @@ describe('retention of closed requests', () => {
     expect(exportOf(db, old.request.id)).toBeUndefined();
     expect(findRequestForRequester(db, old.request.reference, old.statusToken)).toBeUndefined();
     // Neither her address nor her consent id leads to it any more (her other requests still name that consent id).
-    expect(findSubject(db, 'anna@example.pl', [ids.anna]).requests.map((request) => request.reference)).not.toContain(old.request.reference);
-    expect(findSubject(db, 'anna@example.pl', []).requests).toEqual([]);
+    expect(findByConsentId(db, ids.anna).requests.map((request) => request.reference)).not.toContain(old.request.reference);
+    expect(findSubject(db, 'anna@example.pl').requests).toEqual([]);
 
     const events = eventsOf(db, old.request.id);
     expect(events.map((event) => [event.kind, event.actor])).toEqual([

@@ -84,7 +84,8 @@ describe.each(portals)('cookies $name', ({ url, database, secure }) => {
     // The consent lasts six months (content/sites.json lifetimeDays); the cookie must not outlive it.
     expect(cookie.expires).toBeGreaterThan(Date.now() + 150 * day);
     expect(cookie.expires).toBeLessThan(Date.now() + 200 * day);
-    expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{22}\./);
+    // The shared format (consent id, revision, choices, expiry), signed by the portal.
+    expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{22}\.\d{1,6}-[0-9a-f]{8}\.[01]{3}\.\d{1,12}\.[A-Za-z0-9_-]{43}$/);
 
     const gpc = await fetch(`${url()}/el/`, { headers: { 'Sec-GPC': '1' }, redirect: 'manual' });
     expect(gpc.status).toBe(200);
@@ -108,7 +109,8 @@ describe.each(portals)('cookies $name', ({ url, database, secure }) => {
     expect(submitted.status).toBe(303);
     const cookie = cookieFrom(submitted, 'portal_request');
     expect(cookie).toMatchObject({ path: '/bg/requests', httpOnly: true, secure, sameSite: 'strict', maxAge: 3600 });
-    expect(cookie.value).toMatch(/^DSR-\d{4}-[0-9A-Z]{6}\.[01]$/);
+    // The reference, whether the email went out and when the cookie stops counting, signed by the portal.
+    expect(cookie.value).toMatch(/^DSR-\d{4}-[0-9A-Z]{6}\.[01]\.\d{10}\.[A-Za-z0-9_-]{43}$/);
   });
 
   test('portal_dpo: the DPO session, only for /dpo, never cross-site, ending with the session; signing out clears it', async () => {

@@ -217,9 +217,10 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     expect(((await receipt.json()) as { consentId: string }).consentId).toBe(consentId);
     await expectNoViolations(page);
 
-    // The lookup by the requester's email finds the same consent id through their request.
+    // By the requester's email, the consent id their browser proved is theirs only once their identity is verified.
     await page.goto('/dpo/consent?q=PIOTR.erasure@example.pl');
-    expect(await page.locator(`[data-consent-id="${consentId}"]`).count()).toBe(1);
+    expect(await page.locator(`[data-consent-id="${consentId}"]`).count()).toBe(0);
+    expect(await page.locator(`[data-unlinked-consent-id="${consentId}"]`).textContent()).toContain(t('dpo.consent.unlinked.unverified', { reference }));
     await page.goto('/dpo/consent?q=not-an-id');
     expect(await page.locator('#field-q-error').textContent()).toBe(t('dpo.consent.invalidQuery'));
     await expectNoViolations(page);
@@ -229,6 +230,10 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     await page.waitForURL('**?done=verify#result');
     await form(page, 'start').getByRole('button').click();
     await page.waitForURL('**?done=start#result');
+    expect(await page.locator('[data-consent-proof]').getAttribute('data-consent-proof')).toBe('browser');
+    await page.goto('/dpo/consent?q=PIOTR.erasure@example.pl');
+    expect(await page.locator(`[data-consent-id="${consentId}"] [data-linked-by]`).textContent()).toContain(t('dpo.request.linkedBy.consentIdBrowser', { consentId, reference }));
+    await page.goto(`/dpo/requests/${reference}`);
     await page.getByRole('button', { name: t('dpo.request.eraseReview') }).click();
     await page.waitForURL('**erase=review*');
     expect(await page.locator('[data-erase-preview] li').allTextContents()).toEqual([
@@ -236,6 +241,11 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
       t('dpo.request.count.marketingSubscriptions', { count: 0 }),
       t('dpo.request.count.marketingEvents', { count: 0 }),
     ]);
+    // Each item with what links it to the requester.
+    expect(await page.locator('[data-erase-scope] tbody tr').allTextContents()).toEqual([
+      `${t('dpo.request.scope.consentRecords', { count: 1, consentId })}${t('dpo.request.linkedBy.consentIdBrowser', { consentId, reference })}`,
+    ]);
+    expect(await page.locator('[data-erase-kept]').textContent()).toBe(t('dpo.request.scope.kept', { count: 1, references: reference }));
     await expectNoViolations(page);
     await page.getByRole('checkbox', { name: t('dpo.request.eraseConfirm') }).check();
     await page.getByRole('button', { name: t('dpo.request.eraseSubmit') }).click();
@@ -249,6 +259,63 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     expect(db.$client.prepare('select count(*) from consent_records where consent_id = ?').pluck().get(consentId)).toBe(0);
     expect((await context.request.get(`/api/consent/${consentId}/receipt`)).status()).toBe(404);
     await context.close();
+  });
+
+  test('without JavaScript, in Bulgarian: a consent id typed into a request links nothing until the DPO checks and links it', async () => {
+    const bg = translate('bg');
+    // The requester's other device: a cookie choice there, its consent id copied from the preferences page.
+    const device = await session.newContext({ javaScriptEnabled: false });
+    const devicePage = await device.newPage();
+    await devicePage.goto('/bg/');
+    await devicePage.locator('[data-consent-banner] [data-consent-action="accept-all"]').click();
+    await devicePage.waitForURL('**/bg/');
+    await devicePage.goto('/bg/consent');
+    const consentId = (await devicePage.locator('[data-consent-id]').textContent()) ?? '';
+    expect(consentId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    await device.close();
+
+    const requester = 'ivan.two-devices@example.bg';
+    const reference = await sendRequest({ type: 'access', locale: 'bg', name: 'Иван Петров', email: requester, consentId });
+    const { context, page } = await signIn(false);
+    await page.goto(`/dpo/requests/${reference}`);
+    // The DPO reads the inbox in the language they last chose (another test switched it).
+    const t = translate((await page.locator('html').getAttribute('lang')) as Locale);
+    expect(await page.locator('[data-consent-proof]').textContent()).toBe(t('dpo.request.consentIdProof.none'));
+    expect(await form(page, 'link').locator('p').first().textContent()).toBe(t('dpo.request.linkIntro', { consentId }));
+    await expectNoViolations(page);
+
+    // Posted without the DPO's confirmation, nothing is linked and the reason is beside the box.
+    const unchecked = await context.request.post(`/dpo/requests/${reference}`, { form: { action: 'link', linkNote: 'Ontvangstbewijs <vergeleken>' } });
+    expect(unchecked.status()).toBe(400);
+    const refused = await unchecked.text();
+    expect(refused).toContain(`<p class="field__error" id="field-checked-error">${t('dpo.request.errors.checked')}</p>`);
+    expect(refused).toContain('Ontvangstbewijs &lt;vergeleken&gt;</textarea>');
+    expect(findRequest(db, reference)?.consentIdLinkedBy).toBeNull();
+
+    await form(page, 'link').getByRole('checkbox', { name: t('dpo.request.linkConfirm') }).check();
+    await page.fill('#field-linkNote', 'Ontvangstbewijs <vergeleken>');
+    await form(page, 'link').getByRole('button', { name: t('dpo.request.linkSubmit') }).click();
+    await page.waitForURL('**?done=link#result');
+    expect(await page.locator('[data-done]').textContent()).toBe(t('dpo.request.done.link'));
+    expect(await page.locator('[data-consent-proof]').getAttribute('data-consent-proof')).toBe('dpo');
+    expect(await form(page, 'link').count()).toBe(0);
+    const linked = page.locator('[data-trail] tbody tr[data-event="consent-id-linked"]');
+    expect(await linked.locator('[data-actor]').textContent()).toBe(dpoEmail);
+    expect(await linked.locator('p').allTextContents()).toEqual([t('dpo.request.detail.consentId', { consentId }), 'Ontvangstbewijs <vergeleken>']);
+    expect(findRequest(db, reference)?.consentIdLinkedBy).toBe('dpo');
+    await expectNoViolations(page);
+    await context.close();
+
+    // The requester sees that their consent id was checked and linked; never the DPO's note.
+    const message = await waitForMessageTo(outbox, requester);
+    const statusLink = /https?:\/\/\S+\/bg\/requests\/DSR-\S+token=[\w-]+/.exec(message.text)?.[0].replace(/&verify=.*$/, '') ?? '';
+    const visitor = await session.newContext({ javaScriptEnabled: false });
+    const visitorPage = await visitor.newPage();
+    await visitorPage.goto(statusLink);
+    expect(await visitorPage.locator('[data-timeline] li[data-event="consent-id-linked"]').textContent()).toContain(bg('requests.status.events.consent-id-linked'));
+    expect(await visitorPage.locator('[data-consent-proof]').textContent()).toBe(bg('requests.status.consentIdProof.dpo'));
+    expect(await visitorPage.content()).not.toContain('vergeleken');
+    await visitor.close();
   });
 
   test('a cross-site post of an action is refused and changes nothing', async () => {

@@ -30,6 +30,15 @@ describe('the DPO action forms', () => {
     expect(problems({ action: 'verify', method: 'a guess' })).toEqual([{ field: 'method', problem: 'method' }]);
   });
 
+  test('linking a consent id needs the DPO to say they checked it; their note stays optional', () => {
+    expect(problems({ action: 'link' })).toEqual([{ field: 'checked', problem: 'checked' }]);
+    expect(problems({ action: 'link', checked: 'on' })).toEqual([{ field: 'checked', problem: 'checked' }]);
+    expect(problems({ action: 'link', checked: 'yes' })).toEqual([]);
+    expect(problems({ action: 'link', checked: 'yes', linkNote: 'x'.repeat(2001) })).toEqual([{ field: 'linkNote', problem: 'tooLong', max: 2000 }]);
+    expect(toRequestAction(dpoActionSchema.parse({ action: 'link', checked: 'yes', linkNote: ' Receipt compared ' }), 'Europe/Warsaw')).toEqual({ action: 'link', note: 'Receipt compared' });
+    expect(toRequestAction(dpoActionSchema.parse({ action: 'link', checked: 'yes', linkNote: '' }), 'Europe/Warsaw')).toEqual({ action: 'link' });
+  });
+
   test('an unknown action is named as such', () => {
     expect(problems({ action: 'delete-everything' })).toEqual([{ field: 'action', problem: 'action' }]);
     expect(problems({})).toEqual([{ field: 'action', problem: 'action' }]);

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { createTranslator } from '../../src/lib/i18n.ts';
 import { locales } from '../../src/lib/locale.ts';
-import { statusAfter, transitionProblem, type WorkflowAction } from '../../src/lib/request-workflow.ts';
-import { cleanText, fieldProblems, isReference, newReference, requestSubmissionSchema, requestTypes, typeFields } from '../../src/lib/requests.ts';
+import { requesterEventDetail, statusAfter, transitionProblem, type WorkflowAction } from '../../src/lib/request-workflow.ts';
+import { cleanText, consentIdProofAtSubmission, fieldProblems, isReference, newReference, requestSubmissionSchema, requestTypes, typeFields } from '../../src/lib/requests.ts';
 import bg from '../../locales/bg.json' with { type: 'json' };
 import el from '../../locales/el.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
@@ -142,5 +142,41 @@ describe('the request workflow', () => {
     expect(transitionProblem(request('in-progress'), 'erase')).toBe('type');
     expect(transitionProblem(request('in-progress', false, 'erasure'), 'erase')).toBeUndefined();
     expect(transitionProblem(request('completed'), 'note')).toBeUndefined();
+  });
+});
+
+describe('a consent id named in a request', () => {
+  const id = 'vvvvvvvvvvvvvvvvvvvvvv';
+
+  test('is proven at submission only when it is the sending browser’s own', () => {
+    expect(consentIdProofAtSubmission(id, id)).toBe('browser');
+    expect(consentIdProofAtSubmission(id, undefined)).toBeNull();
+    expect(consentIdProofAtSubmission(id, 'aaaaaaaaaaaaaaaaaaaaaa')).toBeNull();
+    expect(consentIdProofAtSubmission(null, id)).toBeNull();
+  });
+
+  test('can be linked by the DPO while the request is open, once, and only when one is named', () => {
+    const open = { status: 'in-progress' as const, type: 'access' as const, extended: false };
+    expect(transitionProblem({ ...open, consentId: id, consentIdLinkedBy: null }, 'link')).toBeUndefined();
+    expect(transitionProblem({ ...open, consentId: id, consentIdLinkedBy: 'browser' }, 'link')).toBe('consentId');
+    expect(transitionProblem({ ...open, consentId: id, consentIdLinkedBy: 'dpo' }, 'link')).toBe('consentId');
+    expect(transitionProblem({ ...open, consentId: null, consentIdLinkedBy: null }, 'link')).toBe('consentId');
+    expect(transitionProblem({ ...open, status: 'completed', consentId: id, consentIdLinkedBy: null }, 'link')).toBe('status');
+    expect(statusAfter('verified', 'link')).toBe('verified');
+  });
+});
+
+describe('what the requester reads of an event', () => {
+  test('what was sent to them and how they were verified; never the DPO’s notes', () => {
+    expect(requesterEventDetail('identity-verified', { method: 'identity-document', note: 'Passport AB123' })).toEqual({ method: 'identity-document' });
+    expect(requesterEventDetail('extended', { days: 10, reason: 'Archives', dueOn: '2027-01-01' })).toEqual({ days: 10, reason: 'Archives', dueOn: '2027-01-01' });
+    expect(requesterEventDetail('completed', { message: 'Attached.' })).toEqual({ message: 'Attached.' });
+    expect(requesterEventDetail('rejected', { reason: 'Not the account holder.' })).toEqual({ reason: 'Not the account holder.' });
+    expect(requesterEventDetail('consent-id-linked', { consentId: 'vvvvvvvvvvvvvvvvvvvvvv', note: 'Receipt compared' })).toEqual({ consentId: 'vvvvvvvvvvvvvvvvvvvvvv' });
+    expect(requesterEventDetail('note', { text: 'Internal' })).toBeNull();
+    expect(requesterEventDetail('received', null)).toBeNull();
+    // A field a later change adds is internal until it is named here.
+    expect(requesterEventDetail('completed', { message: 'Attached.', handledBy: 'dpo@ostria.example' })).toEqual({ message: 'Attached.' });
+    expect(requesterEventDetail('constructor', { text: 'x' })).toBeNull();
   });
 });

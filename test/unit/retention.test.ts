@@ -63,6 +63,8 @@ describe('redactEventDetail()', () => {
       redacted: ['reason'],
     });
     expect(JSON.parse(redactEventDetail(JSON.stringify({ method: 'identity-document', note: 'passport AB123' })) ?? '')).toEqual({ method: 'identity-document', redacted: ['note'] });
+    // The consent id a DPO linked is the person's too: it goes with the request's own consent id.
+    expect(JSON.parse(redactEventDetail(JSON.stringify({ consentId: 'vvvvvvvvvvvvvvvvvvvvvv', note: 'receipt compared' })) ?? '')).toEqual({ redacted: ['consentId', 'note'] });
     expect(JSON.parse(redactEventDetail('not json') ?? '')).toEqual({ redacted: ['detail'] });
   });
 

@@ -6,6 +6,7 @@ import { jsonError, parseJson, readBodyText } from '../../../server/http.ts';
 import { organisation } from '../../../server/organisation.ts';
 import { problemMessage, submitRequest, tooManyMessage } from '../../../server/requests.ts';
 import { visitorFloodKey } from '../../../server/visitor-address.ts';
+import { readConsentCookie } from '../../../server/visitor-consent.ts';
 
 /**
  * Submits a data-subject request as JSON (the form's field names as keys). Answers 201 with the reference, the time
@@ -24,7 +25,8 @@ export const POST: APIRoute = async (context) => {
   const claimed = (json.value as { locale?: unknown }).locale;
   const locale: Locale = typeof claimed === 'string' && isLocale(claimed) ? claimed : organisation.defaultLocale;
 
-  const result = await submitRequest(json.value, visitorFloodKey(context), portalOrigin());
+  // Called from a browser on the portal, its consent cookie goes along and proves the consent id it names.
+  const result = await submitRequest(json.value, visitorFloodKey(context), portalOrigin(), readConsentCookie(context.cookies)?.consentId);
   if (!result.ok && result.reason === 'tooMany') {
     return jsonError(429, 'too_many_requests', tooManyMessage(locale), {}, { 'Retry-After': '3600' });
   }
