@@ -18,7 +18,7 @@ const outboxDir = join(dataDir, 'outbox');
 const proxy = '127.0.0.40';
 const perMinute = 5;
 let portal: RunningPortal;
-let revision = '';
+const revisions: Record<'demo' | 'portal', string> = { demo: '', portal: '' };
 
 beforeAll(async () => {
   portal = await startPortal({
@@ -28,7 +28,9 @@ beforeAll(async () => {
     CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS: '100',
     TRUSTED_PROXIES: proxy,
   });
-  revision = (JSON.parse((await sendRaw(portal.baseURL, 'GET', '/api/consent/config?site=demo&lang=pl')).body) as { revision: string }).revision;
+  for (const site of ['demo', 'portal'] as const) {
+    revisions[site] = (JSON.parse((await sendRaw(portal.baseURL, 'GET', `/api/consent/config?site=${site}&lang=pl`)).body) as { revision: string }).revision;
+  }
 });
 
 afterAll(async () => {
@@ -50,13 +52,19 @@ const mailSent = () => (existsSync(outboxDir) ? readdirSync(outboxDir).filter((f
 const setCookies = (answer: Answer) => [answer.headers['set-cookie'] ?? []].flat();
 
 type Action = 'accept-all' | 'reject-all' | 'gpc';
-function decide(options: { from: string; forwardedFor?: string; action?: Action; path?: string }): Promise<Answer> {
+/** A banner's decision: for the demo site from its page on localhost, or for the portal from its own pages. */
+function decide(options: { from: string; forwardedFor?: string; action?: Action; path?: string; site?: 'demo' | 'portal' }): Promise<Answer> {
   const action = options.action ?? 'reject-all';
   const granted = action === 'accept-all';
+  const site = options.site ?? 'demo';
   return sendRaw(portal.baseURL, 'POST', options.path ?? '/api/consent', {
     from: options.from,
-    headers: { 'Content-Type': 'text/plain', Origin: 'http://localhost:4322', ...(options.forwardedFor ? { 'X-Forwarded-For': options.forwardedFor } : {}) },
-    body: JSON.stringify({ site: 'demo', action, source: 'banner', locale: 'pl', revision, bannerVersion: '1', choices: { preferences: granted, analytics: granted, marketing: granted } }),
+    headers: {
+      'Content-Type': 'text/plain',
+      Origin: site === 'demo' ? 'http://localhost:4322' : portal.baseURL,
+      ...(options.forwardedFor ? { 'X-Forwarded-For': options.forwardedFor } : {}),
+    },
+    body: JSON.stringify({ site, action, source: 'banner', locale: 'pl', revision: revisions[site], bannerVersion: '1', choices: { preferences: granted, analytics: granted, marketing: granted } }),
   });
 }
 
@@ -98,9 +106,9 @@ describe('consent decisions: a budget per visitor', () => {
   });
 
   test('the API through Astro (a trailing slash) shares the budget of the fast path', async () => {
-    expect(await statuses(times(perMinute, () => () => decide({ from: '127.0.0.5' })))).toEqual(times(perMinute, () => 201));
+    expect(await statuses(times(perMinute, () => () => decide({ from: '127.0.0.5', site: 'portal' })))).toEqual(times(perMinute, () => 201));
     const before = consentRecords();
-    const around = await decide({ from: '127.0.0.5', path: '/api/consent/' });
+    const around = await decide({ from: '127.0.0.5', site: 'portal', path: '/api/consent/' });
     expect(around.status).toBe(429);
     expect(consentRecords()).toBe(before);
   });
