@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
+import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
@@ -44,15 +45,19 @@ const { handler } = (await import(entry)) as {
 };
 const staticHeaders = securityHeaders(publicUrlIsHttps(environment));
 const assets = loadStaticAssets(join(root, 'dist/client'));
+const proxies = trustedProxies(environment.TRUSTED_PROXIES);
+// One budget of consent decisions per visitor, whether they reach the fast path, Astro's route or the cookie form.
+const decisionLimits = decisionLimitsOf(environment);
 const consentEndpoint = createConsentEndpoint({
   db: openDatabase(environment.DATABASE_PATH),
   catalog,
   timeZone: organisation.timeZone,
   publicUrl: environment.PUBLIC_URL,
   headers: staticHeaders,
+  proxies,
+  limits: decisionLimits,
 });
 const pages = createPageCache();
-const proxies = trustedProxies(environment.TRUSTED_PROXIES);
 const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
   try {
     decodeURI(request.url ?? '/');
@@ -62,7 +67,7 @@ const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, ke
   }
   if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response) || pages.serve(request, response)) return;
   pages.keep(request, response);
-  void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies) });
+  void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies), decisionLimits });
 });
 server.listen(environment.PORT, environment.HOST, () => console.log(`Portal listening on http://${environment.HOST}:${environment.PORT}`));
 
