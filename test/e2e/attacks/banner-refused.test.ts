@@ -161,6 +161,32 @@ describe.skipIf(!hasBrowser)('the banner in Chromium', () => {
   });
 });
 
+describe.skipIf(!hasBrowser)('a withdrawal the portal does not record', () => {
+  test('still stops what it withdraws, and drops the cookie so that the next page asks again instead of granting', async () => {
+    const demoUrl = `${demo?.url}?lang=pl`;
+    const { revision } = JSON.parse((await sendRaw(portal.baseURL, 'GET', '/api/consent/config?site=demo&lang=pl')).body) as { revision: string };
+    const context = await (session as BrowserSession).browser.newContext();
+    // Everything granted under the current terms, as an earlier visit recorded it.
+    await context.addCookies([{ name: 'portal_consent', value: `abcdefghijklmnopqrstuv.${revision}.111.${Math.floor(Date.now() / 1000) + 86_400}`, url: demoUrl }]);
+    // However it comes (a 429, the portal unreachable), the portal does not record this decision.
+    await context.route(`${portal.baseURL}/api/consent`, (route) =>
+      route.request().method() === 'POST' ? route.fulfill({ status: 429, headers: { 'Access-Control-Allow-Origin': '*', 'Retry-After': '60' }, body: '{}' }) : route.fallback(),
+    );
+    const page = await context.newPage();
+    await page.goto(demoUrl);
+    await expect.poll(() => ran(page)).toMatchObject({ analytics: true, marketing: true });
+    await page.locator('a[data-consent-open]').click();
+    await page.locator('[data-consent-action="reject-all"]').click();
+    // What already ran is stopped by a reload; the withdrawn categories' cookies are gone.
+    await page.waitForLoadState('load');
+    await expect.poll(() => consentCookie(context, demoUrl)).toBeUndefined();
+    await expect.poll(async () => (await context.cookies(demoUrl)).map((cookie) => cookie.name)).not.toContain('_osa_id');
+    await page.getByRole('dialog').waitFor();
+    expect(await ran(page)).toEqual({ necessary: false, analytics: false, marketing: false });
+    await context.close();
+  });
+});
+
 describe('npm run banner:embed', () => {
   test('refuses a site that does not exist', () => {
     const result = runScript('scripts/banner-embed.ts', ['--site', 'nope']);
