@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { schemaDifferences } from '../db/schema-check.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
+import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
@@ -72,15 +73,19 @@ if (environment.PUBLIC_URL) console.log(`Public origin ${hosts.origin}: every li
 else console.log(`PUBLIC_URL is not set: links in mail and pages point to ${hosts.origin} (set PUBLIC_URL for any other use).`);
 const staticHeaders = securityHeaders(publicUrlIsHttps(environment));
 const assets = loadStaticAssets(join(root, 'dist/client'));
+const proxies = trustedProxies(environment.TRUSTED_PROXIES);
+// One budget of consent decisions per visitor, whether they reach the fast path, Astro's route or the cookie form.
+const decisionLimits = decisionLimitsOf(environment);
 const consentEndpoint = createConsentEndpoint({
   db: openDatabase(environment.DATABASE_PATH),
   catalog,
   timeZone: organisation.timeZone,
   selfOrigins: portalOrigins(hosts),
   headers: staticHeaders,
+  proxies,
+  limits: decisionLimits,
 });
 const pages = createPageCache({ render: cleanRenderer(handler, new URL(hosts.origin).host) });
-const proxies = trustedProxies(environment.TRUSTED_PROXIES);
 const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
   const target = checkRequestTarget(request.rawHeaders, request.url ?? '', hosts);
   if (!target.ok) {
@@ -94,7 +99,8 @@ const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, ke
     refuse(response, 400, 'Bad request.');
     return;
   }
-  const render = () => void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies) });
+  const render = () =>
+    void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies), decisionLimits });
   if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response) || pages.serve(request, response, render)) return;
   render();
 });

@@ -10,5 +10,7 @@ declare namespace App {
     consent?: import('./server/visitor-consent.ts').VisitorConsent;
     /** The visitor's address as the portal's server worked it out (through TRUSTED_PROXIES); for flood limits. */
     visitorAddress?: string;
+    /** The consent decision budget the portal's server shares with its fast path; without it (`astro dev`) Astro keeps its own. */
+    decisionLimits?: import('./lib/consent-limits.ts').DecisionLimits;
   }
 }

@@ -3,7 +3,8 @@ import { defineMiddleware } from 'astro:middleware';
 import { actionRefusal } from './lib/form-actions.ts';
 import { currentPage, localizedPath, locales, matchAcceptLanguage, negotiateLocale, splitLocalePath } from './lib/locale.ts';
 import { translatorFor } from './server/i18n.ts';
-import { decideOnPortal, readVisitorConsent } from './server/visitor-consent.ts';
+import { honourGpc, readVisitorConsent } from './server/visitor-consent.ts';
+import { visitorFloodKey } from './server/visitor-address.ts';
 import { getEnvironment, getPortalHosts, portalOrigin, portalOrigins, servedOverHttps } from './server/environment.ts';
 import { organisation } from './server/organisation.ts';
 import { publicUrlIsHttps } from './lib/environment.ts';
@@ -65,19 +66,17 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
   if (pathLocale) {
     context.locals.consent = await readVisitorConsent(context.cookies, locale);
-    // Global Privacy Control is a refusal of statistics and marketing, recorded once; an explicit choice overrides it.
+    // Global Privacy Control is a refusal of statistics and marketing; an explicit choice overrides it.
     const gpc = context.request.headers.get('sec-gpc') === '1';
     if (gpc && !context.locals.consent.upToDate && context.request.method === 'GET') {
-      await decideOnPortal({
+      context.locals.consent = await honourGpc({
         cookies: context.cookies,
         locale,
         origin: portalOrigin(),
-        action: 'gpc',
-        choices: { preferences: false, analytics: false, marketing: false },
-        gpcSignal: true,
         secure: servedOverHttps(context.url),
+        visitor: visitorFloodKey(context),
+        consent: context.locals.consent,
       });
-      context.locals.consent = await readVisitorConsent(context.cookies, locale);
     }
   }
   const response = await next();

@@ -2,13 +2,16 @@
 // by the portal's own server with the same function Astro's route uses (src/lib/consent-api.ts), without Astro's
 // request pipeline. Its context is read from the same files the Astro build uses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BlockList } from 'node:net';
 import type { PortalDatabase } from '../../db/connection.ts';
 import type { BannerStrings } from '../../src/lib/banner-config.ts';
 import { answerConsentDecision, consentBodyLimit, consentBodyTooLarge, createTermsSource, type ConsentApiAnswer } from '../../src/lib/consent-api.ts';
+import type { DecisionLimits } from '../../src/lib/consent-limits.ts';
 import { createConsentAppender } from '../../src/lib/consent.repo.ts';
 import { createTranslator } from '../../src/lib/i18n.ts';
 import type { Locale } from '../../src/lib/locale.ts';
 import type { PolicyCatalog } from '../../src/lib/policy-catalog.ts';
+import { floodKey, visitorAddress } from '../../src/lib/visitor-address.ts';
 import { readMessages, readSites } from './content.ts';
 
 export interface ConsentEndpointOptions {
@@ -18,6 +21,10 @@ export interface ConsentEndpointOptions {
   /** The portal's own origins (sites naming `self`), canonical first: never taken from a request. */
   selfOrigins: readonly string[];
   headers: Readonly<Record<string, string>>;
+  /** The trusted proxies, to count the visitor behind them as Astro does. */
+  proxies: BlockList;
+  /** The decision budget per visitor, the same object Astro's pages and route are given. */
+  limits: DecisionLimits;
 }
 
 /** A handler that answers `POST /api/consent` and returns true, or returns false for anything else. */
@@ -67,9 +74,10 @@ export function createConsentEndpoint(options: ConsentEndpointOptions) {
     request.on('end', () => {
       if (refused) return;
       const origin = typeof request.headers.origin === 'string' ? request.headers.origin : null;
+      const visitor = floodKey(visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], options.proxies));
       answerConsentDecision(
-        { bodyText: Buffer.concat(chunks).toString('utf8'), origin, gpcHeader: request.headers['sec-gpc'] === '1' },
-        { findSite, terms, append, selfOrigins: options.selfOrigins },
+        { bodyText: Buffer.concat(chunks).toString('utf8'), origin, gpcHeader: request.headers['sec-gpc'] === '1', visitor },
+        { findSite, terms, append, selfOrigins: options.selfOrigins, limits: options.limits },
       ).then(
         (answer) => send(response, answer),
         (error: unknown) => {

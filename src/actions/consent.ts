@@ -2,11 +2,16 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { optionalCategories, type Choices } from '../lib/consent-cookie.ts';
 import { isLocale, safeReturnPath } from '../lib/locale.ts';
+import { decisionLimits } from '../server/consent.ts';
 import { portalOrigin, servedOverHttps } from '../server/environment.ts';
 import { organisation } from '../server/organisation.ts';
+import { visitorFloodKey } from '../server/visitor-address.ts';
 import { decideOnPortal, readConsentCookie } from '../server/visitor-consent.ts';
 
-/** The cookie choices of the portal's own pages: the server-rendered first layer and the preferences form. */
+/**
+ * The cookie choices of the portal's own pages: the server-rendered first layer and the preferences form. A choice
+ * counts against the visitor's decision budget like the banner's; over it nothing is recorded and no cookie is set.
+ */
 export const consent = {
   saveCookies: defineAction({
     accept: 'form',
@@ -21,6 +26,8 @@ export const consent = {
       returnTo: z.string().max(2048).nullish(),
     }),
     handler: async (input, context) => {
+      const retryAfter = decisionLimits(context.locals).admit(visitorFloodKey(context));
+      if (retryAfter > 0) return { ok: false as const, retryAfter };
       const locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
       const choices = Object.fromEntries(
         optionalCategories.map((category) => [category, input.decision === 'accept-all' || (input.decision === 'custom' && input[category])]),
@@ -39,7 +46,7 @@ export const consent = {
         gpcSignal: context.request.headers.get('sec-gpc') === '1',
         secure: servedOverHttps(context.url),
       });
-      return { consentId: record.consentId, action: record.action, returnTo: input.returnTo ? safeReturnPath(input.returnTo, locale) : undefined };
+      return { ok: true as const, consentId: record.consentId, action: record.action, returnTo: input.returnTo ? safeReturnPath(input.returnTo, locale) : undefined };
     },
   }),
 };

@@ -57,7 +57,8 @@ export const marketing = {
         confirmTokenHash: token?.hash,
         now,
       });
-      if (token && signup.channel === 'email') {
+      // No subscription: a confirmation for this address still waits, and the visitor is told the same as the first.
+      if (subscription && token && signup.channel === 'email') {
         const origin = portalOrigin();
         await getMailer().send(
           confirmationEmail({

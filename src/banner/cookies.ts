@@ -15,6 +15,11 @@ export function writeConsent(cookie: ConsentCookie, maxAge: number): void {
   }`;
 }
 
+/** Deletes the page's `portal_consent` cookie. */
+export function forgetConsent(): void {
+  document.cookie = `${consentCookieName}=;path=/;max-age=0`;
+}
+
 /**
  * Deletes the first-party cookies whose names match `patterns` (`_osa_*` matches by prefix), for path=/ on the
  * current host and on each of its parent domains, since a script may have set them on any of those.

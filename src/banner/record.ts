@@ -10,13 +10,13 @@ export function newConsentId(): string {
 }
 
 /**
- * Posts the decision as text/plain JSON: a CORS "simple" request (no preflight) that sendBeacon delivers even when
- * the page unloads or reloads right after. fetch with keepalive is the fallback when the beacon is refused.
+ * Posts the decision as text/plain JSON: a CORS "simple" request (no preflight), kept alive so that it is delivered
+ * even when the page unloads or reloads right after. True only once the portal answered that it recorded it (201):
+ * a refusal (429, 403, 409) or a network failure is false.
  */
-export function sendDecision(endpoint: string, decision: ConsentDecision): void {
-  const json = JSON.stringify(decision);
-  if (navigator.sendBeacon?.(endpoint, new Blob([json], { type: 'text/plain' }))) return;
-  fetch(endpoint, { method: 'POST', body: json, headers: { 'content-type': 'text/plain' }, keepalive: true, mode: 'cors' }).catch(
-    () => {},
+export function sendDecision(endpoint: string, decision: ConsentDecision): Promise<boolean> {
+  return fetch(endpoint, { method: 'POST', body: JSON.stringify(decision), headers: { 'content-type': 'text/plain' }, keepalive: true, mode: 'cors', credentials: 'omit' }).then(
+    (response) => response.status == 201,
+    () => false,
   );
 }

@@ -1,6 +1,7 @@
 import type { BannerStrings } from './banner-config.ts';
 import { bannerVersion, consentDecisionSchema, consentExpiry, hashShownText, newConsentId, type ConsentAction, type ConsentRecordFields, type ConsentSource } from './consent.ts';
 import type { Choices } from './consent-cookie.ts';
+import type { DecisionLimits } from './consent-limits.ts';
 import type { ConsentRecord } from './consent.repo.ts';
 import type { Locale } from './locale.ts';
 import { currentVersion, todayIn, type PolicyCatalog, type PolicyVersion } from './policy-catalog.ts';
@@ -84,6 +85,8 @@ export interface ConsentApiContext {
   append(fields: ConsentRecordFields): Promise<ConsentRecord>;
   /** The portal's own origins (allowed for sites that name `self`): canonical first. */
   selfOrigins: readonly string[];
+  /** The budget of decisions per visitor, shared by every way a decision reaches the portal. */
+  limits: DecisionLimits;
   now?: number;
 }
 
@@ -104,10 +107,15 @@ export const consentBodyTooLarge = (): ConsentApiAnswer => error(413, 'too_large
 
 /**
  * `POST /api/consent`: validates a decision, checks the site and the Origin against its allowed origins and the
- * revision the banner showed, stamps the server time, and appends the record naming the policy version and the text
- * the visitor saw. The same function answers on the portal's fast path and in Astro (`astro dev`).
+ * revision the banner showed, counts it against the visitor's budget (`visitor`: their flood key), stamps the server
+ * time, and appends the record naming the policy version and the text the visitor saw. Only a decision that would be
+ * recorded is counted; over the budget it is 429 with Retry-After, readable by the banner, and nothing is written.
+ * The same function answers on the portal's fast path and in Astro (`astro dev`).
  */
-export async function answerConsentDecision(input: { bodyText: string; origin: string | null; gpcHeader: boolean }, context: ConsentApiContext): Promise<ConsentApiAnswer> {
+export async function answerConsentDecision(
+  input: { bodyText: string; origin: string | null; gpcHeader: boolean; visitor: string },
+  context: ConsentApiContext,
+): Promise<ConsentApiAnswer> {
   let json: unknown;
   try {
     json = JSON.parse(input.bodyText);
@@ -129,6 +137,10 @@ export async function answerConsentDecision(input: { bodyText: string; origin: s
   const terms = await context.terms(site, decision.locale);
   if (decision.revision !== terms.revision) {
     return error(409, 'revision_changed', 'The terms changed since the banner was loaded; reload its configuration and ask again.', { revision: terms.revision }, cors);
+  }
+  const wait = context.limits.admit(input.visitor);
+  if (wait > 0) {
+    return error(429, 'too_many', `Too many decisions from this connection; try again in ${wait} s.`, {}, { ...cors, 'Retry-After': String(wait) });
   }
   const record = await context.append(
     decisionRecord(

@@ -38,6 +38,18 @@ export const environmentSchema = z.object({
   REQUESTS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
   REQUESTS_PER_HOUR_PER_EMAIL: z.coerce.number().int().min(1).default(5),
   /**
+   * Consent decisions recorded per minute and per hour for one visitor (an IPv4 address or an IPv6 /64), whichever way
+   * they come (the banner's API, the cookie form). A person makes a few per visit; an office or a carrier-grade NAT
+   * puts many people behind one IPv4 address, hence room for dozens a minute.
+   */
+  CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS: z.coerce.number().int().min(1).default(60),
+  CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).default(600),
+  /**
+   * Global Privacy Control refusals recorded per day for one visitor from page views without an up-to-date choice (a
+   * browser that keeps no cookie sends the signal with every view). Every view honours the signal, recorded or not.
+   */
+  GPC_RECORDS_PER_DAY_PER_ADDRESS: z.coerce.number().int().min(1).default(1),
+  /**
    * The reverse proxies in front of the portal (addresses or CIDR ranges, comma-separated): only connections from
    * them have their X-Forwarded-For believed, so flood limits count visitors rather than the proxy.
    */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { PortalDatabase } from '../../db/connection.ts';
 import { marketingEvents, marketingSubscriptions } from '../../db/schema.ts';
 import { confirmationLifetimeMs, hashToken, subscriptionStatus, type MarketingChannel, type MarketingStatus } from './marketing.ts';
@@ -22,9 +22,30 @@ export interface SignupInput {
 /**
  * Records a sign-up: the subscription and its `requested` event; for SMS and phone (no confirmation channel here)
  * the `confirmed` event follows at once. One transaction.
+ *
+ * One confirmation waits per address at a time: while an earlier sign-up of the channel and address still waits for
+ * its link (not used, not expired, not withdrawn), a sign-up with a confirmation writes nothing and returns undefined,
+ * so whoever repeats someone's address, from however many connections, sends no second mail. Addresses are compared
+ * with SQLite's lower() on both sides (the kept form's domain is lower-case already; ASCII letters of the local part
+ * fold, other letters stay as typed).
  */
-export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingSubscription {
+export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingSubscription | undefined {
   return db.transaction((tx) => {
+    if (input.confirmTokenHash) {
+      const pending = tx
+        .select({ id: marketingSubscriptions.id })
+        .from(marketingSubscriptions)
+        .where(
+          and(
+            eq(marketingSubscriptions.channel, input.channel),
+            sql`lower(${marketingSubscriptions.address}) = lower(${input.address})`,
+            isNotNull(marketingSubscriptions.confirmTokenHash),
+            gte(marketingSubscriptions.confirmExpiresAt, input.now),
+          ),
+        )
+        .get();
+      if (pending) return undefined;
+    }
     const subscription = tx
       .insert(marketingSubscriptions)
       .values({

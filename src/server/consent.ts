@@ -1,8 +1,10 @@
 import type { BannerStrings } from '../lib/banner-config.ts';
 import { createTermsSource, decisionRecord, type Decision } from '../lib/consent-api.ts';
+import { decisionLimitsOf, type DecisionLimits } from '../lib/consent-limits.ts';
 import { createConsentAppender, type ConsentRecord } from '../lib/consent.repo.ts';
 import type { Locale } from '../lib/locale.ts';
 import { getDatabase } from './db.ts';
+import { getEnvironment } from './environment.ts';
 import { translatorFor } from './i18n.ts';
 import { organisation } from './organisation.ts';
 import { getPolicyCatalog } from './policies.ts';
@@ -21,4 +23,11 @@ export const appendDecision = createConsentAppender(getDatabase);
 /** Stamps the server time and appends the decision, naming the policy version and text the visitor saw. */
 export async function recordDecision(decision: Decision, now: number = Date.now()): Promise<ConsentRecord> {
   return appendDecision(decisionRecord(decision, await consentTerms(decision.site, decision.locale), now));
+}
+
+let ownLimits: DecisionLimits | undefined;
+
+/** The budget of consent decisions per visitor: the one the portal's server shares, else (`astro dev`) Astro's own. */
+export function decisionLimits(locals: App.Locals): DecisionLimits {
+  return locals.decisionLimits ?? (ownLimits ??= decisionLimitsOf(getEnvironment()));
 }

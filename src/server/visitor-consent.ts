@@ -4,7 +4,9 @@ import { newConsentId, type ConsentAction } from '../lib/consent.ts';
 import type { ConsentRecord } from '../lib/consent.repo.ts';
 import type { Locale } from '../lib/locale.ts';
 import { formatPortalConsentCookie, parsePortalConsentCookie } from '../lib/portal-consent-cookie.ts';
+import { createDailyLimiter } from '../lib/rate-limit.ts';
 import { consentTerms, recordDecision } from './consent.ts';
+import { getEnvironment } from './environment.ts';
 import { getPortalSecret } from './secret.ts';
 import { portalSite } from './sites.ts';
 
@@ -15,6 +17,11 @@ export interface VisitorConsent {
   upToDate: boolean;
   /** The policy version of an earlier choice when the terms have changed since (the banner says what changed). */
   changedSince: number | undefined;
+  /**
+   * This request's Global Privacy Control signal refuses statistics and marketing, and no choice under the current
+   * revision overrides it, but it was not recorded again (see `honourGpc`): no banner, nothing granted, no cookie.
+   */
+  refusedByGpc?: true;
 }
 
 /**
@@ -62,4 +69,27 @@ export async function decideOnPortal(input: {
     { path: '/', expires: new Date(record.expiresAt), httpOnly: true, sameSite: 'lax', secure: input.secure },
   );
   return record;
+}
+
+let gpcRecords: ReturnType<typeof createDailyLimiter> | undefined;
+
+/**
+ * Global Privacy Control on a page view of a visitor without an up-to-date choice: a refusal of statistics and
+ * marketing. It is recorded (and remembered in the cookie) at most GPC_RECORDS_PER_DAY_PER_ADDRESS times a day per
+ * visitor (`visitor`: their flood key), since a browser that keeps no cookie sends the signal with every view and each
+ * would otherwise append a record; past that the view honours the signal without a record or a cookie.
+ */
+export async function honourGpc(input: {
+  cookies: AstroCookies;
+  locale: Locale;
+  origin: string;
+  secure: boolean;
+  visitor: string;
+  consent: VisitorConsent;
+}): Promise<VisitorConsent> {
+  gpcRecords ??= createDailyLimiter(getEnvironment().GPC_RECORDS_PER_DAY_PER_ADDRESS);
+  if (!gpcRecords.allow(input.visitor)) return { ...input.consent, refusedByGpc: true };
+  const { cookies, locale, origin, secure } = input;
+  await decideOnPortal({ cookies, locale, origin, secure, action: 'gpc', choices: { preferences: false, analytics: false, marketing: false }, gpcSignal: true });
+  return readVisitorConsent(cookies, locale);
 }

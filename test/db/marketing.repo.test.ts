@@ -40,7 +40,7 @@ describe('marketing consent', () => {
   });
 
   test('an SMS sign-up is given at once; a withdrawal keeps its own time and wording and is recorded once', () => {
-    const subscription = signup('sms', undefined);
+    const subscription = signup('sms', undefined) ?? expect.unreachable('an SMS sign-up is always recorded');
     expect(subscriptionsOfConsent(db, consentId).sms?.status).toBe('confirmed');
     withdrawSignup(db, subscription.id, { via: 'unsubscribe-link', policyVersion: 2, wording: 'Απεγγραφήκατε.', now: 5000 });
     withdrawSignup(db, subscription.id, { via: 'list-unsubscribe', policyVersion: 2, wording: 'Απεγγραφήκατε.', now: 6000 });
@@ -53,5 +53,43 @@ describe('marketing consent', () => {
     signup('sms', undefined);
     expect(() => db.$client.prepare("update marketing_events set event = 'withdrawn'").run()).toThrow('append-only');
     expect(() => db.$client.prepare('delete from marketing_events').run()).toThrow('append-only');
+  });
+});
+
+describe('one pending confirmation per email address', () => {
+  const rows = () => db.$client.prepare('select (select count(*) from marketing_subscriptions) as subscriptions, (select count(*) from marketing_events) as events').get();
+  const emailSignup = (address: string, now: number, confirmTokenHash = newToken().hash) =>
+    recordSignup(db, { channel: 'email', address, locale: 'pl', consentId: 'eeeeeeeeeeeeeeeeeeeeee', policyVersion: 2, wording: 'Chcę otrzymywać…', confirmTokenHash, now });
+
+  test('while a confirmation waits, a sign-up of the same address (any ASCII case, any visitor) writes nothing', () => {
+    expect(signup('email', newToken().hash, 1000)).toBeDefined();
+    const before = rows();
+    expect(emailSignup('maria@example.com', 2000)).toBeUndefined();
+    expect(emailSignup('Maria@Example.com', 3000)).toBeUndefined();
+    expect(rows()).toEqual(before);
+    // Another address, and another channel, are their own.
+    expect(emailSignup('anna@example.com', 4000)).toBeDefined();
+    expect(signup('sms', undefined, 5000)).toBeDefined();
+  });
+
+  test('an address outside ASCII is matched as kept', () => {
+    expect(emailSignup('Μαρία@παράδειγμα.ελ', 1000)).toBeDefined();
+    expect(emailSignup('Μαρία@παράδειγμα.ελ', 2000)).toBeUndefined();
+  });
+
+  test('once the link expired, was used, or the sign-up was withdrawn, a new one is recorded', () => {
+    const token = newToken();
+    signup('email', token.hash, 1000);
+    expect(emailSignup('maria@example.com', 1000 + confirmationLifetimeMs)).toBeUndefined();
+    expect(emailSignup('maria@example.com', 1000 + confirmationLifetimeMs + 1)).toBeDefined();
+
+    const used = newToken();
+    expect(emailSignup('used@example.com', 1000, used.hash)).toBeDefined();
+    expect(confirmSignup(db, used.token, { policyVersion: 2, wording: 'x', now: 2000 })).toBeDefined();
+    expect(emailSignup('used@example.com', 3000)).toBeDefined();
+
+    const withdrawn = emailSignup('gone@example.com', 1000) ?? expect.unreachable('the first sign-up is recorded');
+    withdrawSignup(db, withdrawn.id, { via: 'preferences', policyVersion: 2, wording: 'x', now: 2000 });
+    expect(emailSignup('gone@example.com', 3000)).toBeDefined();
   });
 });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { migrateDatabase, migrationsFolder, openDatabase } from '../../db/connection.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
 import { consentDecision } from '../support/consent-decision.ts';
-import { startPortal, type RunningPortal } from './portal.ts';
+import { consentBudgetsLifted, startPortal, type RunningPortal } from './portal.ts';
 import { runScript, runScriptAlongside } from './scripts.ts';
 import { bannerRevision, keepPosting, postAccessRequest, postRefusal, until, type Answered } from './write-load.ts';
 
@@ -44,7 +44,7 @@ describe('npm run db:backup and npm run db:restore', () => {
     const dir = temporaryDir('portal-backup-');
     const live = join(dir, 'portal.db');
     const backup = join(dir, 'backups', 'portal-backup.db');
-    const env = { DATABASE_PATH: live, OUTBOX_DIR: join(dir, 'outbox'), REQUESTS_PER_HOUR_PER_ADDRESS: '100000', REQUESTS_PER_HOUR_PER_EMAIL: '100000' };
+    const env = { DATABASE_PATH: live, OUTBOX_DIR: join(dir, 'outbox'), REQUESTS_PER_HOUR_PER_ADDRESS: '100000', REQUESTS_PER_HOUR_PER_EMAIL: '100000', ...consentBudgetsLifted };
     mkdirSync(join(dir, 'backups'));
     const portal = await startPortal(env);
     portals.push(portal);

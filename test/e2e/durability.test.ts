@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
-import { startPortal, type RunningPortal } from './portal.ts';
+import { consentBudgetsLifted, startPortal, type RunningPortal } from './portal.ts';
 import { runScript } from './scripts.ts';
 import { bannerRevision, keepPosting, postRefusal, until } from './write-load.ts';
 
@@ -18,7 +18,7 @@ describe('a crash', () => {
   test('SIGKILL under consent load loses no answered decision; the restarted portal has them all, a sound file and an intact chain', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portal-kill-'));
     dirs.push(dir);
-    const env = { DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') };
+    const env = { DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox'), ...consentBudgetsLifted };
     const portal = await startPortal(env);
     portals.push(portal);
     const revision = await bannerRevision(portal.baseURL);

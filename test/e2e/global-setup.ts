@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildPortal, startPortal } from './portal.ts';
+import { buildPortal, consentBudgetsLifted, startPortal } from './portal.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,6 +28,7 @@ export default async function setup(project: TestProject) {
     OUTBOX_DIR: join(dataDir, 'outbox'),
     // Every browser test posts from 127.0.0.1; the per-email limit (5 an hour) stays as shipped and is tested.
     REQUESTS_PER_HOUR_PER_ADDRESS: '10000',
+    ...consentBudgetsLifted,
   });
   project.provide('baseURL', portal.baseURL);
   project.provide('chromiumPath', existsSync(chromiumPath) ? chromiumPath : '');

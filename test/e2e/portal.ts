@@ -5,6 +5,16 @@ import { node, root, startServerProcess, type ServerProcess } from '../../script
 export type RunningPortal = ServerProcess;
 
 /**
+ * The per-visitor budgets of consent decisions and GPC records, lifted: for portals that many tests share, or that
+ * take a steady load, all from 127.0.0.1. test/e2e/attacks/floods.test.ts tests the budgets themselves.
+ */
+export const consentBudgetsLifted = {
+  CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS: '1000000',
+  CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS: '1000000',
+  GPC_RECORDS_PER_DAY_PER_ADDRESS: '1000000',
+};
+
+/**
  * Starts the built portal the way `npm start` does, with its own environment, and waits for /healthz. The tests reach
  * it at http://127.0.0.1:PORT, which is its PUBLIC_URL unless `env` names another; `{ publicUrl: 'unset' }` runs it
  * as a fresh install does, on its default origin http://localhost:PORT.

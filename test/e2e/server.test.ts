@@ -7,7 +7,7 @@ import { migrateDatabase, openDatabase } from '../../db/connection.ts';
 import { findChainBreak } from '../../src/lib/consent.ts';
 import { allConsentRecords } from '../../src/lib/consent.repo.ts';
 import { baseURL } from './browser.ts';
-import { startPortal } from './portal.ts';
+import { consentBudgetsLifted, startPortal } from './portal.ts';
 import { bannerRevision, postRefusal } from './write-load.ts';
 
 describe('security headers', () => {
@@ -145,7 +145,7 @@ describe('the consent fast path', () => {
 describe('stopping', () => {
   test('SIGTERM lets the decisions under way finish: every one answered is on disk, and the process exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portal-stop-'));
-    const portal = await startPortal({ DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') });
+    const portal = await startPortal({ DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox'), ...consentBudgetsLifted });
     try {
       const revision = await bannerRevision(portal.baseURL);
       const decide = () => postRefusal(portal.baseURL, revision).then((outcome) => (typeof outcome === 'string' ? outcome : undefined), () => undefined);

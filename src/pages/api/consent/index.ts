@@ -1,9 +1,10 @@
 import type { APIRoute } from 'astro';
 import { answerConsentDecision, consentBodyLimit, consentBodyTooLarge } from '../../../lib/consent-api.ts';
-import { appendDecision, consentTerms } from '../../../server/consent.ts';
+import { appendDecision, consentTerms, decisionLimits } from '../../../server/consent.ts';
 import { portalOrigins } from '../../../server/environment.ts';
 import { jsonError, readBodyText } from '../../../server/http.ts';
 import { findSite } from '../../../server/sites.ts';
+import { visitorFloodKey } from '../../../server/visitor-address.ts';
 
 /**
  * Records one consent decision. The banner sends it with sendBeacon as text/plain JSON (a CORS "simple" request,
@@ -11,14 +12,15 @@ import { findSite } from '../../../server/sites.ts';
  * portal's server (scripts/start.ts) answers this POST itself with the same function, before Astro; this route
  * serves `astro dev` and every other method.
  */
-export const POST: APIRoute = async ({ request }) => {
+export const POST: APIRoute = async (context) => {
+  const { request, locals } = context;
   const body = await readBodyText(request, consentBodyLimit);
   const answer =
     'response' in body
       ? consentBodyTooLarge()
       : await answerConsentDecision(
-          { bodyText: body.text, origin: request.headers.get('origin'), gpcHeader: request.headers.get('sec-gpc') === '1' },
-          { findSite, terms: consentTerms, append: appendDecision, selfOrigins: portalOrigins() },
+          { bodyText: body.text, origin: request.headers.get('origin'), gpcHeader: request.headers.get('sec-gpc') === '1', visitor: visitorFloodKey(context) },
+          { findSite, terms: consentTerms, append: appendDecision, selfOrigins: portalOrigins(), limits: decisionLimits(locals) },
         );
   return Response.json(answer.body, { status: answer.status, headers: answer.headers });
 };

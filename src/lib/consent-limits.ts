@@ -1,0 +1,32 @@
+import type { Environment } from './environment.ts';
+import { createRateLimiter } from './rate-limit.ts';
+
+const minute = 60_000;
+const hour = 60 * minute;
+
+/**
+ * How many consent decisions one visitor (an IPv4 address or an IPv6 /64, `floodKey` in visitor-address.ts) may have
+ * recorded: records are append-only, so a script that posts in a loop would otherwise fill the database for good.
+ */
+export interface DecisionLimits {
+  /** Counts one decision of a visitor: 0 when it may be recorded, else the whole seconds until one may. */
+  admit(visitorKey: string): number;
+}
+
+/** A minute's budget against bursts, and an hour's against a steady trickle. In memory, per process. */
+export function createDecisionLimits(settings: { perMinute: number; perHour: number }, clock: () => number = Date.now): DecisionLimits {
+  const perMinute = createRateLimiter(settings.perMinute, minute, clock);
+  const perHour = createRateLimiter(settings.perHour, hour, clock);
+  return {
+    admit(visitorKey) {
+      if (!perMinute.allow(visitorKey)) return perMinute.retryAfterSeconds(visitorKey);
+      if (!perHour.allow(visitorKey)) return perHour.retryAfterSeconds(visitorKey);
+      return 0;
+    },
+  };
+}
+
+/** The decision limits the environment sets. */
+export function decisionLimitsOf(environment: Pick<Environment, 'CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS' | 'CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS'>): DecisionLimits {
+  return createDecisionLimits({ perMinute: environment.CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS, perHour: environment.CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS });
+}
