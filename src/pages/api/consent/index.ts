@@ -7,7 +7,7 @@ import { findSite } from '../../../server/sites.ts';
 import { visitorFloodKey } from '../../../server/visitor-address.ts';
 
 /**
- * Records one consent decision. The banner sends it with sendBeacon as text/plain JSON (a CORS "simple" request,
+ * Records one consent decision. The banner sends it with fetch (keepalive) as text/plain JSON (a CORS "simple" request,
  * so no preflight); the Origin must be one the site allows. Answers 201 with the consent id. In production the
  * portal's server (scripts/start.ts) answers this POST itself with the same function, before Astro; this route
  * serves `astro dev` and every other method.
