@@ -1,0 +1,249 @@
+// Marketing consent proof that survives mail scanners and checks the number: opening links never withdraws or
+// confirms (only a POST does), SMS and phone consent wait for a code sent to the number, and a sign-up made before any
+// cookie choice still belongs to a consent id the visitor sees and withdraws on the consent page.
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { axeViolations, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from '../browser.ts';
+import { waitForMessageTo } from '../mail.ts';
+import { consentBudgetsLifted, startPortal, type RunningPortal } from '../portal.ts';
+import { sendRaw } from '../raw-http.ts';
+import { translate } from '../scripts.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'portal-marketing-proof-'));
+const databasePath = join(dataDir, 'portal.db');
+const outboxDir = join(dataDir, 'outbox');
+let portal: RunningPortal;
+let session: BrowserSession;
+
+beforeAll(async () => {
+  portal = await startPortal({ DATABASE_PATH: databasePath, OUTBOX_DIR: outboxDir, ...consentBudgetsLifted });
+  if (hasBrowser) session = await launchBrowser();
+});
+
+afterAll(async () => {
+  await session?.close();
+  await portal?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function withDatabase<T>(use: (db: Database.Database) => T): T {
+  const db = new Database(databasePath);
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
+interface StoredSubscription {
+  id: number;
+  consentId: string | null;
+  events: { event: string; via: string }[];
+}
+
+function subscriptionOf(address: string): StoredSubscription | undefined {
+  return withDatabase((db) => {
+    const row = db.prepare('select id, consent_id as consentId from marketing_subscriptions where address = ? order by id desc').get(address) as
+      | { id: number; consentId: string | null }
+      | undefined;
+    if (!row) return undefined;
+    const events = db.prepare('select event, via from marketing_events where subscription_id = ? order by id').all(row.id) as { event: string; via: string }[];
+    return { ...row, events };
+  });
+}
+
+let nextSource = 10;
+/** Each sign-up from its own loopback address, so the sign-up budget never gets in the way. */
+const source = () => `127.0.5.${(nextSource += 1)}`;
+
+/** Every URL a mail carries, in its headers, text and HTML parts, as a link-checking scanner collects them. */
+function urlsIn(message: { headerBlock: string; text: string; html: string }): string[] {
+  const html = message.html.replace(/&amp;/g, '&');
+  const found = `${message.headerBlock}\n${message.text}\n${html}`.match(/https?:\/\/[^\s"'<>]+/g) ?? [];
+  return [...new Set(found)];
+}
+
+/** The SMS messages written to the outbox for a number, oldest first. */
+function smsTo(number: string): { file: string; text: string }[] {
+  if (!existsSync(outboxDir)) return [];
+  return readdirSync(outboxDir)
+    .filter((file) => file.endsWith('.sms.txt'))
+    .sort()
+    .map((file) => ({ file: join(outboxDir, file), text: readFileSync(join(outboxDir, file), 'utf8') }))
+    .filter((sms) => sms.text.includes(number));
+}
+
+function codeIn(text: string): string {
+  const code = /\b(\d{6})\b/.exec(text)?.[1];
+  if (!code) throw new Error(`no code in ${text}`);
+  return code;
+}
+
+describe('a mail scanner opening every link of the sign-up mail', () => {
+  test('leaves the sign-up pending and confirmable; the person then confirms and stays subscribed', async () => {
+    const address = 'scanner.target@example.gr';
+    const signedUp = await sendRaw(portal.baseURL, 'POST', '/el/consent?_action=marketing.signUp', {
+      from: source(),
+      form: { channel: 'email', email: address, agree: 'on', locale: 'el' },
+    });
+    expect(signedUp.status).toBe(303);
+    const mail = await waitForMessageTo(outboxDir, address);
+    const urls = urlsIn(mail);
+    expect(urls.some((url) => url.includes('/marketing/unsubscribe?token='))).toBe(true);
+    expect(urls.some((url) => url.includes('/marketing/confirm?token='))).toBe(true);
+
+    // The scanner: GET (and HEAD) every link, following redirects, twice.
+    for (const round of [1, 2]) {
+      for (const url of urls) {
+        const opened = await fetch(url, { redirect: 'follow' });
+        expect(opened.status, `${url} (round ${round})`).toBeLessThan(500);
+        await fetch(url, { method: 'HEAD', redirect: 'follow' });
+      }
+    }
+    expect(subscriptionOf(address)?.events).toEqual([{ event: 'requested', via: 'preferences' }]);
+
+    const confirmUrl = urls.find((url) => url.includes('/marketing/confirm?token=')) ?? '';
+    const confirmed = await fetch(confirmUrl, { method: 'POST', redirect: 'follow' });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain(translate('el')('marketing.confirm.done'));
+    expect(subscriptionOf(address)?.events).toEqual([
+      { event: 'requested', via: 'preferences' },
+      { event: 'confirmed', via: 'confirmation-link' },
+    ]);
+    // Scanners that look again after the confirmation change nothing either.
+    for (const url of urls) await fetch(url, { redirect: 'follow' });
+    expect(subscriptionOf(address)?.events.map((event) => event.event)).toEqual(['requested', 'confirmed']);
+  });
+
+  test('the RFC 8058 one-click POST still withdraws at once', async () => {
+    const address = 'one.click@example.nl';
+    await sendRaw(portal.baseURL, 'POST', '/nl/consent?_action=marketing.signUp', { from: source(), form: { channel: 'email', email: address, agree: 'on', locale: 'nl' } });
+    const mail = await waitForMessageTo(outboxDir, address);
+    const unsubscribe = /^List-Unsubscribe: <([^>]+)>/m.exec(mail.headerBlock)?.[1] ?? '';
+    const oneClick = await fetch(unsubscribe, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    expect(oneClick.status).toBe(200);
+    expect(subscriptionOf(address)?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'list-unsubscribe' });
+  });
+});
+
+/**
+ * axe needs script in the page; a JavaScript-off context cannot run it. The portal's pages have no script, so the
+ * same page with the same cookies in a JavaScript-on context is the same page.
+ */
+async function axeOn(context: BrowserContext, page: Page): Promise<void> {
+  const twin = await session.newContext({ baseURL: portal.baseURL, storageState: await context.storageState() });
+  const copy = await twin.newPage();
+  await copy.setContent(await page.content());
+  const violations = await axeViolations(copy);
+  await twin.close();
+  expect(violations, describeViolations(violations)).toEqual([]);
+}
+
+describe.skipIf(!hasBrowser).each([
+  { javaScript: false, locale: 'el', number: '+306912345671' },
+  { javaScript: true, locale: 'pl', number: '+48512345672' },
+] as const)('with JavaScript $javaScript, in $locale', ({ javaScript, locale, number }) => {
+  const t = translate(locale);
+
+  test('an SMS sign-up is not confirmed until the code sent to the number is entered; a wrong or expired code is refused beside the field', async () => {
+    const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    await page.goto(`/${locale}/consent`);
+    await page.fill('#sms-phone', number);
+    await page.check('#sms-agree');
+    await page.locator('[data-channel="sms"] button[type="submit"]').click();
+    await page.waitForURL(`**/${locale}/consent#marketing`);
+    expect(await page.locator('[data-channel="sms"]').getAttribute('data-status')).toBe('pending');
+    expect(subscriptionOf(number)?.events.map((event) => event.event)).toEqual(['requested']);
+
+    const sent = smsTo(number);
+    expect(sent).toHaveLength(1);
+    const sms = sent[0] ?? { file: '', text: '' };
+    expect(statSync(sms.file).mode & 0o777).toBe(0o600);
+    const code = codeIn(sms.text);
+    expect(portal.output()).toContain(code);
+    expect(portal.output()).not.toContain(number);
+
+    // A second sign-up for the same number while the code waits sends no second SMS.
+    await sendRaw(portal.baseURL, 'POST', `/${locale}/consent?_action=marketing.signUp`, { from: source(), form: { channel: 'sms', phone: number, agree: 'on', locale } });
+    expect(smsTo(number)).toHaveLength(1);
+
+    const wrong = code === '000000' ? '111111' : '000000';
+    await page.fill('#sms-code', wrong);
+    await page.locator('[data-channel="sms"] [data-confirm-code] button[type="submit"]').click();
+    expect(await page.locator('#sms-code-error').textContent()).toBe(t('marketing.errors.codeWrong'));
+    expect(await page.locator('#sms-code').getAttribute('aria-describedby')).toBe('sms-code-error');
+    expect(await page.locator('#sms-code').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('[data-channel="sms"]').getAttribute('data-status')).toBe('pending');
+    await axeOn(context, page);
+
+    const subscriptionId = subscriptionOf(number)?.id;
+    withDatabase((db) => db.prepare('update marketing_subscriptions set confirm_expires_at = ? where id = ?').run(Date.now() - 1000, subscriptionId));
+    await page.fill('#sms-code', code);
+    await page.locator('[data-channel="sms"] [data-confirm-code] button[type="submit"]').click();
+    expect(await page.locator('#sms-code-error').textContent()).toBe(t('marketing.errors.codeExpired'));
+    expect(subscriptionOf(number)?.events.map((event) => event.event)).toEqual(['requested']);
+    withDatabase((db) => db.prepare('update marketing_subscriptions set confirm_expires_at = ? where id = ?').run(Date.now() + 600_000, subscriptionId));
+
+    await page.fill('#sms-code', code);
+    await page.locator('[data-channel="sms"] [data-confirm-code] button[type="submit"]').click();
+    await page.waitForURL(`**/${locale}/consent**#marketing`);
+    expect(await page.locator('[data-channel="sms"]').getAttribute('data-status')).toBe('confirmed');
+    expect(subscriptionOf(number)?.events).toEqual([
+      { event: 'requested', via: 'preferences' },
+      { event: 'confirmed', via: 'confirmation-code' },
+    ]);
+    await context.close();
+  });
+
+  test('the unsubscribe link opens a page with a button; only the button withdraws', async () => {
+    const address = `unsubscribe.button.${locale}@example.org`;
+    await sendRaw(portal.baseURL, 'POST', `/${locale}/consent?_action=marketing.signUp`, { from: source(), form: { channel: 'email', email: address, agree: 'on', locale } });
+    const mail = await waitForMessageTo(outboxDir, address);
+    const unsubscribe = urlsIn(mail).find((url) => url.includes('/marketing/unsubscribe?token=')) ?? '';
+    const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: javaScript });
+    const page = await context.newPage();
+    await page.goto(unsubscribe);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(t('marketing.unsubscribe.title'));
+    expect(subscriptionOf(address)?.events.map((event) => event.event)).toEqual(['requested']);
+    await axeOn(context, page);
+    await page.getByRole('button', { name: t('marketing.unsubscribe.button') }).click();
+    expect(await page.getByRole('status').textContent()).toBe(t('marketing.unsubscribe.done'));
+    expect(subscriptionOf(address)?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'unsubscribe-link' });
+    await context.close();
+  });
+});
+
+describe.skipIf(!hasBrowser)('a sign-up before any cookie choice', () => {
+  test('belongs to a consent id: the visitor sees it on the consent page and withdraws it there', async () => {
+    const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto('/bg/consent');
+    expect(await page.locator('[data-consent-banner]').count()).toBe(1);
+    const address = 'before.choice@example.bg';
+    await page.fill('#email-email', address);
+    await page.check('#email-agree');
+    await page.locator('[data-channel="email"] button[type="submit"]').click();
+    await page.waitForURL('**/bg/consent#marketing');
+    const stored = subscriptionOf(address);
+    expect(stored?.consentId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(await page.locator('[data-channel="email"]').getAttribute('data-status')).toBe('pending');
+    // No cookie decision was made, so none is recorded or claimed: the banner still asks.
+    expect(withDatabase((db) => db.prepare('select count(*) as count from consent_records where consent_id = ?').get(stored?.consentId))).toEqual({ count: 0 });
+    expect(await page.locator('[data-consent-banner]').count()).toBe(1);
+
+    await page.locator('[data-channel="email"]').getByRole('button', { name: translate('bg')('marketing.withdraw') }).click();
+    expect(await page.locator('[data-channel="email"]').getAttribute('data-status')).toBe('withdrawn');
+    expect(subscriptionOf(address)?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'preferences' });
+
+    // A later cookie choice continues the same consent id.
+    await page.locator('[data-consent-banner]').getByRole('button', { name: translate('bg')('banner.rejectAll') }).click();
+    await page.goto('/bg/consent');
+    expect(await page.locator('[data-consent-id]').textContent()).toBe(stored?.consentId);
+    await context.close();
+  });
+});
