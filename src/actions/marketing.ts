@@ -58,7 +58,16 @@ export const marketing = {
         now,
       });
       // No subscription: a confirmation for this address still waits, and the visitor is told the same as the first.
-      if (subscription) await confirmation.send(subscription);
+      if (subscription) {
+        try {
+          await confirmation.send(subscription);
+        } catch (error) {
+          // Nothing reached the person: the confirmation is spent so the address is not held for its lifetime.
+          spendConfirmation(getDatabase(), subscription.id);
+          console.error(`Marketing confirmation for subscription ${subscription.id} not sent: ${error instanceof Error ? error.message : String(error)}`);
+          return { ok: false as const, values, fields: { form: 'sendFailed' } };
+        }
+      }
       return { ok: true as const, channel: signup.channel, address: signupAddress(signup) };
     },
   }),

@@ -3,6 +3,8 @@
 // cookie choice still belongs to a consent id the visitor sees and withdraws on the consent page.
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -127,6 +129,133 @@ describe('a mail scanner opening every link of the sign-up mail', () => {
     const oneClick = await fetch(unsubscribe, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
     expect(oneClick.status).toBe(200);
     expect(subscriptionOf(address)?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'list-unsubscribe' });
+  });
+});
+
+describe('a phone (voice) consent', () => {
+  /** The cookies a raw client keeps, as a browser would. */
+  function jar() {
+    const cookies = new Map<string, string>();
+    return {
+      header: () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      keep(setCookie: string[] | undefined) {
+        for (const line of setCookie ?? []) {
+          const [pair = ''] = line.split(';');
+          const at = pair.indexOf('=');
+          cookies.set(pair.slice(0, at), pair.slice(at + 1));
+        }
+      },
+    };
+  }
+
+  test('is confirmed by the same code sent by SMS to the number; five wrong entries spend it, and another browser cannot enter it', async () => {
+    const number = '+359881234573';
+    const t = translate('bg');
+    const browser = jar();
+    const signUp = async () => {
+      const answer = await sendRaw(portal.baseURL, 'POST', '/bg/consent?_action=marketing.signUp', {
+        from: source(),
+        headers: { Cookie: browser.header() },
+        form: { channel: 'phone', phone: '+359 88 123 4573', agree: 'on', locale: 'bg' },
+      });
+      browser.keep(answer.headers['set-cookie']);
+      return answer;
+    };
+    const first = await signUp();
+    expect(first.status).toBe(303);
+    // The consent id issued with the sign-up (no cookie choice was made): signed, for the portal's server only.
+    const issued = (first.headers['set-cookie'] ?? []).find((line) => line.startsWith('portal_consent_id='));
+    expect(issued).toMatch(/^portal_consent_id=[^;]+; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/);
+    const subscription = subscriptionOf(number) ?? expect.unreachable('the sign-up is recorded');
+    expect(subscription.events.map((event) => event.event)).toEqual(['requested']);
+    const code = codeIn(smsTo(number)[0]?.text ?? '');
+    const enter = (value: string, cookie = browser.header()) =>
+      sendRaw(portal.baseURL, 'POST', '/bg/consent?_action=marketing.confirmCode', { from: source(), headers: { Cookie: cookie }, form: { subscription: String(subscription.id), code: value, locale: 'bg' } });
+
+    const stranger = await enter(code, '');
+    expect(stranger.status).toBe(400);
+    const wrong = code === '999999' ? '999998' : '999999';
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const answer = await enter(wrong);
+      expect(answer.status, `attempt ${attempt}`).toBe(400);
+      expect(answer.body).toContain(t('marketing.errors.codeWrong'));
+    }
+    const spent = await enter(code);
+    expect(spent.status).toBe(429);
+    expect(spent.body).toContain(t('marketing.errors.codeTooMany'));
+    expect((await enter(code)).body).toContain(t('marketing.errors.codeTooMany'));
+    expect(subscriptionOf(number)?.events.map((event) => event.event)).toEqual(['requested']);
+
+    // The spent code no longer holds the number: a new sign-up sends a new code, which confirms.
+    expect((await signUp()).status).toBe(303);
+    expect(smsTo(number)).toHaveLength(2);
+    const renewed = subscriptionOf(number) ?? expect.unreachable('the new sign-up is recorded');
+    const confirmed = await sendRaw(portal.baseURL, 'POST', '/bg/consent?_action=marketing.confirmCode', {
+      from: source(),
+      headers: { Cookie: browser.header() },
+      form: { subscription: String(renewed.id), code: codeIn(smsTo(number)[1]?.text ?? ''), locale: 'bg' },
+    });
+    expect(confirmed.status).toBe(303);
+    expect(subscriptionOf(number)?.events).toEqual([
+      { event: 'requested', via: 'preferences' },
+      { event: 'confirmed', via: 'confirmation-code' },
+    ]);
+  });
+});
+
+describe('through the operator\'s SMS gateway (SMS_URL)', () => {
+  const received: { authorization: string | undefined; body: { to: string; text: string } }[] = [];
+  let failing = false;
+  let gateway: Server;
+  let gatewayPortal: RunningPortal;
+  const gatewayData = mkdtempSync(join(tmpdir(), 'portal-sms-gateway-'));
+
+  beforeAll(async () => {
+    gateway = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        if (failing) return void response.writeHead(503).end();
+        received.push({ authorization: request.headers.authorization, body: JSON.parse(body) as { to: string; text: string } });
+        response.writeHead(202).end();
+      });
+    });
+    await new Promise<void>((listening) => gateway.listen(0, '127.0.0.1', listening));
+    const { port } = gateway.address() as AddressInfo;
+    gatewayPortal = await startPortal({
+      DATABASE_PATH: join(gatewayData, 'portal.db'),
+      OUTBOX_DIR: join(gatewayData, 'outbox'),
+      SMS_URL: `http://gateway-token@127.0.0.1:${port}/send`,
+      ...consentBudgetsLifted,
+    });
+  });
+
+  afterAll(async () => {
+    await gatewayPortal?.stop();
+    await new Promise((closed) => gateway?.close(closed));
+    rmSync(gatewayData, { recursive: true, force: true });
+  });
+
+  const signUp = (phone: string) =>
+    sendRaw(gatewayPortal.baseURL, 'POST', '/nl/consent?_action=marketing.signUp', { from: source(), form: { channel: 'sms', phone, agree: 'on', locale: 'nl' } });
+
+  test('the code goes to the gateway as POST JSON {to, text} with the bearer token, and nothing to the outbox', async () => {
+    expect((await signUp('+31612345674')).status).toBe(303);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.authorization).toBe('Bearer gateway-token');
+    expect(received[0]?.body.to).toBe('+31612345674');
+    expect(received[0]?.body.text).toMatch(/\b\d{6}\b/);
+    expect(existsSync(join(gatewayData, 'outbox')) ? readdirSync(join(gatewayData, 'outbox')) : []).toEqual([]);
+  });
+
+  test('a gateway that fails: the visitor is told in their language, and the number is not held for the code\'s lifetime', async () => {
+    failing = true;
+    const refused = await signUp('+31612345675');
+    expect(refused.status).toBe(503);
+    expect(refused.body).toContain(translate('nl')('marketing.errors.sendFailed'));
+    failing = false;
+    expect((await signUp('+31612345675')).status).toBe(303);
+    expect(received.at(-1)?.body.to).toBe('+31612345675');
   });
 });
 
