@@ -2,24 +2,24 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { emailProblemOf } from '../lib/email-address.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
-import { confirmationEmail } from '../lib/marketing-email.ts';
-import { marketingSignupSchema, newToken, signUnsubscribeToken, signupAddress } from '../lib/marketing.ts';
-import { findSubscription, recordSignup, withdrawSignup } from '../lib/marketing.repo.ts';
+import { codeAttempts, codeLifetimeMs, codeMatches, confirmationCodeSchema, marketingSignupSchema, signupAddress } from '../lib/marketing.ts';
+import { confirmSignupByCode, findSubscription, recordSignup, spendConfirmation, withdrawSignup } from '../lib/marketing.repo.ts';
 import { createRateLimiter } from '../lib/rate-limit.ts';
 import { consentTerms } from '../server/consent.ts';
 import { getDatabase } from '../server/db.ts';
-import { portalOrigin } from '../server/environment.ts';
+import { servedOverHttps } from '../server/environment.ts';
 import { translatorFor } from '../server/i18n.ts';
-import { getMailer } from '../server/mail.ts';
-import { signupWording } from '../server/marketing.ts';
+import { prepareConfirmation, signupWording } from '../server/marketing.ts';
 import { getPortalSecret } from '../server/secret.ts';
 import { organisation } from '../server/organisation.ts';
 import { portalSite } from '../server/sites.ts';
 import { visitorFloodKey } from '../server/visitor-address.ts';
-import { readConsentCookie } from '../server/visitor-consent.ts';
+import { issueVisitorConsentId, readVisitorConsentId } from '../server/visitor-consent.ts';
 
 // Generous enough for an office behind one address, tight enough to stop a script mailing strangers.
 const signupsPerAddress = createRateLimiter(20, 10 * 60 * 1000);
+// Entries of a code per subscription while it is valid; past the limit the code is spent (src/lib/marketing.ts).
+const codeEntries = createRateLimiter(codeAttempts, codeLifetimeMs);
 
 // Text as typed: the sign-up schema checks each field and names the one that is wrong (a limit here would be a bare
 // 400 without a message); the 64 KB body limit bounds them.
@@ -45,34 +45,56 @@ export const marketing = {
       const signup = parsed.data;
       const now = Date.now();
       const terms = await consentTerms(portalSite, locale);
-      const consentId = readConsentCookie(context.cookies, now / 1000)?.consentId;
-      const token = signup.channel === 'email' ? newToken() : undefined;
+      const confirmation = prepareConfirmation(signup, locale, now);
       const subscription = recordSignup(getDatabase(), {
         channel: signup.channel,
         address: signupAddress(signup),
         locale,
-        consentId,
+        consentId: issueVisitorConsentId(context.cookies, servedOverHttps(context.url)),
         policyVersion: terms.policy.version,
         wording: signupWording(signup.channel, locale),
-        confirmTokenHash: token?.hash,
+        confirmTokenHash: confirmation.hash,
+        confirmExpiresAt: confirmation.expiresAt,
         now,
       });
       // No subscription: a confirmation for this address still waits, and the visitor is told the same as the first.
-      if (subscription && token && signup.channel === 'email') {
-        const origin = portalOrigin();
-        await getMailer().send(
-          confirmationEmail({
-            t: translatorFor(locale),
-            lang: locale,
-            organisation: organisation.legalName,
-            dpoEmail: organisation.dpo.email,
-            address: signup.email,
-            confirmUrl: `${origin}/${locale}/marketing/confirm?token=${token.token}`,
-            unsubscribeUrl: `${origin}/${locale}/marketing/unsubscribe?token=${signUnsubscribeToken(subscription.id, getPortalSecret())}`,
-          }),
-        );
+      if (subscription) {
+        try {
+          await confirmation.send(subscription);
+        } catch (error) {
+          // Nothing reached the person: the confirmation is spent so the address is not held for its lifetime.
+          spendConfirmation(getDatabase(), subscription.id);
+          console.error(`Marketing confirmation for subscription ${subscription.id} not sent: ${error instanceof Error ? error.message : String(error)}`);
+          return { ok: false as const, values, fields: { form: 'sendFailed' } };
+        }
       }
       return { ok: true as const, channel: signup.channel, address: signupAddress(signup) };
+    },
+  }),
+
+  confirmCode: defineAction({
+    accept: 'form',
+    input: z.object({ subscription: z.coerce.number().int().positive(), code: text, locale: text }),
+    handler: async (input, context) => {
+      const locale: Locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
+      const refused = (error: 'code' | 'codeWrong' | 'codeExpired' | 'codeTooMany') => ({ ok: false as const, subscription: input.subscription, error });
+      const consentId = readVisitorConsentId(context.cookies);
+      const code = confirmationCodeSchema.safeParse(input.code ?? '');
+      if (!code.success) return refused('code');
+      // Only the browser holding the sign-up's consent id enters its code, and only its entries count.
+      if (!consentId || !findSubscription(getDatabase(), input.subscription, consentId)) return refused('codeExpired');
+      if (!codeEntries.allow(String(input.subscription))) {
+        spendConfirmation(getDatabase(), input.subscription);
+        return refused('codeTooMany');
+      }
+      const terms = await consentTerms(portalSite, locale);
+      const outcome = confirmSignupByCode(getDatabase(), { subscriptionId: input.subscription, consentId }, (hash) => codeMatches(getPortalSecret(), hash, code.data), {
+        policyVersion: terms.policy.version,
+        wording: translatorFor(locale)('marketing.confirmCode'),
+        now: Date.now(),
+      });
+      if (outcome === 'confirmed') return { ok: true as const };
+      return refused(outcome === 'wrong' ? 'codeWrong' : 'codeExpired');
     },
   }),
 
@@ -81,7 +103,7 @@ export const marketing = {
     input: z.object({ subscription: z.coerce.number().int().positive(), locale: text }),
     handler: async (input, context) => {
       const locale: Locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
-      const consentId = readConsentCookie(context.cookies)?.consentId;
+      const consentId = readVisitorConsentId(context.cookies);
       const subscription = consentId ? findSubscription(getDatabase(), input.subscription, consentId) : undefined;
       if (!subscription) return { ok: false as const };
       const terms = await consentTerms(portalSite, locale);

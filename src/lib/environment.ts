@@ -30,6 +30,13 @@ export const environmentSchema = z.object({
   /** SMTP server for outgoing mail (smtp://user:pass@host:587); when unset, mail goes to OUTBOX_DIR as .eml files. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
+  /**
+   * SMS gateway for confirmation codes, an HTTP API taking POST JSON {to, text} (https://TOKEN@sms.example/send: the
+   * userinfo is sent as a bearer token); when unset, SMS go to OUTBOX_DIR as .sms.txt files and codes to the log.
+   */
+  SMS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Bearer token for SMS_URL when it is not in the URL. */
+  SMS_TOKEN: z.string().min(1).optional(),
   /** Sender of the portal's mail; the organisation's privacy address when unset. */
   MAIL_FROM: z.string().min(3).optional(),
   /** Key for signed links (one-click unsubscribe); generated once next to the database when unset. */

@@ -12,6 +12,7 @@ export const formActionPages: Readonly<Record<string, string>> = {
   'consent.saveCookies': '/consent',
   'marketing.signUp': '/consent',
   'marketing.withdraw': '/consent',
+  'marketing.confirmCode': '/consent',
 };
 
 /** Whether a Content-Type is one a browser sends a form with. */

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase, Queryable } from '../../db/connection.ts';
 import { marketingEvents, marketingSubscriptions } from '../../db/schema.ts';
-import { confirmationLifetimeMs, hashToken, subscriptionStatus, type MarketingChannel, type MarketingStatus } from './marketing.ts';
+import { confirmationLifetimeMs, confirmedByCode, hashToken, subscriptionStatus, type MarketingChannel, type MarketingStatus } from './marketing.ts';
 
 export type MarketingSubscription = typeof marketingSubscriptions.$inferSelect;
 export type MarketingEvent = typeof marketingEvents.$inferSelect;
@@ -11,41 +11,39 @@ export interface SignupInput {
   channel: MarketingChannel;
   address: string;
   locale: string;
+  /** The portal always passes one (issued at sign-up when the visitor has none); rows from before may lack it. */
   consentId: string | undefined;
   policyVersion: number;
   wording: string;
-  /** Hash of the confirmation token (email); undefined for channels recorded as given at once. */
-  confirmTokenHash: string | undefined;
+  /** What is stored of the confirmation sent: a link's token hash, or a code's salted HMAC (src/lib/marketing.ts). */
+  confirmTokenHash: string;
+  /** When the confirmation expires; a link's 72 hours when not given. */
+  confirmExpiresAt?: number | undefined;
   now: number;
 }
 
 /**
- * Records a sign-up: the subscription and its `requested` event; for SMS and phone (no confirmation channel here)
- * the `confirmed` event follows at once. One transaction.
+ * Records a sign-up: the subscription and its `requested` event, in one transaction. It is not active until the
+ * person confirms it: by the link mailed to the address, or by the code sent by SMS to the number (SMS and phone).
  *
- * One confirmation waits per address at a time: while an earlier sign-up of the channel and address still waits for
- * its link (not used, not expired, not withdrawn), a sign-up with a confirmation writes nothing and returns undefined,
- * so whoever repeats someone's address, from however many connections, sends no second mail. Addresses are compared
- * with SQLite's lower() on both sides (the kept form's domain is lower-case already; ASCII letters of the local part
- * fold, other letters stay as typed).
+ * One confirmation waits per address at a time: while an earlier sign-up still waits for its link or code (not used,
+ * not expired, not withdrawn), a sign-up writes nothing and returns undefined, so whoever repeats someone's address,
+ * from however many connections, sends no second mail or SMS. A number is one address for SMS and phone alike (both
+ * get their code by SMS), kept in one form (+ and digits). Email addresses are compared with SQLite's lower() on both
+ * sides (the kept form's domain is lower-case already; ASCII letters of the local part fold, other letters stay as
+ * typed).
  */
 export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingSubscription | undefined {
   return db.transaction((tx) => {
-    if (input.confirmTokenHash) {
-      const pending = tx
-        .select({ id: marketingSubscriptions.id })
-        .from(marketingSubscriptions)
-        .where(
-          and(
-            eq(marketingSubscriptions.channel, input.channel),
-            sql`lower(${marketingSubscriptions.address}) = lower(${input.address})`,
-            isNotNull(marketingSubscriptions.confirmTokenHash),
-            gte(marketingSubscriptions.confirmExpiresAt, input.now),
-          ),
-        )
-        .get();
-      if (pending) return undefined;
-    }
+    const sameAddress = confirmedByCode(input.channel)
+      ? and(inArray(marketingSubscriptions.channel, ['sms', 'phone']), eq(marketingSubscriptions.address, input.address))
+      : and(eq(marketingSubscriptions.channel, input.channel), sql`lower(${marketingSubscriptions.address}) = lower(${input.address})`);
+    const pending = tx
+      .select({ id: marketingSubscriptions.id })
+      .from(marketingSubscriptions)
+      .where(and(sameAddress, isNotNull(marketingSubscriptions.confirmTokenHash), gte(marketingSubscriptions.confirmExpiresAt, input.now)))
+      .get();
+    if (pending) return undefined;
     const subscription = tx
       .insert(marketingSubscriptions)
       .values({
@@ -53,17 +51,48 @@ export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingS
         address: input.address,
         locale: input.locale,
         consentId: input.consentId ?? null,
-        confirmTokenHash: input.confirmTokenHash ?? null,
-        confirmExpiresAt: input.confirmTokenHash ? input.now + confirmationLifetimeMs : null,
+        confirmTokenHash: input.confirmTokenHash,
+        confirmExpiresAt: input.confirmExpiresAt ?? input.now + confirmationLifetimeMs,
         createdAt: input.now,
       })
       .returning()
       .get();
-    const event = { subscriptionId: subscription.id, occurredAt: input.now, via: 'preferences' as const, policyVersion: input.policyVersion, wording: input.wording };
-    tx.insert(marketingEvents).values({ ...event, event: 'requested' }).run();
-    if (!input.confirmTokenHash) tx.insert(marketingEvents).values({ ...event, event: 'confirmed' }).run();
+    tx.insert(marketingEvents)
+      .values({ subscriptionId: subscription.id, event: 'requested', occurredAt: input.now, via: 'preferences', policyVersion: input.policyVersion, wording: input.wording })
+      .run();
     return subscription;
   });
+}
+
+export type CodeOutcome = 'confirmed' | 'wrong' | 'expired' | 'unknown';
+
+/**
+ * Confirms a subscription of the visitor's consent id by the code sent to its number: single use (the hash is
+ * cleared), before its expiry. `matches` compares the stored hash with the code entered (src/lib/marketing.ts).
+ * 'unknown': no such subscription of this consent id, or none waiting for a code; nothing is written unless confirmed.
+ */
+export function confirmSignupByCode(
+  db: PortalDatabase,
+  target: { subscriptionId: number; consentId: string },
+  matches: (storedHash: string) => boolean,
+  confirmation: { policyVersion: number; wording: string; now: number },
+): CodeOutcome {
+  return db.transaction((tx) => {
+    const subscription = findSubscription(tx, target.subscriptionId, target.consentId);
+    if (!subscription?.confirmTokenHash || !confirmedByCode(subscription.channel)) return 'unknown';
+    if ((subscription.confirmExpiresAt ?? 0) < confirmation.now) return 'expired';
+    if (!matches(subscription.confirmTokenHash)) return 'wrong';
+    tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscription.id)).run();
+    tx.insert(marketingEvents)
+      .values({ subscriptionId: subscription.id, event: 'confirmed', occurredAt: confirmation.now, via: 'confirmation-code', policyVersion: confirmation.policyVersion, wording: confirmation.wording })
+      .run();
+    return 'confirmed';
+  });
+}
+
+/** Spends a waiting code (too many wrong entries): the sign-up stays requested, never confirmed; a new one may follow. */
+export function spendConfirmation(db: PortalDatabase, subscriptionId: number): void {
+  db.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscriptionId)).run();
 }
 
 /**
@@ -126,7 +155,7 @@ export function subscriptionsOfConsent(db: PortalDatabase, consentId: string): P
   return states;
 }
 
-export function findSubscription(db: PortalDatabase, id: number, consentId?: string): MarketingSubscription | undefined {
+export function findSubscription(db: Queryable, id: number, consentId?: string): MarketingSubscription | undefined {
   const where = consentId ? and(eq(marketingSubscriptions.id, id), eq(marketingSubscriptions.consentId, consentId)) : eq(marketingSubscriptions.id, id);
   return db.select().from(marketingSubscriptions).where(where).get();
 }

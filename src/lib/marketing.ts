@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { emailAddressSchema } from './email-address.ts';
 import { locales } from './locale.ts';
@@ -9,6 +9,23 @@ export type MarketingStatus = 'none' | 'pending' | 'confirmed' | 'withdrawn';
 
 /** A confirmation link is valid for 72 hours. */
 export const confirmationLifetimeMs = 72 * 60 * 60 * 1000;
+
+/** A confirmation code sent by SMS is valid for 15 minutes (the texts in locales/ say so)… */
+export const codeLifetimeMs = 15 * 60 * 1000;
+/** …and five wrong entries spend it: a million codes, five guesses, one in 200,000 for whoever holds the page. */
+export const codeAttempts = 5;
+
+/** Channels confirmed by a code sent by SMS to the number: the phone (voice) channel proves the number the same way. */
+export function confirmedByCode(channel: MarketingChannel): boolean {
+  return channel !== 'email';
+}
+
+/** The code as the person types it: six digits, spaces allowed between them. */
+export const confirmationCodeSchema = z
+  .string()
+  .max(20)
+  .transform((value) => value.replace(/\s/g, ''))
+  .pipe(z.string().regex(/^\d{6}$/));
 
 /** A phone number with its country code: `+30 2310 555 014` → `+302310555014`. */
 export const phoneNumberSchema = z
@@ -38,6 +55,29 @@ export function newToken(): { token: string; hash: string } {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * A random six-digit code (sent to the number) and what is stored of it: a random salt and the code's HMAC under the
+ * portal secret, so whoever reads the database cannot try the million codes offline, and two codes never share a hash.
+ */
+export function newConfirmationCode(secret: string): { code: string; hash: string } {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const salt = randomBytes(16).toString('base64url');
+  return { code, hash: codeHash(secret, salt, code) };
+}
+
+function codeHash(secret: string, salt: string, code: string): string {
+  return `code.${salt}.${createHmac('sha256', secret).update(`marketing-code.${salt}.${code}`).digest('base64url')}`;
+}
+
+/** Whether `code` is the one whose hash was stored (constant time); false for a stored token hash of another kind. */
+export function codeMatches(secret: string, stored: string, code: string): boolean {
+  const salt = /^code\.([A-Za-z0-9_-]{22})\.[A-Za-z0-9_-]{43}$/.exec(stored)?.[1];
+  if (!salt) return false;
+  const expected = Buffer.from(stored);
+  const given = Buffer.from(codeHash(secret, salt, code));
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 /** The one-click unsubscribe token of a subscription: its id, signed with the portal's secret. */

@@ -18,3 +18,23 @@ export function formatPortalConsentCookie(secret: string, cookie: ConsentCookie)
 export function parsePortalConsentCookie(secret: string, value: string | undefined, nowSeconds: number): ConsentCookie | undefined {
   return parseConsentCookie(readSignedValue(secret, purpose, value), nowSeconds);
 }
+
+/**
+ * `portal_consent_id`: the consent id issued to a visitor who signed up for marketing before making any cookie choice.
+ * It records no cookie decision (none was made, so the banner still asks and nothing enters consent_records); it only
+ * ties the sign-up to this browser, so the consent page shows it and can withdraw it, and a later cookie choice
+ * continues the same consent id. Signed like `portal_consent`, for the same reason.
+ */
+export const consentIdCookieName = 'portal_consent_id';
+/** As long as the portal's locale cookie: the visitor's handle on their sign-up, which itself lasts until withdrawn. */
+export const consentIdCookieMaxAge = 365 * 24 * 60 * 60;
+const idPurpose = 'portal-consent-id';
+
+export function formatConsentIdCookie(secret: string, consentId: string): string {
+  return signValue(secret, idPurpose, consentId);
+}
+
+export function parseConsentIdCookie(secret: string, value: string | undefined): string | undefined {
+  const consentId = readSignedValue(secret, idPurpose, value);
+  return consentId !== undefined && /^[A-Za-z0-9_-]{22}$/.test(consentId) ? consentId : undefined;
+}

@@ -3,7 +3,14 @@ import { consentCookieName, revisionPolicyVersion, type ConsentCookie } from '..
 import { newConsentId, type ConsentAction } from '../lib/consent.ts';
 import type { ConsentRecord } from '../lib/consent.repo.ts';
 import type { Locale } from '../lib/locale.ts';
-import { formatPortalConsentCookie, parsePortalConsentCookie } from '../lib/portal-consent-cookie.ts';
+import {
+  consentIdCookieMaxAge,
+  consentIdCookieName,
+  formatConsentIdCookie,
+  formatPortalConsentCookie,
+  parseConsentIdCookie,
+  parsePortalConsentCookie,
+} from '../lib/portal-consent-cookie.ts';
 import { createDailyLimiter } from '../lib/rate-limit.ts';
 import { consentTerms, recordDecision } from './consent.ts';
 import { getEnvironment } from './environment.ts';
@@ -32,6 +39,23 @@ export function readConsentCookie(cookies: AstroCookies, nowSeconds = Date.now()
   return parsePortalConsentCookie(getPortalSecret(), cookies.get(consentCookieName)?.value, nowSeconds);
 }
 
+/**
+ * This browser's consent id: its consent cookie's (an expired one too: a new decision continues that history), else
+ * the one a marketing sign-up issued before any cookie choice (`portal_consent_id`).
+ */
+export function readVisitorConsentId(cookies: AstroCookies): string | undefined {
+  return readConsentCookie(cookies, 0)?.consentId ?? parseConsentIdCookie(getPortalSecret(), cookies.get(consentIdCookieName)?.value);
+}
+
+/** This browser's consent id, issued now (and kept in `portal_consent_id`, no decision recorded) when it has none. */
+export function issueVisitorConsentId(cookies: AstroCookies, secure: boolean): string {
+  const known = readVisitorConsentId(cookies);
+  if (known) return known;
+  const consentId = newConsentId();
+  cookies.set(consentIdCookieName, formatConsentIdCookie(getPortalSecret(), consentId), { path: '/', maxAge: consentIdCookieMaxAge, httpOnly: true, sameSite: 'lax', secure });
+  return consentId;
+}
+
 export async function readVisitorConsent(cookies: AstroCookies, locale: Locale): Promise<VisitorConsent> {
   const cookie = readConsentCookie(cookies);
   const { revision, policy } = await consentTerms(portalSite, locale);
@@ -50,11 +74,10 @@ export async function decideOnPortal(input: {
   gpcSignal: boolean;
   secure: boolean;
 }): Promise<ConsentRecord> {
-  // An expired choice keeps its consent id: the new decision continues the same history.
-  const previous = readConsentCookie(input.cookies, 0);
+  // An expired choice, or a marketing sign-up before any choice, keeps its consent id: the history continues.
   const record = await recordDecision({
     site: portalSite,
-    consentId: previous?.consentId ?? newConsentId(),
+    consentId: readVisitorConsentId(input.cookies) ?? newConsentId(),
     origin: input.origin,
     action: input.action,
     source: input.action === 'gpc' ? 'gpc' : 'preferences',

@@ -7,7 +7,7 @@ import { allConsentRecords, appendConsentRecord, consentHistory } from '../../sr
 import { lookUpConsent } from '../../src/lib/consent-lookup.ts';
 import { erasureCounts, erasureScope } from '../../src/lib/erasure.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
-import { recordSignup } from '../../src/lib/marketing.repo.ts';
+import { confirmedSignup } from '../support/marketing.ts';
 import { createRequest, eventsOf, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 
@@ -38,8 +38,8 @@ function seed() {
   appendConsentRecord(db, decision(annasOtherBrowser, now - 3500, true));
   appendConsentRecord(db, decision(someoneElse, now - 3000, true));
   // Anna's newsletter (typed with another capitalisation), signed up in her other browser.
-  recordSignup(db, { channel: 'email', address: 'anna@example.pl', locale: 'pl', consentId: annasOtherBrowser, policyVersion: 2, wording: 'Chcę otrzymywać…', confirmTokenHash: undefined, now: now - 2000 });
-  recordSignup(db, { channel: 'email', address: 'someone@else.example', locale: 'pl', consentId: someoneElse, policyVersion: 2, wording: 'x', confirmTokenHash: undefined, now: now - 2000 });
+  confirmedSignup(db, { channel: 'email', address: 'anna@example.pl', locale: 'pl', consentId: annasOtherBrowser, policyVersion: 2, wording: 'Chcę otrzymywać…', now: now - 2000 });
+  confirmedSignup(db, { channel: 'email', address: 'someone@else.example', locale: 'pl', consentId: someoneElse, policyVersion: 2, wording: 'x', now: now - 2000 });
 }
 
 function startWork(reference: string) {
@@ -105,7 +105,7 @@ describe('erasure', () => {
 
   test('the review lists each item with what links it, and the requests it keeps', () => {
     seed();
-    recordSignup(db, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId: annasCookie, policyVersion: 2, wording: 'SMS', confirmTokenHash: undefined, now: now - 1000 });
+    confirmedSignup(db, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId: annasCookie, policyVersion: 2, wording: 'SMS', now: now - 1000 });
     const request = erasureRequest(annasCookie);
     startWork(request.reference);
     const scope = erasureScope(db, request);

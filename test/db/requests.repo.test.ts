@@ -8,6 +8,7 @@ import { migratedDatabase } from '../support/database.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
 import { hashToken, newToken } from '../../src/lib/marketing.ts';
 import { recordSignup } from '../../src/lib/marketing.repo.ts';
+import { confirmedSignup } from '../support/marketing.ts';
 import { organisationSchema } from '../../src/lib/organisation.ts';
 import {
   createRequest,
@@ -124,8 +125,8 @@ describe('JSON exports validate against the published schemas', () => {
       textHash: 'a'.repeat(64), bannerVersion: 'b1', revision: 'r1', expiresAt: received + 1e10, gpcSignal: false,
     });
     recordSignup(db, { channel: 'email', address: 'anna@example.pl', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'Chcę otrzymywać…', confirmTokenHash: 'f'.repeat(64), now: received - 4000 });
-    recordSignup(db, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId, policyVersion: 2, wording: 'SMS…', confirmTokenHash: undefined, now: received - 3000 });
-    recordSignup(db, { channel: 'email', address: 'someone@else.example', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'x', confirmTokenHash: undefined, now: received - 3000 });
+    confirmedSignup(db, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId, policyVersion: 2, wording: 'SMS…', now: received - 3000 });
+    confirmedSignup(db, { channel: 'email', address: 'someone@else.example', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'x', now: received - 3000 });
     const first = submit({ type: 'access', consentId }, received, fromBrowser).request;
     takeAction(db, first.reference, { action: 'verify', method: 'email-link' }, 'requester', received + 1);
     submit({ type: 'erasure', scope: 'Wszystko', grounds: 'Cofam zgodę' });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type PortalDatabase } from '../../db/connection.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
-import { recordSignup } from '../../src/lib/marketing.repo.ts';
+import { confirmedSignup } from '../support/marketing.ts';
 import { createRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { findByConsentId, findSubject } from '../../src/lib/subject.repo.ts';
@@ -28,7 +28,7 @@ function request(email: string, consentId: string | undefined, options: { fromBr
 }
 
 function signUp(channel: 'email' | 'sms' | 'phone', address: string, consentId: string | undefined) {
-  return recordSignup(db, { channel, address, locale: 'nl', consentId, policyVersion: 2, wording: 'Ja, graag.', confirmTokenHash: undefined, now });
+  return confirmedSignup(db, { channel, address, locale: 'nl', consentId, policyVersion: 2, wording: 'Ja, graag.', now });
 }
 
 /** Vera: two decisions in her browser, newsletter and SMS signed up from it, her own request sent from it. */

@@ -10,6 +10,7 @@ describe('form actions', () => {
     ['consent.saveCookies', '/consent'],
     ['marketing.signUp', '/consent'],
     ['marketing.withdraw', '/consent'],
+    ['marketing.confirmCode', '/consent'],
   ])('%s runs when its form posts to its own page (%s)', (name, pagePath) => {
     expect(actionRefusal({ calledFrom: 'form', name, pagePath, contentType: form })).toBeUndefined();
     expect(actionRefusal({ calledFrom: 'form', name, pagePath, contentType: 'multipart/form-data; boundary=x' })).toBeUndefined();
