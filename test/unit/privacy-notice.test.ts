@@ -15,7 +15,7 @@ const section = (locale: Locale, key: string) => newest?.texts[locale].sections.
 /** How each language names what the portal itself processes, as its GDPR translation and the notice word it. */
 const processing: Record<Locale, Record<'consentRecords' | 'proofOfConsent' | 'requests' | 'auditTrail' | 'marketing' | 'dpoAccounts', RegExp>> = {
   el: {
-    consentRecords: /συγκατάθεση για τα cookies/,
+    consentRecords: /συγκατάθεσ\S* σας για τα cookies/,
     proofOfConsent: /άρθρο 7 παρ\. 1 ΓΚΠΔ/,
     requests: /αιτήματα/,
     auditTrail: /ιστορικό ενεργειών/,
@@ -23,7 +23,7 @@ const processing: Record<Locale, Record<'consentRecords' | 'proofOfConsent' | 'r
     dpoAccounts: /Υπεύθυνης Προστασίας Δεδομένων/,
   },
   bg: {
-    consentRecords: /съгласие(то)? за бисквитки/,
+    consentRecords: /съгласие\S*( Ви)? за бисквитки/,
     proofOfConsent: /чл\. 7, пар\. 1 от ОРЗД/,
     requests: /искания/,
     auditTrail: /дневник/,
@@ -51,7 +51,7 @@ const months: Record<Locale, string> = { el: 'μήνες', bg: 'месеца', n
 const article13_2e: Record<Locale, RegExp> = {
   el: /άρθρο 13 παρ\. 2 στοιχ\. ε ΓΚΠΔ/,
   bg: /чл\. 13, пар\. 2, буква „д“ от ОРЗД/,
-  nl: /artikel 13 lid 2 onder e AVG/,
+  nl: /artikel 13 lid 2 onder e AVG/i,
   pl: /art\. 13 ust\. 2 lit\. e RODO/,
 };
 /** The earlier of one month and 30 days, as the notice words it. */
