@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { locales } from '../../../src/lib/locale.ts';
 import { organisationSchema } from '../../../src/lib/organisation.ts';
 import { buildCatalog, currentVersion, todayIn } from '../../../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../../../src/lib/policy-source.ts';
 import { siteCategories, sitesFileSchema } from '../../../src/lib/site.ts';
-import { baseURL } from '../browser.ts';
 import { createDpoAccount, signInDpo } from '../dpo-account.ts';
+import { consentBudgetsLifted, startPortal, type RunningPortal } from '../portal.ts';
 import { cookieTable } from './cookie-table.ts';
 
 /**
@@ -20,6 +21,17 @@ const organisation = organisationSchema.parse(JSON.parse(readFileSync(join(conte
 const sites = sitesFileSchema.parse(JSON.parse(readFileSync(join(content, 'sites.json'), 'utf8'))).sites;
 const cookiePolicy = buildCatalog(readPolicyTexts(join(content, 'policies')))['cookie-policy'];
 const newest = cookiePolicy.at(-1);
+
+// Its own portal: the flows below spend budgets (GPC once a day per address) that other files expect unspent.
+const dir = mkdtempSync(join(tmpdir(), 'portal-texts-'));
+let portal: RunningPortal;
+beforeAll(async () => {
+  portal = await startPortal({ DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox'), ...consentBudgetsLifted });
+});
+afterAll(async () => {
+  await portal?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({
   method: 'POST',
@@ -44,7 +56,8 @@ function setCookies(response: Response): Map<string, number> {
 
 /** Every flow of the portal that sets a cookie, as a visitor or a DPO goes through it. */
 async function cookiesThePortalSets(): Promise<Map<string, number>> {
-  const account = createDpoAccount('cookie-policy@ostria.example', 'el', { totp: true, env: { DATABASE_PATH: join(inject('dataDir'), 'portal.db') } });
+  const baseURL = portal.baseURL;
+  const account = createDpoAccount('cookie-policy@ostria.example', 'el', { totp: true, env: { DATABASE_PATH: join(dir, 'portal.db') } });
   const answers = [
     await fetch(`${baseURL}/language?to=nl&next=/nl/`, { redirect: 'manual' }),
     await fetch(`${baseURL}/nl/consent?_action=consent.saveCookies`, form({ decision: 'accept-all', locale: 'nl', returnTo: '/nl/' })),
