@@ -9,14 +9,7 @@ const texts = readPolicyTexts(join(import.meta.dirname, '../../content/policies'
 const titleOf = (document: string, version: number, locale: Locale) =>
   texts.find((text) => text.document === document && text.version === version && text.locale === locale)?.title;
 
-/** What a visitor reads as the date version 2 of the privacy notice took effect. */
-const version2Date: Record<Locale, string> = {
-  el: '1 Οκτωβρίου 2026',
-  bg: '1 октомври 2026 г.',
-  nl: '1 oktober 2026',
-  pl: '1 października 2026',
-};
-/** The date version 3 (the portal's own processing, Art. 13(2)(e)) took effect. */
+/** What a visitor reads as the date version 3 of the privacy notice (the portal's own processing, Art. 13(2)(e)) took effect. */
 const version3Date: Record<Locale, string> = {
   el: '2 Δεκεμβρίου 2026',
   bg: '2 декември 2026 г.',
