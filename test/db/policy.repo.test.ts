@@ -16,7 +16,7 @@ afterEach(() => db.$client.close());
 
 describe('publishPolicyTexts()', () => {
   test('records every text once with its hash', () => {
-    expect(publishPolicyTexts(db, texts, '2026-11-20')).toEqual({ recorded: 12, updated: 0 });
+    expect(publishPolicyTexts(db, texts, '2026-11-20')).toEqual({ recorded: 20, updated: 0 });
     expect(publishPolicyTexts(db, texts, '2026-11-20')).toEqual({ recorded: 0, updated: 0 });
     const row = findPublishedText(db, 'privacy-notice', 2, 'pl');
     expect(row?.textHash).toMatch(/^[0-9a-f]{64}$/);
@@ -31,7 +31,7 @@ describe('publishPolicyTexts()', () => {
     const extra = { ...texts[0]!, document: 'cookie-policy' as const, version: 9, locale: 'el' as const };
     expect(() => publishPolicyTexts(db, [...edited, extra], '2026-11-20')).toThrow(PolicyTextAlteredError);
     expect(() => publishPolicyTexts(db, edited, '2026-11-20')).toThrow('privacy-notice v1 (nl), in effect since 2025-05-25');
-    expect(db.select().from(policyVersions).all()).toHaveLength(12);
+    expect(db.select().from(policyVersions).all()).toHaveLength(20);
     expect(findPublishedText(db, 'cookie-policy', 9, 'el')).toBeUndefined();
   });
 

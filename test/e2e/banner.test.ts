@@ -182,7 +182,7 @@ describe.skipIf(!hasBrowser)('the banner on a second origin', () => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain(config.policy.summary);
-    expect(await dialog.locator(`a[href="${baseURL}/nl/policies/privacy-notice/diff/1/2"]`).count()).toBe(1);
+    expect(await dialog.locator(`a[href="${baseURL}/nl/policies/privacy-notice/diff/1/3"]`).count()).toBe(1);
     expect(await gatedRan(page)).toEqual({ analytics: false, marketing: false });
     await context.close();
   });

@@ -39,7 +39,7 @@ describe('hostile URLs and headers', () => {
     '/pl/policies/privacy-notice/diff/1/-1',
     '/pl/policies/privacy-notice/diff/2/2e0',
     '/pl/policies/PRIVACY-NOTICE',
-    '/pl/policies/cookie-policy/v/2',
+    '/pl/policies/cookie-policy/v/3',
     '/pl/requests/%3Cscript%3E',
     '/pl/requests/DSR-2026-000000',
     `/pl/requests/DSR-2026-000000?token=${'A'.repeat(5000)}`,

@@ -9,12 +9,12 @@ const texts = readPolicyTexts(join(import.meta.dirname, '../../content/policies'
 const titleOf = (document: string, version: number, locale: Locale) =>
   texts.find((text) => text.document === document && text.version === version && text.locale === locale)?.title;
 
-/** What a visitor reads as the date version 2 of the privacy notice took effect. */
-const version2Date: Record<Locale, string> = {
-  el: '1 Οκτωβρίου 2026',
-  bg: '1 октомври 2026 г.',
-  nl: '1 oktober 2026',
-  pl: '1 października 2026',
+/** What a visitor reads as the date version 3 of the privacy notice (the portal's own processing, Art. 13(2)(e)) took effect. */
+const version3Date: Record<Locale, string> = {
+  el: '2 Δεκεμβρίου 2026',
+  bg: '2 декември 2026 г.',
+  nl: '2 december 2026',
+  pl: '2 grudnia 2026',
 };
 const notFoundTitle: Record<Locale, string> = {
   el: 'Η σελίδα δεν βρέθηκε',
@@ -34,14 +34,14 @@ describe.skipIf(!hasBrowser)('policy pages in Chromium', () => {
   afterAll(async () => session?.close());
 
   describe.each(locales)('in %s', (locale) => {
-    test('the current privacy notice is version 2, in the page language, with its effective date and contents', async () => {
+    test('the current privacy notice is version 3, in the page language, with its effective date and contents', async () => {
       const response = await page.goto(`/${locale}/policies/privacy-notice`);
       expect(response?.status()).toBe(200);
       expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(titleOf('privacy-notice', 2, locale));
-      expect(await page.locator('.meta').first().textContent()).toContain(version2Date[locale]);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(titleOf('privacy-notice', 3, locale));
+      expect(await page.locator('.meta').first().textContent()).toContain(version3Date[locale]);
       const contents = page.getByRole('navigation', { name: /./ }).filter({ has: page.locator('a[href="#retention"]') });
-      expect(await contents.locator('a').count()).toBe(10);
+      expect(await contents.locator('a').count()).toBe(12);
       await contents.locator('a[href="#retention"]').click();
       expect(page.url()).toMatch(/#retention$/);
       expect(await page.locator('[data-version-status]').count()).toBe(0);
@@ -55,17 +55,17 @@ describe.skipIf(!hasBrowser)('policy pages in Chromium', () => {
     test('version 1 says it is no longer in effect and links to the current version', async () => {
       await page.goto(`/${locale}/policies/privacy-notice/v/1`);
       const notice = page.getByRole('note');
-      expect(await notice.textContent()).toContain(version2Date[locale]);
+      expect(await notice.textContent()).toContain(version3Date[locale]);
       await notice.getByRole('link').click();
       await page.waitForURL(`**/${locale}/policies/privacy-notice`);
-      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(titleOf('privacy-notice', 2, locale));
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(titleOf('privacy-notice', 3, locale));
     });
 
-    test('history lists both versions, newest first, and passes axe', async () => {
+    test('history lists every version, newest first, and passes axe', async () => {
       await page.goto(`/${locale}/policies/privacy-notice/history`);
       const rows = page.locator('tbody tr');
-      expect(await rows.evaluateAll((found) => found.map((row) => row.getAttribute('data-version')))).toEqual(['2', '1']);
-      expect(await rows.first().textContent()).toContain(version2Date[locale]);
+      expect(await rows.evaluateAll((found) => found.map((row) => row.getAttribute('data-version')))).toEqual(['3', '2', '1']);
+      expect(await rows.first().textContent()).toContain(version3Date[locale]);
       expect(await axeViolations(page), describeViolations(await axeViolations(page))).toEqual([]);
     });
 
@@ -84,10 +84,34 @@ describe.skipIf(!hasBrowser)('policy pages in Chromium', () => {
       expect(await axeViolations(page), describeViolations(await axeViolations(page))).toEqual([]);
     });
 
+    test('the diff from version 2 to 3 adds the portal’s own processing and Art. 13(2)(e), and changes the deadline', async () => {
+      await page.goto(`/${locale}/policies/privacy-notice/history`);
+      await page.locator(`a[href="/${locale}/policies/privacy-notice/diff/2/3"]`).click();
+      await page.waitForURL(`**/${locale}/policies/privacy-notice/diff/2/3`);
+      expect(await page.locator('section#portal-processing').getAttribute('data-status')).toBe('added');
+      expect(await page.locator('section#required-data').getAttribute('data-status')).toBe('added');
+      expect(await page.locator('section#retention ins').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('36')]));
+      expect(await page.locator('section#rights').getAttribute('data-status')).toBe('changed');
+      expect(await page.locator('section#controller').getAttribute('data-status')).toBe('unchanged');
+      expect(await axeViolations(page), describeViolations(await axeViolations(page))).toEqual([]);
+    });
+
+    test('the cookie policy’s diff from version 1 to 2 changes the portal’s cookie table and adds the websites’ one', async () => {
+      await page.goto(`/${locale}/policies/cookie-policy/history`);
+      await page.locator(`a[href="/${locale}/policies/cookie-policy/diff/1/2"]`).click();
+      await page.waitForURL(`**/${locale}/policies/cookie-policy/diff/1/2`);
+      const list = page.locator('section#list');
+      expect(await list.getAttribute('data-status')).toBe('changed');
+      expect(await list.locator('del').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('portal_dpo_session')]));
+      expect(await list.locator('ins').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('portal_request')]));
+      expect(await page.locator('section#websites').getAttribute('data-status')).toBe('added');
+      expect(await axeViolations(page), describeViolations(await axeViolations(page))).toEqual([]);
+    });
+
     test('the home page lists the notices and the six rights, and passes axe', async () => {
       await page.goto(`/${locale}/`);
       expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-      expect(await page.getByRole('link', { name: titleOf('privacy-notice', 2, locale) ?? '' }).count()).toBeGreaterThan(0);
+      expect(await page.getByRole('link', { name: titleOf('privacy-notice', 3, locale) ?? '' }).count()).toBeGreaterThan(0);
       expect(await page.locator('main a[href*="/requests/new?type="]').count()).toBe(6);
       expect(await axeViolations(page), describeViolations(await axeViolations(page))).toEqual([]);
     });
