@@ -84,7 +84,7 @@ describe('the cookie policy tells the truth', () => {
 
   test('in every language its table lists exactly the cookies the portal sets, with their real lifetimes', async () => {
     const real = await cookiesThePortalSets();
-    expect([...real.keys()].sort()).toEqual(['portal_consent', 'portal_dpo', 'portal_flash', 'portal_locale', 'portal_request']);
+    expect([...real.keys()].sort()).toEqual(['portal_consent', 'portal_consent_id', 'portal_dpo', 'portal_flash', 'portal_locale', 'portal_request']);
     for (const locale of locales) {
       const section = newest?.texts[locale].sections.find((entry) => entry.key === 'list');
       const rows = cookieTable(section?.markdown ?? '', locale);
