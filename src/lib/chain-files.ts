@@ -1,0 +1,79 @@
+// The two files of the anchoring, both outside the database: the signing key (secret, 0600 in a 0700 folder, never
+// in the data folder the database and its backups live in) and the anchors file (public by design: 0644).
+import { generateKeyPairSync } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { anchorLine, anchorSchema, parseChainKey, type Anchor, type ChainKey } from './chain-head.ts';
+import { makePrivateFolder, privateFileMode } from './private-files.ts';
+
+export interface ChainKeySource {
+  /** CHAIN_SIGNING_KEY: the PEM itself, from the operator's secret store. */
+  pem?: string | undefined;
+  /** CHAIN_SIGNING_KEY_FILE: where the PEM is, or is generated. */
+  file: string;
+}
+
+export class ChainFileError extends Error {}
+
+/**
+ * The signing key: CHAIN_SIGNING_KEY, else the key file. With `create`, a missing file is generated (Ed25519, 0600);
+ * without, a missing key is refused. A text that is not an Ed25519 private key is always refused.
+ */
+export function loadChainKey(source: ChainKeySource, { create }: { create: boolean }): ChainKey {
+  if (source.pem !== undefined) {
+    const key = parseChainKey(source.pem);
+    if (!key) throw new ChainFileError('CHAIN_SIGNING_KEY is not an Ed25519 private key in PEM (PKCS#8)');
+    return key;
+  }
+  if (!existsSync(source.file)) {
+    if (!create) throw new ChainFileError(`no signing key at ${source.file} (CHAIN_SIGNING_KEY_FILE): the anchors cannot be checked without the key that signed them`);
+    makePrivateFolder(dirname(source.file));
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(source.file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { flag: 'wx', mode: privateFileMode });
+  }
+  const key = parseChainKey(readFileSync(source.file, 'utf8'));
+  if (!key) throw new ChainFileError(`${source.file} (CHAIN_SIGNING_KEY_FILE) is not an Ed25519 private key in PEM (PKCS#8)`);
+  return key;
+}
+
+/** The signing key's public half in PEM (SPKI), or undefined while there is no key yet; never generates one. */
+export function publicChainKey(source: ChainKeySource): { pem: string; keyId: string } | undefined {
+  if (source.pem === undefined && !existsSync(source.file)) return undefined;
+  const key = loadChainKey(source, { create: false });
+  return { pem: key.publicKey.export({ type: 'spki', format: 'pem' }).toString(), keyId: key.keyId };
+}
+
+export type AnchorLine = { line: number; anchor: Anchor } | { line: number; problem: string };
+
+/** Every line of the anchors file, parsed; an empty list when the file does not exist. */
+export function readAnchors(path: string): AnchorLine[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((text, index) => ({ text, line: index + 1 }))
+    .filter(({ text }) => text.trim() !== '')
+    .map(({ text, line }) => {
+      try {
+        const parsed = anchorSchema.safeParse(JSON.parse(text));
+        return parsed.success ? { line, anchor: parsed.data } : { line, problem: 'is not a signed chain head' };
+      } catch {
+        return { line, problem: 'is not JSON' };
+      }
+    });
+}
+
+/** The newest well-formed anchor of the file (its signature unchecked: the reader checks it with the public key). */
+export function latestAnchor(path: string): Anchor | undefined {
+  const lines = readAnchors(path);
+  for (let index = lines.length - 1; index >= 0; index -= 1) {
+    const entry = lines[index];
+    if (entry && 'anchor' in entry) return entry.anchor;
+  }
+  return undefined;
+}
+
+/** Appends one anchor; the file is created 0644 (public by design) in a folder that must exist or is made 0700. */
+export function appendAnchor(path: string, anchor: Anchor): void {
+  makePrivateFolder(dirname(path));
+  appendFileSync(path, anchorLine(anchor), { mode: 0o644 });
+}
