@@ -1,9 +1,9 @@
 // The two files of the anchoring, both outside the database: the signing key (secret, 0600 in a 0700 folder, never
 // in the data folder the database and its backups live in) and the anchors file (public by design: 0644).
-import { generateKeyPairSync } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { anchorLine, anchorSchema, parseChainKey, type Anchor, type ChainKey } from './chain-head.ts';
+import { anchorLine, anchorSchema, headSignatureHolds, parseChainKey, type Anchor, type ChainKey } from './chain-head.ts';
 import { makePrivateFolder, privateFileMode } from './private-files.ts';
 
 export interface ChainKeySource {
@@ -37,10 +37,10 @@ export function loadChainKey(source: ChainKeySource, { create }: { create: boole
 }
 
 /** The signing key's public half in PEM (SPKI), or undefined while there is no key yet; never generates one. */
-export function publicChainKey(source: ChainKeySource): { pem: string; keyId: string } | undefined {
+export function publicChainKey(source: ChainKeySource): { pem: string; keyId: string; publicKey: KeyObject } | undefined {
   if (source.pem === undefined && !existsSync(source.file)) return undefined;
   const key = loadChainKey(source, { create: false });
-  return { pem: key.publicKey.export({ type: 'spki', format: 'pem' }).toString(), keyId: key.keyId };
+  return { pem: key.publicKey.export({ type: 'spki', format: 'pem' }).toString(), keyId: key.keyId, publicKey: key.publicKey };
 }
 
 export type AnchorLine = { line: number; anchor: Anchor } | { line: number; problem: string };
@@ -62,14 +62,31 @@ export function readAnchors(path: string): AnchorLine[] {
     });
 }
 
-/** The newest well-formed anchor of the file (its signature unchecked: the reader checks it with the public key). */
-export function latestAnchor(path: string): Anchor | undefined {
-  const lines = readAnchors(path);
-  for (let index = lines.length - 1; index >= 0; index -= 1) {
-    const entry = lines[index];
-    if (entry && 'anchor' in entry) return entry.anchor;
+/**
+ * The newest anchor of the file whose signature holds with `publicKey` (what a receipt or the DPO may show), read
+ * from the file's end so a file of years of hourly heads is not read whole.
+ */
+export function latestAnchor(path: string, publicKey: KeyObject): Anchor | undefined {
+  if (!existsSync(path)) return undefined;
+  const descriptor = openSync(path, 'r');
+  try {
+    const size = fstatSync(descriptor).size;
+    const length = Math.min(size, 16 * 1024);
+    const buffer = Buffer.alloc(length);
+    readSync(descriptor, buffer, 0, length, size - length);
+    const lines = buffer.toString('utf8').split('\n').reverse();
+    for (const text of lines) {
+      try {
+        const parsed = anchorSchema.safeParse(JSON.parse(text));
+        if (parsed.success && headSignatureHolds(parsed.data, publicKey)) return parsed.data;
+      } catch {
+        // A partial first line of the tail, or a damaged line: the one before it may still be good.
+      }
+    }
+    return undefined;
+  } finally {
+    closeSync(descriptor);
   }
-  return undefined;
 }
 
 /** Appends one anchor; the file is created 0644 (public by design) in a folder that must exist or is made 0700. */

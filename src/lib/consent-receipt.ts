@@ -1,3 +1,4 @@
+import type { Anchor } from './chain-head.ts';
 import { optionalCategories, type OptionalCategory } from './consent-cookie.ts';
 import type { ConsentRecord } from './consent.repo.ts';
 import { describeController, type Organisation } from './organisation.ts';
@@ -18,8 +19,20 @@ export function describeRecord(record: ConsentRecord) {
     revision: record.revision,
     expiresAt: new Date(record.expiresAt).toISOString(),
     gpcSignal: record.gpcSignal,
+    recordId: record.id,
+    hashFormat: record.hashVersion,
+    previousHash: record.previousHash,
     recordHash: record.recordHash,
+    // With the salt, the person can show later, from this receipt alone, that this record is the one in the chain.
+    consentCommitment: record.consentCommitment,
+    consentSalt: record.consentSalt,
   };
+}
+
+/** Where a receipt's records stand in the signed chain: the latest anchored head and where its public key is. */
+export interface ChainProof {
+  anchoredHead: Anchor | null;
+  publicKeyUrl: string;
 }
 
 export function grantedCategories(record: Pick<ConsentRecord, OptionalCategory>): OptionalCategory[] {
@@ -34,13 +47,14 @@ export interface ReceiptInput {
   /** Names and descriptions of the categories in the locale of the latest decision. */
   purposes: Record<'necessary' | OptionalCategory, { name: string; description: string }>;
   issuedAt: Date;
+  chain: ChainProof;
 }
 
 /**
  * A consent receipt in the spirit of ISO/IEC TS 27560: who the controller is, which purposes were granted or denied,
  * when, how, under which policy version and text, with the full history of the consent id.
  */
-export function buildConsentReceipt({ records, organisation, portalOrigin, purposes, issuedAt }: ReceiptInput) {
+export function buildConsentReceipt({ records, organisation, portalOrigin, purposes, issuedAt, chain }: ReceiptInput) {
   const latest = records.at(-1);
   const first = records[0];
   if (!latest || !first) throw new Error('a receipt needs at least one record');
@@ -80,5 +94,13 @@ export function buildConsentReceipt({ records, organisation, portalOrigin, purpo
     site: { id: latest.siteId, origin: latest.origin },
     locale: latest.locale,
     history: records.map(describeRecord),
+    chain: {
+      recordId: latest.id,
+      recordHash: latest.recordHash,
+      anchoredHead: chain.anchoredHead,
+      /** True once a signed head at or after the latest record exists: from then on the record cannot be cut unnoticed. */
+      anchored: chain.anchoredHead !== null && chain.anchoredHead.lastId >= latest.id,
+      publicKeyUrl: chain.publicKeyUrl,
+    },
   };
 }

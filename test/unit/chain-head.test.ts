@@ -38,7 +38,7 @@ describe('record hash format 2', () => {
   test('checks a live record’s fields and its consent id against the commitment', () => {
     const record = stored();
     expect(record.hashVersion).toBe(2);
-    expect(record.consentCommitment).toBe(commitToConsentId(record.consentSalt, fields.consentId));
+    expect(record.consentCommitment).toBe(commitToConsentId(record.consentSalt ?? '', fields.consentId));
     expect(recordHashProblem(record)).toBeUndefined();
     expect(recordHashProblem({ ...record, analytics: false })).toBe('record hash does not match its fields');
     expect(recordHashProblem({ ...record, consentId: 'bbbbbbbbbbbbbbbbbbbbbb' })).toBe('consent id does not match its commitment');
