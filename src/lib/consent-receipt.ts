@@ -23,9 +23,7 @@ export function describeRecord(record: ConsentRecord) {
     hashFormat: record.hashVersion,
     previousHash: record.previousHash,
     recordHash: record.recordHash,
-    // With the salt, the person can show later, from this receipt alone, that this record is the one in the chain.
     consentCommitment: record.consentCommitment,
-    consentSalt: record.consentSalt,
   };
 }
 
@@ -93,7 +91,9 @@ export function buildConsentReceipt({ records, organisation, portalOrigin, purpo
     expiresAt: new Date(latest.expiresAt).toISOString(),
     site: { id: latest.siteId, origin: latest.origin },
     locale: latest.locale,
-    history: records.map(describeRecord),
+    // The salt only here, in the person's own copy: with it they can show later, even after an erasure removed it from
+    // the database, that a record in the chain is theirs. Nothing the portal stores carries it twice.
+    history: records.map((record) => ({ ...describeRecord(record), consentSalt: record.consentSalt })),
     chain: {
       recordId: latest.id,
       recordHash: latest.recordHash,

@@ -134,6 +134,12 @@ describe('npm run consent:verify names each tampering', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/missing tail/i);
     expect(result.stdout).not.toContain('intact');
+    // Nor does the next anchoring vouch for the cut chain.
+    const before = readFileSync(env.ANCHORS_PATH, 'utf8');
+    const again = anchor(env);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/the chain does not verify, so no head is signed.*missing tail/);
+    expect(readFileSync(env.ANCHORS_PATH, 'utf8')).toBe(before);
   });
 
   test('a checkpoint for the last record, then every record deleted, all with the triggers in place', () => {
@@ -237,6 +243,10 @@ describe('bad input: refused with a clear message, exit 1, nothing changed', () 
     const missing = verify({ ...env, CHAIN_SIGNING_KEY_FILE: join(dir, 'nowhere', 'key.pem') });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/signing key/i);
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+    const unsigned = anchor({ ...env, CHAIN_SIGNING_KEY_FILE: join(dir, 'nowhere', 'key.pem') });
+    expect(unsigned.status).toBe(1);
+    expect(unsigned.stderr).toMatch(/no signing key at .*nowhere/);
     expect(existsSync(join(dir, 'nowhere'))).toBe(false);
     const wrong = join(dir, `wrong-${caseNumber}.pem`);
     writeFileSync(wrong, 'not a key');
