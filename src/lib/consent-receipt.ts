@@ -19,11 +19,23 @@ export function describeRecord(record: ConsentRecord) {
     revision: record.revision,
     expiresAt: new Date(record.expiresAt).toISOString(),
     gpcSignal: record.gpcSignal,
+    recordHash: record.recordHash,
+  };
+}
+
+/**
+ * A record in a receipt, with what recomputes its hash: its place in the chain, the hash before it, its format and
+ * (format 2) its commitment and salt. The salt only here, in the person's own copy: with it they can show later, even
+ * after an erasure removed it from the database, that a record in the chain is theirs.
+ */
+function describeChainedRecord(record: ConsentRecord) {
+  return {
+    ...describeRecord(record),
     recordId: record.id,
     hashFormat: record.hashVersion,
     previousHash: record.previousHash,
-    recordHash: record.recordHash,
     consentCommitment: record.consentCommitment,
+    consentSalt: record.consentSalt,
   };
 }
 
@@ -91,9 +103,7 @@ export function buildConsentReceipt({ records, organisation, portalOrigin, purpo
     expiresAt: new Date(latest.expiresAt).toISOString(),
     site: { id: latest.siteId, origin: latest.origin },
     locale: latest.locale,
-    // The salt only here, in the person's own copy: with it they can show later, even after an erasure removed it from
-    // the database, that a record in the chain is theirs. Nothing the portal stores carries it twice.
-    history: records.map((record) => ({ ...describeRecord(record), consentSalt: record.consentSalt })),
+    history: records.map(describeChainedRecord),
     chain: {
       recordId: latest.id,
       recordHash: latest.recordHash,
