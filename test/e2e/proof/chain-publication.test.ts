@@ -80,6 +80,7 @@ describe('the signed chain, published', () => {
     const cookie = sessionCookie(await signInDpo(portal.baseURL, account));
     const page = await (await fetch(`${portal.baseURL}/dpo/consent`, { headers: { Cookie: cookie } })).text();
     expect(page).toContain('href="/dpo/chain-head.json"');
+    expect(page).toContain(`tot en met registratie #2,`);
     const download = await fetch(`${portal.baseURL}/dpo/chain-head.json`, { headers: { Cookie: cookie } });
     expect(download.headers.get('content-disposition')).toContain('attachment');
     const body = (await download.json()) as { anchoredHead: { lastId: number; signature: string }; publicKey: string };
