@@ -5,7 +5,7 @@
 import { anchorLine, signHead } from '../src/lib/chain-head.ts';
 import { currentChainHead } from '../src/lib/chain-head.repo.ts';
 import { auditConsentChain } from '../src/lib/chain-audit.repo.ts';
-import { appendAnchor, ChainFileError, loadChainKey, readAnchors } from '../src/lib/chain-files.ts';
+import { appendAnchor, ChainFileError, loadChainKey, publishPublicKey, readAnchors } from '../src/lib/chain-files.ts';
 import { anchorsPathOf, chainKeySourceOf, readEnvironment } from '../src/lib/environment.ts';
 import { checkChainDatabase, refuse } from './support/chain-database.ts';
 
@@ -31,6 +31,7 @@ if (audit.problems.length > 0) {
   refuse(`the chain does not verify, so no head is signed (run npm run consent:verify for the details): ${audit.problems.slice(0, 5).map((problem) => problem.message).join('; ')}`);
 }
 const anchor = signHead(head, key);
+publishPublicKey(chainKeySourceOf(environment), key);
 appendAnchor(anchorsPath, anchor);
 
 console.log(`Signed head appended to ${anchorsPath}: ${anchor.count} records up to #${anchor.lastId} (key ${anchor.keyId}). Publish this line:`);

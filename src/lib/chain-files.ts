@@ -1,9 +1,9 @@
 // The two files of the anchoring, both outside the database: the signing key (secret, 0600 in a 0700 folder, never
 // in the data folder the database and its backups live in) and the anchors file (public by design: 0644).
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { anchorLine, anchorSchema, headSignatureHolds, parseChainKey, type Anchor, type ChainKey } from './chain-head.ts';
+import { anchorLine, anchorSchema, headSignatureHolds, keyIdOf, parseChainKey, type Anchor, type ChainKey } from './chain-head.ts';
 import { makePrivateFolder, privateFileMode } from './private-files.ts';
 
 export interface ChainKeySource {
@@ -36,8 +36,35 @@ export function loadChainKey(source: ChainKeySource, { create }: { create: boole
   return key;
 }
 
-/** The signing key's public half in PEM (SPKI), or undefined while there is no key yet; never generates one. */
+/** Where the public half of the key file is kept for the portal: beside it, `.pub`, readable by anyone (0644). */
+export const publicKeyFileOf = (keyFile: string) => `${keyFile}.pub`;
+
+/** Writes the key's public half beside the key file when it is missing or another key's. */
+export function publishPublicKey(source: ChainKeySource, key: ChainKey): void {
+  if (source.pem !== undefined) return;
+  const pem = key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const file = publicKeyFileOf(source.file);
+  if (existsSync(file) && readFileSync(file, 'utf8') === pem) return;
+  writeFileSync(file, pem, { mode: 0o644 });
+}
+
+/**
+ * The signing key's public half in PEM (SPKI), or undefined while there is none; never generates one. From the
+ * `.pub` file beside the key file when there is one, so the portal itself needs no read access to the private key
+ * (the operator may keep that to the account that runs `npm run consent:anchor`); else from the private key.
+ */
 export function publicChainKey(source: ChainKeySource): { pem: string; keyId: string; publicKey: KeyObject } | undefined {
+  const publicFile = publicKeyFileOf(source.file);
+  if (source.pem === undefined && existsSync(publicFile)) {
+    try {
+      const publicKey = createPublicKey({ key: readFileSync(publicFile, 'utf8'), format: 'pem' });
+      if (publicKey.asymmetricKeyType !== 'ed25519') throw new ChainFileError(`${publicFile} is not an Ed25519 public key`);
+      return { pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), keyId: keyIdOf(publicKey), publicKey };
+    } catch (error) {
+      if (error instanceof ChainFileError) throw error;
+      throw new ChainFileError(`${publicFile} is not an Ed25519 public key in PEM`);
+    }
+  }
   if (source.pem === undefined && !existsSync(source.file)) return undefined;
   const key = loadChainKey(source, { create: false });
   return { pem: key.publicKey.export({ type: 'spki', format: 'pem' }).toString(), keyId: key.keyId, publicKey: key.publicKey };

@@ -53,6 +53,8 @@ describe('the signed chain, published', () => {
     const anchorsFile = join(dataDir, 'data', 'consent-anchors.jsonl');
     expect(statSync(anchorsFile).mode & 0o777).toBe(0o644);
     expect(statSync(env.CHAIN_SIGNING_KEY_FILE).mode & 0o777).toBe(0o600);
+    // The public half beside it, for the portal: it needs no read access to the private key.
+    expect(statSync(`${env.CHAIN_SIGNING_KEY_FILE}.pub`).mode & 0o777).toBe(0o644);
     const printed = anchored.stdout.trim().split('\n').at(-1) ?? '';
     expect(readFileSync(anchorsFile, 'utf8')).toBe(`${printed}\n`);
 
@@ -62,6 +64,7 @@ describe('the signed chain, published', () => {
     const pem = await keyAnswer.text();
     expect(pem).toContain('BEGIN PUBLIC KEY');
     expect(pem).not.toContain('PRIVATE');
+    expect(pem).toBe(readFileSync(`${env.CHAIN_SIGNING_KEY_FILE}.pub`, 'utf8'));
     // The third party's check: the line without its signature is the signed message.
     const { signature, ...head } = JSON.parse(printed) as Record<string, unknown> & { signature: string };
     expect(verify(null, Buffer.from(JSON.stringify(head)), createPublicKey(pem), Buffer.from(signature, 'base64'))).toBe(true);
