@@ -55,6 +55,15 @@ export const consentRecords = sqliteTable(
      * triggers allow), so it no longer names anyone; its chain link is still checked, its field hash no longer can be.
      */
     erasedAt: integer('erased_at'),
+    /**
+     * How `record_hash` is computed: 1 over every field with the consent id; 2 over the non-personal fields and
+     * `consent_commitment`, so an erased record's remaining fields stay checkable (src/lib/consent-hash.ts).
+     */
+    hashVersion: integer('hash_version').notNull().default(1),
+    /** Format 2: the random salt of the commitment; an erasure removes it with the consent id. */
+    consentSalt: text('consent_salt'),
+    /** Format 2: SHA-256 of the salt and the consent id; kept after erasure, it links to nobody without the salt. */
+    consentCommitment: text('consent_commitment'),
   },
   (table) => [index('consent_records_consent_id').on(table.consentId, table.id)],
 );

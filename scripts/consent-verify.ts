@@ -1,26 +1,43 @@
-// `npm run consent:verify`: walks the whole consent-record chain and names the first broken record, if any. After
-// retention removed the oldest records, the chain is checked from the latest retention checkpoint.
-import { migrateDatabase, openDatabase } from '../db/connection.ts';
-import { verifyConsentChain } from '../src/lib/consent.repo.ts';
-import { readEnvironment } from '../src/lib/environment.ts';
+// `npm run consent:verify`: walks the whole consent-record chain and checks it against every signed head of the
+// anchors file, every retention checkpoint against its retention run and every erased record against its erasure.
+// Names each problem found and exits 1; a missing or wrong signing key, an anchors file that does not match, or a
+// database that is not the portal's is refused the same way, and nothing is changed.
+import { auditConsentChain } from '../src/lib/chain-audit.repo.ts';
+import { ChainFileError, loadChainKey, readAnchors } from '../src/lib/chain-files.ts';
+import { anchorsPathOf, chainKeySourceOf, readEnvironment } from '../src/lib/environment.ts';
+import { checkChainDatabase, refuse } from './support/chain-database.ts';
 
 const environment = readEnvironment(process.env);
-const db = openDatabase(environment.DATABASE_PATH);
-migrateDatabase(db);
+const anchorsPath = anchorsPathOf(environment);
+const database = checkChainDatabase(environment.DATABASE_PATH);
+const anchors = readAnchors(anchorsPath);
+let verifier;
+try {
+  // Never generated here: a key made now would vouch for nothing.
+  if (anchors.length > 0 || environment.CHAIN_SIGNING_KEY !== undefined) verifier = loadChainKey(chainKeySourceOf(environment), { create: false });
+} catch (error) {
+  if (error instanceof ChainFileError) refuse(error.message);
+  throw error;
+}
+const db = database.open();
 const started = performance.now();
-const { checked, erased, firstBreak, start } = verifyConsentChain(db);
+const audit = auditConsentChain(db, anchors, verifier);
 const seconds = ((performance.now() - started) / 1000).toFixed(2);
 db.$client.close();
 
-if (firstBreak) {
-  console.error(
-    `Consent chain BROKEN at record #${firstBreak.id} (consent id ${firstBreak.consentId}): ${firstBreak.reason}. ` +
-      `${checked - 1} records before it verify.`,
-  );
+if (audit.problems.length > 0) {
+  const shown = audit.problems.slice(0, 50);
+  console.error(`Consent chain NOT intact (${environment.DATABASE_PATH}, anchors ${anchorsPath}): ${audit.problems.length} problem(s).`);
+  for (const problem of shown) console.error(`- ${problem.message}`);
+  if (audit.problems.length > shown.length) console.error(`- … and ${audit.problems.length - shown.length} more`);
   process.exit(1);
 }
-const erasedNote = erased ? `; ${erased} of them anonymised by erasure requests (their links verified, their fields gone)` : '';
+const { checked, erased, start, latest } = audit;
+const erasedNote = erased ? `; ${erased} of them anonymised by erasure requests (each backed by its erasure)` : '';
 const retentionNote = start.removed
   ? `; ${start.removed} older records (up to #${start.afterId}) removed by retention, the chain checked from their checkpoint`
   : '';
-console.log(`Consent chain intact: ${checked} records verified in ${seconds} s${erasedNote}${retentionNote} (${environment.DATABASE_PATH}).`);
+const anchorNote = latest
+  ? `; checked against ${audit.anchorsChecked} signed heads (latest ${latest.at}: ${latest.count} records up to #${latest.lastId})`
+  : `; not anchored yet (no signed head in ${anchorsPath}): a cut tail or recomputed hashes are found only against a signed head, run npm run consent:anchor`;
+console.log(`Consent chain intact: ${checked} records verified in ${seconds} s${erasedNote}${retentionNote}${anchorNote} (${environment.DATABASE_PATH}).`);

@@ -30,7 +30,7 @@ const sqliteMessage = (error: unknown) => (error instanceof Error ? error.messag
  * Checks an open SQLite file: integrity, that it is a portal database this version can run, that its schema is exactly
  * what its migrations create, and (when its schema is current) the consent chain.
  */
-export function inspectDatabase(client: Database.Database): DatabaseReport {
+export function inspectDatabase(client: Database.Database, { withChain = true }: { withChain?: boolean } = {}): DatabaseReport {
   const report: DatabaseReport = { problems: [], integrityOk: false, tables: [], migrations: { applied: 0, missing: 0 } };
   let integrity: string[];
   try {
@@ -64,7 +64,7 @@ export function inspectDatabase(client: Database.Database): DatabaseReport {
   report.newestConsentAt = (client.prepare('select max(recorded_at) from consent_records').pluck().get() as number | null) ?? undefined;
 
   // The chain is read with the current schema's columns: a file that still lacks migrations is checked once migrated.
-  if (report.migrations.missing > 0 || unknown > 0) return report;
+  if (report.migrations.missing > 0 || unknown > 0 || !withChain) return report;
   // From the latest retention checkpoint, when retention has removed the oldest records.
   report.chain = verifyConsentChain(drizzle({ client, schema }) as PortalDatabase);
   return report;

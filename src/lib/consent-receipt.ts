@@ -1,3 +1,4 @@
+import type { Anchor } from './chain-head.ts';
 import { optionalCategories, type OptionalCategory } from './consent-cookie.ts';
 import type { ConsentRecord } from './consent.repo.ts';
 import { describeController, type Organisation } from './organisation.ts';
@@ -22,6 +23,28 @@ export function describeRecord(record: ConsentRecord) {
   };
 }
 
+/**
+ * A record in a receipt, with what recomputes its hash: its place in the chain, the hash before it, its format and
+ * (format 2) its commitment and salt. The salt only here, in the person's own copy: with it they can show later, even
+ * after an erasure removed it from the database, that a record in the chain is theirs.
+ */
+function describeChainedRecord(record: ConsentRecord) {
+  return {
+    ...describeRecord(record),
+    recordId: record.id,
+    hashFormat: record.hashVersion,
+    previousHash: record.previousHash,
+    consentCommitment: record.consentCommitment,
+    consentSalt: record.consentSalt,
+  };
+}
+
+/** Where a receipt's records stand in the signed chain: the latest anchored head and where its public key is. */
+export interface ChainProof {
+  anchoredHead: Anchor | null;
+  publicKeyUrl: string;
+}
+
 export function grantedCategories(record: Pick<ConsentRecord, OptionalCategory>): OptionalCategory[] {
   return optionalCategories.filter((category) => record[category]);
 }
@@ -34,13 +57,14 @@ export interface ReceiptInput {
   /** Names and descriptions of the categories in the locale of the latest decision. */
   purposes: Record<'necessary' | OptionalCategory, { name: string; description: string }>;
   issuedAt: Date;
+  chain: ChainProof;
 }
 
 /**
  * A consent receipt in the spirit of ISO/IEC TS 27560: who the controller is, which purposes were granted or denied,
  * when, how, under which policy version and text, with the full history of the consent id.
  */
-export function buildConsentReceipt({ records, organisation, portalOrigin, purposes, issuedAt }: ReceiptInput) {
+export function buildConsentReceipt({ records, organisation, portalOrigin, purposes, issuedAt, chain }: ReceiptInput) {
   const latest = records.at(-1);
   const first = records[0];
   if (!latest || !first) throw new Error('a receipt needs at least one record');
@@ -79,6 +103,14 @@ export function buildConsentReceipt({ records, organisation, portalOrigin, purpo
     expiresAt: new Date(latest.expiresAt).toISOString(),
     site: { id: latest.siteId, origin: latest.origin },
     locale: latest.locale,
-    history: records.map(describeRecord),
+    history: records.map(describeChainedRecord),
+    chain: {
+      recordId: latest.id,
+      recordHash: latest.recordHash,
+      anchoredHead: chain.anchoredHead,
+      /** True once a signed head at or after the latest record exists: from then on the record cannot be cut unnoticed. */
+      anchored: chain.anchoredHead !== null && chain.anchoredHead.lastId >= latest.id,
+      publicKeyUrl: chain.publicKeyUrl,
+    },
   };
 }

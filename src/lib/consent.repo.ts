@@ -1,7 +1,7 @@
 import { asc, desc, eq, sum } from 'drizzle-orm';
 import type { PortalDatabase, Queryable } from '../../db/connection.ts';
 import { consentRecords, consentRetentionCheckpoints } from '../../db/schema.ts';
-import { chainGenesis, findChainBreak, genesisHash, hashConsentRecord, type ChainCheck, type ChainStart, type ConsentRecordFields } from './consent.ts';
+import { chainGenesis, findChainBreak, genesisHash, hashNewRecord, recordHashProblem, type ChainCheck, type ChainStart, type ConsentRecordFields } from './consent.ts';
 
 export type ConsentRecord = typeof consentRecords.$inferSelect;
 
@@ -23,13 +23,15 @@ function statementsFor(client: Client) {
     const insert = client.prepare(
       `insert into consent_records (consent_id, site_id, origin, recorded_at, action, source, preferences, analytics,
          marketing, locale, policy_document, policy_version, text_hash, banner_version, revision, expires_at, gpc_signal,
-         previous_hash, record_hash)
+         previous_hash, record_hash, hash_version, consent_salt, consent_commitment)
        values (@consentId, @siteId, @origin, @recordedAt, @action, @source, @preferences, @analytics, @marketing, @locale,
-         @policyDocument, @policyVersion, @textHash, @bannerVersion, @revision, @expiresAt, @gpcSignal, @previousHash, @recordHash)`,
+         @policyDocument, @policyVersion, @textHash, @bannerVersion, @revision, @expiresAt, @gpcSignal, @previousHash, @recordHash,
+         @hashVersion, @consentSalt, @consentCommitment)`,
     );
     const append = client.transaction((batch: readonly ConsentRecordFields[]) => {
       let previousHash = (lastHash.get() as string | undefined) ?? genesisHash;
       return batch.map((fields) => {
+        const hashed = hashNewRecord(previousHash, fields);
         const row = {
           ...fields,
           preferences: Number(fields.preferences),
@@ -37,11 +39,11 @@ function statementsFor(client: Client) {
           marketing: Number(fields.marketing),
           gpcSignal: Number(fields.gpcSignal),
           previousHash,
-          recordHash: hashConsentRecord(previousHash, fields),
+          ...hashed,
         };
         const id = Number(insert.run(row).lastInsertRowid);
         previousHash = row.recordHash;
-        return { ...fields, id, previousHash: row.previousHash, recordHash: row.recordHash, erasedAt: null };
+        return { ...fields, ...hashed, id, previousHash: row.previousHash, erasedAt: null };
       });
     });
     statements = { append: (batch) => append.immediate(batch) };
@@ -110,9 +112,8 @@ export function checkRecordsInChain(db: PortalDatabase, records: readonly Consen
     if (record.previousHash !== expectedPrevious) {
       return { checked, erased: 0, firstBreak: { id: record.id, consentId: record.consentId, reason: 'previous hash does not match' } };
     }
-    if (hashConsentRecord(record.previousHash, record) !== record.recordHash) {
-      return { checked, erased: 0, firstBreak: { id: record.id, consentId: record.consentId, reason: 'record hash does not match its fields' } };
-    }
+    const problem = recordHashProblem(record);
+    if (problem) return { checked, erased: 0, firstBreak: { id: record.id, consentId: record.consentId, reason: problem } };
     const next = after.get(record.id) as { id: number; consentId: string; previousHash: string } | undefined;
     if (next && next.previousHash !== record.recordHash) {
       return { checked, erased: 0, firstBreak: { id: next.id, consentId: next.consentId, reason: 'previous hash does not match' } };
@@ -134,7 +135,8 @@ export function* allConsentRecords(db: PortalDatabase): Generator<ConsentRecord>
     `select id, consent_id as consentId, site_id as siteId, origin, recorded_at as recordedAt, action, source,
             preferences, analytics, marketing, locale, policy_document as policyDocument,
             policy_version as policyVersion, text_hash as textHash, banner_version as bannerVersion, revision,
-            expires_at as expiresAt, gpc_signal as gpcSignal, previous_hash as previousHash, record_hash as recordHash, erased_at as erasedAt
+            expires_at as expiresAt, gpc_signal as gpcSignal, previous_hash as previousHash, record_hash as recordHash, erased_at as erasedAt,
+            hash_version as hashVersion, consent_salt as consentSalt, consent_commitment as consentCommitment
        from consent_records order by id`,
   );
   for (const row of statement.iterate() as IterableIterator<RawRecord>) {

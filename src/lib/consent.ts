@@ -106,18 +106,108 @@ export function consentExpiry(recordedAt: number, lifetimeDays: number): number 
   return recordedAt + lifetimeDays * 24 * 60 * 60 * 1000;
 }
 
+/** The hash format new records are written in (consent_records.hash_version). */
+export const currentHashVersion = 2;
+
+/** What a stored record says about how its hash was made. */
+export interface RecordHashFields {
+  hashVersion: number;
+  /** Format 2: the commitment's salt, null once erased. */
+  consentSalt: string | null;
+  /** Format 2: SHA-256 of the salt and the consent id; kept after erasure. */
+  consentCommitment: string | null;
+}
+
+/** A fresh random salt for a format-2 commitment: 128 bits, base64url. */
+export function newConsentSalt(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** The commitment to a consent id: without the salt it reveals nothing, not even to someone who guesses the id. */
+export function commitToConsentId(salt: string, consentId: string): string {
+  return createHash('sha256').update(`${salt}\n${consentId}`, 'utf8').digest('hex');
+}
+
+/**
+ * The chain link of a format-2 record: SHA-256 over the previous hash, the format, the commitment to the consent id
+ * and every other field. An erasure removes the consent id and the salt, the commitment stays, so the hash still
+ * checks the remaining fields without anything that leads back to the person.
+ */
+export function hashConsentRecordV2(previousHash: string, fields: Omit<ConsentRecordFields, 'consentId'>, commitment: string): string {
+  const canonical = JSON.stringify([
+    2,
+    commitment,
+    fields.siteId,
+    fields.origin,
+    fields.recordedAt,
+    fields.action,
+    fields.source,
+    fields.preferences,
+    fields.analytics,
+    fields.marketing,
+    fields.locale,
+    fields.policyDocument,
+    fields.policyVersion,
+    fields.textHash,
+    fields.bannerVersion,
+    fields.revision,
+    fields.expiresAt,
+    fields.gpcSignal,
+  ]);
+  return createHash('sha256').update(`${previousHash}\n${canonical}`, 'utf8').digest('hex');
+}
+
+/** The stored hash fields of a new record, in the current format. */
+export function hashNewRecord(previousHash: string, fields: ConsentRecordFields): RecordHashFields & { recordHash: string } {
+  const consentSalt = newConsentSalt();
+  const consentCommitment = commitToConsentId(consentSalt, fields.consentId);
+  return { hashVersion: currentHashVersion, consentSalt, consentCommitment, recordHash: hashConsentRecordV2(previousHash, fields, consentCommitment) };
+}
+
+export type ChainBreakReason =
+  | 'previous hash does not match'
+  | 'record hash does not match its fields'
+  | 'remaining fields of an erased record changed'
+  | 'consent id does not match its commitment'
+  | 'unknown hash format';
+
 export interface ChainBreak {
   id: number;
   consentId: string;
-  reason: 'previous hash does not match' | 'record hash does not match its fields';
+  reason: ChainBreakReason;
 }
 
 /** The value an erasure leaves in place of a consent id. */
 export const erasedConsentId = 'erased';
 
+export type ChainedRecord = ConsentRecordFields &
+  Partial<RecordHashFields> & { id: number; previousHash: string; recordHash: string; erasedAt?: number | null };
+
+export const isErasedRecord = (record: Pick<ChainedRecord, 'erasedAt' | 'consentId'>): boolean =>
+  record.erasedAt !== undefined && record.erasedAt !== null && record.consentId === erasedConsentId;
+
+/**
+ * What is wrong with a record's own hash, if anything (its link to the previous record is the walk's to check). A
+ * format-1 record that was erased lost a field its hash covers: it cannot be checked and passes; a format-2 one can.
+ */
+export function recordHashProblem(record: ChainedRecord): ChainBreakReason | undefined {
+  const version = record.hashVersion ?? 1;
+  const erased = isErasedRecord(record);
+  if (version === 1) {
+    if (erased) return undefined;
+    return hashConsentRecord(record.previousHash, record) === record.recordHash ? undefined : 'record hash does not match its fields';
+  }
+  if (version !== 2 || !record.consentCommitment) return 'unknown hash format';
+  if (hashConsentRecordV2(record.previousHash, record, record.consentCommitment) !== record.recordHash) {
+    return erased ? 'remaining fields of an erased record changed' : 'record hash does not match its fields';
+  }
+  if (erased) return undefined;
+  return record.consentSalt && commitToConsentId(record.consentSalt, record.consentId) === record.consentCommitment ? undefined : 'consent id does not match its commitment';
+}
+
 export interface ChainCheck {
   checked: number;
-  /** Records anonymised by an erasure request: their link to the previous record is checked, their fields cannot be. */
+  /** Records anonymised by an erasure request: their link to the previous record is checked, and in format 2 their remaining fields. */
   erased: number;
   firstBreak?: ChainBreak;
 }
@@ -136,14 +226,8 @@ export interface ChainStart {
 
 export const chainGenesis: ChainStart = { previousHash: genesisHash, afterId: 0, removed: 0 };
 
-/**
- * Walks records in id order from `start` and names the first one whose link is broken, if any. An erased record
- * keeps its hashes, so the chain still runs through it; only its own field hash is no longer recomputable.
- */
-export function findChainBreak(
-  records: Iterable<ConsentRecordFields & { id: number; previousHash: string; recordHash: string; erasedAt?: number | null }>,
-  start: ChainStart = chainGenesis,
-): ChainCheck {
+/** Walks records in id order from `start` and names the first one whose link or own hash is broken, if any. */
+export function findChainBreak(records: Iterable<ChainedRecord>, start: ChainStart = chainGenesis): ChainCheck {
   let expectedPrevious = start.previousHash;
   let checked = 0;
   let erased = 0;
@@ -152,11 +236,9 @@ export function findChainBreak(
     if (record.previousHash !== expectedPrevious) {
       return { checked, erased, firstBreak: { id: record.id, consentId: record.consentId, reason: 'previous hash does not match' } };
     }
-    const isErased = record.erasedAt !== undefined && record.erasedAt !== null && record.consentId === erasedConsentId;
-    if (isErased) erased += 1;
-    else if (hashConsentRecord(record.previousHash, record) !== record.recordHash) {
-      return { checked, erased, firstBreak: { id: record.id, consentId: record.consentId, reason: 'record hash does not match its fields' } };
-    }
+    if (isErasedRecord(record)) erased += 1;
+    const problem = recordHashProblem(record);
+    if (problem) return { checked, erased, firstBreak: { id: record.id, consentId: record.consentId, reason: problem } };
     expectedPrevious = record.recordHash;
   }
   return { checked, erased };

@@ -1,4 +1,6 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { parseChainKey } from './chain-head.ts';
 import { allowedHostEntries, isHostName } from './canonical-origin.ts';
 import { isProxyEntry, proxyEntries } from './visitor-address.ts';
 
@@ -41,6 +43,18 @@ export const environmentSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   /** Key for signed links (one-click unsubscribe); generated once next to the database when unset. */
   PORTAL_SECRET: z.string().min(32).optional(),
+  /**
+   * The Ed25519 key (PEM, PKCS#8) that signs the consent chain's heads (`npm run consent:anchor`), given by the
+   * operator's secret store; else CHAIN_SIGNING_KEY_FILE, generated there on the first anchoring. Kept out of the
+   * data folder, so the database file and its backups never carry what could re-sign a rewritten chain.
+   */
+  CHAIN_SIGNING_KEY: z
+    .string()
+    .optional()
+    .refine((pem) => pem === undefined || parseChainKey(pem) !== undefined, 'must be an Ed25519 private key in PEM (PKCS#8), such as `openssl genpkey -algorithm ed25519` writes'),
+  CHAIN_SIGNING_KEY_FILE: z.string().min(1).default('./keys/consent-chain-signing-key.pem'),
+  /** The append-only file of signed heads (public by design); beside the database when unset. */
+  ANCHORS_PATH: z.string().min(1).optional(),
   /** Data-subject requests accepted per hour from one client address, and for one email address. */
   REQUESTS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
   REQUESTS_PER_HOUR_PER_EMAIL: z.coerce.number().int().min(1).default(5),
@@ -81,4 +95,14 @@ export function readEnvironment(env: Record<string, string | undefined>): Enviro
 /** The portal is served over HTTPS (PUBLIC_URL says so): HSTS is sent and every cookie is Secure. */
 export function publicUrlIsHttps(environment: Pick<Environment, 'PUBLIC_URL'>): boolean {
   return environment.PUBLIC_URL?.startsWith('https:') ?? false;
+}
+
+/** Where the signed heads of the consent chain are appended: ANCHORS_PATH, else consent-anchors.jsonl beside the database. */
+export function anchorsPathOf(environment: Pick<Environment, 'ANCHORS_PATH' | 'DATABASE_PATH'>): string {
+  return environment.ANCHORS_PATH ?? join(dirname(environment.DATABASE_PATH), 'consent-anchors.jsonl');
+}
+
+/** Where the chain's signing key comes from. */
+export function chainKeySourceOf(environment: Pick<Environment, 'CHAIN_SIGNING_KEY' | 'CHAIN_SIGNING_KEY_FILE'>) {
+  return { pem: environment.CHAIN_SIGNING_KEY, file: environment.CHAIN_SIGNING_KEY_FILE };
 }

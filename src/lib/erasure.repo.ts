@@ -73,7 +73,7 @@ export function eraseSubject(tx: Queryable, request: Pick<RequestRow, 'email'>, 
   const ids = consentIds.map((linked) => linked.consentId);
   if (ids.length) {
     tx.update(consentRecords)
-      .set({ consentId: erasedConsentId, erasedAt: now })
+      .set({ consentId: erasedConsentId, consentSalt: null, erasedAt: now })
       .where(and(inArray(consentRecords.consentId, ids), isNull(consentRecords.erasedAt)))
       .run();
   }

@@ -139,7 +139,10 @@ describe('erasure', () => {
     startWork(request.reference);
     takeAction(db, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now);
     const run = (sql: string) => () => db.$client.prepare(sql).run();
-    expect(run("update consent_records set consent_id = 'erased', erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2")).not.toThrow();
+    // An erasure must remove the commitment's salt with the consent id, or the record could still be tied to the id.
+    expect(run("update consent_records set consent_id = 'erased', erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2")).toThrow('append-only');
+    expect(run("update consent_records set consent_commitment = null, consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2")).toThrow('append-only');
+    expect(run("update consent_records set consent_id = 'erased', consent_salt = null, erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2")).not.toThrow();
     expect(run("update consent_records set consent_id = 'someone', erased_at = 1 where id = 5")).toThrow('append-only');
     expect(run("update consent_records set analytics = 0, consent_id = 'erased', erased_at = 1 where id = 5")).toThrow('append-only');
     expect(run("update consent_records set consent_id = 'aaaaaaaaaaaaaaaaaaaaaa' where id = 1")).toThrow('append-only');

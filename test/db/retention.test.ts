@@ -88,7 +88,7 @@ describe('retention of consent records', () => {
 
   test('erased records are removed like any other once expired, and those that stay still verify as erased', () => {
     seedConsent();
-    const erase = db.$client.prepare("update consent_records set consent_id = 'erased', erased_at = ? where id = ?");
+    const erase = db.$client.prepare("update consent_records set consent_id = 'erased', consent_salt = null, erased_at = ? where id = ?");
     erase.run(now - day, 2);
     erase.run(now - day, 6);
     expect(run().consentRecords).toEqual({ deleted: 3, upToId: 3 });

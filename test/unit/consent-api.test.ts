@@ -23,7 +23,7 @@ function portal(perMinute: number) {
     terms: () => terms,
     append: async (fields) => {
       appended.push(fields);
-      return { ...fields, id: appended.length, previousHash: '', recordHash: '', erasedAt: null };
+      return { ...fields, id: appended.length, previousHash: '', recordHash: '', erasedAt: null, hashVersion: 2, consentSalt: '', consentCommitment: '' };
     },
     selfOrigins: ['http://127.0.0.1:4321'],
     limits: createDecisionLimits({ perMinute, perHour: 1000 }, () => 0),

@@ -4,7 +4,8 @@ import { readEnvironment } from '../../src/lib/environment.ts';
 describe('readEnvironment()', () => {
   test('has defaults for a fresh machine', () => {
     expect(readEnvironment({})).toEqual({ PORT: 4321, HOST: 'localhost', DATABASE_PATH: './data/portal.db', OUTBOX_DIR: './data/outbox', REQUESTS_PER_HOUR_PER_ADDRESS: 10, REQUESTS_PER_HOUR_PER_EMAIL: 5,
-      CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS: 60, CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS: 600, GPC_RECORDS_PER_DAY_PER_ADDRESS: 1, TRUSTED_PROXIES: [], ALLOWED_HOSTS: [] });
+      CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS: 60, CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS: 600, GPC_RECORDS_PER_DAY_PER_ADDRESS: 1, TRUSTED_PROXIES: [], ALLOWED_HOSTS: [],
+      CHAIN_SIGNING_KEY_FILE: './keys/consent-chain-signing-key.pem' });
     expect(readEnvironment({ PUBLIC_URL: 'https://privacy.example.org' }).PUBLIC_URL).toBe('https://privacy.example.org');
   });
 

@@ -8,6 +8,7 @@ import { jsonError } from '../../../../server/http.ts';
 import { bannerStrings } from '../../../../server/consent.ts';
 import { organisation } from '../../../../server/organisation.ts';
 import { portalOrigin } from '../../../../server/environment.ts';
+import { chainProof } from '../../../../server/chain.ts';
 
 /** A downloadable JSON consent receipt for one consent id. */
 export const GET: APIRoute = ({ params }) => {
@@ -22,6 +23,7 @@ export const GET: APIRoute = ({ params }) => {
     portalOrigin: portalOrigin(),
     purposes: bannerStrings(locale).categories,
     issuedAt: new Date(),
+    chain: chainProof(),
   });
   return new Response(JSON.stringify(receipt, null, 2), {
     headers: {

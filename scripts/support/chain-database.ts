@@ -1,0 +1,29 @@
+// The database `npm run consent:anchor` and `npm run consent:verify` read: refused, untouched, unless it is a portal
+// database whose schema is exactly what its migrations create; a sound one at an older migration is migrated first, as
+// `npm start` would.
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { inspectDatabase, portalMigrationsFolder } from './database-report.ts';
+
+/** Checks the file without changing it; `open` then opens it (migrating a sound one at an older migration). */
+export function checkChainDatabase(path: string): { open: () => PortalDatabase } {
+  if (!existsSync(path)) refuse(`no database at ${path} (DATABASE_PATH)`);
+  const probe = new Database(path, { readonly: true, fileMustExist: true });
+  const report = inspectDatabase(probe, { withChain: false });
+  probe.close();
+  if (report.problems.length > 0) refuse(`${path} is not the portal’s database, or not as its migrations make it: ${report.problems.join('; ')}`);
+  return {
+    open: () => {
+      const db = openDatabase(path);
+      if (report.migrations.missing > 0) migrateDatabase(db, portalMigrationsFolder);
+      return db;
+    },
+  };
+}
+
+/** Says why, on standard error, and exits 1. */
+export function refuse(message: string): never {
+  console.error(`Refused: ${message}. Nothing was changed.`);
+  process.exit(1);
+}
