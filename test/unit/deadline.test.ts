@@ -13,7 +13,6 @@ import {
   extensionProblem,
   firstDeadline,
   isLate,
-  localDate,
   startOfLocalDay,
   type DeadlineRule,
 } from '../../src/lib/deadline.ts';
