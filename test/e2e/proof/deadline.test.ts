@@ -62,7 +62,8 @@ describe('a request past its first deadline', () => {
   test('cannot be extended any more: 409 with the reason in the DPO’s language, nothing changes, nobody is mailed', async () => {
     const email = 'anna.too-late@example.pl';
     const { request } = receivedDaysAgo(40, email);
-    const refused = await act(request.reference, { action: 'extend', months: '2', extendReason: 'Dużo archiwów' });
+    // `days` rides along so that the code before issue 13 (extensions by 1–60 days) shows what it did with this.
+    const refused = await act(request.reference, { action: 'extend', months: '2', days: '30', extendReason: 'Dużo archiwów' });
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain(bg('dpo.request.errors.tooLate'));
     expect(findRequest(db, request.reference)).toMatchObject({ dueOn: request.dueOn, dueAt: request.dueAt, extensionDays: null, extensionReason: null });
