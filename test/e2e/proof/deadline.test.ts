@@ -69,6 +69,10 @@ describe('a request past its first deadline', () => {
     expect(findRequest(db, request.reference)).toMatchObject({ dueOn: request.dueOn, dueAt: request.dueAt, extensionDays: null, extensionReason: null });
     expect(await outboxMessagesTo(outbox, email)).toEqual([]);
     expect(await references('/dpo?due=overdue')).toContain(request.reference);
+    // The request page no longer offers the form, and says why.
+    const page = await (await get(`/dpo/requests/${request.reference}`)).text();
+    expect(page).toContain(bg('dpo.request.errors.tooLate'));
+    expect(page).not.toContain('data-action="extend"');
   });
 
   test('answered late, it stays late on its page, in the inbox filter and in both JSON documents', async () => {
