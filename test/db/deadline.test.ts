@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type PortalDatabase } from '../../db/connection.ts';
 import { migratedDatabase } from '../support/database.ts';
-import { requestsNeedingAttention } from '../../src/lib/dpo-digest.ts';
+import { readMessages } from '../../scripts/support/content.ts';
+import { digestEmail, requestsNeedingAttention } from '../../src/lib/dpo-digest.ts';
+import { createTranslator } from '../../src/lib/i18n.ts';
 import { inboxCounts, inboxFilterSchema, inboxPage } from '../../src/lib/inbox.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, eventsOf, findRequest, takeAction, type RequestAction } from '../../src/lib/requests.repo.ts';
@@ -110,7 +112,12 @@ describe('a request past its deadline stays late', () => {
     db.$client.prepare("update requests set due_on = '2026-11-30', due_at = ?, extension_days = 30, extension_reason = 'x' where id = ?").run(Date.parse('2026-11-30T21:59:59.999Z'), request.id);
     db.$client.prepare("insert into request_events (request_id, occurred_at, actor, kind, detail) values (?, ?, ?, 'extended', ?)").run(request.id, extendedAt, dpo, JSON.stringify({ days: 30, reason: 'x', dueOn: '2026-11-30' }));
     expect(inboxCounts(db, '2026-11-06')).toMatchObject({ overdue: 1 });
-    expect(requestsNeedingAttention(db, '2026-11-06').overdue.map((row) => row.reference)).toEqual([request.reference]);
+    const attention = requestsNeedingAttention(db, '2026-11-06');
+    expect(attention.overdue.map((row) => row.reference)).toEqual([request.reference]);
+    // The digest counts the days late from the first deadline (31 October), not the days left to the late extension.
+    const t = createTranslator('nl', readMessages('nl'));
+    const digest = digestEmail({ t, locale: 'nl', to: 'dpo@ostria.example', today: '2026-11-06', now: Date.parse('2026-11-06T10:00:00Z'), timeZone: athens, ...attention, inboxUrl: 'https://p.example/dpo', organisation: 'Ostria' });
+    expect(digest.text).toContain(t('requests.status.overdue', { count: 6 }));
     answer(request.reference, extendedAt + day);
     expect(describeRequest(findRequest(db, request.reference)!, eventsOf(db, request.id), 'dpo', clock(extendedAt + 2 * day)).late).toBe(true);
     expect(inboxCounts(db, '2026-11-07')).toMatchObject({ answeredLate: 1 });
