@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import organisationSource from '../../content/organisation.json' with { type: 'json' };
+import { organisationSchema } from '../../src/lib/organisation.ts';
 import { describe, expect, test } from 'vitest';
 import {
   addCalendarDays,
@@ -231,5 +233,14 @@ describe('extending a deadline', () => {
   test('only until the first deadline runs out', () => {
     expect(ask({ now: firstDueAt })).toBeUndefined();
     expect(ask({ now: firstDueAt + 1 })).toBe('tooLate');
+  });
+});
+
+describe('the rule content/organisation.json chooses', () => {
+  test('is one of 30-days, one-month or earlier, and earlier when it says nothing', () => {
+    const { deadline: _chosen, ...rest } = organisationSource as Record<string, unknown>;
+    expect(organisationSchema.parse(rest).deadline).toBe('earlier');
+    expect(organisationSchema.parse({ ...rest, deadline: 'one-month' }).deadline).toBe('one-month');
+    expect(organisationSchema.safeParse({ ...rest, deadline: '45-days' }).success).toBe(false);
   });
 });
