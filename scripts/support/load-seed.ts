@@ -6,7 +6,7 @@ import type { PortalDatabase } from '../../db/connection.ts';
 import type { BannerStrings } from '../../src/lib/banner-config.ts';
 import { decisionRecord, termsFor, type ConsentTerms } from '../../src/lib/consent-api.ts';
 import { genesisHash, hashConsentRecord, type ConsentAction, type ConsentSource } from '../../src/lib/consent.ts';
-import { deadlineFor, localDate } from '../../src/lib/deadline.ts';
+import { daysBetween, deadlineFor, extendedDeadline, localDate } from '../../src/lib/deadline.ts';
 import { createDpoUser } from '../../src/lib/dpo.repo.ts';
 import { createTranslator } from '../../src/lib/i18n.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
@@ -244,9 +244,11 @@ export async function seedLoadDatabase(db: PortalDatabase, options: LoadSeedOpti
       else status = pick(next, [['received', 1], ['verified', 2], ['in-progress', 4.5], ['completed', 2], ['rejected', 0.5]] as const);
       const open = status === 'received' || status === 'verified' || status === 'in-progress';
       const extended = !planned && ageDays > 20 && next() < 0.05;
-      const extensionDays = extended ? 14 + Math.floor(next() * 47) : null;
+      const extensionMonths = extended ? 1 + Math.floor(next() * 2) : null;
       const extensionReason = extended ? 'The request concerns several systems and archived mailboxes; collecting the data takes longer.' : null;
-      const { dueOn, dueAt } = deadlineFor(receivedAt, timeZone, extensionDays ?? 0);
+      const first = deadlineFor(receivedAt, timeZone);
+      const { dueOn, dueAt } = extensionMonths === null ? first : extendedDeadline(first.dueOn, extensionMonths, timeZone);
+      const extensionDays = extensionMonths === null ? null : daysBetween(first.dueOn, dueOn);
       const verifiedAt = status === 'received' ? null : receivedAt + Math.floor(next() * 2 * dayMs);
       const startedAt = status === 'received' || status === 'verified' ? null : (verifiedAt ?? receivedAt) + Math.floor(next() * 3 * dayMs);
       const closedAt = open ? null : Math.min(dueAt, (startedAt ?? receivedAt) + Math.floor(next() * 25 * dayMs), options.now - 1000);
@@ -294,7 +296,7 @@ export async function seedLoadDatabase(db: PortalDatabase, options: LoadSeedOpti
         event(verifiedAt, byLink ? 'requester' : dpoActor, 'identity-verified', { method: byLink ? 'email-link' : 'customer-account' });
       }
       if (startedAt !== null) event(startedAt, dpoActor, 'started', null);
-      if (extended) event((startedAt ?? receivedAt) + dayMs, dpoActor, 'extended', { days: extensionDays, reason: extensionReason, dueOn });
+      if (extended) event((startedAt ?? receivedAt) + dayMs, dpoActor, 'extended', { months: extensionMonths, days: extensionDays, reason: extensionReason, dueOn, firstDueOn: first.dueOn });
       if (next() < 0.1) event((startedAt ?? receivedAt) + 2 * dayMs, dpoActor, 'note', { text: 'Asked the hosting team for the account history.' });
       if (closedAt !== null) event(closedAt, dpoActor, status === 'completed' ? 'completed' : 'rejected', status === 'completed' ? { message: outcome } : { reason: outcome });
       // The export of a completed access or portability request: a small stand-in document (the bench builds real ones).

@@ -1,12 +1,20 @@
 import type { Translate } from './i18n.ts';
 /**
- * The deadline of a data-subject request (GDPR Art. 12(3)): 30 calendar days from receipt, counted in the
- * organisation's time zone, extendable once by up to 60 days with a recorded reason. A deadline is a calendar date;
- * the request must be answered by the end of that day where the organisation is.
+ * The deadline of a data-subject request (GDPR Art. 12(3)): one month from receipt, counted as Regulation 1182/71
+ * counts months (from the day after receipt to the same date of the next month, or that month's last day when it has
+ * no such date), or 30 calendar days, whichever the organisation chose; by default the earlier of the two, so both the
+ * law's month and the 30 days the organisation promises hold. Counted in the organisation's time zone: a deadline is a
+ * calendar date, and the request must be answered by the end of that day where the organisation is. An extension adds
+ * one or two further calendar months to the first deadline, once, with a reason, and only before that deadline ran out.
  */
 
+/** Which deadline the organisation keeps: 30 calendar days, one calendar month, or the earlier of the two. */
+export const deadlineRules = ['30-days', 'one-month', 'earlier'] as const;
+export type DeadlineRule = (typeof deadlineRules)[number];
+export const defaultDeadlineRule: DeadlineRule = 'earlier';
+
 export const responseDays = 30;
-export const maxExtensionDays = 60;
+export const maxExtensionMonths = 2;
 /** A request due within this many days (or today) is "due soon". */
 export const dueSoonDays = 7;
 
@@ -71,6 +79,20 @@ export function endOfLocalDay(date: string, timeZone: string): number {
   return startOfLocalDay(addCalendarDays(date, 1), timeZone) - 1;
 }
 
+/**
+ * A calendar date moved by whole months: the same day of the month, or that month's last day when it has none
+ * (31 January + 1 month = 28 or 29 February), as Regulation 1182/71 Art. 3(2)(c) ends a period counted in months.
+ */
+export function addCalendarMonths(date: string, months: number): string {
+  dateToUtcMs(date);
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const monthIndex = year * 12 + (month - 1) + months;
+  const targetYear = Math.floor(monthIndex / 12);
+  const targetMonth = monthIndex - targetYear * 12;
+  const lastDay = new Date(Date.UTC(targetYear, targetMonth + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(targetYear, targetMonth, Math.min(day, lastDay))).toISOString().slice(0, 10);
+}
+
 export interface Deadline {
   /** The calendar date by which the request must be answered, in the organisation's time zone. */
   dueOn: string;
@@ -78,21 +100,67 @@ export interface Deadline {
   dueAt: number;
 }
 
-/** The deadline of a request received at `receivedAt`: 30 calendar days later, plus an extension if granted. */
-export function deadlineFor(receivedAt: number, timeZone: string, extensionDays = 0): Deadline {
-  const dueOn = addCalendarDays(localDate(receivedAt, timeZone), responseDays + extensionDays);
+function deadlineOn(dueOn: string, timeZone: string): Deadline {
   return { dueOn, dueAt: endOfLocalDay(dueOn, timeZone) };
 }
 
-export type ExtensionProblem = 'days' | 'reason' | 'alreadyExtended';
+/** The date a request received on `receivedOn` (a local calendar date) is due under a rule. */
+export function dueDateFor(receivedOn: string, rule: DeadlineRule = defaultDeadlineRule): string {
+  const days = addCalendarDays(receivedOn, responseDays);
+  const month = addCalendarMonths(receivedOn, 1);
+  if (rule === '30-days') return days;
+  if (rule === 'one-month') return month;
+  return days < month ? days : month;
+}
+
+/** The first deadline of a request received at `receivedAt`, under the organisation's rule and in its time zone. */
+export function deadlineFor(receivedAt: number, timeZone: string, rule: DeadlineRule = defaultDeadlineRule): Deadline {
+  return deadlineOn(dueDateFor(localDate(receivedAt, timeZone), rule), timeZone);
+}
+
+/** The deadline after an extension of the first deadline (`firstDueOn`) by whole calendar months. */
+export function extendedDeadline(firstDueOn: string, months: number, timeZone: string): Deadline {
+  return deadlineOn(addCalendarMonths(firstDueOn, months), timeZone);
+}
 
 /**
- * Whether an extension may be granted: once per request, by 1 to 60 whole days, with a reason.
+ * The first deadline of a request, before any extension. `extension_days` holds the days an extension added to it,
+ * for extensions by days (before months) and by months alike, so the first date is always the due date minus them.
+ */
+export function firstDeadline(request: { dueOn: string; extensionDays: number | null }, timeZone: string): Deadline {
+  return deadlineOn(addCalendarDays(request.dueOn, -(request.extensionDays ?? 0)), timeZone);
+}
+
+/**
+ * The deadline in force: the extended one when the extension was granted before the first deadline ran out, the
+ * first one otherwise (an extension granted late, which the portal refused to grant from issue 13 on, does not
+ * excuse the delay). `extendedAt` is the moment of the `extended` event, when there is one.
+ */
+export function deadlineInForce(request: { dueOn: string; dueAt: number; extensionDays: number | null }, extendedAt: number | null, timeZone: string): Deadline {
+  if (request.extensionDays === null) return { dueOn: request.dueOn, dueAt: request.dueAt };
+  const first = firstDeadline(request, timeZone);
+  return extendedAt !== null && extendedAt <= first.dueAt ? { dueOn: request.dueOn, dueAt: request.dueAt } : first;
+}
+
+/**
+ * Whether a request is late: answered after the deadline in force, or still open after it. Once answered late it
+ * stays late for good.
+ */
+export function isLate(deadline: Deadline, closedAt: number | null, now: number): boolean {
+  return (closedAt ?? now) > deadline.dueAt;
+}
+
+export type ExtensionProblem = 'months' | 'reason' | 'alreadyExtended' | 'tooLate';
+
+/**
+ * Whether an extension may be granted: once per request, by 1 or 2 whole calendar months, with a reason, and only
+ * while the first deadline has not run out (Art. 12(3): the delay is announced within the first month).
  * Returns the problem, or undefined when it may.
  */
-export function extensionProblem(input: { days: number; reason: string; alreadyExtended: boolean }): ExtensionProblem | undefined {
+export function extensionProblem(input: { months: number; reason: string; alreadyExtended: boolean; firstDueAt: number; now: number }): ExtensionProblem | undefined {
   if (input.alreadyExtended) return 'alreadyExtended';
-  if (!Number.isInteger(input.days) || input.days < 1 || input.days > maxExtensionDays) return 'days';
+  if (input.now > input.firstDueAt) return 'tooLate';
+  if (!Number.isInteger(input.months) || input.months < 1 || input.months > maxExtensionMonths) return 'months';
   if (input.reason.trim().length === 0) return 'reason';
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { maxExtensionDays } from './deadline.ts';
+import { maxExtensionMonths } from './deadline.ts';
 import { verificationMethods } from './request-workflow.ts';
 import type { RequestAction } from './requests.repo.ts';
 
@@ -22,7 +22,7 @@ export const dpoActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('note'), text: required(actionTextLimits.text) }),
   z.object({
     action: z.literal('extend'),
-    days: z.string().trim().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(maxExtensionDays)),
+    months: z.string().trim().regex(/^\d$/).transform(Number).pipe(z.number().int().min(1).max(maxExtensionMonths)),
     extendReason: required(actionTextLimits.extendReason),
   }),
   z.object({ action: z.literal('complete'), message: required(actionTextLimits.message) }),
@@ -40,7 +40,7 @@ export type DpoActionForm = z.infer<typeof dpoActionSchema>;
 /** What went wrong with a field, as a key under `dpo.request.errors` (and the limit for `tooLong`). */
 export interface ActionFieldProblem {
   field: string;
-  problem: 'action' | 'method' | 'days' | 'reason' | 'confirm' | 'checked' | 'tooLong';
+  problem: 'action' | 'method' | 'months' | 'reason' | 'confirm' | 'checked' | 'tooLong';
   max?: number;
 }
 
@@ -53,7 +53,7 @@ export function actionProblems(error: z.ZodError): ActionFieldProblem[] {
     const problem: ActionFieldProblem =
       field === 'action' ? { field, problem: 'action' }
       : field === 'method' ? { field, problem: 'method' }
-      : field === 'days' ? { field, problem: 'days' }
+      : field === 'months' ? { field, problem: 'months' }
       : field === 'confirm' ? { field, problem: 'confirm' }
       : field === 'checked' ? { field, problem: 'checked' }
       : issue.code === 'too_big' ? { field, problem: 'tooLong', max: Number(issue.maximum) }
@@ -63,7 +63,7 @@ export function actionProblems(error: z.ZodError): ActionFieldProblem[] {
   return [...problems.values()];
 }
 
-/** The workflow action a valid form asks for, with what it needs (the time zone counts an extension's days). */
+/** The workflow action a valid form asks for, with what it needs (the time zone places an extension's end of day). */
 export function toRequestAction(form: DpoActionForm, timeZone: string): RequestAction {
   switch (form.action) {
     case 'verify':
@@ -73,7 +73,7 @@ export function toRequestAction(form: DpoActionForm, timeZone: string): RequestA
     case 'note':
       return { action: 'note', text: form.text };
     case 'extend':
-      return { action: 'extend', days: form.days, reason: form.extendReason, timeZone };
+      return { action: 'extend', months: form.months, reason: form.extendReason, timeZone };
     case 'complete':
       return { action: 'complete', message: form.message };
     case 'reject':

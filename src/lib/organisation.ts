@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultDeadlineRule, deadlineRules } from './deadline.ts';
 import { isLocale, type Locale } from './locale.ts';
 import { retentionSchema } from './retention.ts';
 
@@ -37,6 +38,8 @@ export const organisationSchema = z
     supervisoryAuthorities: z.array(supervisoryAuthoritySchema).min(1),
     /** How long consent records and closed requests are kept (months); see src/lib/retention.ts. */
     retention: retentionSchema,
+    /** Which first deadline requests get: 30 days, one month, or the earlier of the two (see src/lib/deadline.ts). */
+    deadline: z.enum(deadlineRules).default(defaultDeadlineRule),
   })
   .refine(
     (organisation) => organisation.countries.every((country) =>

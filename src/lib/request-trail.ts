@@ -18,6 +18,8 @@ interface EventDetail {
   note?: string;
   text?: string;
   days?: number;
+  /** An extension by calendar months (from issue 13 on); older extensions have only `days`. */
+  months?: number;
   reason?: string;
   dueOn?: string;
   message?: string;
@@ -51,7 +53,9 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
       return [t('dpo.request.detail.method', { method: t(`dpo.request.methods.${detail.method ?? 'other'}`) }), ...[detail.note ?? redacted].filter(Boolean)];
     case 'extended':
       return [
-        t('dpo.request.extension', { count: detail.days ?? 0, reason: detail.reason ?? redacted }),
+        detail.months === undefined
+          ? t('dpo.request.extension', { count: detail.days ?? 0, reason: detail.reason ?? redacted })
+          : t('deadline.extensionMonths', { count: detail.months, reason: detail.reason ?? redacted }),
         ...(detail.dueOn ? [t('dpo.request.detail.newDue', { date: formatCalendarDate(detail.dueOn, locale) })] : []),
       ];
     case 'note':

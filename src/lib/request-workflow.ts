@@ -29,7 +29,7 @@ export const requesterVisibleEvents: ReadonlySet<RequestEventKind> = new Set(['r
  */
 const requesterFacts = new Map<string, readonly string[]>([
   ['identity-verified', ['method']],
-  ['extended', ['days', 'reason', 'dueOn']],
+  ['extended', ['months', 'days', 'reason', 'dueOn', 'firstDueOn']],
   ['completed', ['message']],
   ['rejected', ['reason']],
   ['consent-id-linked', ['consentId']],

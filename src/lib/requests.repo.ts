@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { PortalDatabase } from '../../db/connection.ts';
 import { requestEvents, requestExports, requests } from '../../db/schema.ts';
 import { eraseSubject } from './erasure.repo.ts';
-import { deadlineFor, extensionProblem, localDate } from './deadline.ts';
+import { daysBetween, deadlineFor, extendedDeadline, extensionProblem, localDate, type DeadlineRule } from './deadline.ts';
 import { hashToken } from './marketing.ts';
 import { statusAfter, transitionProblem, type RequestEventKind, type VerificationMethod, type WorkflowAction } from './request-workflow.ts';
 import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSubmission } from './requests.ts';
@@ -19,6 +19,8 @@ export interface NewRequest {
   now: number;
   /** The organisation's time zone: the deadline is counted in calendar days there. */
   timeZone: string;
+  /** Which first deadline the organisation keeps (`deadline` in content/organisation.json); the earlier by default. */
+  deadlineRule?: DeadlineRule;
   /** The hash of the status-page token for the reference the request gets. */
   statusTokenHashFor: (reference: string) => string;
   verifyTokenHash: string;
@@ -32,7 +34,7 @@ export interface NewRequest {
  */
 export function createRequest(db: PortalDatabase, input: NewRequest): RequestRow {
   const { submission, now } = input;
-  const { dueOn, dueAt } = deadlineFor(now, input.timeZone);
+  const { dueOn, dueAt } = deadlineFor(now, input.timeZone, input.deadlineRule);
   const year = Number(localDate(now, input.timeZone).slice(0, 4));
   return db.transaction((tx) => {
     let reference = newReference(year);
@@ -119,7 +121,7 @@ export type RequestAction =
   | { action: 'verify'; method: VerificationMethod; note?: string }
   | { action: 'start' }
   | { action: 'note'; text: string }
-  | { action: 'extend'; days: number; reason: string; timeZone: string }
+  | { action: 'extend'; months: number; reason: string; timeZone: string }
   | { action: 'complete'; message: string; exportContent?: string }
   | { action: 'reject'; reason: string }
   | { action: 'erase' }
@@ -127,7 +129,7 @@ export type RequestAction =
 
 export type ActionOutcome =
   | { ok: true; request: RequestRow }
-  | { ok: false; problem: 'status' | 'alreadyExtended' | 'type' | 'consentId' | 'days' | 'reason' };
+  | { ok: false; problem: 'status' | 'alreadyExtended' | 'tooLate' | 'type' | 'consentId' | 'months' | 'reason' };
 
 const eventOf: Record<WorkflowAction, RequestEventKind> = {
   verify: 'identity-verified',
@@ -167,12 +169,15 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
         detail = { text: input.text };
         break;
       case 'extend': {
-        const extension = extensionProblem({ days: input.days, reason: input.reason, alreadyExtended: false });
+        // The request is not extended yet (transitionProblem), so its due date is still the first deadline.
+        const extension = extensionProblem({ months: input.months, reason: input.reason, alreadyExtended: false, firstDueAt: request.dueAt, now });
         if (extension) return { ok: false, problem: extension === 'alreadyExtended' ? 'alreadyExtended' : extension };
-        Object.assign(changes, deadlineFor(request.receivedAt, input.timeZone, input.days));
-        changes.extensionDays = input.days;
+        const extended = extendedDeadline(request.dueOn, input.months, input.timeZone);
+        Object.assign(changes, extended);
+        // The days the extension added: the first deadline stays `due_on` minus them, for old and new rows alike.
+        changes.extensionDays = daysBetween(request.dueOn, extended.dueOn);
         changes.extensionReason = input.reason;
-        detail = { days: input.days, reason: input.reason, dueOn: changes.dueOn };
+        detail = { months: input.months, days: changes.extensionDays, reason: input.reason, dueOn: extended.dueOn, firstDueOn: request.dueOn };
         break;
       }
       case 'complete':

@@ -62,11 +62,11 @@ export function retentionCutoffs(now: number, retention: Retention, timeZone: st
 }
 
 /**
- * What an anonymised request's audit event keeps of its detail: the structured facts (verification method, days,
- * new due date, erasure counts, which email failed and why). Notes, reasons, messages and anything else are free text
+ * What an anonymised request's audit event keeps of its detail: the structured facts (verification method, days or
+ * months and the due dates of an extension, erasure counts, which email failed and why). Notes, reasons, messages and anything else are free text
  * or derived from the person's data, so they go; the names of what went are kept so the trail says so.
  */
-const keptEventFacts = new Set(['method', 'days', 'dueOn', 'counts', 'email', 'error']);
+const keptEventFacts = new Set(['method', 'days', 'months', 'dueOn', 'firstDueOn', 'counts', 'email', 'error']);
 
 /** The detail an event keeps once its request is anonymised, or undefined when nothing in it needs removing. */
 export function redactEventDetail(detail: string | null): string | null | undefined {

@@ -5,6 +5,7 @@ import { describeRecord } from './consent-receipt.ts';
 import { consentHistory } from './consent.repo.ts';
 import { subscriptionStatus } from './marketing.ts';
 import { describeController, type Organisation } from './organisation.ts';
+import { requestDeadline } from './request-deadline.ts';
 import { requesterEventDetail, requesterVisibleEvents, type RequestEventKind } from './request-workflow.ts';
 import { eventsOf, type RequestEventRow, type RequestRow } from './requests.repo.ts';
 import { findSubject } from './subject.repo.ts';
@@ -31,8 +32,16 @@ function describeEvent(event: RequestEventRow, audience: Audience) {
   };
 }
 
-/** One request as JSON (schema `request.v1.json`), with its timeline. */
-export function describeRequest(request: RequestRow, events: readonly RequestEventRow[], audience: Audience) {
+/** Where and when "late" is judged: the organisation's time zone, and the moment the document is made. */
+export interface DeadlineClock {
+  timeZone: string;
+  now: number;
+}
+
+/** One request as JSON (schema `request.v1.json`), with its timeline and whether it is (or was answered) late. */
+export function describeRequest(request: RequestRow, events: readonly RequestEventRow[], audience: Audience, clock: DeadlineClock) {
+  const deadline = requestDeadline(request, events, clock.timeZone, clock.now);
+  const months = deadline.extensionMonths;
   return {
     reference: request.reference,
     type: request.type,
@@ -56,7 +65,8 @@ export function describeRequest(request: RequestRow, events: readonly RequestEve
     receivedAt: iso(request.receivedAt),
     dueOn: request.dueOn,
     dueAt: iso(request.dueAt),
-    extension: request.extensionDays === null ? null : { days: request.extensionDays, reason: request.extensionReason ?? '' },
+    extension: request.extensionDays === null ? null : { days: request.extensionDays, ...(months === null ? {} : { months }), reason: request.extensionReason ?? '' },
+    late: deadline.late,
     verifiedAt: iso(request.verifiedAt),
     closedAt: iso(request.closedAt),
     outcome: request.outcome,
@@ -67,11 +77,11 @@ export function describeRequest(request: RequestRow, events: readonly RequestEve
 }
 
 /** A single request as a JSON document with its schema named. */
-export function requestDocument(db: PortalDatabase, request: RequestRow, audience: Audience, portalOrigin: string) {
+export function requestDocument(db: PortalDatabase, request: RequestRow, audience: Audience, portalOrigin: string, clock: DeadlineClock) {
   return {
     $schema: `${portalOrigin}/schemas/request.v${requestSchemaVersion}.json`,
     schemaVersion: requestSchemaVersion,
-    ...describeRequest(request, eventsOf(db, request.id), audience),
+    ...describeRequest(request, eventsOf(db, request.id), audience, clock),
   };
 }
 
@@ -104,7 +114,7 @@ export function buildSubjectExport(db: PortalDatabase, input: SubjectExportInput
       consentIds,
       consentIdLinks: links.map((link) => ({ consentId: link.consentId, provenBy: link.provenBy, request: link.reference })),
     },
-    requests: requestRows.map((row) => ({ ...describeRequest(row, eventsOf(db, row.id), 'requester'), linkedBy: 'address' as const })),
+    requests: requestRows.map((row) => ({ ...describeRequest(row, eventsOf(db, row.id), 'requester', { timeZone: input.organisation.timeZone, now: input.now }), linkedBy: 'address' as const })),
     consentRecords: consentIds.flatMap((consentId) => consentHistory(db, consentId).map((record) => ({ consentId, ...describeRecord(record), linkedBy: 'consentId' as const }))),
     marketing: subscriptions.map(({ subscription, linkedBy }) => {
       const own = events.filter((event) => event.subscriptionId === subscription.id);

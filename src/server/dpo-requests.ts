@@ -15,7 +15,7 @@ import { errorKind, statusUrl } from './requests.ts';
 export type ActionResult =
   | { ok: true; action: WorkflowAction; request: RequestRow; emailed?: boolean }
   | { ok: false; status: 400; problems: ActionFieldProblem[] }
-  | { ok: false; status: 400 | 409; conflict: 'status' | 'type' | 'alreadyExtended' | 'consentId'; request: RequestRow }
+  | { ok: false; status: 400 | 409; conflict: 'status' | 'type' | 'alreadyExtended' | 'tooLate' | 'consentId'; request: RequestRow }
   | { ok: false; status: 404 };
 
 /**
@@ -37,8 +37,8 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
       ? completeRequest(db, { reference, message: form.message, actor, now, organisation, portalOrigin: origin })
       : takeAction(db, reference, toRequestAction(form, organisation.timeZone), actor, now);
   if (!outcome.ok) {
-    if (outcome.problem === 'days' || outcome.problem === 'reason') {
-      return { ok: false, status: 400, problems: [{ field: outcome.problem === 'days' ? 'days' : 'reason', problem: outcome.problem }] };
+    if (outcome.problem === 'months' || outcome.problem === 'reason') {
+      return { ok: false, status: 400, problems: [{ field: outcome.problem === 'months' ? 'months' : 'reason', problem: outcome.problem }] };
     }
     const current = findRequest(db, reference) ?? before;
     return { ok: false, status: outcome.problem === 'alreadyExtended' ? 400 : 409, conflict: outcome.problem, request: current };

@@ -56,6 +56,7 @@ export async function submitRequest(input: unknown, visitorKey: string, origin: 
     submission,
     now,
     timeZone: organisation.timeZone,
+    deadlineRule: organisation.deadline,
     statusTokenHashFor: (reference) => hashToken(requestStatusToken(getPortalSecret(), reference)),
     verifyTokenHash: verifyToken.hash,
     consentIdLinkedBy: consentIdProofAtSubmission(submission.consentId, browserConsentId),

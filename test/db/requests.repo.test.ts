@@ -89,9 +89,9 @@ describe('requests', () => {
     const { request } = submit({ type: 'access' });
     expect(takeAction(db, request.reference, { action: 'complete', message: 'Done' }, 'dpo:dpo@ostria.example', received)).toEqual({ ok: false, problem: 'status' });
     expect(takeAction(db, request.reference, { action: 'verify', method: 'customer-account' }, 'dpo:dpo@ostria.example', received + 1)).toMatchObject({ ok: true });
-    expect(takeAction(db, request.reference, { action: 'extend', days: 61, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2)).toEqual({ ok: false, problem: 'days' });
-    expect(takeAction(db, request.reference, { action: 'extend', days: 20, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2)).toMatchObject({ ok: true, request: { dueOn: '2027-01-09', extensionDays: 20 } });
-    expect(takeAction(db, request.reference, { action: 'extend', days: 5, reason: 'Again', timeZone: 'Europe/Athens' }, 'dpo:x', received + 3)).toEqual({ ok: false, problem: 'alreadyExtended' });
+    expect(takeAction(db, request.reference, { action: 'extend', months: 3, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2)).toEqual({ ok: false, problem: 'months' });
+    expect(takeAction(db, request.reference, { action: 'extend', months: 1, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2)).toMatchObject({ ok: true, request: { dueOn: '2027-01-20', extensionDays: 31 } });
+    expect(takeAction(db, request.reference, { action: 'extend', months: 1, reason: 'Again', timeZone: 'Europe/Athens' }, 'dpo:x', received + 3)).toEqual({ ok: false, problem: 'alreadyExtended' });
     takeAction(db, request.reference, { action: 'start' }, 'dpo:x', received + 4);
     const done = takeAction(db, request.reference, { action: 'complete', message: 'Your data is attached.', exportContent: '{"a":1}' }, 'dpo:x', received + 5);
     expect(done).toMatchObject({ ok: true, request: { status: 'completed', closedAt: received + 5, outcome: 'Your data is attached.' } });
@@ -109,9 +109,9 @@ describe('requests', () => {
 describe('JSON exports validate against the published schemas', () => {
   test('a single request, as the requester and the DPO see it', () => {
     const { request } = submit({ type: 'rectification', inaccurateData: '<b>ul. Długa 1</b>', correctData: 'ul. Długa 12', customerReference: 'C-1', consentId });
-    takeAction(db, request.reference, { action: 'extend', days: 30, reason: 'Złożona sprawa', timeZone: 'Europe/Athens' }, 'dpo:dpo@ostria.example', received + 1);
+    takeAction(db, request.reference, { action: 'extend', months: 2, reason: 'Złożona sprawa', timeZone: 'Europe/Athens' }, 'dpo:dpo@ostria.example', received + 1);
     for (const audience of ['requester', 'dpo'] as const) {
-      const document = JSON.parse(JSON.stringify(requestDocument(db, findRequest(db, request.reference)!, audience, 'https://privacy.ostria.example')));
+      const document = JSON.parse(JSON.stringify(requestDocument(db, findRequest(db, request.reference)!, audience, 'https://privacy.ostria.example', { timeZone: 'Europe/Athens', now: received + 2 })));
       expect(validRequestDocument?.(document), JSON.stringify(validRequestDocument?.errors)).toBe(true);
       expect(document.submitted.inaccurateData).toBe('<b>ul. Długa 1</b>');
       expect(document.events.at(-1).actor).toBe(audience === 'dpo' ? 'dpo:dpo@ostria.example' : 'dpo');
@@ -165,18 +165,18 @@ describe('JSON exports validate against the published schemas', () => {
     const dpo = 'dpo:dpo@ostria.example';
     takeAction(db, request.reference, { action: 'verify', method: 'identity-document', note: 'Paszport AB123 – notatka wewnętrzna' }, dpo, received + 1);
     takeAction(db, request.reference, { action: 'note', text: 'Rozmowa telefoniczna – wewnętrzna' }, dpo, received + 2);
-    takeAction(db, request.reference, { action: 'extend', days: 10, reason: 'Archiwum', timeZone: 'Europe/Athens' }, dpo, received + 3);
+    takeAction(db, request.reference, { action: 'extend', months: 1, reason: 'Archiwum', timeZone: 'Europe/Athens' }, dpo, received + 3);
     const stored = findRequest(db, request.reference)!;
-    const forRequester = requestDocument(db, stored, 'requester', 'https://p.example');
+    const forRequester = requestDocument(db, stored, 'requester', 'https://p.example', { timeZone: 'Europe/Athens', now: received + 4 });
     expect(validRequestDocument?.(JSON.parse(JSON.stringify(forRequester))), JSON.stringify(validRequestDocument?.errors)).toBe(true);
     expect(JSON.stringify(forRequester)).not.toContain('wewnętrzna');
     expect(JSON.stringify(forRequester)).not.toContain('dpo@ostria.example');
     expect(forRequester.events.map((event) => [event.kind, event.detail])).toEqual([
       ['received', null],
       ['identity-verified', { method: 'identity-document' }],
-      ['extended', { days: 10, reason: 'Archiwum', dueOn: stored.dueOn }],
+      ['extended', { months: 1, days: 31, reason: 'Archiwum', dueOn: stored.dueOn, firstDueOn: '2026-12-20' }],
     ]);
-    const forDpo = JSON.stringify(requestDocument(db, stored, 'dpo', 'https://p.example'));
+    const forDpo = JSON.stringify(requestDocument(db, stored, 'dpo', 'https://p.example', { timeZone: 'Europe/Athens', now: received + 4 }));
     expect(forDpo).toContain('Paszport AB123 – notatka wewnętrzna');
     expect(forDpo).toContain('Rozmowa telefoniczna – wewnętrzna');
   });

@@ -149,7 +149,7 @@ function work(reference: string, at: number, close: 'complete' | 'reject' | 'ope
   expect(takeAction(db, reference, { action: 'verify', method: 'identity-document', note: 'Paszport Anny AB123' }, dpo, at).ok).toBe(true);
   expect(takeAction(db, reference, { action: 'start' }, dpo, at).ok).toBe(true);
   expect(takeAction(db, reference, { action: 'note', text: 'Anna dzwoniła' }, dpo, at).ok).toBe(true);
-  expect(takeAction(db, reference, { action: 'extend', days: 30, reason: 'Dane Anny w archiwum', timeZone }, dpo, at).ok).toBe(true);
+  expect(takeAction(db, reference, { action: 'extend', months: 1, reason: 'Dane Anny w archiwum', timeZone }, dpo, at).ok).toBe(true);
   if (close === 'complete') expect(takeAction(db, reference, { action: 'complete', message: 'Dane Anny w załączniku', exportContent: '{"name":"Anna Nowak"}' }, dpo, at + day).ok).toBe(true);
   if (close === 'reject') expect(takeAction(db, reference, { action: 'reject', reason: 'Anna nie jest klientką' }, dpo, at + day).ok).toBe(true);
 }
@@ -207,14 +207,14 @@ describe('retention of closed requests', () => {
       { method: 'identity-document', redacted: ['note'] },
       null,
       { redacted: ['text'] },
-      { days: 30, dueOn: before?.dueOn, redacted: ['reason'] },
+      { months: 1, days: 30, dueOn: before?.dueOn, firstDueOn: '2026-04-01', redacted: ['reason'] },
       { redacted: ['message'] },
     ]);
     // The DPO's JSON of the request still keeps the request.v1 promise.
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     addFormats.default(ajv);
     const validRequest = ajv.compile(JSON.parse(readFileSync(join(import.meta.dirname, '../../public/schemas/request.v1.json'), 'utf8')));
-    const document = JSON.parse(JSON.stringify(requestDocument(db, after!, 'dpo', 'https://privacy.ostria.example')));
+    const document = JSON.parse(JSON.stringify(requestDocument(db, after!, 'dpo', 'https://privacy.ostria.example', { timeZone, now })));
     expect(validRequest(document), JSON.stringify(validRequest.errors)).toBe(true);
 
     // The DPO's trail says a text was removed instead of showing an empty line.
@@ -225,7 +225,7 @@ describe('retention of closed requests', () => {
       [t('dpo.request.detail.method', { method: t('dpo.request.methods.identity-document') }), removed],
       [],
       [removed],
-      [t('dpo.request.extension', { count: 30, reason: removed }), expect.any(String)],
+      [t('deadline.extensionMonths', { count: 1, reason: removed }), expect.any(String)],
       [removed],
     ]);
     const everything = JSON.stringify([after, events, db.$client.prepare('select * from audit_events').all()]);

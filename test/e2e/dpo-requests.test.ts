@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
-import { addCalendarDays } from '../../src/lib/deadline.ts';
+import { addCalendarMonths, daysBetween, localDate } from '../../src/lib/deadline.ts';
 import type { Locale } from '../../src/lib/locale.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, findRequest } from '../../src/lib/requests.repo.ts';
@@ -84,7 +84,8 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('nl');
     await page.goto(`/dpo?q=${reference}`);
     const row = page.locator(`tr[data-reference="${reference}"]`);
-    expect(await row.locator('[data-days-left]').textContent()).toBe(t('requests.status.daysLeft', { count: 30 }));
+    const today = localDate(Date.now(), 'Europe/Athens');
+    expect(await row.locator('[data-days-left]').textContent()).toBe(t('requests.status.daysLeft', { count: daysBetween(today, stored.dueOn) }));
     await row.getByRole('link', { name: reference }).click();
     await page.waitForURL(`**/dpo/requests/${reference}`);
     expect(await page.locator('h1').textContent()).toBe(t('dpo.request.title', { reference }));
@@ -103,22 +104,22 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     await form(page, 'start').getByRole('button').click();
     await page.waitForURL('**?done=start#result');
 
-    // The browser itself refuses 61 days (max="60"); posted anyway, it is a 400 with the message beside the field and
+    // The browser itself refuses 3 months (max="2"); posted anyway, it is a 400 with the message beside the field and
     // what was typed kept.
-    expect(await page.locator('#field-days').getAttribute('max')).toBe('60');
-    const tooLong = await context.request.post(`/dpo/requests/${reference}`, { form: { action: 'extend', days: '61', extendReason: 'Back-ups <staan> op tape' } });
+    expect(await page.locator('#field-months').getAttribute('max')).toBe('2');
+    const tooLong = await context.request.post(`/dpo/requests/${reference}`, { form: { action: 'extend', months: '3', extendReason: 'Back-ups <staan> op tape' } });
     expect(tooLong.status()).toBe(400);
     const refused = await tooLong.text();
-    expect(refused).toContain(`<p class="field__error" id="field-days-error">${t('dpo.request.errors.days')}</p>`);
+    expect(refused).toContain(`<p class="field__error" id="field-months-error">${t('dpo.request.errors.months')}</p>`);
     expect(refused).toContain('Back-ups &lt;staan&gt; op tape</textarea>');
 
     await page.fill('#field-extendReason', 'Back-ups <staan> op tape');
-    await page.fill('#field-days', '14');
+    await page.fill('#field-months', '1');
     await form(page, 'extend').getByRole('button').click();
     await page.waitForURL('**?done=extend#result');
-    const newDue = addCalendarDays(stored.dueOn, 14);
+    const newDue = addCalendarMonths(stored.dueOn, 1);
     expect(await page.locator('[data-due]').getAttribute('datetime')).toBe(newDue);
-    expect(await page.locator('[data-extension]').textContent()).toBe(t('dpo.request.extension', { count: 14, reason: 'Back-ups <staan> op tape' }));
+    expect(await page.locator('[data-extension]').textContent()).toBe(t('deadline.extensionMonths', { count: 1, reason: 'Back-ups <staan> op tape' }));
     expect(await form(page, 'extend').count()).toBe(0);
 
     // The requester is told, in Greek, with the new date and the reason.
@@ -130,11 +131,11 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     expect(extended?.html).toContain('Back-ups &lt;staan&gt; op tape');
 
     // A second extension, posted anyway, is a 400 with the reason.
-    const again = await context.request.post(`/dpo/requests/${reference}`, { form: { action: 'extend', days: '5', extendReason: 'nog meer' } });
+    const again = await context.request.post(`/dpo/requests/${reference}`, { form: { action: 'extend', months: '1', extendReason: 'nog meer' } });
     expect(again.status()).toBe(400);
     expect(await again.text()).toContain(t('dpo.request.errors.alreadyExtended'));
     await page.goto(`/dpo?q=${reference}`);
-    expect(await row.locator('[data-days-left]').textContent()).toBe(t('requests.status.daysLeft', { count: 44 }));
+    expect(await row.locator('[data-days-left]').textContent()).toBe(t('requests.status.daysLeft', { count: daysBetween(today, newDue) }));
     await row.getByRole('link', { name: reference }).click();
 
     await page.fill('#field-message', 'Hierbij uw gegevens.\nZie de download op uw statuspagina.');

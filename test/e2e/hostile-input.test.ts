@@ -663,7 +663,7 @@ describe('the DPO', () => {
     const target = fc.tuple(
       fc.constantFrom('GET /dpo', 'GET /dpo/consent', 'GET /dpo/requests.json', 'GET /dpo/requests/{r}', 'GET /dpo/requests/{r}.json', 'POST /dpo/requests/{r}', 'POST /dpo/logout'),
       fc.oneof(fc.constant('DSR-2026-000000'), hostileString.map(urlEncode)),
-      fc.dictionary(fc.constantFrom('action', 'method', 'text', 'days', 'extendReason', 'message', 'rejectReason', 'confirm', 'verifyNote'), hostileString, { maxKeys: 4 }),
+      fc.dictionary(fc.constantFrom('action', 'method', 'text', 'months', 'extendReason', 'message', 'rejectReason', 'confirm', 'verifyNote'), hostileString, { maxKeys: 4 }),
       fc.option(hostileString.map(urlEncode)),
     );
     await run(target, 80, async ([endpoint, reference, form, staleSession]) => {
@@ -716,7 +716,7 @@ describe('the DPO', () => {
         method: mostly(fc.constantFrom('email-link', 'customer-account', 'identity-document', 'other'), hostileString, 2),
         verifyNote: formText,
         text: formText,
-        days: fc.oneof(fc.constantFrom('1', '60', '61', '0', '-1', '1e2', '007', ' 30 '), hostileString),
+        months: fc.oneof(fc.constantFrom('1', '2', '3', '0', '-1', '1e0', '02', ' 2 ', '60'), hostileString),
         extendReason: formText,
         rejectReason: formText,
         confirm: fc.oneof(fc.constant('no'), hostileString),

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { openDatabase, type PortalDatabase } from '../../db/connection.ts';
-import { addCalendarDays, deadlineFor, localDate } from '../../src/lib/deadline.ts';
+import { addCalendarMonths, daysBetween, deadlineFor, dueDateFor, localDate } from '../../src/lib/deadline.ts';
 import { formatCalendarDate } from '../../src/lib/i18n.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
 import { newToken } from '../../src/lib/marketing.ts';
@@ -259,13 +259,16 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     for (const [daysAgo, text] of [[29, '1 dzień'], [28, '2 dni'], [25, '5 dni'], [8, '22 dni']] as const) {
       const { request, url } = requestReceivedDaysAgo(daysAgo);
       await page.goto(url);
-      expect(await page.locator('[data-days-left]').textContent()).toContain(text);
+      // The deadline is the earlier of 30 days and one month: shorter than 30 days for receipts in some months.
+      const left = daysBetween(localDate(Date.now(), timeZone), request.dueOn);
+      expect(await page.locator('[data-days-left]').textContent()).toContain(left === 30 - daysAgo ? text : `${left} ${left === 1 ? 'dzień' : 'dni'}`);
       expect(await page.locator('[data-due]').textContent()).toBe(formatCalendarDate(request.dueOn, 'pl'));
-      expect(request.dueOn).toBe(addCalendarDays(localDate(request.receivedAt, timeZone), 30));
+      expect(request.dueOn).toBe(dueDateFor(localDate(request.receivedAt, timeZone)));
     }
-    const { url } = requestReceivedDaysAgo(32);
+    const { request: late, url } = requestReceivedDaysAgo(32);
     await page.goto(url);
-    expect(await page.locator('[data-days-left]').textContent()).toContain('2 dni');
+    const overdue = daysBetween(late.dueOn, localDate(Date.now(), timeZone));
+    expect(await page.locator('[data-days-left]').textContent()).toContain(`${overdue} ${overdue === 1 ? 'dzień' : 'dni'}`);
     expect(await page.locator('.deadline--late').count()).toBe(1);
     await context.close();
   });
@@ -279,11 +282,12 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     await page.locator('[data-consent-banner] button[value="reject-all"]').click();
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe(url);
     expect(await page.locator('[data-consent-banner]').count()).toBe(0);
-    expect(await page.locator('[data-days-left]').textContent()).toContain('27');
+    const left = daysBetween(localDate(Date.now(), timeZone), request.dueOn);
+    expect(await page.locator('[data-days-left]').textContent()).toContain(String(left));
     // The same status page in Polish, still opened by its token.
     await page.locator('.language-switcher a[hreflang="pl"]').click();
     expect(page.url()).toContain(`/pl/requests/${request.reference}?token=`);
-    expect(await page.locator('[data-days-left]').textContent()).toContain('27 dni');
+    expect(await page.locator('[data-days-left]').textContent()).toContain(`${left} dni`);
 
     // On the form, the chosen type survives a cookie choice and a change of language.
     const fresh = await session.newContext({ javaScriptEnabled: false });
@@ -304,12 +308,12 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     const { request, url } = requestReceivedDaysAgo(3, 'access', 'nl');
     const dpo = 'dpo:dpo@ostria.example';
     takeAction(db, request.reference, { action: 'verify', method: 'customer-account' }, dpo, Date.now());
-    takeAction(db, request.reference, { action: 'extend', days: 14, reason: 'Veel <b>gegevens</b> in archieven', timeZone }, dpo, Date.now());
+    takeAction(db, request.reference, { action: 'extend', months: 1, reason: 'Veel <b>gegevens</b> in archieven', timeZone }, dpo, Date.now());
     takeAction(db, request.reference, { action: 'start' }, dpo, Date.now());
     completeRequest(db, { reference: request.reference, message: 'Uw gegevens staan in het bestand.', actor: dpo, now: Date.now(), organisation, portalOrigin: baseURL });
     await page.goto(url);
     expect(await page.locator('[data-extension]').textContent()).toContain('Veel <b>gegevens</b> in archieven');
-    expect(await page.locator('[data-extension]').textContent()).toContain(formatCalendarDate(addCalendarDays(localDate(request.receivedAt, timeZone), 44), 'nl'));
+    expect(await page.locator('[data-extension]').textContent()).toContain(formatCalendarDate(addCalendarMonths(request.dueOn, 1), 'nl'));
     expect(await page.locator('[data-status]').textContent()).toBe(messages.nl.requests.status.statuses.completed);
     expect(await page.locator('[data-timeline] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-event')))).toEqual(['received', 'identity-verified', 'extended', 'started', 'completed']);
     await expectNoViolations(page);

@@ -7,14 +7,15 @@ const problems = (fields: Record<string, string>) => {
 };
 
 describe('the DPO action forms', () => {
-  test('an extension needs whole days from 1 to 60 and a reason', () => {
-    expect(problems({ action: 'extend', days: '14', extendReason: 'Backups on tape' })).toEqual([]);
-    for (const days of ['0', '61', '-3', '1.5', 'ten', '', '1e1']) {
-      expect(problems({ action: 'extend', days, extendReason: 'x' }), days).toEqual([{ field: 'days', problem: 'days' }]);
+  test('an extension needs 1 or 2 whole months and a reason', () => {
+    expect(problems({ action: 'extend', months: '1', extendReason: 'Backups on tape' })).toEqual([]);
+    expect(problems({ action: 'extend', months: '2', extendReason: 'Backups on tape' })).toEqual([]);
+    for (const months of ['0', '3', '14', '60', '-1', '1.5', 'two', '', '1e0']) {
+      expect(problems({ action: 'extend', months, extendReason: 'x' }), months).toEqual([{ field: 'months', problem: 'months' }]);
     }
-    expect(problems({ action: 'extend', days: '60', extendReason: '   ' })).toEqual([{ field: 'extendReason', problem: 'reason' }]);
+    expect(problems({ action: 'extend', months: '2', extendReason: '   ' })).toEqual([{ field: 'extendReason', problem: 'reason' }]);
     expect(problems({ action: 'extend' })).toEqual([
-      { field: 'days', problem: 'days' },
+      { field: 'months', problem: 'months' },
       { field: 'extendReason', problem: 'reason' },
     ]);
   });
@@ -45,9 +46,9 @@ describe('the DPO action forms', () => {
   });
 
   test('a valid form becomes the workflow action with what it needs', () => {
-    expect(toRequestAction(dpoActionSchema.parse({ action: 'extend', days: ' 30 ', extendReason: ' Many systems ' }), 'Europe/Warsaw')).toEqual({
+    expect(toRequestAction(dpoActionSchema.parse({ action: 'extend', months: ' 2 ', extendReason: ' Many systems ' }), 'Europe/Warsaw')).toEqual({
       action: 'extend',
-      days: 30,
+      months: 2,
       reason: 'Many systems',
       timeZone: 'Europe/Warsaw',
     });

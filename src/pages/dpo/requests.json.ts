@@ -20,7 +20,7 @@ export const GET: APIRoute = ({ cookies, url }) => {
     filter: { status: filter.status ?? null, type: filter.type ?? null, due: filter.due ?? null, q: filter.q ?? null },
     requestSchema: `${portalOrigin()}/schemas/request.v${requestSchemaVersion}.json`,
     count: rows.length,
-    requests: rows.map((row) => describeRequest(row, eventsOf(db, row.id), 'dpo')),
+    requests: rows.map((row) => describeRequest(row, eventsOf(db, row.id), 'dpo', { timeZone: organisation.timeZone, now })),
   };
   return new Response(JSON.stringify(body, null, 2), {
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': 'attachment; filename="requests.json"', 'Cache-Control': 'no-store' },

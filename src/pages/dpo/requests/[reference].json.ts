@@ -6,6 +6,7 @@ import { getDatabase } from '../../../server/db.ts';
 import { signedInDpo, unauthorized } from '../../../server/dpo-auth.ts';
 import { portalOrigin } from '../../../server/environment.ts';
 import { jsonError } from '../../../server/http.ts';
+import { organisation } from '../../../server/organisation.ts';
 
 /** One request as JSON (schema request.v1.json) with its whole audit trail, for the signed-in DPO. */
 export const GET: APIRoute = ({ cookies, params }) => {
@@ -13,7 +14,7 @@ export const GET: APIRoute = ({ cookies, params }) => {
   const reference = params.reference ?? '';
   const request = isReference(reference) ? findRequest(getDatabase(), reference) : undefined;
   if (!request) return jsonError(404, 'unknown_request', `No request ${reference.slice(0, 40)} exists.`);
-  return new Response(JSON.stringify(requestDocument(getDatabase(), request, 'dpo', portalOrigin()), null, 2), {
+  return new Response(JSON.stringify(requestDocument(getDatabase(), request, 'dpo', portalOrigin(), { timeZone: organisation.timeZone, now: Date.now() }), null, 2), {
     headers: {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Disposition': `attachment; filename="${request.reference}.json"`,
