@@ -80,7 +80,7 @@ export function eraseSubject(tx: Queryable, request: Pick<RequestRow, 'email'>, 
   const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);
   if (subscriptionIds.length) {
     tx.update(marketingSubscriptions)
-      .set({ address: 'erased', consentId: null, confirmTokenHash: null, confirmExpiresAt: null, erasedAt: now })
+      .set({ address: 'erased', addressKey: 'erased', consentId: null, confirmTokenHash: null, confirmExpiresAt: null, erasedAt: now })
       .where(inArray(marketingSubscriptions.id, subscriptionIds))
       .run();
   }

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull } from 'drizzle-orm';
+import { marketingLookupKey } from './email-address.ts';
 import type { PortalDatabase } from '../../db/connection.ts';
 import { marketingEvents, marketingSubscriptions } from '../../db/schema.ts';
 import { confirmationLifetimeMs, hashToken, subscriptionStatus, type MarketingChannel, type MarketingStatus } from './marketing.ts';
@@ -26,8 +27,7 @@ export interface SignupInput {
  * One confirmation waits per address at a time: while an earlier sign-up of the channel and address still waits for
  * its link (not used, not expired, not withdrawn), a sign-up with a confirmation writes nothing and returns undefined,
  * so whoever repeats someone's address, from however many connections, sends no second mail. Addresses are compared
- * with SQLite's lower() on both sides (the kept form's domain is lower-case already; ASCII letters of the local part
- * fold, other letters stay as typed).
+ * in their lookup form (`marketingLookupKey`: case-folded in every script, numbers without spaces or dashes).
  */
 export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingSubscription | undefined {
   return db.transaction((tx) => {
@@ -38,7 +38,7 @@ export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingS
         .where(
           and(
             eq(marketingSubscriptions.channel, input.channel),
-            sql`lower(${marketingSubscriptions.address}) = lower(${input.address})`,
+            eq(marketingSubscriptions.addressKey, marketingLookupKey(input.channel, input.address)),
             isNotNull(marketingSubscriptions.confirmTokenHash),
             gte(marketingSubscriptions.confirmExpiresAt, input.now),
           ),
@@ -51,6 +51,7 @@ export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingS
       .values({
         channel: input.channel,
         address: input.address,
+        addressKey: marketingLookupKey(input.channel, input.address),
         locale: input.locale,
         consentId: input.consentId ?? null,
         confirmTokenHash: input.confirmTokenHash ?? null,

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { emailLookupKey } from './email-address.ts';
 import { asc, eq } from 'drizzle-orm';
 import type { PortalDatabase } from '../../db/connection.ts';
 import { requestEvents, requestExports, requests } from '../../db/schema.ts';
@@ -45,6 +46,7 @@ export function createRequest(db: PortalDatabase, input: NewRequest): RequestRow
         locale: submission.locale,
         name: submission.name,
         email: submission.email,
+        emailKey: emailLookupKey(submission.email),
         customerReference: submission.customerReference,
         consentId: submission.consentId,
         consentIdLinkedBy: submission.consentId ? (input.consentIdLinkedBy ?? null) : null,

@@ -124,6 +124,7 @@ function anonymiseClosedRequests(tx: Queryable, cutoff: number, now: number): Re
     .set({
       name: anonymisedValue,
       email: anonymisedEmail,
+      emailKey: anonymisedEmail,
       customerReference: null,
       consentId: null,
       consentIdLinkedBy: null,

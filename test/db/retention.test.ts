@@ -177,6 +177,7 @@ describe('retention of closed requests', () => {
       ...before,
       name: 'anonymised',
       email: 'anonymised@retention.invalid',
+      emailKey: 'anonymised@retention.invalid',
       customerReference: null,
       consentId: null,
       consentIdLinkedBy: null,

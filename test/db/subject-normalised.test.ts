@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type PortalDatabase } from '../../db/connection.ts';
+import { backfillLookupKeys, type PortalDatabase } from '../../db/connection.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { recordSignup } from '../../src/lib/marketing.repo.ts';
 import { createRequest, takeAction } from '../../src/lib/requests.repo.ts';
@@ -64,5 +64,18 @@ describe('findSubject() compares addresses in their case-folded form', () => {
     request('иван@пример.бг');
     signUp('иван@пример.бг');
     expect(found('ивана@пример.бг')).toEqual({ requests: [], subscriptions: [] });
+  });
+});
+
+describe('backfillLookupKeys()', () => {
+  test('fills the lookup form of rows written before the lookup columns, and only those, on every start', () => {
+    const row = request('Иван@пример.бг');
+    signUp('ŁUKASZ@przykład.pl');
+    db.$client.exec('update requests set email_key = null; update marketing_subscriptions set address_key = null');
+    expect(found('иван@пример.бг').requests).toHaveLength(0);
+    backfillLookupKeys(db);
+    backfillLookupKeys(db);
+    expect(found('иван@пример.бг').requests).toEqual([row.email]);
+    expect(found('łukasz@przykład.pl').subscriptions).toEqual(['ŁUKASZ@przykład.pl']);
   });
 });
