@@ -109,6 +109,34 @@ function deleteExpiredConsentRecords(tx: Queryable, cutoff: number, now: number)
   return { deleted, upToId: last.id };
 }
 
+/**
+ * What an anonymised request holds in place of everything about the person (retention, and an erasure for the
+ * person's other requests): reference, type, language, status, dates and deadline facts stay.
+ */
+export function anonymisedRequestFields(now: number) {
+  return {
+    name: anonymisedValue,
+    email: anonymisedEmail,
+    emailKey: anonymisedEmail,
+    customerReference: null,
+    consentId: null,
+    consentIdLinkedBy: null,
+    details: null,
+    inaccurateData: null,
+    correctData: null,
+    scope: null,
+    grounds: null,
+    // An extended request's JSON promises a reason; the marker says it was there and is gone.
+    extensionReason: sql`case when ${requests.extensionDays} is null then null else ${anonymisedValue} end`,
+    outcome: null,
+    // Unique and never the SHA-256 of any token: no status link opens the request again.
+    statusTokenHash: sql`${anonymisedValue + ':'} || ${requests.id}`,
+    verifyTokenHash: null,
+    verifyExpiresAt: null,
+    anonymisedAt: now,
+  };
+}
+
 /** Completed and rejected requests: the only ones with a closing date. */
 const closedStatuses = ['completed', 'rejected'] as const;
 
@@ -121,27 +149,7 @@ const closedStatuses = ['completed', 'rejected'] as const;
 function anonymiseClosedRequests(tx: Queryable, cutoff: number, now: number): RetentionReport['closedRequests'] {
   const anonymised = tx
     .update(requests)
-    .set({
-      name: anonymisedValue,
-      email: anonymisedEmail,
-      emailKey: anonymisedEmail,
-      customerReference: null,
-      consentId: null,
-      consentIdLinkedBy: null,
-      details: null,
-      inaccurateData: null,
-      correctData: null,
-      scope: null,
-      grounds: null,
-      // An extended request's JSON promises a reason; the marker says it was there and is gone.
-      extensionReason: sql`case when ${requests.extensionDays} is null then null else ${anonymisedValue} end`,
-      outcome: null,
-      // Unique and never the SHA-256 of any token: no status link opens the request again.
-      statusTokenHash: sql`${anonymisedValue + ':'} || ${requests.id}`,
-      verifyTokenHash: null,
-      verifyExpiresAt: null,
-      anonymisedAt: now,
-    })
+    .set(anonymisedRequestFields(now))
     .where(and(inArray(requests.status, closedStatuses), lt(requests.closedAt, cutoff), isNull(requests.anonymisedAt)))
     .returning({ id: requests.id })
     .all().length;
