@@ -25,6 +25,8 @@ export interface RetentionReport {
     upToId: number | null;
   };
   closedRequests: { anonymised: number; exportsDeleted: number; eventDetailsRedacted: number };
+  /** Exports past their own expiry (request_exports.expires_at), deleted whatever their request's age. */
+  expiredExports: { deleted: number };
   /** The audit event of the run; null on a dry run. */
   auditEventId: number | null;
 }
@@ -47,7 +49,8 @@ class DryRunRollback extends Error {
 /**
  * Applies the retention periods in one IMMEDIATE transaction, so a run is all or nothing and the consent writers
  * wait for it instead of forking the chain: deletes the expired oldest stretch of consent records behind a checkpoint,
- * anonymises closed requests past their period (and deletes their exports, redacts their events' free texts), and
+ * anonymises closed requests past their period (and deletes their exports, redacts their events' free texts), deletes
+ * every export past its expiry, and
  * records an audit event with the counts, also when there was nothing to do. A dry run does the same and rolls back.
  */
 export function applyRetention(db: PortalDatabase, run: RetentionRun): RetentionReport {
@@ -57,7 +60,8 @@ export function applyRetention(db: PortalDatabase, run: RetentionRun): Retention
       (tx) => {
         const consent = deleteExpiredConsentRecords(tx, cutoffs.consentRecords, run.now);
         const closed = anonymiseClosedRequests(tx, cutoffs.closedRequests, run.now);
-        const report: RetentionReport = { now: run.now, retention: run.retention, cutoffs, consentRecords: consent, closedRequests: closed, auditEventId: null };
+        const expiredExports = { deleted: tx.delete(requestExports).where(lt(requestExports.expiresAt, run.now)).returning({ id: requestExports.id }).all().length };
+        const report: RetentionReport = { now: run.now, retention: run.retention, cutoffs, consentRecords: consent, closedRequests: closed, expiredExports, auditEventId: null };
         if (run.dryRun) throw new DryRunRollback(report);
         const event = recordAuditEvent(tx, { actor: retentionActor, kind: retentionEventKind, occurredAt: run.now, detail: auditDetail(report) });
         return { ...report, auditEventId: event.id };
@@ -82,6 +86,7 @@ function auditDetail(report: RetentionReport) {
       cutoff: new Date(report.cutoffs.closedRequests).toISOString(),
       ...report.closedRequests,
     },
+    expiredExports: report.expiredExports,
   };
 }
 

@@ -266,6 +266,7 @@ describe('a retention run', () => {
     expect(JSON.parse(event?.detail ?? '')).toEqual({
       consentRecords: { periodMonths: 36, cutoff: '2026-11-30T22:00:00.000Z', deleted: 3, upToId: 3 },
       closedRequests: { periodMonths: 36, cutoff: '2026-11-30T22:00:00.000Z', anonymised: 1, exportsDeleted: 1, eventDetailsRedacted: 4 },
+      expiredExports: { deleted: 0 },
     });
   });
 
