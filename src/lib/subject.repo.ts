@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Queryable } from '../../db/connection.ts';
 import { marketingSubscriptions, requests } from '../../db/schema.ts';
-import { emailLookupKey } from './email-address.ts';
+import { emailLookupKey, phoneLookupKey } from './email-address.ts';
 import type { MarketingSubscription } from './marketing.repo.ts';
 import type { ConsentIdProof, RequestRow } from './requests.repo.ts';
 
@@ -83,4 +83,15 @@ export function findByConsentId(db: Queryable, consentId: string): { requests: R
       .all()
       .map((subscription) => ({ subscription, linkedBy: 'consentId' as const })),
   };
+}
+
+/** For the DPO's search by phone number: the SMS and phone marketing consents under it, compared digits only. */
+export function findByPhone(db: Queryable, phone: string): LinkedSubscription[] {
+  return db
+    .select()
+    .from(marketingSubscriptions)
+    .where(and(inArray(marketingSubscriptions.channel, ['sms', 'phone']), eq(marketingSubscriptions.addressKey, phoneLookupKey(phone))))
+    .orderBy(asc(marketingSubscriptions.id))
+    .all()
+    .map((subscription) => ({ subscription, linkedBy: 'address' as const }));
 }
