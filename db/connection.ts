@@ -2,6 +2,8 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { eq, isNull } from 'drizzle-orm';
+import { emailLookupKey, marketingLookupKey } from '../src/lib/email-address.ts';
 import { createPrivateFile, makePrivateFolder } from '../src/lib/private-files.ts';
 import * as schema from './schema.ts';
 
@@ -33,9 +35,34 @@ export function openDatabase(path: string): PortalDatabase {
   return drizzle({ client, schema });
 }
 
-/** Applies every committed migration that has not run yet. */
+/**
+ * Applies every committed migration that has not run yet, then fills the lookup forms of addresses (see
+ * `backfillLookupKeys`).
+ */
 export function migrateDatabase(db: PortalDatabase, folder: string = migrationsFolder): void {
   migrate(db, { migrationsFolder: folder });
+  backfillLookupKeys(db);
+}
+
+/**
+ * Fills the lookup form of every request's email and marketing address that has none (rows written before the lookup
+ * columns existed). SQLite cannot case-fold beyond ASCII and drizzle migrations are SQL only, so the fold runs here,
+ * in JavaScript, at start-up: idempotent (only null keys are filled), one transaction, so a crash leaves every row
+ * either filled or still null for the next start.
+ */
+export function backfillLookupKeys(db: PortalDatabase): void {
+  // A database migrated only as far as an older version (the schema check's tests, a restore) has no columns to fill.
+  const columns = db.$client.prepare("select name from pragma_table_info('requests')").all() as { name: string }[];
+  if (!columns.some((column) => column.name === 'email_key')) return;
+  db.transaction((tx) => {
+    for (const row of tx.select({ id: schema.requests.id, email: schema.requests.email }).from(schema.requests).where(isNull(schema.requests.emailKey)).all()) {
+      tx.update(schema.requests).set({ emailKey: emailLookupKey(row.email) }).where(eq(schema.requests.id, row.id)).run();
+    }
+    const subscriptions = schema.marketingSubscriptions;
+    for (const row of tx.select({ id: subscriptions.id, channel: subscriptions.channel, address: subscriptions.address }).from(subscriptions).where(isNull(subscriptions.addressKey)).all()) {
+      tx.update(subscriptions).set({ addressKey: marketingLookupKey(row.channel, row.address) }).where(eq(subscriptions.id, row.id)).run();
+    }
+  });
 }
 
 /** True when the database answers a trivial query. */

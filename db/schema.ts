@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -75,6 +74,8 @@ export const marketingSubscriptions = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     channel: text('channel', { enum: ['email', 'sms', 'phone'] }).notNull(),
     address: text('address').notNull(),
+    /** The address in its lookup form (`marketingLookupKey`); null only until the start-up backfill filled it. */
+    addressKey: text('address_key'),
     locale: text('locale').notNull(),
     consentId: text('consent_id'),
     /** SHA-256 of the single-use confirmation token; null once used or for channels without confirmation. */
@@ -87,7 +88,7 @@ export const marketingSubscriptions = sqliteTable(
   (table) => [
     index('marketing_subscriptions_address').on(table.channel, table.address),
     uniqueIndex('marketing_subscriptions_token').on(table.confirmTokenHash),
-    index('marketing_subscriptions_address_lower').on(table.channel, sql`lower(${table.address})`),
+    index('marketing_subscriptions_address_key').on(table.channel, table.addressKey),
     index('marketing_subscriptions_consent_id').on(table.consentId),
   ],
 );
@@ -124,6 +125,8 @@ export const requests = sqliteTable(
     locale: text('locale').notNull(),
     name: text('name').notNull(),
     email: text('email').notNull(),
+    /** The address in its lookup form (`emailLookupKey`); null only until the start-up backfill filled it. */
+    emailKey: text('email_key'),
     customerReference: text('customer_reference'),
     /** The consent id the requester named (typed, or their browser's cookie); it links records only once proven. */
     consentId: text('consent_id'),
@@ -168,8 +171,8 @@ export const requests = sqliteTable(
     index('requests_due').on(table.status, table.dueAt),
     index('requests_email').on(table.email),
     index('requests_consent_id').on(table.consentId),
-    // The DPO's consent lookup, erasure and the subject export find a person's requests by email in any capitalisation.
-    index('requests_email_lower').on(sql`lower(${table.email})`),
+    // The DPO's consent lookup, erasure and the subject export find a person's requests by the address's lookup form.
+    index('requests_email_key').on(table.emailKey),
   ],
 );
 

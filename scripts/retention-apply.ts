@@ -39,4 +39,5 @@ console.log(
     `anonymised ${closedRequests.anonymised}, exports deleted ${closedRequests.exportsDeleted}, ` +
     `audit-event texts removed ${closedRequests.eventDetailsRedacted}.`,
 );
+console.log(`Exports past their expiry: deleted ${report.expiredExports.deleted}.`);
 console.log(`Dates in ${organisation.timeZone}; database ${environment.DATABASE_PATH}.`);

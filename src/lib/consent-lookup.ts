@@ -7,7 +7,9 @@ import { emailAddressSchema } from './email-address.ts';
 import { subscriptionStatus, type MarketingStatus } from './marketing.ts';
 import type { MarketingEvent, MarketingSubscription } from './marketing.repo.ts';
 import type { RequestRow } from './requests.repo.ts';
-import { findByConsentId, findSubject, type LinkedBy, type LinkedConsentId, type LinkedSubscription, type UnlinkedConsentId } from './subject.repo.ts';
+import { findByConsentId, findByPhone, findSubject, type LinkedBy, type LinkedConsentId, type LinkedSubscription, type UnlinkedConsentId } from './subject.repo.ts';
+
+const phoneQuery = /^\+?[\d\s().-]+$/;
 
 export type ConsentLookup =
   | { found: false; problem?: 'invalidQuery' }
@@ -29,11 +31,17 @@ export type ConsentLookup =
  * marketing consents signed up with it and the requests naming it. For an email address: the person as an export
  * or erasure sees them (src/lib/subject.repo.ts): their requests, the decisions under the consent ids proven to be
  * theirs, their marketing consents with the wording they saw; ids their requests only claim are listed apart, to be
- * looked up on their own.
+ * looked up on their own. For a phone number: the SMS and phone marketing consents under it.
  */
 export function lookUpConsent(db: PortalDatabase, query: string): ConsentLookup {
   const text = query.trim();
   if (!text) return { found: false };
+  // A phone number (digits, an optional leading +, spaces, dashes, dots, brackets): the SMS and phone consents under it.
+  if (phoneQuery.test(text) && text.replace(/\D/g, '').length >= 6) {
+    const marketing = withEvents(db, findByPhone(db, text));
+    if (!marketing.length) return { found: false };
+    return { found: true, histories: [], chain: checkRecordsInChain(db, []), marketing, requests: [], unlinkedConsentIds: [] };
+  }
   const consentId = consentIdSchema.safeParse(text);
   const email = consentId.success ? undefined : emailAddressSchema.safeParse(text);
   if (!consentId.success && !email?.success) return { found: false, problem: 'invalidQuery' };

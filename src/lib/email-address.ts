@@ -75,3 +75,32 @@ export const emailAddressSchema = z
 export function emailProblemOf(issue: { code: string; params?: Record<string, unknown> | undefined }): EmailAddressProblem {
   return issue.code === 'custom' && issue.params?.problem === 'emailScripts' ? 'emailScripts' : 'email';
 }
+
+/**
+ * Case folding as far as JavaScript offers it: upper then lower case maps ß to ss and every script's capitals alike,
+ * and a final sigma (ς) is the medial σ, so ΟΔΥΣΣΕΑΣ, οδυσσεας and οδυσσεασ fold to one text. NFC before and after,
+ * so a decomposed accent folds like a composed one.
+ */
+function caseFold(text: string): string {
+  return text.normalize('NFC').toUpperCase().toLowerCase().replace(/ς/g, 'σ').normalize('NFC');
+}
+
+/**
+ * The one form addresses are compared in (stored beside the address for lookup, never SQLite's lower(), which folds
+ * ASCII only): the kept form (NFC, domain in Unicode) case-folded whole, the local part included, since people
+ * and DPOs treat `Иван@пример.бг` and `иван@пример.бг` as one person. Text that is no address is folded as it is.
+ */
+export function emailLookupKey(text: string): string {
+  return caseFold(normaliseEmailAddress(text) ?? text.trim());
+}
+
+/** A phone number for lookup: digits with a leading + when given, spaces, dashes, dots and brackets dropped. */
+export function phoneLookupKey(text: string): string {
+  const trimmed = text.trim();
+  return `${trimmed.startsWith('+') ? '+' : ''}${trimmed.replace(/\D/g, '')}`;
+}
+
+/** The lookup form of a marketing address: a number for SMS and phone, an email address otherwise. */
+export function marketingLookupKey(channel: 'email' | 'sms' | 'phone', address: string): string {
+  return channel === 'email' ? emailLookupKey(address) : phoneLookupKey(address);
+}

@@ -1,8 +1,9 @@
 import { and, count, inArray, isNull } from 'drizzle-orm';
 import type { Queryable } from '../../db/connection.ts';
-import { consentRecords, marketingEvents, marketingSubscriptions } from '../../db/schema.ts';
+import { consentRecords, marketingEvents, marketingSubscriptions, requestExports, requests } from '../../db/schema.ts';
 import { erasedConsentId } from './consent.ts';
 import type { RequestRow } from './requests.repo.ts';
+import { anonymisedRequestFields } from './retention.repo.ts';
 import { findSubject, type LinkedConsentId, type LinkedSubscription, type UnlinkedConsentId } from './subject.repo.ts';
 
 /** What an erasure anonymises, counted: kept in the audit trail when the data itself is gone. */
@@ -68,8 +69,18 @@ export function erasureCounts(db: Queryable, request: Pick<RequestRow, 'email'>)
  * The requests themselves are kept: they are the proof that the person's rights were answered (GDPR art. 5(2) and
  * 17(3)(b)).
  */
-export function eraseSubject(tx: Queryable, request: Pick<RequestRow, 'email'>, now: number): ErasureCounts {
+export function eraseSubject(tx: Queryable, request: Pick<RequestRow, 'id' | 'email'>, now: number): ErasureCounts & { requestsAnonymised: number; exportsDeleted: number } {
   const { consentIds, subscriptions, counts } = erasureScope(tx, request);
+  // Their other requests go as retention takes them (no name, address, consent id or free text), and every stored
+  // export under the address is deleted: each holds their details and consent history.
+  const subjectRequestIds = findSubject(tx, request.email).requests.map((row) => row.id);
+  const exportsDeleted = subjectRequestIds.length
+    ? tx.delete(requestExports).where(inArray(requestExports.requestId, subjectRequestIds)).returning({ id: requestExports.id }).all().length
+    : 0;
+  const otherIds = subjectRequestIds.filter((id) => id !== request.id);
+  const requestsAnonymised = otherIds.length
+    ? tx.update(requests).set(anonymisedRequestFields(now)).where(inArray(requests.id, otherIds)).returning({ id: requests.id }).all().length
+    : 0;
   const ids = consentIds.map((linked) => linked.consentId);
   if (ids.length) {
     tx.update(consentRecords)
@@ -80,9 +91,9 @@ export function eraseSubject(tx: Queryable, request: Pick<RequestRow, 'email'>, 
   const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);
   if (subscriptionIds.length) {
     tx.update(marketingSubscriptions)
-      .set({ address: 'erased', consentId: null, confirmTokenHash: null, confirmExpiresAt: null, erasedAt: now })
+      .set({ address: 'erased', addressKey: 'erased', consentId: null, confirmTokenHash: null, confirmExpiresAt: null, erasedAt: now })
       .where(inArray(marketingSubscriptions.id, subscriptionIds))
       .run();
   }
-  return counts;
+  return { ...counts, requestsAnonymised, exportsDeleted };
 }

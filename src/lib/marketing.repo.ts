@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull } from 'drizzle-orm';
 import type { PortalDatabase, Queryable } from '../../db/connection.ts';
+import { marketingLookupKey } from './email-address.ts';
 import { marketingEvents, marketingSubscriptions } from '../../db/schema.ts';
 import { confirmationLifetimeMs, confirmedByCode, hashToken, subscriptionStatus, type MarketingChannel, type MarketingStatus } from './marketing.ts';
 
@@ -29,15 +30,15 @@ export interface SignupInput {
  * One confirmation waits per address at a time: while an earlier sign-up still waits for its link or code (not used,
  * not expired, not withdrawn), a sign-up writes nothing and returns undefined, so whoever repeats someone's address,
  * from however many connections, sends no second mail or SMS. A number is one address for SMS and phone alike (both
- * get their code by SMS), kept in one form (+ and digits). Email addresses are compared with SQLite's lower() on both
- * sides (the kept form's domain is lower-case already; ASCII letters of the local part fold, other letters stay as
- * typed).
+ * get their code by SMS). Addresses are compared in their lookup form (`marketingLookupKey`: case-folded in every
+ * script, numbers as + and digits).
  */
 export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingSubscription | undefined {
   return db.transaction((tx) => {
-    const sameAddress = confirmedByCode(input.channel)
-      ? and(inArray(marketingSubscriptions.channel, ['sms', 'phone']), eq(marketingSubscriptions.address, input.address))
-      : and(eq(marketingSubscriptions.channel, input.channel), sql`lower(${marketingSubscriptions.address}) = lower(${input.address})`);
+    const sameAddress = and(
+      confirmedByCode(input.channel) ? inArray(marketingSubscriptions.channel, ['sms', 'phone']) : eq(marketingSubscriptions.channel, input.channel),
+      eq(marketingSubscriptions.addressKey, marketingLookupKey(input.channel, input.address)),
+    );
     const pending = tx
       .select({ id: marketingSubscriptions.id })
       .from(marketingSubscriptions)
@@ -49,6 +50,7 @@ export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingS
       .values({
         channel: input.channel,
         address: input.address,
+        addressKey: marketingLookupKey(input.channel, input.address),
         locale: input.locale,
         consentId: input.consentId ?? null,
         confirmTokenHash: input.confirmTokenHash,

@@ -87,13 +87,17 @@ export interface WorkflowSubject {
   /** The consent id the request names and how it was proven: only a named, unproven one can be linked. */
   consentId?: string | null;
   consentIdLinkedBy?: string | null;
+  /** True once an erasure was executed on the request: its subject is anonymised, a second run would count nothing. */
+  erased?: boolean;
 }
 
 /** Why an action may not be taken now, or undefined when it may. */
-export function transitionProblem(request: WorkflowSubject, action: WorkflowAction): 'status' | 'alreadyExtended' | 'type' | 'consentId' | undefined {
+export function transitionProblem(request: WorkflowSubject, action: WorkflowAction): 'status' | 'alreadyExtended' | 'type' | 'consentId' | 'alreadyErased' | undefined {
   if (!allowedFrom[action].includes(request.status)) return 'status';
   if (action === 'extend' && request.extended) return 'alreadyExtended';
   if (action === 'erase' && request.type !== 'erasure') return 'type';
+  // At most once per request: the audit trail holds one erasure with its counts, never a second one counting zero.
+  if (action === 'erase' && request.erased) return 'alreadyErased';
   if (action === 'link' && (!request.consentId || request.consentIdLinkedBy)) return 'consentId';
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { emailLookupKey } from './email-address.ts';
+import { and, asc, eq } from 'drizzle-orm';
 import type { PortalDatabase } from '../../db/connection.ts';
 import { requestEvents, requestExports, requests } from '../../db/schema.ts';
 import { eraseSubject } from './erasure.repo.ts';
@@ -47,6 +48,7 @@ export function createRequest(db: PortalDatabase, input: NewRequest): RequestRow
         locale: submission.locale,
         name: submission.name,
         email: submission.email,
+        emailKey: emailLookupKey(submission.email),
         customerReference: submission.customerReference,
         consentId: submission.consentId,
         consentIdLinkedBy: submission.consentId ? (input.consentIdLinkedBy ?? null) : null,
@@ -129,7 +131,7 @@ export type RequestAction =
 
 export type ActionOutcome =
   | { ok: true; request: RequestRow }
-  | { ok: false; problem: 'status' | 'alreadyExtended' | 'tooLate' | 'type' | 'consentId' | 'months' | 'reason' };
+  | { ok: false; problem: 'status' | 'alreadyExtended' | 'tooLate' | 'type' | 'consentId' | 'alreadyErased' | 'months' | 'reason' };
 
 const eventOf: Record<WorkflowAction, RequestEventKind> = {
   verify: 'identity-verified',
@@ -152,7 +154,8 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
   return db.transaction((tx) => {
     const request = tx.select().from(requests).where(eq(requests.reference, reference)).get();
     if (!request) return { ok: false, problem: 'status' };
-    const problem = transitionProblem({ ...request, extended: request.extensionDays !== null }, input.action);
+    const erased = tx.select({ id: requestEvents.id }).from(requestEvents).where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'erased'))).get() !== undefined;
+    const problem = transitionProblem({ ...request, extended: request.extensionDays !== null, erased }, input.action);
     if (problem) return { ok: false, problem };
     const status = statusAfter(request.status, input.action);
     const changes: Partial<RequestRow> = { status };

@@ -25,6 +25,8 @@ export interface RetentionReport {
     upToId: number | null;
   };
   closedRequests: { anonymised: number; exportsDeleted: number; eventDetailsRedacted: number };
+  /** Exports past their own expiry (request_exports.expires_at), deleted whatever their request's age. */
+  expiredExports: { deleted: number };
   /** The audit event of the run; null on a dry run. */
   auditEventId: number | null;
 }
@@ -47,7 +49,8 @@ class DryRunRollback extends Error {
 /**
  * Applies the retention periods in one IMMEDIATE transaction, so a run is all or nothing and the consent writers
  * wait for it instead of forking the chain: deletes the expired oldest stretch of consent records behind a checkpoint,
- * anonymises closed requests past their period (and deletes their exports, redacts their events' free texts), and
+ * anonymises closed requests past their period (and deletes their exports, redacts their events' free texts), deletes
+ * every export past its expiry, and
  * records an audit event with the counts, also when there was nothing to do. A dry run does the same and rolls back.
  */
 export function applyRetention(db: PortalDatabase, run: RetentionRun): RetentionReport {
@@ -57,7 +60,8 @@ export function applyRetention(db: PortalDatabase, run: RetentionRun): Retention
       (tx) => {
         const consent = deleteExpiredConsentRecords(tx, cutoffs.consentRecords, run.now);
         const closed = anonymiseClosedRequests(tx, cutoffs.closedRequests, run.now);
-        const report: RetentionReport = { now: run.now, retention: run.retention, cutoffs, consentRecords: consent, closedRequests: closed, auditEventId: null };
+        const expiredExports = { deleted: tx.delete(requestExports).where(lt(requestExports.expiresAt, run.now)).returning({ id: requestExports.id }).all().length };
+        const report: RetentionReport = { now: run.now, retention: run.retention, cutoffs, consentRecords: consent, closedRequests: closed, expiredExports, auditEventId: null };
         if (run.dryRun) throw new DryRunRollback(report);
         const event = recordAuditEvent(tx, { actor: retentionActor, kind: retentionEventKind, occurredAt: run.now, detail: auditDetail(report) });
         return { ...report, auditEventId: event.id };
@@ -82,6 +86,7 @@ function auditDetail(report: RetentionReport) {
       cutoff: new Date(report.cutoffs.closedRequests).toISOString(),
       ...report.closedRequests,
     },
+    expiredExports: report.expiredExports,
   };
 }
 
@@ -109,6 +114,34 @@ function deleteExpiredConsentRecords(tx: Queryable, cutoff: number, now: number)
   return { deleted, upToId: last.id };
 }
 
+/**
+ * What an anonymised request holds in place of everything about the person (retention, and an erasure for the
+ * person's other requests): reference, type, language, status, dates and deadline facts stay.
+ */
+export function anonymisedRequestFields(now: number) {
+  return {
+    name: anonymisedValue,
+    email: anonymisedEmail,
+    emailKey: anonymisedEmail,
+    customerReference: null,
+    consentId: null,
+    consentIdLinkedBy: null,
+    details: null,
+    inaccurateData: null,
+    correctData: null,
+    scope: null,
+    grounds: null,
+    // An extended request's JSON promises a reason; the marker says it was there and is gone.
+    extensionReason: sql`case when ${requests.extensionDays} is null then null else ${anonymisedValue} end`,
+    outcome: null,
+    // Unique and never the SHA-256 of any token: no status link opens the request again.
+    statusTokenHash: sql`${anonymisedValue + ':'} || ${requests.id}`,
+    verifyTokenHash: null,
+    verifyExpiresAt: null,
+    anonymisedAt: now,
+  };
+}
+
 /** Completed and rejected requests: the only ones with a closing date. */
 const closedStatuses = ['completed', 'rejected'] as const;
 
@@ -121,26 +154,7 @@ const closedStatuses = ['completed', 'rejected'] as const;
 function anonymiseClosedRequests(tx: Queryable, cutoff: number, now: number): RetentionReport['closedRequests'] {
   const anonymised = tx
     .update(requests)
-    .set({
-      name: anonymisedValue,
-      email: anonymisedEmail,
-      customerReference: null,
-      consentId: null,
-      consentIdLinkedBy: null,
-      details: null,
-      inaccurateData: null,
-      correctData: null,
-      scope: null,
-      grounds: null,
-      // An extended request's JSON promises a reason; the marker says it was there and is gone.
-      extensionReason: sql`case when ${requests.extensionDays} is null then null else ${anonymisedValue} end`,
-      outcome: null,
-      // Unique and never the SHA-256 of any token: no status link opens the request again.
-      statusTokenHash: sql`${anonymisedValue + ':'} || ${requests.id}`,
-      verifyTokenHash: null,
-      verifyExpiresAt: null,
-      anonymisedAt: now,
-    })
+    .set(anonymisedRequestFields(now))
     .where(and(inArray(requests.status, closedStatuses), lt(requests.closedAt, cutoff), isNull(requests.anonymisedAt)))
     .returning({ id: requests.id })
     .all().length;

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Queryable } from '../../db/connection.ts';
 import { marketingSubscriptions, requests } from '../../db/schema.ts';
+import { emailLookupKey, phoneLookupKey } from './email-address.ts';
 import type { MarketingSubscription } from './marketing.repo.ts';
 import type { ConsentIdProof, RequestRow } from './requests.repo.ts';
 
@@ -39,16 +40,16 @@ export interface Subject {
 }
 
 /**
- * Finds a person by the email address of their request, compared without regard to case (Ivan@… and ivan@… are the
- * same person to a DPO). Their requests are those under that address. A consent id counts as theirs only when one of
+ * Finds a person by the email address of their request, compared in their lookup form (`emailLookupKey`: Unicode case
+ * folding, NFC, the domain in Unicode; Иван@… and иван@… are the same person to a DPO). Their requests are those under that address. A consent id counts as theirs only when one of
  * those requests proved it (sent from the browser holding it, or linked by the DPO after a check) and that request's
  * identity was verified: a typed id is a claim anyone can make. Through a proven consent id come its consent records
  * and the SMS and phone marketing consents signed up with it. Email marketing joins by its address alone: a consent
  * id proves a browser, not an address, so requests and email marketing under another address never join.
  */
 export function findSubject(db: Queryable, email: string): Subject {
-  const address = email.trim().toLowerCase();
-  const requestRows = address ? db.select().from(requests).where(sql`lower(${requests.email}) = ${address}`).orderBy(asc(requests.id)).all() : [];
+  const address = email.trim() ? emailLookupKey(email) : '';
+  const requestRows = address ? db.select().from(requests).where(eq(requests.emailKey, address)).orderBy(asc(requests.id)).all() : [];
   const consentIds: LinkedConsentId[] = [];
   const unlinkedConsentIds: UnlinkedConsentId[] = [];
   for (const row of requestRows) {
@@ -58,7 +59,7 @@ export function findSubject(db: Queryable, email: string): Subject {
   }
   consentIds.sort((a, b) => (a.consentId < b.consentId ? -1 : 1));
   const linkedIds = consentIds.map((linked) => linked.consentId);
-  const byAddress = address ? and(eq(marketingSubscriptions.channel, 'email'), sql`lower(${marketingSubscriptions.address}) = ${address}`) : undefined;
+  const byAddress = address ? and(eq(marketingSubscriptions.channel, 'email'), eq(marketingSubscriptions.addressKey, address)) : undefined;
   const byConsentId = linkedIds.length ? and(inArray(marketingSubscriptions.channel, ['sms', 'phone']), inArray(marketingSubscriptions.consentId, linkedIds)) : undefined;
   const subscriptions =
     byAddress || byConsentId ? db.select().from(marketingSubscriptions).where(or(byAddress, byConsentId)).orderBy(asc(marketingSubscriptions.id)).all() : [];
@@ -82,4 +83,15 @@ export function findByConsentId(db: Queryable, consentId: string): { requests: R
       .all()
       .map((subscription) => ({ subscription, linkedBy: 'consentId' as const })),
   };
+}
+
+/** For the DPO's search by phone number: the SMS and phone marketing consents under it, compared digits only. */
+export function findByPhone(db: Queryable, phone: string): LinkedSubscription[] {
+  return db
+    .select()
+    .from(marketingSubscriptions)
+    .where(and(inArray(marketingSubscriptions.channel, ['sms', 'phone']), eq(marketingSubscriptions.addressKey, phoneLookupKey(phone))))
+    .orderBy(asc(marketingSubscriptions.id))
+    .all()
+    .map((subscription) => ({ subscription, linkedBy: 'address' as const }));
 }

@@ -15,7 +15,7 @@ import { errorKind, statusUrl } from './requests.ts';
 export type ActionResult =
   | { ok: true; action: WorkflowAction; request: RequestRow; emailed?: boolean }
   | { ok: false; status: 400; problems: ActionFieldProblem[] }
-  | { ok: false; status: 400 | 409; conflict: 'status' | 'type' | 'alreadyExtended' | 'tooLate' | 'consentId'; request: RequestRow }
+  | { ok: false; status: 400 | 409; conflict: 'status' | 'type' | 'alreadyExtended' | 'tooLate' | 'consentId' | 'alreadyErased'; request: RequestRow }
   | { ok: false; status: 404 };
 
 /**

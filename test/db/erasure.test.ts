@@ -68,7 +68,7 @@ describe('erasure', () => {
     ]);
     const erased = eventsOf(db, request.id).at(-1);
     expect(erased).toMatchObject({ kind: 'erased', actor: 'dpo:eleni@ostria.example' });
-    expect(JSON.parse(erased?.detail ?? '{}')).toEqual({ counts: { consentRecords: 2, marketingSubscriptions: 1, marketingEvents: 2 } });
+    expect(JSON.parse(erased?.detail ?? '{}')).toEqual({ counts: { consentRecords: 2, marketingSubscriptions: 1, marketingEvents: 2, requestsAnonymised: 0, exportsDeleted: 0 } });
     expect(lookUpConsent(db, annasCookie)).toEqual({
       found: true,
       histories: [],

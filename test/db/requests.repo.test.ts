@@ -131,7 +131,7 @@ describe('JSON exports validate against the published schemas', () => {
     takeAction(db, first.reference, { action: 'verify', method: 'email-link' }, 'requester', received + 1);
     submit({ type: 'erasure', scope: 'Wszystko', grounds: 'Cofam zgodę' });
     submit({ type: 'access' }, received).request;
-    db.$client.prepare("update requests set email = 'other@example.pl' where id = 3").run();
+    db.$client.prepare("update requests set email = 'other@example.pl', email_key = 'other@example.pl' where id = 3").run();
     return first;
   }
 

@@ -177,6 +177,7 @@ describe('retention of closed requests', () => {
       ...before,
       name: 'anonymised',
       email: 'anonymised@retention.invalid',
+      emailKey: 'anonymised@retention.invalid',
       customerReference: null,
       consentId: null,
       consentIdLinkedBy: null,
@@ -265,6 +266,7 @@ describe('a retention run', () => {
     expect(JSON.parse(event?.detail ?? '')).toEqual({
       consentRecords: { periodMonths: 36, cutoff: '2026-11-30T22:00:00.000Z', deleted: 3, upToId: 3 },
       closedRequests: { periodMonths: 36, cutoff: '2026-11-30T22:00:00.000Z', anonymised: 1, exportsDeleted: 1, eventDetailsRedacted: 4 },
+      expiredExports: { deleted: 0 },
     });
   });
 

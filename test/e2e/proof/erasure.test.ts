@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { migrateDatabase, openDatabase, type PortalDatabase } from '../../../db/connection.ts';
+import { newToken } from '../../../src/lib/marketing.ts';
+import { createRequest, exportOf, findRequest, takeAction } from '../../../src/lib/requests.repo.ts';
+import { requestSubmissionSchema } from '../../../src/lib/requests.ts';
+import { hasBrowser, launchBrowser, type BrowserSession } from '../browser.ts';
+import { runScript, translate } from '../scripts.ts';
+
+// Issue 13 through the DPO's pages: an erasure for Иван@пример.бг finds his earlier request under иван@пример.бг,
+// deletes its export and anonymises it; the same erasure taken again (a second tab) is refused in the DPO's language.
+const dataDir = inject('dataDir');
+const dpoEmail = 'erasure.proof@ostria.example';
+const password = 'Plovdiv, stariyat grad 2026';
+let session: BrowserSession;
+let db: PortalDatabase;
+
+beforeAll(async () => {
+  const made = runScript('scripts/dpo-create-user.ts', ['--email', dpoEmail, '--locale', 'bg'], { DPO_PASSWORD: password });
+  expect(made.status, made.stderr).toBe(0);
+  db = openDatabase(join(dataDir, 'portal.db'));
+  migrateDatabase(db);
+  if (hasBrowser) session = await launchBrowser();
+});
+afterAll(async () => {
+  db?.$client.close();
+  await session?.close();
+});
+
+function request(type: 'access' | 'erasure', email: string) {
+  const now = Date.now();
+  const submission = requestSubmissionSchema.parse({ type, locale: 'bg', name: 'Иван Петров', email, declaration: true, ...(type === 'erasure' ? { scope: 'Всичко', grounds: 'Оттеглям съгласието си' } : {}) });
+  const row = createRequest(db, { submission, now, timeZone: 'Europe/Sofia', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  expect(takeAction(db, row.reference, { action: 'verify', method: 'email-link' }, 'requester', now + 1).ok).toBe(true);
+  expect(takeAction(db, row.reference, { action: 'start' }, `dpo:${dpoEmail}`, now + 2).ok).toBe(true);
+  return row;
+}
+
+describe.runIf(hasBrowser)('an erasure through the DPO pages', () => {
+  test('finds the person under another capitalisation, leaves no export or details, and runs once', async () => {
+    const earlier = request('access', 'иван@пример.бг');
+    expect(takeAction(db, earlier.reference, { action: 'complete', message: 'Готово', exportContent: '{"email":"иван@пример.бг"}' }, `dpo:${dpoEmail}`, Date.now()).ok).toBe(true);
+    const erasure = request('erasure', 'Иван@пример.бг');
+    const t = translate('bg');
+
+    const context = await session.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto('/dpo/login');
+    await page.fill('#email', dpoEmail);
+    await page.fill('#password', password);
+    await page.locator('form.login-form button[type="submit"]').click();
+    await page.waitForURL('**/dpo');
+    const review = `/dpo/requests/${erasure.reference}?erase=review#erase`;
+    const second = await context.newPage();
+    await page.goto(review);
+    await second.goto(review);
+
+    await page.getByRole('checkbox', { name: t('dpo.request.eraseConfirm') }).check();
+    await page.getByRole('button', { name: t('dpo.request.eraseSubmit') }).click();
+    await page.waitForURL('**?done=erase#result');
+    expect(exportOf(db, earlier.id)).toBeUndefined();
+    expect(findRequest(db, earlier.reference)).toMatchObject({ name: 'anonymised', email: 'anonymised@retention.invalid', anonymisedAt: expect.any(Number) });
+
+    await second.getByRole('checkbox', { name: t('dpo.request.eraseConfirm') }).check();
+    const [response] = await Promise.all([second.waitForResponse((answer) => answer.request().method() === 'POST'), second.getByRole('button', { name: t('dpo.request.eraseSubmit') }).click()]);
+    expect(response.status()).toBe(409);
+    expect(await second.locator('[data-conflict]').textContent()).toBe(t('dpo.request.errors.alreadyErased'));
+    const erasedEvents = db.$client.prepare("select count(*) from request_events where request_id = ? and kind = 'erased'").pluck().get(erasure.id);
+    expect(erasedEvents).toBe(1);
+    await context.close();
+  });
+});
