@@ -92,7 +92,7 @@ export function createConsentAppender(db: () => PortalDatabase) {
 }
 
 /** Every record of one consent id, oldest first. */
-export function consentHistory(db: PortalDatabase, consentId: string): ConsentRecord[] {
+export function consentHistory(db: Queryable, consentId: string): ConsentRecord[] {
   return db.select().from(consentRecords).where(eq(consentRecords.consentId, consentId)).orderBy(asc(consentRecords.id)).all();
 }
 

@@ -1,4 +1,4 @@
-import type { PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase, Queryable } from '../../db/connection.ts';
 import type { Organisation } from './organisation.ts';
 import { producesExport } from './request-workflow.ts';
 import { findRequest, takeAction, type ActionOutcome } from './requests.repo.ts';
@@ -22,17 +22,7 @@ export interface Completion {
 export function completeRequest(db: PortalDatabase, completion: Completion): ActionOutcome {
   const request = findRequest(db, completion.reference);
   if (!request) return { ok: false, problem: 'status' };
-  const exportContent = producesExport(request.type)
-    ? JSON.stringify(
-        buildSubjectExport(db, {
-          email: request.email,
-          organisation: completion.organisation,
-          portalOrigin: completion.portalOrigin,
-          now: completion.now,
-        }),
-        null,
-        2,
-      )
-    : undefined;
-  return takeAction(db, completion.reference, { action: 'complete', message: completion.message, ...(exportContent === undefined ? {} : { exportContent }) }, completion.actor, completion.now);
+  const exportContent = (tx: Queryable) =>
+    JSON.stringify(buildSubjectExport(tx, { email: request.email, organisation: completion.organisation, portalOrigin: completion.portalOrigin, now: completion.now }), null, 2);
+  return takeAction(db, completion.reference, { action: 'complete', message: completion.message, ...(producesExport(request.type) ? { exportContent } : {}) }, completion.actor, completion.now);
 }

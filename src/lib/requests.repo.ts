@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { emailLookupKey } from './email-address.ts';
 import { and, asc, eq } from 'drizzle-orm';
-import type { PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase, Queryable } from '../../db/connection.ts';
 import { requestEvents, requestExports, requests } from '../../db/schema.ts';
 import { eraseSubject } from './erasure.repo.ts';
 import { daysBetween, deadlineFor, extendedDeadline, extensionProblem, localDate, type DeadlineRule } from './deadline.ts';
@@ -87,7 +87,7 @@ export function findRequestForRequester(db: PortalDatabase, reference: string, t
   return given.length === stored.length && timingSafeEqual(given, stored) ? request : undefined;
 }
 
-export function eventsOf(db: PortalDatabase, requestId: number): RequestEventRow[] {
+export function eventsOf(db: Queryable, requestId: number): RequestEventRow[] {
   return db.select().from(requestEvents).where(eq(requestEvents.requestId, requestId)).orderBy(asc(requestEvents.id)).all();
 }
 
@@ -124,7 +124,8 @@ export type RequestAction =
   | { action: 'start' }
   | { action: 'note'; text: string }
   | { action: 'extend'; months: number; reason: string; timeZone: string }
-  | { action: 'complete'; message: string; exportContent?: string }
+  /** `exportContent` builds the export inside the completion's transaction, so it holds exactly what was there then. */
+  | { action: 'complete'; message: string; exportContent?: (tx: Queryable) => string }
   | { action: 'reject'; reason: string }
   | { action: 'erase' }
   | { action: 'link'; note?: string };
@@ -160,6 +161,7 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
     const status = statusAfter(request.status, input.action);
     const changes: Partial<RequestRow> = { status };
     let detail: Record<string, unknown> | null = null;
+    let exportContent: string | undefined;
     switch (input.action) {
       case 'verify':
         changes.verifiedAt = now;
@@ -185,6 +187,7 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
       }
       case 'complete':
         if (!input.message.trim()) return { ok: false, problem: 'reason' };
+        exportContent = input.exportContent?.(tx);
         changes.closedAt = now;
         changes.outcome = input.message;
         detail = { message: input.message };
@@ -206,9 +209,9 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
     }
     const updated = tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning().get();
     tx.insert(requestEvents).values({ requestId: request.id, occurredAt: now, actor, kind: eventOf[input.action], detail: detail && JSON.stringify(detail) }).run();
-    if (input.action === 'complete' && input.exportContent !== undefined) {
+    if (exportContent !== undefined) {
       tx.insert(requestExports)
-        .values({ requestId: request.id, createdAt: now, expiresAt: now + exportLifetimeMs, content: input.exportContent, contentHash: hashToken(input.exportContent) })
+        .values({ requestId: request.id, createdAt: now, expiresAt: now + exportLifetimeMs, content: exportContent, contentHash: hashToken(exportContent) })
         .run();
     }
     return { ok: true, request: updated };

@@ -1,5 +1,5 @@
 import { asc, inArray } from 'drizzle-orm';
-import type { PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase, Queryable } from '../../db/connection.ts';
 import { marketingEvents } from '../../db/schema.ts';
 import { describeRecord } from './consent-receipt.ts';
 import { consentHistory } from './consent.repo.ts';
@@ -99,7 +99,7 @@ export interface SubjectExportInput {
  * item says what links it to the person (`linkedBy`): the address, or a consent id (`subject.consentIdLinks` says
  * how each was proven).
  */
-export function buildSubjectExport(db: PortalDatabase, input: SubjectExportInput) {
+export function buildSubjectExport(db: Queryable, input: SubjectExportInput) {
   const { requests: requestRows, subscriptions, consentIds: links } = findSubject(db, input.email);
   const consentIds = links.map((link) => link.consentId);
   const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);

@@ -30,7 +30,7 @@ describe('an erasure of Иван@пример.бг', () => {
   test('finds and anonymises the consent records under an earlier request from иван@пример.бг', () => {
     appendConsentRecord(db, consentDecision(ivansBrowser, now - 9000, true));
     const earlier = request('access', 'иван@пример.бг', now - 5000);
-    expect(takeAction(db, earlier.reference, { action: 'complete', message: 'Готово', exportContent: '{"email":"иван@пример.бг"}' }, dpo, now - 4000).ok).toBe(true);
+    expect(takeAction(db, earlier.reference, { action: 'complete', message: 'Готово', exportContent: () => '{"email":"иван@пример.бг"}' }, dpo, now - 4000).ok).toBe(true);
     const erasure = request('erasure', 'Иван@пример.бг', now);
     expect(takeAction(db, erasure.reference, { action: 'erase' }, dpo, now + 1000).ok).toBe(true);
     expect(consentHistory(db, ivansBrowser)).toEqual([]);
@@ -38,7 +38,7 @@ describe('an erasure of Иван@пример.бг', () => {
 
   test('deletes the stored exports of earlier access requests', () => {
     const earlier = request('access', 'ivan@example.bg', now - 5000);
-    expect(takeAction(db, earlier.reference, { action: 'complete', message: 'Готово', exportContent: '{"phone":"+359888000111"}' }, dpo, now - 4000).ok).toBe(true);
+    expect(takeAction(db, earlier.reference, { action: 'complete', message: 'Готово', exportContent: () => '{"phone":"+359888000111"}' }, dpo, now - 4000).ok).toBe(true);
     const erasure = request('erasure', 'Ivan@Example.bg', now);
     expect(takeAction(db, erasure.reference, { action: 'erase' }, dpo, now + 1000).ok).toBe(true);
     expect(exportOf(db, earlier.id)).toBeUndefined();

@@ -85,6 +85,28 @@ describe('requests', () => {
     expect(findRequest(db, late.request.reference)?.status).toBe('received');
   });
 
+  test('the export is built inside the completion: a completion refused builds nothing, a failing export completes nothing', () => {
+    const { request } = submit({ type: 'access' });
+    const seen: boolean[] = [];
+    const exporter = () => {
+      seen.push(db.$client.inTransaction);
+      return '{"a":1}';
+    };
+    expect(takeAction(db, request.reference, { action: 'complete', message: 'Done', exportContent: exporter }, 'dpo:x', received + 1)).toEqual({ ok: false, problem: 'status' });
+    expect(seen).toEqual([]);
+    takeAction(db, request.reference, { action: 'verify', method: 'customer-account' }, 'dpo:x', received + 2);
+    takeAction(db, request.reference, { action: 'start' }, 'dpo:x', received + 3);
+    const failing = () => {
+      throw new Error('the export could not be built');
+    };
+    expect(() => takeAction(db, request.reference, { action: 'complete', message: 'Done', exportContent: failing }, 'dpo:x', received + 4)).toThrow(/could not be built/);
+    expect(findRequest(db, request.reference)?.status).toBe('in-progress');
+    expect(exportOf(db, request.id)).toBeUndefined();
+    expect(takeAction(db, request.reference, { action: 'complete', message: 'Done', exportContent: exporter }, 'dpo:x', received + 5)).toMatchObject({ ok: true });
+    expect(seen).toEqual([true]);
+    expect(exportOf(db, request.id)?.content).toBe('{"a":1}');
+  });
+
   test('an action and its audit event are written together; illegal ones change nothing', () => {
     const { request } = submit({ type: 'access' });
     expect(takeAction(db, request.reference, { action: 'complete', message: 'Done' }, 'dpo:dpo@ostria.example', received)).toEqual({ ok: false, problem: 'status' });
@@ -93,7 +115,7 @@ describe('requests', () => {
     expect(takeAction(db, request.reference, { action: 'extend', months: 1, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2)).toMatchObject({ ok: true, request: { dueOn: '2027-01-20', extensionDays: 31 } });
     expect(takeAction(db, request.reference, { action: 'extend', months: 1, reason: 'Again', timeZone: 'Europe/Athens' }, 'dpo:x', received + 3)).toEqual({ ok: false, problem: 'alreadyExtended' });
     takeAction(db, request.reference, { action: 'start' }, 'dpo:x', received + 4);
-    const done = takeAction(db, request.reference, { action: 'complete', message: 'Your data is attached.', exportContent: '{"a":1}' }, 'dpo:x', received + 5);
+    const done = takeAction(db, request.reference, { action: 'complete', message: 'Your data is attached.', exportContent: () => '{"a":1}' }, 'dpo:x', received + 5);
     expect(done).toMatchObject({ ok: true, request: { status: 'completed', closedAt: received + 5, outcome: 'Your data is attached.' } });
     expect(exportOf(db, request.id)).toMatchObject({ content: '{"a":1}', expiresAt: received + 5 + 7 * 24 * 3600_000 });
     expect(eventsOf(db, request.id).map((event) => event.kind)).toEqual(['received', 'identity-verified', 'extended', 'started', 'completed']);

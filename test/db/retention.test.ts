@@ -150,7 +150,7 @@ function work(reference: string, at: number, close: 'complete' | 'reject' | 'ope
   expect(takeAction(db, reference, { action: 'start' }, dpo, at).ok).toBe(true);
   expect(takeAction(db, reference, { action: 'note', text: 'Anna dzwoniła' }, dpo, at).ok).toBe(true);
   expect(takeAction(db, reference, { action: 'extend', months: 1, reason: 'Dane Anny w archiwum', timeZone }, dpo, at).ok).toBe(true);
-  if (close === 'complete') expect(takeAction(db, reference, { action: 'complete', message: 'Dane Anny w załączniku', exportContent: '{"name":"Anna Nowak"}' }, dpo, at + day).ok).toBe(true);
+  if (close === 'complete') expect(takeAction(db, reference, { action: 'complete', message: 'Dane Anny w załączniku', exportContent: () => '{"name":"Anna Nowak"}' }, dpo, at + day).ok).toBe(true);
   if (close === 'reject') expect(takeAction(db, reference, { action: 'reject', reason: 'Anna nie jest klientką' }, dpo, at + day).ok).toBe(true);
 }
 
