@@ -21,8 +21,12 @@ const firstDueAt = sql`(${requests.dueAt} - ${requests.extensionDays} * 86400000
 const extendedLate = sql`(${requests.extensionDays} is not null and ${extendedAt} > ${firstDueAt})`;
 const dueOnInForce = sql<string>`(case when ${extendedLate} then date(${requests.dueOn}, '-' || ${requests.extensionDays} || ' days') else ${requests.dueOn} end)`;
 const dueAtInForce = sql<number>`(case when ${extendedLate} then ${firstDueAt} else ${requests.dueAt} end)`;
-/** Answered after the deadline in force: late for good, whatever happened later. */
-const answeredLate = sql`(${requests.closedAt} is not null and ${requests.closedAt} > ${dueAtInForce})`;
+/**
+ * Answered after the deadline in force: late for good, whatever happened later. Written so that most rows are decided
+ * by two comparisons (after the due date, or never extended); only an extended request answered within its extension
+ * looks up when the extension was granted.
+ */
+const answeredLate = sql`(${requests.closedAt} is not null and (${requests.closedAt} > ${requests.dueAt} or (${requests.extensionDays} is not null and ${requests.closedAt} > ${firstDueAt} and ${extendedAt} > ${firstDueAt})))`;
 
 /** The inbox's filters as they arrive in the query string; anything unknown is ignored, not an error. */
 export const inboxFilterSchema = z.object({

@@ -1,0 +1,1 @@
+CREATE INDEX `requests_answered` ON `requests` (`status`,`closed_at`,`due_at`,`extension_days`);
