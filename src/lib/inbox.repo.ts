@@ -20,7 +20,6 @@ const extendedAt = sql`(select min(${requestEvents.occurredAt}) from ${requestEv
 const firstDueAt = sql`(${requests.dueAt} - ${requests.extensionDays} * 86400000)`;
 const extendedLate = sql`(${requests.extensionDays} is not null and ${extendedAt} > ${firstDueAt})`;
 const dueOnInForce = sql<string>`(case when ${extendedLate} then date(${requests.dueOn}, '-' || ${requests.extensionDays} || ' days') else ${requests.dueOn} end)`;
-const dueAtInForce = sql<number>`(case when ${extendedLate} then ${firstDueAt} else ${requests.dueAt} end)`;
 /**
  * Answered after the deadline in force: late for good, whatever happened later. Written so that most rows are decided
  * by two comparisons (after the due date, or never extended); only an extended request answered within its extension
