@@ -23,7 +23,10 @@ interface EventDetail {
   reason?: string;
   dueOn?: string;
   message?: string;
-  counts?: { consentRecords?: number; marketingSubscriptions?: number; marketingEvents?: number };
+  counts?: ErasureCountFacts;
+  /** What anonymised the request (`retention` or `erasure`), and which erasure request. */
+  by?: string;
+  erasure?: string;
   email?: string;
   error?: string;
   consentId?: string;
@@ -68,6 +71,9 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
       return erasureCountLines(detail.counts ?? {}, t);
     case 'consent-id-linked':
       return [detail.consentId ? t('dpo.request.detail.consentId', { consentId: detail.consentId }) : redacted, detail.note ?? ''].filter(Boolean);
+    case 'anonymised':
+      if (detail.erasure) return [t('dpo.request.detail.anonymisedByErasure', { reference: detail.erasure })];
+      return detail.by === 'erasure' ? [t('dpo.request.detail.erasureAnswered')] : [];
     case 'notification-failed':
       return [t('dpo.request.detail.failedEmail', { email: t(`dpo.request.emailKinds.${detail.email ?? 'received'}`), error: detail.error ?? '' })];
     default:
@@ -75,13 +81,31 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
   }
 }
 
+/** The counts an erasure records; the last two from issue 13 on (older erasures have only the first three). */
+interface ErasureCountFacts {
+  consentRecords?: number;
+  marketingSubscriptions?: number;
+  marketingEvents?: number;
+  requestsAnonymised?: number;
+  exportsDeleted?: number;
+}
+
 /** "3 consent records", "1 marketing consent", …: plural-correct, one line each. */
-export function erasureCountLines(counts: { consentRecords?: number; marketingSubscriptions?: number; marketingEvents?: number }, t: Translate): string[] {
+export function erasureCountLines(counts: ErasureCountFacts, t: Translate): string[] {
   return [
     t('dpo.request.count.consentRecords', { count: counts.consentRecords ?? 0 }),
     t('dpo.request.count.marketingSubscriptions', { count: counts.marketingSubscriptions ?? 0 }),
     t('dpo.request.count.marketingEvents', { count: counts.marketingEvents ?? 0 }),
+    ...(counts.requestsAnonymised === undefined ? [] : [t('dpo.request.count.requestsAnonymised', { count: counts.requestsAnonymised })]),
+    ...(counts.exportsDeleted === undefined ? [] : [t('dpo.request.count.exportsDeleted', { count: counts.exportsDeleted })]),
   ];
+}
+
+/** What an `anonymised` event says anonymised the request, or undefined without one. */
+export function anonymisation(event: Pick<RequestEventRow, 'detail'> | undefined): { by: string; erasure?: string } | undefined {
+  if (!event) return undefined;
+  const detail = parseDetail(event.detail);
+  return { by: detail.by ?? 'retention', ...(detail.erasure ? { erasure: detail.erasure } : {}) };
 }
 
 function parseDetail(detail: string | null): EventDetail {

@@ -16,6 +16,7 @@ export const requestEventKinds = [
   'exported',
   'notification-failed',
   'consent-id-linked',
+  'anonymised',
 ] as const;
 export type RequestEventKind = (typeof requestEventKinds)[number];
 

@@ -3,10 +3,10 @@ import { emailLookupKey } from './email-address.ts';
 import { and, asc, eq } from 'drizzle-orm';
 import type { PortalDatabase, Queryable } from '../../db/connection.ts';
 import { requestEvents, requestExports, requests } from '../../db/schema.ts';
-import { eraseSubject } from './erasure.repo.ts';
+import { eraseSubject, reduceErasureRequest } from './erasure.repo.ts';
 import { daysBetween, deadlineFor, extendedDeadline, extensionProblem, localDate, type DeadlineRule } from './deadline.ts';
 import { hashToken } from './marketing.ts';
-import { statusAfter, transitionProblem, type RequestEventKind, type VerificationMethod, type WorkflowAction } from './request-workflow.ts';
+import { isOpen, statusAfter, transitionProblem, type RequestEventKind, type VerificationMethod, type WorkflowAction } from './request-workflow.ts';
 import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSubmission } from './requests.ts';
 
 export type RequestRow = typeof requests.$inferSelect;
@@ -207,8 +207,13 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
         detail = { consentId: request.consentId, ...(input.note ? { note: input.note } : {}) };
         break;
     }
-    const updated = tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning().get();
+    let updated = tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning().get();
     tx.insert(requestEvents).values({ requestId: request.id, occurredAt: now, actor, kind: eventOf[input.action], detail: detail && JSON.stringify(detail) }).run();
+    // An erasure request, once answered, keeps only what proves the answer (the answer itself was sent to the person).
+    if (erased && !isOpen(status)) {
+      reduceErasureRequest(tx, request.id, now);
+      updated = tx.select().from(requests).where(eq(requests.id, request.id)).get() ?? updated;
+    }
     if (exportContent !== undefined) {
       tx.insert(requestExports)
         .values({ requestId: request.id, createdAt: now, expiresAt: now + exportLifetimeMs, content: exportContent, contentHash: hashToken(exportContent) })

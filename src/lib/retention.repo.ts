@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, lte, not, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, lte, not, sql, type SQLWrapper } from 'drizzle-orm';
 import type { PortalDatabase, Queryable } from '../../db/connection.ts';
 import { consentRecords, consentRetentionCheckpoints, requestEvents, requestExports, requests } from '../../db/schema.ts';
 import { recordAuditEvent } from './audit.repo.ts';
@@ -161,17 +161,26 @@ function anonymiseClosedRequests(tx: Queryable, cutoff: number, now: number): Re
   const ofAnonymised = tx.select({ id: requests.id }).from(requests).where(isNotNull(requests.anonymisedAt));
   const exportsDeleted = tx.delete(requestExports).where(inArray(requestExports.requestId, ofAnonymised)).returning({ id: requestExports.id }).all().length;
   // Including notes a DPO added after an earlier run anonymised the request.
+  const eventDetailsRedacted = redactRequestEvents(tx, ofAnonymised, now);
+  return { anonymised, exportsDeleted, eventDetailsRedacted };
+}
+
+/**
+ * Removes the free texts from the audit events of anonymised requests (`redactEventDetail` says what stays), inside
+ * the caller's transaction; the triggers allow it only once the request is anonymised. Returns how many changed.
+ */
+export function redactRequestEvents(tx: Queryable, ofRequests: SQLWrapper | number[], now: number): number {
   const events = tx
     .select({ id: requestEvents.id, detail: requestEvents.detail })
     .from(requestEvents)
-    .where(and(isNull(requestEvents.redactedAt), isNotNull(requestEvents.detail), inArray(requestEvents.requestId, ofAnonymised)))
+    .where(and(isNull(requestEvents.redactedAt), isNotNull(requestEvents.detail), inArray(requestEvents.requestId, ofRequests)))
     .all();
-  let eventDetailsRedacted = 0;
+  let redacted = 0;
   for (const event of events) {
     const detail = redactEventDetail(event.detail);
     if (detail === undefined) continue;
     tx.update(requestEvents).set({ detail, redactedAt: now }).where(eq(requestEvents.id, event.id)).run();
-    eventDetailsRedacted += 1;
+    redacted += 1;
   }
-  return { anonymised, exportsDeleted, eventDetailsRedacted };
+  return redacted;
 }

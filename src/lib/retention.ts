@@ -63,10 +63,10 @@ export function retentionCutoffs(now: number, retention: Retention, timeZone: st
 
 /**
  * What an anonymised request's audit event keeps of its detail: the structured facts (verification method, days or
- * months and the due dates of an extension, erasure counts, which email failed and why). Notes, reasons, messages and anything else are free text
+ * months and the due dates of an extension, erasure counts, which email failed and why, what anonymised the request). Notes, reasons, messages and anything else are free text
  * or derived from the person's data, so they go; the names of what went are kept so the trail says so.
  */
-const keptEventFacts = new Set(['method', 'days', 'months', 'dueOn', 'firstDueOn', 'counts', 'email', 'error']);
+const keptEventFacts = new Set(['method', 'days', 'months', 'dueOn', 'firstDueOn', 'counts', 'email', 'error', 'by', 'erasure']);
 
 /** The detail an event keeps once its request is anonymised, or undefined when nothing in it needs removing. */
 export function redactEventDetail(detail: string | null): string | null | undefined {

@@ -1,4 +1,4 @@
-import { actionProblems, dpoActionSchema, toRequestAction, type ActionFieldProblem } from '../lib/dpo-actions.ts';
+import { actionProblems, dpoActionSchema, toRequestAction, type ActionFieldProblem, type DpoActionForm } from '../lib/dpo-actions.ts';
 import { formatCalendarDate } from '../lib/i18n.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { completeRequest } from '../lib/request-completion.ts';
@@ -47,30 +47,31 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
   const locale = isLocale(request.locale) ? request.locale : organisation.defaultLocale;
   const update = updateFor(form, request, locale);
   if (!update) return { ok: true, action: form.action, request };
-  return { ok: true, action: form.action, request, emailed: await tellRequester(request, locale, update, origin) };
+  // Addressed as the request was before the action: an answered erasure request no longer holds the address.
+  return { ok: true, action: form.action, request, emailed: await tellRequester(request, before, locale, update, origin) };
 }
 
-function updateFor(form: { action: WorkflowAction }, request: RequestRow, locale: Locale): RequestUpdateEmailInput['update'] | undefined {
+function updateFor(form: DpoActionForm, request: RequestRow, locale: Locale): RequestUpdateEmailInput['update'] | undefined {
   switch (form.action) {
     case 'extend':
-      return { kind: 'extended', dueOn: formatCalendarDate(request.dueOn, locale), reason: request.extensionReason ?? '' };
+      return { kind: 'extended', dueOn: formatCalendarDate(request.dueOn, locale), reason: form.extendReason };
     case 'complete':
-      return { kind: 'completed', message: request.outcome ?? '', export: producesExport(request.type) };
+      return { kind: 'completed', message: form.message, export: producesExport(request.type) };
     case 'reject':
-      return { kind: 'rejected', reason: request.outcome ?? '' };
+      return { kind: 'rejected', reason: form.rejectReason };
     default:
       return undefined;
   }
 }
 
-async function tellRequester(request: RequestRow, locale: Locale, update: RequestUpdateEmailInput['update'], origin: string): Promise<boolean> {
+async function tellRequester(request: RequestRow, addressee: Pick<RequestRow, 'email' | 'name'>, locale: Locale, update: RequestUpdateEmailInput['update'], origin: string): Promise<boolean> {
   try {
     await getMailer().send(
       requestUpdateEmail({
         t: translatorFor(locale),
         lang: locale,
-        to: request.email,
-        name: request.name,
+        to: addressee.email,
+        name: addressee.name,
         reference: request.reference,
         statusUrl: statusUrl(origin, locale, request.reference),
         organisation: organisation.legalName,

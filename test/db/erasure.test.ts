@@ -52,7 +52,7 @@ describe('erasure', () => {
     seed();
     const request = erasureRequest(annasCookie);
     startWork(request.reference);
-    expect(erasureCounts(db, request)).toEqual({ consentRecords: 2, marketingSubscriptions: 1, marketingEvents: 2 });
+    expect(erasureCounts(db, request)).toEqual({ consentRecords: 2, marketingSubscriptions: 1, marketingEvents: 2, requestsAnonymised: 0, exportsDeleted: 0 });
 
     const outcome = takeAction(db, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1000);
     expect(outcome.ok).toBe(true);
@@ -81,13 +81,13 @@ describe('erasure', () => {
     // Everyone else's proof still verifies; the erased records keep their place in the chain.
     expect(findChainBreak(allConsentRecords(db))).toEqual({ checked: 5, erased: 2 });
     // Nothing is left to erase a second time.
-    expect(erasureCounts(db, request)).toEqual({ consentRecords: 0, marketingSubscriptions: 0, marketingEvents: 0 });
+    expect(erasureCounts(db, request)).toEqual({ consentRecords: 0, marketingSubscriptions: 0, marketingEvents: 0, requestsAnonymised: 0, exportsDeleted: 0 });
   });
 
   test('finds the subject by email alone when the request names no consent id', () => {
     seed();
     const request = erasureRequest(undefined);
-    expect(erasureCounts(db, request)).toEqual({ consentRecords: 0, marketingSubscriptions: 1, marketingEvents: 2 });
+    expect(erasureCounts(db, request)).toEqual({ consentRecords: 0, marketingSubscriptions: 1, marketingEvents: 2, requestsAnonymised: 0, exportsDeleted: 0 });
   });
 
   test('a consent id only typed into the request erases nothing recorded under it, and the review says so', () => {
@@ -95,7 +95,7 @@ describe('erasure', () => {
     const request = erasureRequest(someoneElse, false);
     startWork(request.reference);
     const scope = erasureScope(db, request);
-    expect(scope.counts).toEqual({ consentRecords: 0, marketingSubscriptions: 1, marketingEvents: 2 });
+    expect(scope.counts).toEqual({ consentRecords: 0, marketingSubscriptions: 1, marketingEvents: 2, requestsAnonymised: 0, exportsDeleted: 0 });
     expect(scope.unlinkedConsentIds).toEqual([{ consentId: someoneElse, reference: request.reference, provenBy: null }]);
     expect(scope.subscriptions.map(({ subscription, linkedBy }) => [subscription.address, linkedBy])).toEqual([['anna@example.pl', 'address']]);
     expect(takeAction(db, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1000).ok).toBe(true);

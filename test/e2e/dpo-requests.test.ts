@@ -241,6 +241,8 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
       t('dpo.request.count.consentRecords', { count: 1 }),
       t('dpo.request.count.marketingSubscriptions', { count: 0 }),
       t('dpo.request.count.marketingEvents', { count: 0 }),
+      t('dpo.request.count.requestsAnonymised', { count: 0 }),
+      t('dpo.request.count.exportsDeleted', { count: 0 }),
     ]);
     // Each item with what links it to the requester.
     expect(await page.locator('[data-erase-scope] tbody tr').allTextContents()).toEqual([

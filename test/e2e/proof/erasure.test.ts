@@ -4,7 +4,8 @@ import { migrateDatabase, openDatabase, type PortalDatabase } from '../../../db/
 import { newToken } from '../../../src/lib/marketing.ts';
 import { createRequest, exportOf, findRequest, takeAction } from '../../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../../src/lib/requests.ts';
-import { hasBrowser, launchBrowser, type BrowserSession } from '../browser.ts';
+import { axeViolations, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from '../browser.ts';
+import { waitForMessageTo } from '../mail.ts';
 import { runScript, translate } from '../scripts.ts';
 
 // Issue 13 through the DPO's pages: an erasure for Иван@пример.бг finds his earlier request under иван@пример.бг,
@@ -27,10 +28,10 @@ afterAll(async () => {
   await session?.close();
 });
 
-function request(type: 'access' | 'erasure', email: string) {
+function request(type: 'access' | 'erasure', email: string, statusToken = newToken()) {
   const now = Date.now();
   const submission = requestSubmissionSchema.parse({ type, locale: 'bg', name: 'Иван Петров', email, declaration: true, ...(type === 'erasure' ? { scope: 'Всичко', grounds: 'Оттеглям съгласието си' } : {}) });
-  const row = createRequest(db, { submission, now, timeZone: 'Europe/Sofia', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  const row = createRequest(db, { submission, now, timeZone: 'Europe/Sofia', statusTokenHashFor: () => statusToken.hash, verifyTokenHash: newToken().hash });
   expect(takeAction(db, row.reference, { action: 'verify', method: 'email-link' }, 'requester', now + 1).ok).toBe(true);
   expect(takeAction(db, row.reference, { action: 'start' }, `dpo:${dpoEmail}`, now + 2).ok).toBe(true);
   return row;
@@ -68,6 +69,47 @@ describe.runIf(hasBrowser)('an erasure through the DPO pages', () => {
     expect(await second.locator('[data-conflict]').textContent()).toBe(t('dpo.request.errors.alreadyErased'));
     const erasedEvents = db.$client.prepare("select count(*) from request_events where request_id = ? and kind = 'erased'").pluck().get(erasure.id);
     expect(erasedEvents).toBe(1);
+
+    // Answered, the erasure request keeps only what proves it; the answer still reached the address it came from.
+    await page.fill('#field-message', 'Изтрихме всички ваши данни, г-н Петров.');
+    await page.locator('form[data-action="complete"] button[type="submit"]').click();
+    await page.waitForURL('**?done=complete#result');
+    expect(await page.locator('[data-anonymised]').getAttribute('data-anonymised')).toBe('erasure');
+    expect(await page.locator('[data-submitted-name]').textContent()).toBe(t('dpo.request.detail.redacted'));
+    const violations = await axeViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    expect(await page.locator('main').textContent()).not.toMatch(/Иван|Петров|Всичко|Оттеглям/u);
+    const answer = await waitForMessageTo(join(dataDir, 'outbox'), 'Иван@пример.бг');
+    expect(answer.text).toContain('Изтрихме всички ваши данни, г-н Петров.');
+    expect(findRequest(db, erasure.reference)).toMatchObject({ name: 'anonymised', email: 'anonymised@retention.invalid', scope: null, grounds: null, outcome: null });
+
+    // His earlier request says which erasure anonymised it.
+    await page.goto(`/dpo/requests/${earlier.reference}`);
+    expect(await page.locator('[data-anonymised]').textContent()).toContain(erasure.reference);
     await context.close();
+  });
+
+  test('the requester still opens the answered erasure request: its facts and a notice, none of his details', async () => {
+    const token = newToken();
+    const erasure = request('erasure', 'maria@example.bg', token);
+    expect(takeAction(db, erasure.reference, { action: 'erase' }, `dpo:${dpoEmail}`, Date.now()).ok).toBe(true);
+    expect(takeAction(db, erasure.reference, { action: 'complete', message: 'Готово, Мария.' }, `dpo:${dpoEmail}`, Date.now()).ok).toBe(true);
+    const t = translate('bg');
+    for (const javaScriptEnabled of [false, true]) {
+      const context = await session.newContext({ javaScriptEnabled, viewport: { width: 390, height: 844 } });
+      context.setDefaultTimeout(10_000);
+      const page = await context.newPage();
+      const response = await page.goto(`/bg/requests/${erasure.reference}?token=${token.token}`);
+      expect(response?.status()).toBe(200);
+      expect(await page.locator('[data-erased]').textContent()).toBe(t('requests.status.erasedNotice'));
+      expect(await page.locator('[data-status]').textContent()).toBe(t('requests.status.statuses.completed'));
+      expect(await page.locator('main').textContent()).not.toMatch(/Мария|Иван|anonymised|Всичко|Оттеглям/u);
+      // axe runs as a script in the page, so only where scripts run; the markup is the same either way.
+      if (javaScriptEnabled) {
+        const violations = await axeViolations(page);
+        expect(violations, describeViolations(violations)).toEqual([]);
+      }
+      await context.close();
+    }
   });
 });
