@@ -26,15 +26,25 @@ const migrationsTable = '__drizzle_migrations';
 export interface PostgresOptions {
   /** Connections this process may hold at once (pg's default is 10). */
   maxConnections?: number;
-  /** Told when an idle connection fails (the server restarted, a proxy cut it); the pool has already dropped it. */
-  onIdleError?: (error: Error) => void;
+  /**
+   * Told when a connection fails outside a query (the server restarted or ended the session, a proxy cut it). The pool
+   * drops that connection; a transaction that was using it fails on its next statement.
+   */
+  onConnectionError?: (error: Error) => void;
+  /**
+   * How long the server lets a transaction of this pool sit idle before ending it (60 s by default). A portal
+   * transaction never waits on anything but the database, so an idle one belongs to an instance that hung or lost its
+   * machine: ending it frees the consent chain's lock for the other instances instead of holding it until TCP gives up.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 /**
  * Opens a pool on the PostgreSQL database at `url` (`postgres://user:password@host:port/database`, the portal's
  * `DATABASE_URL`). Connecting waits at most 10 s, so a database that does not answer fails a request or a start-up
- * instead of hanging it. A connection failing while idle is reported to `onIdleError` (by default one line on stderr
- * naming the error, never the URL with its password) instead of crashing the process.
+ * instead of hanging it; TCP keep-alive notices a server that vanished. A connection that fails is reported to
+ * `onConnectionError` (by default one line on stderr naming the error, never the URL with its password) instead of
+ * crashing the process.
  */
 export function openPostgresDatabase(url: string, options: PostgresOptions = {}): PostgresDatabase {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
@@ -42,9 +52,22 @@ export function openPostgresDatabase(url: string, options: PostgresOptions = {})
     connectionString: url,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 10_000,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000,
+    keepAlive: true,
     application_name: 'privacy-portal',
   });
-  pool.on('error', options.onIdleError ?? ((error) => console.error(`PostgreSQL: an idle connection failed (${error.message})`)));
+  const report = options.onConnectionError ?? ((error: Error) => console.error(`PostgreSQL: a connection failed (${error.message})`));
+  // node-postgres emits such a failure on the connection (the server's reason, then "Connection terminated
+  // unexpectedly"), and for an idle one again on the pool; unheard, any of them would end the process. Each connection
+  // reports its first; the rest say the same.
+  pool.on('connect', (client) => {
+    let reported = false;
+    client.on('error', (error) => {
+      if (!reported) report(error);
+      reported = true;
+    });
+  });
+  pool.on('error', () => {});
   return drizzle({ client: pool, schema });
 }
 

@@ -113,6 +113,28 @@ describe.skipIf(!reachable)('the consent chain lock on PostgreSQL', () => {
     expect(await forks(first())).toEqual([]);
   });
 
+  test('an instance that hangs mid-append loses the lock to the others once its transaction sat idle too long', async () => {
+    const ended: Error[] = [];
+    const hanging = openPostgresDatabase(database.url, { idleInTransactionTimeoutMs: 300, onConnectionError: (error) => ended.push(error) });
+    const hang = new AbortController();
+    let locked = () => {};
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    const hung = hanging.transaction(async (tx) => {
+      await takeConsentChainLock(tx);
+      locked();
+      await sleep(60_000, undefined, { signal: hang.signal }).catch(() => undefined);
+    });
+    await holding;
+    const started = Date.now();
+    await appendBatch(second(), ['after-the-hung-instance']);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await forks(second())).toEqual([]);
+    expect(ended.map((error) => error.message)).toEqual(['terminating connection due to idle-in-transaction timeout']);
+    hang.abort();
+    await expect(hung).rejects.toThrow();
+    await closePostgresDatabase(hanging);
+  });
+
   test('refuses to append at REPEATABLE READ, where the lock cannot show the records appended while it waited', async () => {
     const attempt = first().transaction(async (tx) => takeConsentChainLock(tx), { isolationLevel: 'repeatable read' });
     await expect(attempt).rejects.toThrow('the consent chain is appended to at READ COMMITTED, not repeatable read');

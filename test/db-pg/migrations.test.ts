@@ -2,6 +2,7 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import {
@@ -177,11 +178,11 @@ describe('openPostgresDatabase()', () => {
     expect(() => openPostgresDatabase('mysql://root:secret@localhost/test')).toThrow(/^DATABASE_URL must start with postgres:\/\/ or postgresql:\/\/$/);
   });
 
-  test('reports an idle connection the server ended instead of crashing the process', async () => {
+  test('reports an idle connection the server ended, once, instead of crashing the process', async () => {
     if (!reachable) return;
     const { url } = await databaseForThisTest();
     const failures: Error[] = [];
-    const db = openPostgresDatabase(url, { onIdleError: (error) => failures.push(error) });
+    const db = openPostgresDatabase(url, { onConnectionError: (error) => failures.push(error) });
     onTestFinished(() => closePostgresDatabase(db));
     const { rows } = await db.$client.query<{ pid: number }>('select pg_backend_pid() as pid');
     const killer = new pg.Client({ connectionString: url });
@@ -189,6 +190,26 @@ describe('openPostgresDatabase()', () => {
     await killer.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
     await killer.end();
     await expect.poll(() => failures.length).toBe(1);
+    expect((await db.$client.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
+  });
+
+  test('reports a connection the server ended in the middle of a transaction, and fails only that transaction', async () => {
+    if (!reachable) return;
+    const { url } = await databaseForThisTest();
+    const failures: Error[] = [];
+    const db = openPostgresDatabase(url, { onConnectionError: (error) => failures.push(error) });
+    onTestFinished(() => closePostgresDatabase(db));
+    const transaction = db.transaction(async (tx) => {
+      const { rows } = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+      const killer = new pg.Client({ connectionString: url });
+      await killer.connect();
+      await killer.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
+      await killer.end();
+      await expect.poll(() => failures.length).toBe(1);
+      await tx.execute(sql`select 1`);
+    });
+    await expect(transaction).rejects.toThrow();
+    expect(failures).toHaveLength(1);
     expect((await db.$client.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
   });
 });
