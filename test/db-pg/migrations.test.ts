@@ -178,8 +178,7 @@ describe('openPostgresDatabase()', () => {
     expect(() => openPostgresDatabase('mysql://root:secret@localhost/test')).toThrow(/^DATABASE_URL must start with postgres:\/\/ or postgresql:\/\/$/);
   });
 
-  test('reports an idle connection the server ended, once, instead of crashing the process', async () => {
-    if (!reachable) return;
+  test.skipIf(!reachable)('reports an idle connection the server ended, once, instead of crashing the process', async () => {
     const { url } = await databaseForThisTest();
     const failures: Error[] = [];
     const db = openPostgresDatabase(url, { onConnectionError: (error) => failures.push(error) });
@@ -193,8 +192,7 @@ describe('openPostgresDatabase()', () => {
     expect((await db.$client.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
   });
 
-  test('reports a connection the server ended in the middle of a transaction, and fails only that transaction', async () => {
-    if (!reachable) return;
+  test.skipIf(!reachable)('reports a connection the server ended in the middle of a transaction, and fails only that transaction', async () => {
     const { url } = await databaseForThisTest();
     const failures: Error[] = [];
     const db = openPostgresDatabase(url, { onConnectionError: (error) => failures.push(error) });
