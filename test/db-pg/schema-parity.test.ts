@@ -114,7 +114,7 @@ const reachable = await postgresReachable();
 describe.skipIf(!reachable)('the committed PostgreSQL migrations', () => {
   const database = databaseForTheseTests();
 
-  test('create every column of the schema description with its nullability and SQL type', async () => {
+  test('create every column of the schema description with its nullability and SQL type, and every index', async () => {
     const db = openPostgresDatabase(database.url);
     try {
       await migratePostgresDatabase(db);
@@ -126,6 +126,15 @@ describe.skipIf(!reachable)('the committed PostgreSQL migrations', () => {
         pgTableConfig(table as PgTable).columns.map((column) => `${getTableName(table)}.${column.name} ${column.getSQLType()}${column.notNull ? ' not null' : ''}`),
       );
       expect(inDatabase.sort()).toEqual(described.sort());
+
+      const indexes = await db.$client.query<{ name: string; unique: boolean; columns: string[] }>(
+        `select c.relname as name, i.indisunique as unique, array(select a.attname from unnest(i.indkey) with ordinality k(attnum, n)
+                join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum order by k.n)::text[] as columns
+           from pg_index i join pg_class c on c.oid = i.indexrelid
+          where c.relnamespace = 'public'::regnamespace and not i.indisprimary order by 1`,
+      );
+      const describedIndexes = [...postgresTables.values()].flatMap((table) => describeTable(table).indexes).sort((a, b) => (a.name < b.name ? -1 : 1));
+      expect(indexes.rows).toEqual(describedIndexes);
     } finally {
       await closePostgresDatabase(db);
     }
