@@ -5,6 +5,9 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'db', include: ['test/db/**/*.test.ts'] } },
+      // The PostgreSQL store, on the server at 127.0.0.1:5432 (test/support/postgres.ts): skipped with a warning when
+      // none answers, except in CI.
+      { extends: true, test: { name: 'db-pg', include: ['test/db-pg/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },
       {
         extends: true,
         test: {
