@@ -1,11 +1,13 @@
-// `npm start`: builds when the sources are newer than the build, applies migrations, records the policy texts,
-// then serves the portal (PORT, HOST) with its data in DATABASE_PATH.
+// `npm start`: builds when the sources are newer than the build, checks that the database is current (migrating is
+// `npm run db:migrate`, which `npm start` runs first), records the policy texts, then serves the portal (PORT, HOST)
+// with its data in DATABASE_PATH.
 import { createServer, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { migrateDatabase, openDatabase } from '../db/connection.ts';
-import { schemaDifferences } from '../db/schema-check.ts';
+import { openDatabase } from '../db/connection.ts';
+import { migrationProblem, migrationState } from '../db/migration-state.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
 import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
+import { log } from '../src/lib/log.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
@@ -19,10 +21,12 @@ import { createConsentEndpoint } from './support/consent-endpoint.ts';
 import { projectRoot, readOrganisation } from './support/content.ts';
 import { buildPortalIfStale, serverEntry } from './support/portal-build.ts';
 import { keepNewFilesPrivate, tightenPortalFiles } from './support/private-files.ts';
+import { changedSchemaRefusal } from './support/schema-refusal.ts';
 
 const root = projectRoot;
 const entry = serverEntry;
 const environment = readEnvironment(process.env);
+const migrations = join(root, 'db/migrations');
 
 buildPortalIfStale();
 
@@ -34,30 +38,21 @@ const catalog = buildCatalog(texts);
 // older version's files are made private before SQLite opens the database: it gives a new WAL and SHM the mode of
 // the database file.
 keepNewFilesPrivate();
-for (const line of tightenPortalFiles(environment.DATABASE_PATH, environment.OUTBOX_DIR)) console.log(`Private files: ${line}`);
+for (const line of tightenPortalFiles(environment.DATABASE_PATH, environment.OUTBOX_DIR)) log.warn(`Private files: ${line}`);
 
 const db = openDatabase(environment.DATABASE_PATH);
-refuseChangedSchema('as it was found');
-migrateDatabase(db, join(root, 'db/migrations'));
-refuseChangedSchema('once migrated');
+refuseToStart(changedSchemaRefusal(db.$client, environment.DATABASE_PATH, migrations, 'as it was found'));
+const notCurrent = migrationProblem(migrationState(db.$client, migrations));
+refuseToStart(notCurrent && `the database at ${environment.DATABASE_PATH} is not current: ${notCurrent}.`);
 const published = publishPolicyTexts(db, texts, todayIn(organisation.timeZone));
 db.$client.close();
-console.log(
-  `Database ${environment.DATABASE_PATH}: migrations applied; ${texts.length} policy texts (${published.recorded} new, ${published.updated} updated).`,
-);
+log.info('Database is current; policy texts recorded.', { database: environment.DATABASE_PATH, texts: texts.length, recorded: published.recorded, updated: published.updated });
 
-/**
- * Stops start-up (exit 1, before anything is served or written) when the database's tables, indexes, triggers or
- * views are not exactly what its migrations create: an append-only trigger dropped or changed, or one added.
- */
-function refuseChangedSchema(when: string): void {
-  const differences = schemaDifferences(db.$client, join(root, 'db/migrations'));
-  if (differences.length === 0) return;
+/** Stops start-up (exit 1, before anything is served or written) with the reason, when there is one. */
+function refuseToStart(reason: string | undefined): void {
+  if (!reason) return;
   db.$client.close();
-  console.error(
-    `Refusing to start: the database at ${environment.DATABASE_PATH} is not as its migrations make it (${when}): ${differences.join('; ')}. ` +
-      'Its records cannot be trusted to be append-only: find out who changed it, then restore a backup (npm run db:restore) or put the objects back as db/migrations creates them.',
-  );
+  log.error(`Refusing to start: ${reason}`);
   process.exit(1);
 }
 
@@ -69,8 +64,8 @@ process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
 const { handler } = (await import(entry)) as { handler: NodeHandler };
 const hosts = portalHosts(environment);
-if (environment.PUBLIC_URL) console.log(`Public origin ${hosts.origin}: every link the portal writes points there.`);
-else console.log(`PUBLIC_URL is not set: links in mail and pages point to ${hosts.origin} (set PUBLIC_URL for any other use).`);
+if (environment.PUBLIC_URL) log.info('Every link the portal writes points to its public origin.', { origin: hosts.origin });
+else log.warn('PUBLIC_URL is not set: links in mail and pages point to the local origin (set PUBLIC_URL for any other use).', { origin: hosts.origin });
 const staticHeaders = securityHeaders(publicUrlIsHttps(environment));
 const assets = loadStaticAssets(join(root, 'dist/client'));
 const proxies = trustedProxies(environment.TRUSTED_PROXIES);
@@ -109,7 +104,7 @@ const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, ke
 function refuse(response: ServerResponse, status: number, message: string): void {
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close', ...staticHeaders }).end(message);
 }
-server.listen(environment.PORT, environment.HOST, () => console.log(`Portal listening on http://${environment.HOST}:${environment.PORT}`));
+server.listen(environment.PORT, environment.HOST, () => log.info('Portal listening.', { url: `http://${environment.HOST}:${environment.PORT}` }));
 
 /**
  * SIGTERM (or Ctrl-C): stop accepting connections, let every request under way finish (consent decisions reach the
@@ -119,16 +114,16 @@ let stopping = false;
 function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: finishing the requests under way, then stopping.`);
+  log.info('Finishing the requests under way, then stopping.', { signal });
   server.close(() => {
-    console.log('Stopped.');
+    log.info('Stopped.');
     process.exit(0);
   });
   server.closeIdleConnections();
   const idle = setInterval(() => server.closeIdleConnections(), 100);
   idle.unref();
   setTimeout(() => {
-    console.error('Requests still open after 10 s were cut off.');
+    log.error('Requests still open after 10 s were cut off.');
     server.closeAllConnections();
     process.exit(1);
   }, 10_000).unref();
