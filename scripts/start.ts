@@ -13,7 +13,11 @@ import { log } from '../src/lib/log.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
-import { createPageCache } from '../src/lib/page-cache.ts';
+import { cacheKey, createPageCache } from '../src/lib/page-cache.ts';
+import { cachedPageRoute, createMetricsEndpoint, observeRequest } from '../src/lib/http-metrics.ts';
+import { watchDpoRequests } from '../src/lib/metrics.ts';
+import { requestCountsByStatus } from '../src/lib/inbox.repo.ts';
+import { collectDefaultMetrics } from 'prom-client';
 import { checkRequestTarget, portalHosts, portalOrigins } from '../src/lib/canonical-origin.ts';
 import { cleanRenderer, type NodeHandler } from '../src/lib/clean-render.ts';
 import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts';
@@ -73,8 +77,11 @@ const assets = loadStaticAssets(join(root, 'dist/client'));
 const proxies = trustedProxies(environment.TRUSTED_PROXIES);
 // One budget of consent decisions per visitor, whether they reach the fast path, Astro's route or the cookie form.
 const decisionLimits = decisionLimitsOf(environment);
+const servingDb = openDatabase(environment.DATABASE_PATH);
+collectDefaultMetrics();
+watchDpoRequests(() => requestCountsByStatus(servingDb));
 const consentEndpoint = createConsentEndpoint({
-  db: openDatabase(environment.DATABASE_PATH),
+  db: servingDb,
   catalog,
   timeZone: organisation.timeZone,
   selfOrigins: portalOrigins(hosts),
@@ -89,7 +96,12 @@ const consentEndpoint = createConsentEndpoint({
  */
 const compress = compression({ brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } } }) as unknown as (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 const pages = createPageCache({ render: cleanRenderer(handler, new URL(hosts.origin).host) });
+const metrics = createMetricsEndpoint({ token: environment.METRICS_TOKEN, headers: staticHeaders });
 const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
+  // The route every answer is counted under: what answered it, or the pattern Astro puts in `locals` as it renders.
+  let route = 'refused';
+  let locals: { visitorAddress: string; decisionLimits: typeof decisionLimits; routePattern?: string } | undefined;
+  observeRequest(request, response, () => locals?.routePattern ?? route);
   const target = checkRequestTarget(request.rawHeaders, request.url ?? '', hosts);
   if (!target.ok) {
     refuse(response, target.status, `${target.reason}.`);
@@ -103,11 +115,29 @@ const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, ke
     return;
   }
   // Astro's answers are compressed as they stream (built files and cached pages carry their own gzip form).
-  const render = () =>
-    compress(request, response, () => void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies), decisionLimits }));
-  if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response) || pages.serve(request, response, render)) return;
-  render();
+  const render = () => {
+    route = 'unmatched';
+    locals = { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies), decisionLimits };
+    compress(request, response, () => void handler(request, response, undefined, locals ?? {}));
+  };
+  if (metrics(request, response)) route = '/metrics';
+  else if (serveStaticAsset(assets, request, response, staticHeaders)) route = 'static';
+  else if (consentEndpoint(request, response)) route = '/api/consent';
+  else if (cacheKey(request) !== undefined) {
+    route = cachedPageRoute(request.url);
+    if (!pages.serve(request, response, render)) render();
+  } else render();
 });
+
+// A scraper on this machine reads /metrics on its own loopback port without a token; nothing else is answered there.
+if (environment.METRICS_PORT) {
+  const loopbackMetrics = createMetricsEndpoint({ open: true });
+  createServer((request, response) => {
+    if (!loopbackMetrics(request, response)) response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found.');
+  })
+    .listen(environment.METRICS_PORT, '127.0.0.1', () => log.info('Metrics listening on loopback.', { url: `http://127.0.0.1:${environment.METRICS_PORT}/metrics` }))
+    .unref();
+}
 
 /** A request refused before anything is rendered: the status, one plain line, and the connection closed. */
 function refuse(response: ServerResponse, status: number, message: string): void {
