@@ -1,4 +1,5 @@
-// `npm start`: builds when the sources are newer than the build, checks that the database is current (migrating is
+// `npm start`: builds when the sources are newer than the build (aside, swapped in only while no server of this
+// checkout runs), checks that the database is current (migrating is
 // `npm run db:migrate`, which `npm start` runs first), records the policy texts, then serves the portal (PORT, HOST)
 // with its data in DATABASE_PATH.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -25,7 +26,7 @@ import { securityHeaders } from '../src/lib/security-headers.ts';
 import { trustedProxies, visitorAddress } from '../src/lib/visitor-address.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
 import { projectRoot, readOrganisation } from './support/content.ts';
-import { buildPortalIfStale, serverEntry } from './support/portal-build.ts';
+import { buildPortalIfStale, registerServer, serverEntry } from './support/portal-build.ts';
 import { keepNewFilesPrivate, tightenPortalFiles } from './support/private-files.ts';
 import { changedSchemaRefusal } from './support/schema-refusal.ts';
 
@@ -34,7 +35,14 @@ const entry = serverEntry;
 const environment = readEnvironment(process.env);
 const migrations = join(root, 'db/migrations');
 
-buildPortalIfStale();
+try {
+  buildPortalIfStale();
+} catch (error) {
+  log.error(`Refusing to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+// From here until it exits, a stale build is refused rather than rebuilt under this server.
+registerServer();
 
 const organisation = readOrganisation();
 const texts = readPolicyTexts(join(root, 'content/policies'));

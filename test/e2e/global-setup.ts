@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
   } else if (chromium.source !== 'Debian') console.info(`Browser tests use Chromium from ${chromium.source}: ${chromium.path}`);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
-  await buildPortal();
+  buildPortal();
   const portal = await startPortal({
     DATABASE_PATH: join(dataDir, 'portal.db'),
     OUTBOX_DIR: join(dataDir, 'outbox'),

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { migrateFor, node, root, startServerProcess, type ServerProcess } from '../../scripts/support/server-process.ts';
+import { buildPortalIfStale } from '../../scripts/support/portal-build.ts';
+import { migrateFor, startServerProcess, type ServerProcess } from '../../scripts/support/server-process.ts';
 
 export type RunningPortal = ServerProcess;
 
@@ -26,14 +25,10 @@ export async function startPortal(env: Record<string, string>, { publicUrl = 'lo
   return { ...portal, output: () => migrated + portal.output() };
 }
 
-/** Builds the portal (banner included) once. */
-export function buildPortal(): Promise<void> {
-  return new Promise<void>((done, fail) => {
-    const build = spawn(node, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build', '--silent'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-    });
-    build.once('exit', (code) => (code === 0 ? done() : fail(new Error(`astro build exited with ${code}`))));
-  });
+/**
+ * Builds the portal (banner included) when the sources are newer than dist/, as `npm start` does: aside, swapped in,
+ * and refused while a server of this checkout runs.
+ */
+export function buildPortal(): void {
+  buildPortalIfStale();
 }

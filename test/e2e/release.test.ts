@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +7,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, describe, expect, test } from 'vitest';
 import { migrationLockPath } from '../../db/migration-lock.ts';
 import { migrationsFolder } from '../../db/connection.ts';
+import { serverEntry } from '../../scripts/support/portal-build.ts';
 import { node, root } from '../../scripts/support/server-process.ts';
 import { startPortal } from './portal.ts';
 import { runScript, runScriptAlongside } from './scripts.ts';
@@ -109,5 +110,46 @@ describe('/healthz and /readyz', () => {
     } finally {
       await portal.stop();
     }
+  });
+});
+
+describe('npm start never rebuilds dist/ under a running server', () => {
+  test('a second npm start that finds the build stale refuses, naming the running server, and the running portal keeps answering', async () => {
+    const { env } = fresh('stale-build');
+    const portal = await startPortal(env);
+    const source = join(root, 'astro.config.mjs');
+    const { atime, mtime } = statSync(source);
+    const built = statSync(serverEntry).mtimeMs;
+    let answering = true;
+    const unanswered: number[] = [];
+    const probe = (async () => {
+      while (answering) {
+        const status = await fetch(`${portal.baseURL}/nl/consent`).then((answer) => answer.status, () => 0);
+        if (status !== 200) unanswered.push(status);
+        await new Promise((wait) => setTimeout(wait, 20));
+      }
+    })();
+    try {
+      // A source changed after the build (a git pull on the server): the build is stale.
+      utimesSync(source, atime, new Date());
+      const second = await new Promise<{ status: number | null; output: string }>((resolve) => {
+        const child = spawn(node, [join(root, 'scripts/start.ts')], { cwd: root, env: { ...process.env, ...env, PORT: '1', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.once('close', (status) => resolve({ status, output }));
+      });
+      expect(second.status, second.output).toBe(1);
+      expect(second.output).toContain('is older than the sources');
+      expect(second.output).toContain(String(portal.process.pid));
+      expect(statSync(serverEntry).mtimeMs).toBe(built);
+      expect(readdirSync(root).filter((name) => name.startsWith('dist.'))).toEqual([]);
+    } finally {
+      utimesSync(source, atime, mtime);
+      answering = false;
+      await probe;
+      await portal.stop();
+    }
+    expect(unanswered).toEqual([]);
   });
 });
