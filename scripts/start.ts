@@ -1,15 +1,24 @@
-// `npm start`: builds when the sources are newer than the build, applies migrations, records the policy texts,
-// then serves the portal (PORT, HOST) with its data in DATABASE_PATH.
-import { createServer, type ServerResponse } from 'node:http';
+// `npm start`: builds when the sources are newer than the build (aside, swapped in only while no server of this
+// checkout runs), checks that the database is current (migrating is
+// `npm run db:migrate`, which `npm start` runs first), records the policy texts, then serves the portal (PORT, HOST)
+// with its data in DATABASE_PATH.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import compression from 'compression';
 import { join } from 'node:path';
-import { migrateDatabase, openDatabase } from '../db/connection.ts';
-import { schemaDifferences } from '../db/schema-check.ts';
+import { constants as zlibConstants } from 'node:zlib';
+import { openDatabase } from '../db/connection.ts';
+import { migrationProblem, migrationState } from '../db/migration-state.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
 import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
+import { log } from '../src/lib/log.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
-import { createPageCache } from '../src/lib/page-cache.ts';
+import { cacheKey, createPageCache } from '../src/lib/page-cache.ts';
+import { cachedPageRoute, createMetricsEndpoint, observeRequest } from '../src/lib/http-metrics.ts';
+import { watchDpoRequests } from '../src/lib/metrics.ts';
+import { requestCountsByStatus } from '../src/lib/inbox.repo.ts';
+import { collectDefaultMetrics } from 'prom-client';
 import { checkRequestTarget, portalHosts, portalOrigins } from '../src/lib/canonical-origin.ts';
 import { cleanRenderer, type NodeHandler } from '../src/lib/clean-render.ts';
 import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts';
@@ -17,14 +26,23 @@ import { securityHeaders } from '../src/lib/security-headers.ts';
 import { trustedProxies, visitorAddress } from '../src/lib/visitor-address.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
 import { projectRoot, readOrganisation } from './support/content.ts';
-import { buildPortalIfStale, serverEntry } from './support/portal-build.ts';
+import { buildPortalIfStale, registerServer, serverEntry } from './support/portal-build.ts';
 import { keepNewFilesPrivate, tightenPortalFiles } from './support/private-files.ts';
+import { changedSchemaRefusal } from './support/schema-refusal.ts';
 
 const root = projectRoot;
 const entry = serverEntry;
 const environment = readEnvironment(process.env);
+const migrations = join(root, 'db/migrations');
 
-buildPortalIfStale();
+try {
+  buildPortalIfStale();
+} catch (error) {
+  log.error(`Refusing to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+// From here until it exits, a stale build is refused rather than rebuilt under this server.
+registerServer();
 
 const organisation = readOrganisation();
 const texts = readPolicyTexts(join(root, 'content/policies'));
@@ -34,30 +52,21 @@ const catalog = buildCatalog(texts);
 // older version's files are made private before SQLite opens the database: it gives a new WAL and SHM the mode of
 // the database file.
 keepNewFilesPrivate();
-for (const line of tightenPortalFiles(environment.DATABASE_PATH, environment.OUTBOX_DIR)) console.log(`Private files: ${line}`);
+for (const line of tightenPortalFiles(environment.DATABASE_PATH, environment.OUTBOX_DIR)) log.warn(`Private files: ${line}`);
 
 const db = openDatabase(environment.DATABASE_PATH);
-refuseChangedSchema('as it was found');
-migrateDatabase(db, join(root, 'db/migrations'));
-refuseChangedSchema('once migrated');
+refuseToStart(changedSchemaRefusal(db.$client, environment.DATABASE_PATH, migrations, 'as it was found'));
+const notCurrent = migrationProblem(migrationState(db.$client, migrations));
+refuseToStart(notCurrent && `the database at ${environment.DATABASE_PATH} is not current: ${notCurrent}.`);
 const published = publishPolicyTexts(db, texts, todayIn(organisation.timeZone));
 db.$client.close();
-console.log(
-  `Database ${environment.DATABASE_PATH}: migrations applied; ${texts.length} policy texts (${published.recorded} new, ${published.updated} updated).`,
-);
+log.info('Database is current; policy texts recorded.', { database: environment.DATABASE_PATH, texts: texts.length, recorded: published.recorded, updated: published.updated });
 
-/**
- * Stops start-up (exit 1, before anything is served or written) when the database's tables, indexes, triggers or
- * views are not exactly what its migrations create: an append-only trigger dropped or changed, or one added.
- */
-function refuseChangedSchema(when: string): void {
-  const differences = schemaDifferences(db.$client, join(root, 'db/migrations'));
-  if (differences.length === 0) return;
+/** Stops start-up (exit 1, before anything is served or written) with the reason, when there is one. */
+function refuseToStart(reason: string | undefined): void {
+  if (!reason) return;
   db.$client.close();
-  console.error(
-    `Refusing to start: the database at ${environment.DATABASE_PATH} is not as its migrations make it (${when}): ${differences.join('; ')}. ` +
-      'Its records cannot be trusted to be append-only: find out who changed it, then restore a backup (npm run db:restore) or put the objects back as db/migrations creates them.',
-  );
+  log.error(`Refusing to start: ${reason}`);
   process.exit(1);
 }
 
@@ -69,15 +78,18 @@ process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
 const { handler } = (await import(entry)) as { handler: NodeHandler };
 const hosts = portalHosts(environment);
-if (environment.PUBLIC_URL) console.log(`Public origin ${hosts.origin}: every link the portal writes points there.`);
-else console.log(`PUBLIC_URL is not set: links in mail and pages point to ${hosts.origin} (set PUBLIC_URL for any other use).`);
+if (environment.PUBLIC_URL) log.info('Every link the portal writes points to its public origin.', { origin: hosts.origin });
+else log.warn('PUBLIC_URL is not set: links in mail and pages point to the local origin (set PUBLIC_URL for any other use).', { origin: hosts.origin });
 const staticHeaders = securityHeaders(publicUrlIsHttps(environment));
 const assets = loadStaticAssets(join(root, 'dist/client'));
 const proxies = trustedProxies(environment.TRUSTED_PROXIES);
 // One budget of consent decisions per visitor, whether they reach the fast path, Astro's route or the cookie form.
 const decisionLimits = decisionLimitsOf(environment);
+const servingDb = openDatabase(environment.DATABASE_PATH);
+collectDefaultMetrics();
+watchDpoRequests(() => requestCountsByStatus(servingDb));
 const consentEndpoint = createConsentEndpoint({
-  db: openDatabase(environment.DATABASE_PATH),
+  db: servingDb,
   catalog,
   timeZone: organisation.timeZone,
   selfOrigins: portalOrigins(hosts),
@@ -85,8 +97,20 @@ const consentEndpoint = createConsentEndpoint({
   proxies,
   limits: decisionLimits,
 });
+/**
+ * Brotli or gzip for every answer Astro renders in a compressible type and not already encoded (the banner's
+ * configuration, pages rendered for one visitor, JSON exports). Brotli at quality 5 costs about what gzip's default
+ * does and takes the Greek configuration from 3.6 KB to 1.5 KB. Astro streams its answers without a length, so the
+ * middleware's 1 KB threshold cannot tell a small one: a short JSON error is compressed too (some 20 bytes more).
+ */
+const compress = compression({ brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } } }) as unknown as (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 const pages = createPageCache({ render: cleanRenderer(handler, new URL(hosts.origin).host) });
+const metrics = createMetricsEndpoint({ token: environment.METRICS_TOKEN, headers: staticHeaders });
 const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
+  // The route every answer is counted under: what answered it, or the pattern Astro puts in `locals` as it renders.
+  let route = 'refused';
+  let locals: { visitorAddress: string; decisionLimits: typeof decisionLimits; routePattern?: string } | undefined;
+  observeRequest(request, response, () => locals?.routePattern ?? route);
   const target = checkRequestTarget(request.rawHeaders, request.url ?? '', hosts);
   if (!target.ok) {
     refuse(response, target.status, `${target.reason}.`);
@@ -99,17 +123,36 @@ const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, ke
     refuse(response, 400, 'Bad request.');
     return;
   }
-  const render = () =>
-    void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies), decisionLimits });
-  if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response) || pages.serve(request, response, render)) return;
-  render();
+  // Astro's answers are compressed as they stream (built files and cached pages carry their own gzip form).
+  const render = () => {
+    route = 'unmatched';
+    locals = { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies), decisionLimits };
+    compress(request, response, () => void handler(request, response, undefined, locals ?? {}));
+  };
+  if (metrics(request, response)) route = '/metrics';
+  else if (serveStaticAsset(assets, request, response, staticHeaders)) route = 'static';
+  else if (consentEndpoint(request, response)) route = '/api/consent';
+  else if (cacheKey(request) !== undefined) {
+    route = cachedPageRoute(request.url);
+    if (!pages.serve(request, response, render)) render();
+  } else render();
 });
+
+// A scraper on this machine reads /metrics on its own loopback port without a token; nothing else is answered there.
+if (environment.METRICS_PORT) {
+  const loopbackMetrics = createMetricsEndpoint({ open: true });
+  createServer((request, response) => {
+    if (!loopbackMetrics(request, response)) response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found.');
+  })
+    .listen(environment.METRICS_PORT, '127.0.0.1', () => log.info('Metrics listening on loopback.', { url: `http://127.0.0.1:${environment.METRICS_PORT}/metrics` }))
+    .unref();
+}
 
 /** A request refused before anything is rendered: the status, one plain line, and the connection closed. */
 function refuse(response: ServerResponse, status: number, message: string): void {
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close', ...staticHeaders }).end(message);
 }
-server.listen(environment.PORT, environment.HOST, () => console.log(`Portal listening on http://${environment.HOST}:${environment.PORT}`));
+server.listen(environment.PORT, environment.HOST, () => log.info('Portal listening.', { url: `http://${environment.HOST}:${environment.PORT}` }));
 
 /**
  * SIGTERM (or Ctrl-C): stop accepting connections, let every request under way finish (consent decisions reach the
@@ -119,16 +162,16 @@ let stopping = false;
 function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: finishing the requests under way, then stopping.`);
+  log.info('Finishing the requests under way, then stopping.', { signal });
   server.close(() => {
-    console.log('Stopped.');
+    log.info('Stopped.');
     process.exit(0);
   });
   server.closeIdleConnections();
   const idle = setInterval(() => server.closeIdleConnections(), 100);
   idle.unref();
   setTimeout(() => {
-    console.error('Requests still open after 10 s were cut off.');
+    log.error('Requests still open after 10 s were cut off.');
     server.closeAllConnections();
     process.exit(1);
   }, 10_000).unref();

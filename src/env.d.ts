@@ -12,5 +12,7 @@ declare namespace App {
     visitorAddress?: string;
     /** The consent decision budget the portal's server shares with its fast path; without it (`astro dev`) Astro keeps its own. */
     decisionLimits?: import('./lib/consent-limits.ts').DecisionLimits;
+    /** The route pattern that answered (`/[locale]/requests/[reference]`), for the portal server's request metrics. */
+    routePattern?: string;
   }
 }

@@ -17,6 +17,8 @@ import { localeCookie } from './server/locale-cookie.ts';
  * an API error page) the best match for a locale-like first segment, the saved choice, Accept-Language, the default.
  */
 export const onRequest = defineMiddleware(async (context, next) => {
+  // The route pattern (never the URL: it can hold a reference or a token) the portal's server counts this answer under.
+  context.locals.routePattern ??= context.routePattern;
   // A page that rewrites to /404 runs the middleware again; the visitor's page and language stay as they were.
   if (context.locals.locale) return next();
   // The portal's own server checks Host before Astro sees the request (scripts/start.ts); this holds under `astro dev`.

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServerProcess } from '../support/server-process.ts';
+import { migrateFor, startServerProcess } from '../support/server-process.ts';
 import { measureThroughput, type Throughput } from './measure.ts';
 
 function randomId(): string {
@@ -15,6 +15,7 @@ export async function benchConsentPost(options: { connections: number; seconds: 
   // All decisions come from this one client: its budget of decisions (CONSENT_DECISIONS_PER_*) is set out of reach, so
   // the portal still counts every decision against it and the figures include that cost, but refuses none.
   const unlimited = { CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS: '1000000000', CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS: '1000000000' };
+  migrateFor({ DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') });
   const portal = await startServerProcess('scripts/start.ts', { DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox'), ...unlimited }, '/healthz');
   const baseline = await startServerProcess('scripts/bench/baseline-consent-server.ts', { DATABASE_PATH: join(dir, 'baseline.db') }, '/');
   try {

@@ -23,7 +23,7 @@ import { buildSubjectExport } from '../../src/lib/subject-export.ts';
 import { projectRoot, readOrganisation } from '../support/content.ts';
 import { loadDpoEmail } from '../support/load-seed.ts';
 import { buildPortalIfStale } from '../support/portal-build.ts';
-import { node, startServerProcess } from '../support/server-process.ts';
+import { migrateFor, node, startServerProcess } from '../support/server-process.ts';
 import { benchConsentPost } from './consent-post.ts';
 import { measureLatency, measureThroughput, timedFetch, type Latency, type Throughput } from './measure.ts';
 
@@ -86,6 +86,7 @@ const timing = (result: Latency) => `p50 ${ms(result.p50)}, p99 ${ms(result.p99)
 
 const startedAt = Date.now();
 const load1 = loadavg()[0] ?? 0;
+migrateFor({ DATABASE_PATH: database, OUTBOX_DIR: join(dir, 'outbox') });
 const portal = await startServerProcess('scripts/start.ts', { DATABASE_PATH: database, OUTBOX_DIR: join(dir, 'outbox') }, '/healthz');
 let staticServer: Awaited<ReturnType<typeof startServerProcess>> | undefined;
 try {

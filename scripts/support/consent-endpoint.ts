@@ -10,6 +10,8 @@ import type { DecisionLimits } from '../../src/lib/consent-limits.ts';
 import { createConsentAppender } from '../../src/lib/consent.repo.ts';
 import { createTranslator } from '../../src/lib/i18n.ts';
 import type { Locale } from '../../src/lib/locale.ts';
+import { log } from '../../src/lib/log.ts';
+import { countCommittedDecisions } from '../../src/lib/metrics.ts';
 import type { PolicyCatalog } from '../../src/lib/policy-catalog.ts';
 import { floodKey, visitorAddress } from '../../src/lib/visitor-address.ts';
 import { readMessages, readSites } from './content.ts';
@@ -40,7 +42,7 @@ export function createConsentEndpoint(options: ConsentEndpointOptions) {
     return found;
   };
   const terms = createTermsSource({ catalog: () => options.catalog, strings: bannerStrings, timeZone: options.timeZone });
-  const append = createConsentAppender(() => options.db);
+  const append = createConsentAppender(() => options.db, countCommittedDecisions);
   const findSite = (id: string) => sites.find((site) => site.id === id);
 
   const send = (response: ServerResponse, answer: ConsentApiAnswer) => {
@@ -82,7 +84,7 @@ export function createConsentEndpoint(options: ConsentEndpointOptions) {
         (answer) => send(response, answer),
         (error: unknown) => {
           // No personal data: the kind of failure only.
-          console.error(`A consent decision could not be recorded (${error instanceof Error ? error.name : 'unknown error'}).`);
+          log.error('A consent decision could not be recorded.', { error: error instanceof Error ? error.name : 'unknown error' });
           send(response, { status: 503, headers: { 'Retry-After': '1', 'Cache-Control': 'no-store' }, body: { error: { code: 'unavailable', message: 'The decision could not be recorded; please try again.' } } });
         },
       );

@@ -1,6 +1,6 @@
 // Starts one of the project's server scripts as a child process on a free loopback port and waits until it answers:
 // shared by the browser tests and the benchmarks.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -67,4 +67,15 @@ export async function startServerProcess(
     await new Promise((wait) => setTimeout(wait, 200));
   }
   return { baseURL, process: child, output: () => output, stop };
+}
+
+/**
+ * Runs the release step `npm start` runs first (`npm run db:migrate`'s script) with `env`; returns what it printed,
+ * or throws with it when it fails.
+ */
+export function migrateFor(env: Record<string, string>): string {
+  const run = spawnSync(node, [join(root, 'scripts/db-migrate.ts')], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const output = `${run.stdout}${run.stderr}`;
+  if (run.status !== 0) throw new Error(`scripts/db-migrate.ts exited with ${run.status}:\n${output}`);
+  return output;
 }

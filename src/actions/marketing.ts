@@ -15,6 +15,8 @@ import { organisation } from '../server/organisation.ts';
 import { portalSite } from '../server/sites.ts';
 import { visitorFloodKey } from '../server/visitor-address.ts';
 import { issueVisitorConsentId, readVisitorConsentId } from '../server/visitor-consent.ts';
+import { log } from '../lib/log.ts';
+import { errorKind } from '../server/requests.ts';
 
 // Generous enough for an office behind one address, tight enough to stop a script mailing strangers.
 const signupsPerAddress = createRateLimiter(20, 10 * 60 * 1000);
@@ -64,7 +66,8 @@ export const marketing = {
         } catch (error) {
           // Nothing reached the person: the confirmation is spent so the address is not held for its lifetime.
           spendConfirmation(getDatabase(), subscription.id);
-          console.error(`Marketing confirmation for subscription ${subscription.id} not sent: ${error instanceof Error ? error.message : String(error)}`);
+          // The kind of failure only: a mail server's message can quote the address.
+          log.error('A marketing confirmation could not be sent.', { subscription: subscription.id, error: errorKind(error) });
           return { ok: false as const, values, fields: { form: 'sendFailed' } };
         }
       }

@@ -70,9 +70,10 @@ export function appendConsentRecords(db: PortalDatabase, batch: readonly Consent
 /**
  * Group commit: decisions that arrive while the event loop is busy are appended together in the next turn, in one
  * transaction. Each caller's promise settles only after that transaction committed, so every answered decision is
- * on disk; under load one fsync serves many visitors instead of one each.
+ * on disk; under load one fsync serves many visitors instead of one each. `onCommit` is told each committed group
+ * (the portal's metrics count appends, group sizes and decisions from it).
  */
-export function createConsentAppender(db: () => PortalDatabase) {
+export function createConsentAppender(db: () => PortalDatabase, onCommit: (records: readonly ConsentRecord[]) => void = () => {}) {
   let queue: { fields: ConsentRecordFields; settle: (record: ConsentRecord) => void; fail: (error: unknown) => void }[] = [];
   const flush = () => {
     const batch = queue;
@@ -80,6 +81,7 @@ export function createConsentAppender(db: () => PortalDatabase) {
     try {
       const records = appendConsentRecords(db(), batch.map((entry) => entry.fields));
       batch.forEach((entry, index) => entry.settle(records[index] as ConsentRecord));
+      onCommit(records);
     } catch (error) {
       for (const entry of batch) entry.fail(error);
     }

@@ -71,6 +71,13 @@ export const environmentSchema = z.object({
    */
   GPC_RECORDS_PER_DAY_PER_ADDRESS: z.coerce.number().int().min(1).default(1),
   /**
+   * Bearer token that lets a scraper read GET /metrics on the portal's own port (`Authorization: Bearer …`); unset,
+   * that path answers 404 there. At least 32 characters: it guards a view of the portal's traffic.
+   */
+  METRICS_TOKEN: z.string().min(32).optional(),
+  /** A second listener on 127.0.0.1 that answers only GET /metrics, without a token (a scraper on the same machine). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  /**
    * The reverse proxies in front of the portal (addresses or CIDR ranges, comma-separated): only connections from
    * them have their X-Forwarded-For believed, so flood limits count visitors rather than the proxy.
    */

@@ -139,3 +139,10 @@ export function openDueDates(db: PortalDatabase): { dueOn: string; count: number
     .groupBy(dueOnInForce)
     .all();
 }
+
+/** How many requests the database holds in each status (every status named, 0 when none): for the metrics scrape. */
+export function requestCountsByStatus(db: PortalDatabase): Record<(typeof requestStatuses)[number], number> {
+  const counts = Object.fromEntries(requestStatuses.map((status) => [status, 0])) as Record<(typeof requestStatuses)[number], number>;
+  for (const row of db.select({ status: requests.status, count: count() }).from(requests).groupBy(requests.status).all()) counts[row.status] = row.count;
+  return counts;
+}

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { makePrivateFolder, privateFileMode } from './private-files.ts';
+import { log as portalLog, type Logger } from './log.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -22,12 +23,13 @@ export interface MailerOptions {
   /** smtp(s)://user:pass@host:port; when absent, messages are written to `outboxDir` as .eml files. */
   smtpUrl?: string | undefined;
   outboxDir: string;
-  log?: (line: string) => void;
+  /** Where a message written to the outbox is announced (its file and links: the outbox is for one machine). */
+  log?: Pick<Logger, 'info'>;
 }
 
 /** Sends mail through SMTP, or writes each message as an .eml file so the whole flow works on a laptop. */
 export function createMailer(options: MailerOptions): Mailer {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? portalLog;
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
@@ -45,7 +47,7 @@ export function createMailer(options: MailerOptions): Mailer {
       const file = join(options.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 16)}.eml`);
       // A mail holds the requester's name and address and their secret links: the portal's account reads it, no one else.
       writeFileSync(file, info.message as Buffer, { flag: 'wx', mode: privateFileMode });
-      log(`Outbox: ${file}${mail.links?.length ? `\n  links: ${mail.links.join('\n         ')}` : ''}`);
+      log.info('Mail written to the local outbox (SMTP_URL is not set).', { file, links: mail.links ?? [] });
       return { messageId: info.messageId, file };
     },
   };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivateFolder, privateFileMode } from './private-files.ts';
+import { log as portalLog, type Logger } from './log.ts';
 
 export interface OutgoingSms {
   /** The number with its country code, + and digits. */
@@ -24,7 +25,8 @@ export interface SmsSenderOptions {
   url?: string | undefined;
   token?: string | undefined;
   outboxDir: string;
-  log?: (line: string) => void;
+  /** Where an SMS written to the outbox is announced (its file and code, never the number). */
+  log?: Pick<Logger, 'info'>;
   fetch?: typeof fetch;
 }
 
@@ -39,7 +41,7 @@ export function smsGateway(url: string, token: string | undefined): { endpoint: 
 
 /** Sends SMS through the configured gateway (a non-2xx answer is an error), or writes each to the outbox. */
 export function createSmsSender(options: SmsSenderOptions): SmsSender {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? portalLog;
   if (options.url) {
     const { endpoint, token } = smsGateway(options.url, options.token);
     const send = options.fetch ?? fetch;
@@ -59,7 +61,7 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
       const file = join(options.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(6).toString('hex')}.sms.txt`);
       // An SMS holds the person's number and their code: the portal's account reads it, no one else.
       writeFileSync(file, `To: ${sms.to}\n\n${sms.text}\n`, { flag: 'wx', mode: privateFileMode });
-      log(`Outbox: ${file}${sms.code ? `\n  code: ${sms.code}` : ''}`);
+      log.info('SMS written to the local outbox (SMS_URL is not set).', { file, code: sms.code });
       return { file };
     },
   };

@@ -11,6 +11,7 @@ import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';
 import { organisation } from './organisation.ts';
 import { errorKind, statusUrl } from './requests.ts';
+import { log } from '../lib/log.ts';
 
 export type ActionResult =
   | { ok: true; action: WorkflowAction; request: RequestRow; emailed?: boolean }
@@ -82,7 +83,7 @@ async function tellRequester(request: RequestRow, addressee: Pick<RequestRow, 'e
     );
     return true;
   } catch (error) {
-    console.error(`Request ${request.reference}: the ${update.kind} email could not be sent (${errorKind(error)}).`);
+    log.error('A request email could not be sent.', { reference: request.reference, email: update.kind, error: errorKind(error) });
     recordEvent(getDatabase(), request.id, 'notification-failed', 'system', Date.now(), { email: update.kind, error: errorKind(error) });
     return false;
   }

@@ -12,6 +12,7 @@ import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';
 import { getPortalSecret } from './secret.ts';
 import { organisation } from './organisation.ts';
+import { log } from '../lib/log.ts';
 
 const hour = 60 * 60 * 1000;
 let limits: { perAddress: ReturnType<typeof createRateLimiter>; perEmail: ReturnType<typeof createRateLimiter> } | undefined;
@@ -85,7 +86,7 @@ export async function submitRequest(input: unknown, visitorKey: string, origin: 
     return { ok: true, request, emailSent: true };
   } catch (error) {
     // The reference and the error's kind only: no address, no name.
-    console.error(`Request ${request.reference}: the confirmation email could not be sent (${errorKind(error)}).`);
+    log.error('A request email could not be sent.', { reference: request.reference, email: 'received', error: errorKind(error) });
     recordEvent(db, request.id, 'notification-failed', 'system', Date.now(), { email: 'received', error: errorKind(error) });
     return { ok: true, request, emailSent: false };
   }

@@ -16,20 +16,18 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium, headless, with a fresh profile (Playwright makes one per launch) and no background traffic. */
+/**
+ * The flags every Chromium here runs with, Debian's or @sparticuz/chromium's (not that package's own list: it turns
+ * off web security, which the CORS, CSP and origin tests depend on).
+ */
+export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The Chromium global-setup found, headless, with a fresh profile (Playwright makes one per launch) and no background traffic. */
 export async function launchBrowser(): Promise<BrowserSession> {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: chromiumArgs,
   });
   return {
     browser,

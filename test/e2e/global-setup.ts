@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { findChromium } from './find-chromium.ts';
 import { buildPortal, consentBudgetsLifted, startPortal } from './portal.ts';
 
 declare module 'vitest' {
@@ -12,17 +13,16 @@ declare module 'vitest' {
   }
 }
 
-/** Builds the portal, starts it the way `npm start` does on a fresh database, and finds Debian's Chromium. */
+/** Builds the portal, starts it the way `npm start` does on a fresh database, and finds a Chromium (find-chromium.ts). */
 export default async function setup(project: TestProject) {
-  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(chromiumPath)) {
-    const message = `Chromium not found at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH).`;
-    if (process.env.CI) throw new Error(`${message} Browser tests are required in CI.`);
-    console.warn(`${message} Browser tests are skipped.`);
-  }
+  const chromium = await findChromium(process.env);
+  if ('missing' in chromium) {
+    if (process.env.CI) throw new Error(`${chromium.missing} Browser tests are required in CI.`);
+    console.warn(`${chromium.missing} Browser tests are skipped.`);
+  } else if (chromium.source !== 'Debian') console.info(`Browser tests use Chromium from ${chromium.source}: ${chromium.path}`);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
-  await buildPortal();
+  buildPortal();
   const portal = await startPortal({
     DATABASE_PATH: join(dataDir, 'portal.db'),
     OUTBOX_DIR: join(dataDir, 'outbox'),
@@ -31,7 +31,7 @@ export default async function setup(project: TestProject) {
     ...consentBudgetsLifted,
   });
   project.provide('baseURL', portal.baseURL);
-  project.provide('chromiumPath', existsSync(chromiumPath) ? chromiumPath : '');
+  project.provide('chromiumPath', 'missing' in chromium ? '' : chromium.path);
   project.provide('dataDir', dataDir);
 
   return async () => {

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { node, root, startServerProcess, type ServerProcess } from '../../scripts/support/server-process.ts';
+import { buildPortalIfStale } from '../../scripts/support/portal-build.ts';
+import { migrateFor, startServerProcess, type ServerProcess } from '../../scripts/support/server-process.ts';
 
 export type RunningPortal = ServerProcess;
 
@@ -15,22 +14,21 @@ export const consentBudgetsLifted = {
 };
 
 /**
- * Starts the built portal the way `npm start` does, with its own environment, and waits for /healthz. The tests reach
+ * Starts the built portal the way `npm start` does (the migrate step, then the server; `output()` holds both), with its
+ * own environment, and waits for /healthz. The tests reach
  * it at http://127.0.0.1:PORT, which is its PUBLIC_URL unless `env` names another; `{ publicUrl: 'unset' }` runs it
  * as a fresh install does, on its default origin http://localhost:PORT.
  */
-export function startPortal(env: Record<string, string>, { publicUrl = 'loopback' }: { publicUrl?: 'loopback' | 'unset' } = {}): Promise<RunningPortal> {
-  return startServerProcess('scripts/start.ts', env, '/healthz', (port) => (publicUrl === 'loopback' ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}));
+export async function startPortal(env: Record<string, string>, { publicUrl = 'loopback' }: { publicUrl?: 'loopback' | 'unset' } = {}): Promise<RunningPortal> {
+  const migrated = migrateFor(env);
+  const portal = await startServerProcess('scripts/start.ts', env, '/healthz', (port) => (publicUrl === 'loopback' ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}));
+  return { ...portal, output: () => migrated + portal.output() };
 }
 
-/** Builds the portal (banner included) once. */
-export function buildPortal(): Promise<void> {
-  return new Promise<void>((done, fail) => {
-    const build = spawn(node, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build', '--silent'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-    });
-    build.once('exit', (code) => (code === 0 ? done() : fail(new Error(`astro build exited with ${code}`))));
-  });
+/**
+ * Builds the portal (banner included) when the sources are newer than dist/, as `npm start` does: aside, swapped in,
+ * and refused while a server of this checkout runs.
+ */
+export function buildPortal(): void {
+  buildPortalIfStale();
 }

@@ -6,6 +6,7 @@ import { openDatabase } from '../../db/connection.ts';
 import { createMailer } from '../../src/lib/mailer.ts';
 import { createPrivateFile, makePrivateFolder } from '../../src/lib/private-files.ts';
 import { tightenPortalFiles } from '../../scripts/support/private-files.ts';
+import { createLogger } from '../../src/lib/log.ts';
 
 // The usual umask of an operator's shell: without care, files come out 0644 and folders 0755.
 let umask: number;
@@ -47,7 +48,7 @@ describe('openDatabase()', () => {
 describe('the outbox', () => {
   test('every mail is 0600, in a folder made 0700', async () => {
     const outboxDir = join(scratch, 'outbox-made');
-    const sent = await createMailer({ from: 'dpo@example.org', outboxDir, log: () => {} }).send({ to: 'ewa@example.pl', subject: 'Wniosek', text: 'Treść', html: '<p>Treść</p>' });
+    const sent = await createMailer({ from: 'dpo@example.org', outboxDir, log: createLogger({ write: () => {} }) }).send({ to: 'ewa@example.pl', subject: 'Wniosek', text: 'Treść', html: '<p>Treść</p>' });
     expect([modeOf(outboxDir), modeOf(sent.file ?? '')]).toEqual(['700', '600']);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { codeMatches, confirmationCodeSchema, newConfirmationCode } from '../../src/lib/marketing.ts';
 import { createSmsSender, smsGateway } from '../../src/lib/sms.ts';
+import { createLogger } from '../../src/lib/log.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'portal-sms-'));
 let umask: number;
@@ -46,13 +47,13 @@ describe('createSmsSender()', () => {
   test('without a gateway: an .sms.txt file readable by the portal only, and the code (not the number) in the log', async () => {
     const outboxDir = join(scratch, 'outbox');
     const lines: string[] = [];
-    const sender = createSmsSender({ outboxDir, log: (line) => lines.push(line) });
+    const sender = createSmsSender({ outboxDir, log: createLogger({ write: (line) => lines.push(line) }) });
     const { file } = await sender.send({ to: '+302310555014', text: 'Ostria: 042917', code: '042917' });
     expect(readdirSync(outboxDir).filter((name) => name.endsWith('.sms.txt'))).toHaveLength(1);
     expect(readFileSync(file ?? '', 'utf8')).toBe('To: +302310555014\n\nOstria: 042917\n');
     expect(statSync(file ?? '').mode & 0o777).toBe(0o600);
     expect(statSync(outboxDir).mode & 0o777).toBe(0o700);
-    expect(lines.join('\n')).toContain('code: 042917');
+    expect(lines.map((line) => JSON.parse(line) as { code?: string }).map((event) => event.code)).toEqual(['042917']);
     expect(lines.join('\n')).not.toContain('+302310555014');
   });
 

@@ -1,0 +1,155 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { afterAll, describe, expect, test } from 'vitest';
+import { migrationLockPath } from '../../db/migration-lock.ts';
+import { migrationsFolder } from '../../db/connection.ts';
+import { serverEntry } from '../../scripts/support/portal-build.ts';
+import { node, root } from '../../scripts/support/server-process.ts';
+import { startPortal } from './portal.ts';
+import { runScript, runScriptAlongside } from './scripts.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'portal-release-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const committed = readMigrationFiles({ migrationsFolder }).length;
+
+const fresh = (name: string) => {
+  const dir = mkdtempSync(join(scratch, `${name}-`));
+  return { dir, env: { DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') } };
+};
+const appliedMigrations = (path: string) => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare('select count(*) from __drizzle_migrations').pluck().get();
+  } finally {
+    db.close();
+  }
+};
+
+describe('npm run db:migrate', () => {
+  test('migrates a fresh database, and says so; a second run finds it current and changes nothing', () => {
+    const { env } = fresh('fresh');
+    const first = runScript('scripts/db-migrate.ts', [], env);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`${committed} migrations applied`);
+    expect(appliedMigrations(env.DATABASE_PATH)).toBe(committed);
+    const again = runScript('scripts/db-migrate.ts', [], env);
+    expect(again.stdout).toContain('already current');
+    expect(appliedMigrations(env.DATABASE_PATH)).toBe(committed);
+  });
+
+  test('two instances started together: both succeed, one after the other, and each migration is applied once', async () => {
+    const { env } = fresh('together');
+    const runs = await Promise.all([runScriptAlongside('scripts/db-migrate.ts', [], env), runScriptAlongside('scripts/db-migrate.ts', [], env)]);
+    for (const run of runs) expect(run.status, run.stderr).toBe(0);
+    expect(runs.map((run) => run.stdout.includes('already current')).sort()).toEqual([false, true]);
+    expect(appliedMigrations(env.DATABASE_PATH)).toBe(committed);
+  });
+
+  test('waits while another live process holds the lock, and takes over a lock whose holder is gone', async () => {
+    const { dir, env } = fresh('lock');
+    const lock = migrationLockPath(env.DATABASE_PATH);
+    writeFileSync(lock, `${process.pid}\n`);
+    const started = performance.now();
+    const waiting = runScriptAlongside('scripts/db-migrate.ts', [], env);
+    await new Promise((wait) => setTimeout(wait, 1500));
+    expect(readdirSync(dir)).not.toContain('portal.db');
+    rmSync(lock);
+    expect((await waiting).status).toBe(0);
+    expect(performance.now() - started).toBeGreaterThan(1500);
+
+    const gone = spawnSync(node, ['-e', 'process.pid'], { encoding: 'utf8' }).pid;
+    const other = fresh('stale');
+    writeFileSync(migrationLockPath(other.env.DATABASE_PATH), `${gone}\n`);
+    const run = runScript('scripts/db-migrate.ts', [], other.env);
+    expect(run.status, run.stderr).toBe(0);
+    expect(appliedMigrations(other.env.DATABASE_PATH)).toBe(committed);
+    expect(readdirSync(other.dir)).not.toContain('portal.db-migrate.lock');
+  });
+});
+
+describe('start-up only checks the database', () => {
+  test('npm start on a database that is not migrated refuses, naming npm run db:migrate, and creates no tables', () => {
+    const { env } = fresh('unmigrated');
+    const start = spawnSync(node, [join(root, 'scripts/start.ts')], { cwd: root, env: { ...process.env, ...env, PORT: '1', HOST: '127.0.0.1' }, encoding: 'utf8', timeout: 60_000 });
+    expect(start.status, start.stdout).toBe(1);
+    expect(start.stdout).toContain('run npm run db:migrate');
+    const db = new Database(env.DATABASE_PATH, { readonly: true });
+    expect(db.prepare("select count(*) from sqlite_master where type = 'table'").pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('/healthz and /readyz', () => {
+  test('ready while current; a newer version migrating the database makes it 503 with the reason, while /healthz stays 200', async () => {
+    const { env } = fresh('ready');
+    const portal = await startPortal(env);
+    try {
+      const ready = await fetch(`${portal.baseURL}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(ready.headers.get('cache-control')).toBe('no-store');
+      expect(await ready.json()).toEqual({ status: 'ready' });
+
+      // What a rolling release does under an old instance: the next version's migration lands in the database.
+      const db = new Database(env.DATABASE_PATH);
+      db.prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)').run('next-version', Date.now() + 86_400_000);
+      db.close();
+      const notReady = await fetch(`${portal.baseURL}/readyz`);
+      expect(notReady.status).toBe(503);
+      expect(notReady.headers.get('cache-control')).toBe('no-store');
+      const body = (await notReady.json()) as { status: string; reason: string };
+      expect(body.status).toBe('unavailable');
+      expect(body.reason).toContain('migrated by a newer version');
+
+      const alive = await fetch(`${portal.baseURL}/healthz`);
+      expect(alive.status).toBe(200);
+      expect(await alive.json()).toEqual({ status: 'ok' });
+    } finally {
+      await portal.stop();
+    }
+  });
+});
+
+describe('npm start never rebuilds dist/ under a running server', () => {
+  test('a second npm start that finds the build stale refuses, naming the running server, and the running portal keeps answering', async () => {
+    const { env } = fresh('stale-build');
+    const portal = await startPortal(env);
+    const source = join(root, 'astro.config.mjs');
+    const { atime, mtime } = statSync(source);
+    const built = statSync(serverEntry).mtimeMs;
+    let answering = true;
+    const unanswered: number[] = [];
+    const probe = (async () => {
+      while (answering) {
+        const status = await fetch(`${portal.baseURL}/nl/consent`).then((answer) => answer.status, () => 0);
+        if (status !== 200) unanswered.push(status);
+        await new Promise((wait) => setTimeout(wait, 20));
+      }
+    })();
+    try {
+      // A source changed after the build (a git pull on the server): the build is stale.
+      utimesSync(source, atime, new Date());
+      const second = await new Promise<{ status: number | null; output: string }>((resolve) => {
+        const child = spawn(node, [join(root, 'scripts/start.ts')], { cwd: root, env: { ...process.env, ...env, PORT: '1', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.once('close', (status) => resolve({ status, output }));
+      });
+      expect(second.status, second.output).toBe(1);
+      expect(second.output).toContain('is older than the sources');
+      expect(second.output).toContain(String(portal.process.pid));
+      expect(statSync(serverEntry).mtimeMs).toBe(built);
+      expect(readdirSync(root).filter((name) => name.startsWith('dist.'))).toEqual([]);
+    } finally {
+      utimesSync(source, atime, mtime);
+      answering = false;
+      await probe;
+      await portal.stop();
+    }
+    expect(unanswered).toEqual([]);
+  });
+});
