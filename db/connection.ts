@@ -6,6 +6,7 @@ import { eq, isNull } from 'drizzle-orm';
 import { emailLookupKey, marketingLookupKey } from '../src/lib/email-address.ts';
 import { createPrivateFile, makePrivateFolder } from '../src/lib/private-files.ts';
 import * as schema from './schema.ts';
+import { sqliteStore, type SqliteStore } from './store.ts';
 
 export type PortalDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The handle inside `db.transaction((tx) => …)`: what a function that joins its caller's transaction takes. */
@@ -65,11 +66,9 @@ export function backfillLookupKeys(db: PortalDatabase): void {
   });
 }
 
-/** True when the database answers a trivial query. */
-export function databaseAnswers(db: PortalDatabase): boolean {
-  try {
-    return db.$client.prepare('select 1 as ok').get() !== undefined;
-  } catch {
-    return false;
-  }
+/** Opens the SQLite store at `path` (see `openDatabase`); with `migrate`, applies the committed migrations first. */
+export function openSqliteStore(path: string, options: { migrate?: boolean; migrationsFolder?: string } = {}): SqliteStore {
+  const db = openDatabase(path);
+  if (options.migrate) migrateDatabase(db, options.migrationsFolder);
+  return sqliteStore(db);
 }

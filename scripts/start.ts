@@ -2,7 +2,7 @@
 // then serves the portal (PORT, HOST) with its data in DATABASE_PATH.
 import { createServer, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { migrateDatabase, openDatabase } from '../db/connection.ts';
+import { migrateDatabase, openSqliteStore } from '../db/connection.ts';
 import { schemaDifferences } from '../db/schema-check.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
 import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
@@ -36,12 +36,14 @@ const catalog = buildCatalog(texts);
 keepNewFilesPrivate();
 for (const line of tightenPortalFiles(environment.DATABASE_PATH, environment.OUTBOX_DIR)) console.log(`Private files: ${line}`);
 
-const db = openDatabase(environment.DATABASE_PATH);
+// One store for the whole process: Astro's pages and the consent fast path share its connection and its turn queue, so
+// a transaction of one never waits on a lock the other holds across an await.
+const store = openSqliteStore(environment.DATABASE_PATH);
+const db = store.handle;
 refuseChangedSchema('as it was found');
 migrateDatabase(db, join(root, 'db/migrations'));
 refuseChangedSchema('once migrated');
-const published = publishPolicyTexts(db, texts, todayIn(organisation.timeZone));
-db.$client.close();
+const published = await publishPolicyTexts(store, texts, todayIn(organisation.timeZone));
 console.log(
   `Database ${environment.DATABASE_PATH}: migrations applied; ${texts.length} policy texts (${published.recorded} new, ${published.updated} updated).`,
 );
@@ -67,7 +69,9 @@ function refuseChangedSchema(when: string): void {
 // else rendered by Astro, and a graceful stop on SIGTERM.
 process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
-const { handler } = (await import(entry)) as { handler: NodeHandler };
+const { handler: astroHandler } = (await import(entry)) as { handler: NodeHandler };
+// Every render, the page cache's too, is handed the process's one store: Astro never opens a second connection.
+const handler: NodeHandler = (request, response, next, locals) => astroHandler(request, response, next, { ...locals, store });
 const hosts = portalHosts(environment);
 if (environment.PUBLIC_URL) console.log(`Public origin ${hosts.origin}: every link the portal writes points there.`);
 else console.log(`PUBLIC_URL is not set: links in mail and pages point to ${hosts.origin} (set PUBLIC_URL for any other use).`);
@@ -77,7 +81,7 @@ const proxies = trustedProxies(environment.TRUSTED_PROXIES);
 // One budget of consent decisions per visitor, whether they reach the fast path, Astro's route or the cookie form.
 const decisionLimits = decisionLimitsOf(environment);
 const consentEndpoint = createConsentEndpoint({
-  db: openDatabase(environment.DATABASE_PATH),
+  store,
   catalog,
   timeZone: organisation.timeZone,
   selfOrigins: portalOrigins(hosts),
@@ -100,7 +104,7 @@ const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, ke
     return;
   }
   const render = () =>
-    void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies), decisionLimits });
+    void handler(request, response, undefined, { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies), decisionLimits, store });
   if (serveStaticAsset(assets, request, response, staticHeaders) || consentEndpoint(request, response) || pages.serve(request, response, render)) return;
   render();
 });
@@ -121,8 +125,10 @@ function stop(signal: string) {
   stopping = true;
   console.log(`${signal}: finishing the requests under way, then stopping.`);
   server.close(() => {
-    console.log('Stopped.');
-    process.exit(0);
+    void store.close().finally(() => {
+      console.log('Stopped.');
+      process.exit(0);
+    });
   });
   server.closeIdleConnections();
   const idle = setInterval(() => server.closeIdleConnections(), 100);

@@ -12,5 +12,7 @@ declare namespace App {
     visitorAddress?: string;
     /** The consent decision budget the portal's server shares with its fast path; without it (`astro dev`) Astro keeps its own. */
     decisionLimits?: import('./lib/consent-limits.ts').DecisionLimits;
+    /** The store the portal's server opened and shares with its fast path; without it (`astro dev`) Astro opens its own. */
+    store?: import('../db/store.ts').Store;
   }
 }

@@ -1,12 +1,11 @@
 import type { APIRoute } from 'astro';
-import { databaseAnswers } from '../../db/connection.ts';
-import { getDatabase } from '../server/db.ts';
+import { getStore } from '../server/db.ts';
 
 /** 200 when the database answers, 503 otherwise; never a stack trace. */
-export const GET: APIRoute = () => {
+export const GET: APIRoute = async () => {
   let healthy = false;
   try {
-    healthy = databaseAnswers(getDatabase());
+    healthy = await getStore().answers();
   } catch {
     healthy = false;
   }

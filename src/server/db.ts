@@ -1,13 +1,20 @@
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { openSqliteStore } from '../../db/connection.ts';
+import type { Store } from '../../db/store.ts';
 import { getEnvironment } from './environment.ts';
 
-let database: PortalDatabase | undefined;
+let store: Store | undefined;
 
-/** The portal's database, opened and migrated on first use. */
-export function getDatabase(): PortalDatabase {
-  if (!database) {
-    database = openDatabase(getEnvironment().DATABASE_PATH);
-    migrateDatabase(database);
-  }
-  return database;
+/**
+ * The portal's store. Under the portal's own server it is the one that server opened (handed over through
+ * `locals.store`, see `adoptStore`), so the consent fast path and Astro share one connection and one turn queue;
+ * under `astro dev` it is opened and migrated here on first use.
+ */
+export function getStore(): Store {
+  store ??= openSqliteStore(getEnvironment().DATABASE_PATH, { migrate: true });
+  return store;
+}
+
+/** Takes the store the portal's server built; the first one handed over stays. */
+export function adoptStore(given: Store): void {
+  store ??= given;
 }
