@@ -1,4 +1,4 @@
-import { openSqliteStore } from '../../db/connection.ts';
+import { openStore } from '../../db/connection.ts';
 import type { Store } from '../../db/store.ts';
 import { getEnvironment } from './environment.ts';
 
@@ -10,7 +10,7 @@ let store: Store | undefined;
  * under `astro dev` it is opened and migrated here on first use.
  */
 export function getStore(): Store {
-  store ??= openSqliteStore(getEnvironment().DATABASE_PATH, { migrate: true });
+  store ??= openStore(getEnvironment(), { migrate: true });
   return store;
 }
 
