@@ -6,6 +6,7 @@ import { eq, isNull } from 'drizzle-orm';
 import { emailLookupKey, marketingLookupKey } from '../src/lib/email-address.ts';
 import { createPrivateFile, makePrivateFolder } from '../src/lib/private-files.ts';
 import * as schema from './schema.ts';
+import { sqliteStore, type SqliteStore, type Store } from './store.ts';
 
 export type PortalDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The handle inside `db.transaction((tx) => …)`: what a function that joins its caller's transaction takes. */
@@ -65,11 +66,17 @@ export function backfillLookupKeys(db: PortalDatabase): void {
   });
 }
 
-/** True when the database answers a trivial query. */
-export function databaseAnswers(db: PortalDatabase): boolean {
-  try {
-    return db.$client.prepare('select 1 as ok').get() !== undefined;
-  } catch {
-    return false;
-  }
+/**
+ * The portal's store as the environment names it. Today always the SQLite file at `DATABASE_PATH`; the PostgreSQL
+ * store (`DATABASE_URL`) slots in here, so pages and scripts that open their store through this never change.
+ */
+export function openStore(environment: { DATABASE_PATH: string }, options: { migrate?: boolean } = {}): Store {
+  return openSqliteStore(environment.DATABASE_PATH, options);
+}
+
+/** Opens the SQLite store at `path` (see `openDatabase`); with `migrate`, applies the committed migrations first. */
+export function openSqliteStore(path: string, options: { migrate?: boolean; migrationsFolder?: string } = {}): SqliteStore {
+  const db = openDatabase(path);
+  if (options.migrate) migrateDatabase(db, options.migrationsFolder);
+  return sqliteStore(db);
 }

@@ -11,7 +11,7 @@ import { checkChainDatabase, refuse } from './support/chain-database.ts';
 
 const environment = readEnvironment(process.env);
 const anchorsPath = anchorsPathOf(environment);
-const database = checkChainDatabase(environment.DATABASE_PATH);
+const database = await checkChainDatabase(environment.DATABASE_PATH);
 const anchors = readAnchors(anchorsPath);
 let key;
 try {
@@ -22,11 +22,11 @@ try {
   if (error instanceof ChainFileError) refuse(error.message);
   throw error;
 }
-const db = database.open();
+const store = database.open();
 // A head is signed only over a chain that still matches every earlier head (signing a tampered chain would vouch for
 // it), and both are read in one snapshot, so the head signed is the head checked.
-const { audit, head } = db.$client.transaction(() => ({ audit: auditConsentChain(db, anchors, key), head: currentChainHead(db, Date.now()) }))();
-db.$client.close();
+const { audit, head } = await store.read(async (db) => ({ audit: await auditConsentChain(db, anchors, key), head: await currentChainHead(db, Date.now()) }), { snapshot: true });
+await store.close();
 if (audit.problems.length > 0) {
   refuse(`the chain does not verify, so no head is signed (run npm run consent:verify for the details): ${audit.problems.slice(0, 5).map((problem) => problem.message).join('; ')}`);
 }

@@ -2,16 +2,16 @@
 // anchors file, every retention checkpoint against its retention run and every erased record against its erasure.
 // Names each problem found and exits 1; a missing or wrong signing key, an anchors file that does not match, or a
 // database that is not the portal's is refused the same way, and nothing is changed.
-import { auditConsentChain } from '../src/lib/chain-audit.repo.ts';
+import { auditConsentChain, type ChainVerifier } from '../src/lib/chain-audit.repo.ts';
 import { ChainFileError, loadChainKey, readAnchors } from '../src/lib/chain-files.ts';
 import { anchorsPathOf, chainKeySourceOf, readEnvironment } from '../src/lib/environment.ts';
 import { checkChainDatabase, refuse } from './support/chain-database.ts';
 
 const environment = readEnvironment(process.env);
 const anchorsPath = anchorsPathOf(environment);
-const database = checkChainDatabase(environment.DATABASE_PATH);
+const database = await checkChainDatabase(environment.DATABASE_PATH);
 const anchors = readAnchors(anchorsPath);
-let verifier;
+let verifier: ChainVerifier | undefined;
 try {
   // Never generated here: a key made now would vouch for nothing.
   if (anchors.length > 0 || environment.CHAIN_SIGNING_KEY !== undefined) verifier = loadChainKey(chainKeySourceOf(environment), { create: false });
@@ -19,11 +19,12 @@ try {
   if (error instanceof ChainFileError) refuse(error.message);
   throw error;
 }
-const db = database.open();
+const store = database.open();
 const started = performance.now();
-const audit = auditConsentChain(db, anchors, verifier);
+// One snapshot: the portal may go on appending while the chain is walked.
+const audit = await store.read((db) => auditConsentChain(db, anchors, verifier), { snapshot: true });
 const seconds = ((performance.now() - started) / 1000).toFixed(2);
-db.$client.close();
+await store.close();
 
 if (audit.problems.length > 0) {
   const shown = audit.problems.slice(0, 50);

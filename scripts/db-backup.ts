@@ -47,7 +47,7 @@ try {
 const copy = new Database(partial, { fileMustExist: true });
 // One self-contained file: no -wal beside it to forget when it is moved.
 copy.pragma('journal_mode = DELETE');
-const report = inspectDatabase(copy);
+const report = await inspectDatabase(copy);
 copy.close();
 if (report.problems.length > 0) {
   removeDatabaseFiles(partial);

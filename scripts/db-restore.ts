@@ -31,7 +31,7 @@ try {
 } catch (error) {
   fail(`${backup} cannot be opened as an SQLite database (${errorText(error)}); nothing was changed.`);
 }
-const checked = inspectDatabase(source);
+const checked = await inspectDatabase(source);
 if (problemsOf(checked).length > 0) {
   source.close();
   fail(`Refusing to restore ${backup}: ${problemsOf(checked).join('; ')}. Nothing was changed.`);
@@ -65,7 +65,7 @@ if (existsSync(live)) {
 // 3. A copy of the backup beside the live file, brought to the current schema and checked again.
 makePrivateFolder(dirname(live));
 const staging = `${live}.restoring-${process.pid}`;
-let restored: ReturnType<typeof inspectDatabase>;
+let restored: Awaited<ReturnType<typeof inspectDatabase>>;
 let migrationsApplied = 0;
 try {
   removeDatabaseFiles(staging);
@@ -75,7 +75,7 @@ try {
   const db = openDatabase(staging);
   migrateDatabase(db, portalMigrationsFolder);
   db.$client.pragma('journal_mode = DELETE');
-  restored = inspectDatabase(db.$client);
+  restored = await inspectDatabase(db.$client);
   migrationsApplied = restored.migrations.applied - checked.migrations.applied;
   db.$client.close();
 } catch (error) {

@@ -5,7 +5,7 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { migrateDatabase, openDatabase } from '../db/connection.ts';
+import { openSqliteStore } from '../db/connection.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
 import { seedLoadDatabase } from './support/load-seed.ts';
 
@@ -59,11 +59,10 @@ if (existsSync(path) && statSync(path).size > 0) {
   for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) rmSync(file, { force: true });
 }
 
-const db = openDatabase(path);
-migrateDatabase(db);
+const store = openSqliteStore(path, { migrate: true });
 console.log(`Seeding ${path}: ${options.requests.toLocaleString('en')} requests, ${options.consentRecords.toLocaleString('en')} consent records…`);
-const summary = await seedLoadDatabase(db, { ...options, now: Date.now(), log: (line) => console.log(line) });
-db.$client.close();
+const summary = await seedLoadDatabase(store, { ...options, now: Date.now(), log: (line) => console.log(line) });
+await store.close();
 console.log(
   `Done in ${summary.seconds.total.toFixed(1)} s: ${summary.requests.toLocaleString('en')} requests (${summary.requestEvents.toLocaleString('en')} events, ` +
     `${summary.requestExports.toLocaleString('en')} exports), ${summary.consentRecords.toLocaleString('en')} consent records over ${summary.consentIds.toLocaleString('en')} consent ids, ` +

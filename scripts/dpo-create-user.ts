@@ -6,7 +6,7 @@
 // app; a reset keeps the second factor unless --remove-totp is given. There is no default account. Every change is
 // an audit event naming the operator.
 import { createInterface } from 'node:readline';
-import { migrateDatabase, openDatabase } from '../db/connection.ts';
+import { openStore } from '../db/connection.ts';
 import { createDpoAccount, resetDpoPassword, type SecondFactorChange } from '../src/lib/dpo-accounts.repo.ts';
 import { findDpoUser } from '../src/lib/dpo.repo.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
@@ -56,10 +56,9 @@ function ask(question: string): Promise<string> {
 }
 
 const environment = readEnvironment(process.env);
-const db = openDatabase(environment.DATABASE_PATH);
-migrateDatabase(db);
+const store = openStore(environment, { migrate: true });
 // Checked before the password is asked for, so a mistyped address costs no typing.
-const existing = findDpoUser(db, email.data);
+const existing = await store.read((db) => findDpoUser(db, email.data));
 if (existing && !values.reset) fail(`A DPO account for ${email.data} exists already; use --reset to set a new password.`);
 if (!existing && values.reset) fail(`No DPO account for ${email.data}; leave out --reset to create it. Nothing was changed.`);
 
@@ -76,14 +75,14 @@ const passwordHash = await hashPassword(password);
 const by = { actor: operatorActor(), now: Date.now() };
 if (existing) {
   const secondFactor: SecondFactorChange = sealed ? { change: 'replaced', sealedSecret: sealed } : values['remove-totp'] ? { change: 'removed' } : { change: 'kept' };
-  const reset = resetDpoPassword(db, email.data, passwordHash, secondFactor, by);
-  db.$client.close();
+  const reset = await resetDpoPassword(store, email.data, passwordHash, secondFactor, by);
+  await store.close();
   if (!reset) fail(`No DPO account for ${email.data} any more; nothing was changed.`);
   const factor = { kept: 'second factor kept', removed: 'second factor removed', replaced: 'new second factor below' }[secondFactor.change];
   console.log(`New password set for ${email.data} (${environment.DATABASE_PATH}); ${factor}; ${reset.sessionsEnded} session(s) ended.`);
 } else {
-  createDpoAccount(db, { email: email.data, passwordHash, totpSecret: sealed, locale }, by);
-  db.$client.close();
+  await createDpoAccount(store, { email: email.data, passwordHash, totpSecret: sealed, locale }, by);
+  await store.close();
   console.log(`DPO account created: ${email.data} (${environment.DATABASE_PATH}).`);
 }
 if (secret) {

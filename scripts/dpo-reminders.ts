@@ -2,7 +2,7 @@
 // within 7 days, in the DPO's own language. Meant for cron (once each morning); sends nothing when nothing needs
 // attention. Exit status 1 when an email could not be sent, so cron reports it.
 import { resolve } from 'node:path';
-import { migrateDatabase, openDatabase } from '../db/connection.ts';
+import { openStore } from '../db/connection.ts';
 import { portalHosts } from '../src/lib/canonical-origin.ts';
 import { localDate } from '../src/lib/deadline.ts';
 import { enabledDpoUsers } from '../src/lib/dpo.repo.ts';
@@ -15,15 +15,16 @@ import { readMessages, readOrganisation } from './support/content.ts';
 
 const organisation = readOrganisation();
 const environment = readEnvironment(process.env);
-const db = openDatabase(environment.DATABASE_PATH);
-migrateDatabase(db);
+const store = openStore(environment, { migrate: true });
 
 const now = Date.now();
 const today = localDate(now, organisation.timeZone);
-const { overdue, dueSoon } = requestsNeedingAttention(db, today);
-// A disabled account gets no digest: it names requests someone who may no longer work here should not see.
-const dpos = enabledDpoUsers(db);
-db.$client.close();
+const { overdue, dueSoon, dpos } = await store.read(async (db) => ({
+  ...(await requestsNeedingAttention(db, today)),
+  // A disabled account gets no digest: it names requests someone who may no longer work here should not see.
+  dpos: await enabledDpoUsers(db),
+}));
+await store.close();
 
 if (overdue.length + dueSoon.length === 0) {
   console.log(`Nothing is overdue or due within 7 days (${today}); no reminder sent.`);

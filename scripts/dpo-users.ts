@@ -4,7 +4,7 @@
 // in; its sessions end), enable it again, remove it (its sessions first), or end its sessions only. Every change is
 // an audit event naming the operator (`cli:<os user>`). Nothing secret is printed: no hash, no second-factor
 // secret, no session token. An unknown account exits 1 and changes nothing.
-import { migrateDatabase, openDatabase } from '../db/connection.ts';
+import { openStore } from '../db/connection.ts';
 import { disableDpoAccount, enableDpoAccount, listDpoAccounts, removeDpoAccount, revokeDpoSessions, type DpoAccountSummary } from '../src/lib/dpo-accounts.repo.ts';
 import { emailAddressSchema } from '../src/lib/email-address.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
@@ -21,8 +21,7 @@ const email = command === 'list' ? undefined : emailAddressSchema.safeParse((val
 if (email && !email.success) fail(`${command} needs --email <address>.\n${usage}`);
 
 const environment = readEnvironment(process.env);
-const db = openDatabase(environment.DATABASE_PATH);
-migrateDatabase(db);
+const store = openStore(environment, { migrate: true });
 const by = { actor: operatorActor(), now: Date.now() };
 
 const isoDate = (at: number) => new Date(at).toISOString().slice(0, 16).replace('T', ' ');
@@ -37,35 +36,35 @@ const describe = (account: DpoAccountSummary) =>
   ].join('  ');
 
 /** Runs one command on `address`; the message to print, or undefined when no account has that address. */
-function run(address: string): string | undefined {
+async function run(address: string): Promise<string | undefined> {
   switch (command as Exclude<Command, 'list'>) {
     case 'disable': {
-      const done = disableDpoAccount(db, address, by);
+      const done = await disableDpoAccount(store, address, by);
       return done && (done.changed ? `Disabled ${address}; ${done.sessionsEnded} session(s) ended.` : `${address} was disabled already.`);
     }
     case 'enable': {
-      const done = enableDpoAccount(db, address, by);
+      const done = await enableDpoAccount(store, address, by);
       return done && (done.changed ? `Enabled ${address}: it can sign in again.` : `${address} was not disabled.`);
     }
     case 'remove': {
-      const done = removeDpoAccount(db, address, by);
+      const done = await removeDpoAccount(store, address, by);
       return done && `Removed ${address}; ${done.sessionsEnded} session(s) ended. The request trails keep its name.`;
     }
     case 'revoke-sessions': {
-      const done = revokeDpoSessions(db, address, by);
+      const done = await revokeDpoSessions(store, address, by);
       return done && `Ended ${done.sessionsEnded} session(s) of ${address}.`;
     }
   }
 }
 
 if (command === 'list') {
-  const accounts = listDpoAccounts(db, by.now);
-  db.$client.close();
+  const accounts = await store.read((db) => listDpoAccounts(db, by.now));
+  await store.close();
   console.log(accounts.length === 0 ? 'No DPO account yet: create one with npm run dpo:create-user.' : accounts.map(describe).join('\n'));
 } else {
   const address = email?.data ?? '';
-  const message = run(address);
-  db.$client.close();
+  const message = await run(address);
+  await store.close();
   if (message === undefined) fail(`No DPO account for ${address}; nothing was changed.`);
   console.log(message);
 }

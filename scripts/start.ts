@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import compression from 'compression';
 import { join } from 'node:path';
 import { constants as zlibConstants } from 'node:zlib';
-import { openDatabase } from '../db/connection.ts';
+import { openSqliteStore } from '../db/connection.ts';
 import { migrationProblem, migrationState } from '../db/migration-state.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
 import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
@@ -54,12 +54,14 @@ const catalog = buildCatalog(texts);
 keepNewFilesPrivate();
 for (const line of tightenPortalFiles(environment.DATABASE_PATH, environment.OUTBOX_DIR)) log.warn(`Private files: ${line}`);
 
-const db = openDatabase(environment.DATABASE_PATH);
+// One store for the whole process: Astro's pages and the consent fast path share its connection and its turn queue, so
+// a transaction of one never waits on a lock the other holds across an await.
+const store = openSqliteStore(environment.DATABASE_PATH);
+const db = store.handle;
 refuseToStart(changedSchemaRefusal(db.$client, environment.DATABASE_PATH, migrations, 'as it was found'));
 const notCurrent = migrationProblem(migrationState(db.$client, migrations));
 refuseToStart(notCurrent && `the database at ${environment.DATABASE_PATH} is not current: ${notCurrent}.`);
-const published = publishPolicyTexts(db, texts, todayIn(organisation.timeZone));
-db.$client.close();
+const published = await publishPolicyTexts(store, texts, todayIn(organisation.timeZone));
 log.info('Database is current; policy texts recorded.', { database: environment.DATABASE_PATH, texts: texts.length, recorded: published.recorded, updated: published.updated });
 
 /** Stops start-up (exit 1, before anything is served or written) with the reason, when there is one. */
@@ -76,7 +78,10 @@ function refuseToStart(reason: string | undefined): void {
 // else rendered by Astro, and a graceful stop on SIGTERM.
 process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
-const { handler } = (await import(entry)) as { handler: NodeHandler };
+const { handler: astroHandler } = (await import(entry)) as { handler: NodeHandler };
+// Every render, the page cache's too, is handed the process's one store: Astro never opens a second connection.
+// The same locals object is passed on (not a copy): the middleware writes the route pattern into it for the metrics.
+const handler: NodeHandler = (request, response, next, locals) => astroHandler(request, response, next, Object.assign(locals ?? {}, { store }));
 const hosts = portalHosts(environment);
 if (environment.PUBLIC_URL) log.info('Every link the portal writes points to its public origin.', { origin: hosts.origin });
 else log.warn('PUBLIC_URL is not set: links in mail and pages point to the local origin (set PUBLIC_URL for any other use).', { origin: hosts.origin });
@@ -85,11 +90,10 @@ const assets = loadStaticAssets(join(root, 'dist/client'));
 const proxies = trustedProxies(environment.TRUSTED_PROXIES);
 // One budget of consent decisions per visitor, whether they reach the fast path, Astro's route or the cookie form.
 const decisionLimits = decisionLimitsOf(environment);
-const servingDb = openDatabase(environment.DATABASE_PATH);
 collectDefaultMetrics();
-watchDpoRequests(() => requestCountsByStatus(servingDb));
+watchDpoRequests(() => store.read((db) => requestCountsByStatus(db)));
 const consentEndpoint = createConsentEndpoint({
-  db: servingDb,
+  store,
   catalog,
   timeZone: organisation.timeZone,
   selfOrigins: portalOrigins(hosts),
@@ -164,8 +168,10 @@ function stop(signal: string) {
   stopping = true;
   log.info('Finishing the requests under way, then stopping.', { signal });
   server.close(() => {
-    log.info('Stopped.');
-    process.exit(0);
+    void store.close().finally(() => {
+      log.info('Stopped.');
+      process.exit(0);
+    });
   });
   server.closeIdleConnections();
   const idle = setInterval(() => server.closeIdleConnections(), 100);

@@ -14,5 +14,7 @@ declare namespace App {
     decisionLimits?: import('./lib/consent-limits.ts').DecisionLimits;
     /** The route pattern that answered (`/[locale]/requests/[reference]`), for the portal server's request metrics. */
     routePattern?: string;
+    /** The store the portal's server opened and shares with its fast path; without it (`astro dev`) Astro opens its own. */
+    store?: import('../db/store.ts').Store;
   }
 }

@@ -11,6 +11,7 @@ import { publicUrlIsHttps } from './lib/environment.ts';
 import { checkRequestTarget } from './lib/canonical-origin.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { localeCookie } from './server/locale-cookie.ts';
+import { adoptStore } from './server/db.ts';
 
 /**
  * Resolves the locale of every request once: the path prefix when it is one of ours; otherwise (the root, a 404,
@@ -21,6 +22,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.routePattern ??= context.routePattern;
   // A page that rewrites to /404 runs the middleware again; the visitor's page and language stay as they were.
   if (context.locals.locale) return next();
+  if (context.locals.store) adoptStore(context.locals.store);
   // The portal's own server checks Host before Astro sees the request (scripts/start.ts); this holds under `astro dev`.
   const target = checkRequestTarget(['Host', context.request.headers.get('host') ?? ''], context.url.pathname, getPortalHosts());
   if (!target.ok) return new Response(`${target.reason}.`, { status: target.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });

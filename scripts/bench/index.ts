@@ -14,7 +14,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../../db/connection.ts';
+import { openSqliteStore } from '../../db/connection.ts';
 import { localDate } from '../../src/lib/deadline.ts';
 import { allDpoUsers, startSession } from '../../src/lib/dpo.repo.ts';
 import { openByWeekDue } from '../../src/lib/inbox-chart.ts';
@@ -90,8 +90,9 @@ migrateFor({ DATABASE_PATH: database, OUTBOX_DIR: join(dir, 'outbox') });
 const portal = await startServerProcess('scripts/start.ts', { DATABASE_PATH: database, OUTBOX_DIR: join(dir, 'outbox') }, '/healthz');
 let staticServer: Awaited<ReturnType<typeof startServerProcess>> | undefined;
 try {
-  const db = openDatabase(database);
-  const counts = db.$client.prepare('select (select count(*) from requests) as requests, (select max(id) from consent_records) as records').get() as { requests: number; records: number | null };
+  const store = openSqliteStore(database);
+  const client = store.handle.$client;
+  const counts = client.prepare('select (select count(*) from requests) as requests, (select max(id) from consent_records) as records').get() as { requests: number; records: number | null };
   const size = `${counts.requests.toLocaleString('en')} requests, ${(counts.records ?? 0).toLocaleString('en')} consent records`;
 
   // --- A policy page vs the same bytes from a plain static server. ---
@@ -117,15 +118,21 @@ try {
   });
 
   // --- The DPO inbox, signed in with a real session cookie. ---
-  const user = allDpoUsers(db).find((candidate) => candidate.email === loadDpoEmail) ?? allDpoUsers(db)[0];
+  const users = await store.read((db) => allDpoUsers(db));
+  const user = users.find((candidate) => candidate.email === loadDpoEmail) ?? users[0];
   if (!user) throw new Error(`${source} has no DPO account; seed it with npm run db:seed-load`);
-  const cookie = `portal_dpo=${startSession(db, user.id, Date.now()).token}`;
+  const cookie = `portal_dpo=${(await startSession(store, user.id, Date.now())).token}`;
   const today = localDate(Date.now(), organisation.timeZone);
-  const inboxQueries = await measureLatency(() => {
-    inboxPage(db, {}, today);
-    inboxCounts(db, today);
-    openByWeekDue(openDueDates(db), today);
-  }, samples, warmUp);
+  const inboxQueries = await measureLatency(
+    () =>
+      store.read(async (db) => {
+        await inboxPage(db, {}, today);
+        await inboxCounts(db, today);
+        openByWeekDue(await openDueDates(db), today);
+      }),
+    samples,
+    warmUp,
+  );
   const inbox = await measureLatency(() => timedFetch(`${portal.baseURL}/dpo`, { headers: { cookie } }, 200), samples, warmUp);
   rows.push({
     what: `DPO inbox GET /dpo, first page (${size}), one at a time`,
@@ -137,7 +144,7 @@ try {
   });
 
   // --- The subject export: completing access requests of the subjects with the most consent records. ---
-  const subjects = db.$client
+  const subjects = client
     .prepare(
       `select r.reference, r.email, r.consent_id as consentId,
               (select count(*) from consent_records c where c.consent_id = r.consent_id) as records
@@ -150,9 +157,9 @@ try {
   const exportSamples = Math.min(samples, subjects.length - Math.min(warmUp, Math.floor(subjects.length / 4)));
   const exportWarmUp = subjects.length - exportSamples >= warmUp ? warmUp : subjects.length - exportSamples;
   const subjectAt = (index: number) => subjects[index] as (typeof subjects)[number];
-  const exportBuild = await measureLatency((index) => {
+  const exportBuild = await measureLatency(async (index) => {
     const subject = subjectAt(index);
-    JSON.stringify(buildSubjectExport(db, { email: subject.email, organisation, portalOrigin: portal.baseURL, now: Date.now() }), null, 2);
+    JSON.stringify(await store.read((db) => buildSubjectExport(db, { email: subject.email, organisation, portalOrigin: portal.baseURL, now: Date.now() })), null, 2);
   }, exportSamples, exportWarmUp);
   const completion = await measureLatency(
     (index) =>
@@ -166,7 +173,7 @@ try {
   );
   // The export really holds every record: check the last one stored.
   const last = subjectAt(exportWarmUp + exportSamples - 1);
-  const stored = db.$client.prepare('select e.content from request_exports e join requests r on r.id = e.request_id where r.reference = ?').pluck().get(last.reference) as string | undefined;
+  const stored = client.prepare('select e.content from request_exports e join requests r on r.id = e.request_id where r.reference = ?').pluck().get(last.reference) as string | undefined;
   const storedRecords = stored ? (JSON.parse(stored) as { consentRecords: unknown[] }).consentRecords.length : 0;
   if (storedRecords !== last.records) throw new Error(`the export of ${last.reference} holds ${storedRecords} consent records, not ${last.records}`);
   const measured = subjects.slice(exportWarmUp, exportWarmUp + exportSamples).map((subject) => subject.records).sort((a, b) => a - b);
@@ -178,7 +185,7 @@ try {
     target: 'p50 < 300 ms',
     pass: completion.p50 < 300,
   });
-  db.$client.close();
+  await store.close();
 } finally {
   await staticServer?.stop();
   await portal.stop();

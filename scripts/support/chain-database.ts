@@ -3,22 +3,19 @@
 // `npm start` would.
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { openSqliteStore } from '../../db/connection.ts';
+import type { SqliteStore } from '../../db/store.ts';
 import { inspectDatabase, portalMigrationsFolder } from './database-report.ts';
 
 /** Checks the file without changing it; `open` then opens it (migrating a sound one at an older migration). */
-export function checkChainDatabase(path: string): { open: () => PortalDatabase } {
+export async function checkChainDatabase(path: string): Promise<{ open: () => SqliteStore }> {
   if (!existsSync(path)) refuse(`no database at ${path} (DATABASE_PATH)`);
   const probe = new Database(path, { readonly: true, fileMustExist: true });
-  const report = inspectDatabase(probe, { withChain: false });
+  const report = await inspectDatabase(probe, { withChain: false });
   probe.close();
   if (report.problems.length > 0) refuse(`${path} is not the portal’s database, or not as its migrations make it: ${report.problems.join('; ')}`);
   return {
-    open: () => {
-      const db = openDatabase(path);
-      if (report.migrations.missing > 0) migrateDatabase(db, portalMigrationsFolder);
-      return db;
-    },
+    open: () => openSqliteStore(path, { migrate: report.migrations.missing > 0, migrationsFolder: portalMigrationsFolder }),
   };
 }
 

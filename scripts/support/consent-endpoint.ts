@@ -3,7 +3,7 @@
 // request pipeline. Its context is read from the same files the Astro build uses.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BlockList } from 'node:net';
-import type { PortalDatabase } from '../../db/connection.ts';
+import type { Store } from '../../db/store.ts';
 import type { BannerStrings } from '../../src/lib/banner-config.ts';
 import { answerConsentDecision, consentBodyLimit, consentBodyTooLarge, createTermsSource, type ConsentApiAnswer } from '../../src/lib/consent-api.ts';
 import type { DecisionLimits } from '../../src/lib/consent-limits.ts';
@@ -17,7 +17,8 @@ import { floodKey, visitorAddress } from '../../src/lib/visitor-address.ts';
 import { readMessages, readSites } from './content.ts';
 
 export interface ConsentEndpointOptions {
-  db: PortalDatabase;
+  /** The process's one store, shared with Astro's pages. */
+  store: Store;
   catalog: PolicyCatalog;
   timeZone: string;
   /** The portal's own origins (sites naming `self`), canonical first: never taken from a request. */
@@ -42,7 +43,7 @@ export function createConsentEndpoint(options: ConsentEndpointOptions) {
     return found;
   };
   const terms = createTermsSource({ catalog: () => options.catalog, strings: bannerStrings, timeZone: options.timeZone });
-  const append = createConsentAppender(() => options.db, countCommittedDecisions);
+  const append = createConsentAppender(options.store, countCommittedDecisions);
   const findSite = (id: string) => sites.find((site) => site.id === id);
 
   const send = (response: ServerResponse, answer: ConsentApiAnswer) => {

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import type { PortalDatabase } from '../../db/connection.ts';
 import { schemaDifferences } from '../../db/schema-check.ts';
 import * as schema from '../../db/schema.ts';
 import { verifyConsentChain } from '../../src/lib/consent.repo.ts';
@@ -20,7 +19,7 @@ export interface DatabaseReport {
   tables: { name: string; rows: number }[];
   /** Migrations recorded in the file, and how many of this version's migrations it still lacks. */
   migrations: { applied: number; missing: number };
-  chain?: ReturnType<typeof verifyConsentChain>;
+  chain?: Awaited<ReturnType<typeof verifyConsentChain>>;
   newestConsentAt?: number | undefined;
 }
 
@@ -30,7 +29,7 @@ const sqliteMessage = (error: unknown) => (error instanceof Error ? error.messag
  * Checks an open SQLite file: integrity, that it is a portal database this version can run, that its schema is exactly
  * what its migrations create, and (when its schema is current) the consent chain.
  */
-export function inspectDatabase(client: Database.Database, { withChain = true }: { withChain?: boolean } = {}): DatabaseReport {
+export async function inspectDatabase(client: Database.Database, { withChain = true }: { withChain?: boolean } = {}): Promise<DatabaseReport> {
   const report: DatabaseReport = { problems: [], integrityOk: false, tables: [], migrations: { applied: 0, missing: 0 } };
   let integrity: string[];
   try {
@@ -66,7 +65,8 @@ export function inspectDatabase(client: Database.Database, { withChain = true }:
   // The chain is read with the current schema's columns: a file that still lacks migrations is checked once migrated.
   if (report.migrations.missing > 0 || unknown > 0 || !withChain) return report;
   // From the latest retention checkpoint, when retention has removed the oldest records.
-  report.chain = verifyConsentChain(drizzle({ client, schema }) as PortalDatabase);
+  // A file the script holds alone: its own handle, no store around it.
+  report.chain = await verifyConsentChain(drizzle({ client, schema }));
   return report;
 }
 

@@ -2,7 +2,7 @@
 // over two years with their audit trails, and a million consent records chained with the portal's own hash function,
 // so `npm run consent:verify` passes on it. Everything is made up (names, addresses, texts); nothing is real data.
 import { join } from 'node:path';
-import type { PortalDatabase } from '../../db/connection.ts';
+import type { SqliteStore } from '../../db/store.ts';
 import type { BannerStrings } from '../../src/lib/banner-config.ts';
 import { decisionRecord, termsFor, type ConsentTerms } from '../../src/lib/consent-api.ts';
 import { genesisHash, hashConsentRecord, type ConsentAction, type ConsentSource } from '../../src/lib/consent.ts';
@@ -124,10 +124,11 @@ function consentChoice(next: Random): { action: ConsentAction; source: ConsentSo
 }
 
 /** Seeds an empty, migrated database. One transaction per table group, prepared statements, no fsync until the end. */
-export async function seedLoadDatabase(db: PortalDatabase, options: LoadSeedOptions): Promise<LoadSeedSummary> {
+export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOptions): Promise<LoadSeedSummary> {
   const log = options.log ?? (() => {});
   const next = random(options.seed ?? 20_260_501);
-  const client = db.$client;
+  // A bulk load into a new SQLite file: prepared statements on the connection itself, nothing else runs meanwhile.
+  const client = store.handle.$client;
   const started = performance.now();
   const organisation = readOrganisation();
   const timeZone = organisation.timeZone;
@@ -311,7 +312,8 @@ export async function seedLoadDatabase(db: PortalDatabase, options: LoadSeedOpti
       if (index > 0 && index % 25_000 === 0) log(`  ${index.toLocaleString('en')} requests…`);
     }
   })();
-  const user = createDpoUser(db, { email: loadDpoEmail, passwordHash: await hashPassword(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url')), totpSecret: null, locale: 'el', now: options.now });
+  const passwordHash = await hashPassword(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'));
+  const user = await store.transaction((tx) => createDpoUser(tx, { email: loadDpoEmail, passwordHash, totpSecret: null, locale: 'el', now: options.now }));
   const requestsSeconds = (performance.now() - requestsStarted) / 1000;
   log(`${options.requests.toLocaleString('en')} requests, ${eventCount.toLocaleString('en')} events, ${exportCount.toLocaleString('en')} exports in ${requestsSeconds.toFixed(1)} s`);
 

@@ -6,7 +6,7 @@ import { codeAttempts, codeLifetimeMs, codeMatches, confirmationCodeSchema, mark
 import { confirmSignupByCode, findSubscription, recordSignup, spendConfirmation, withdrawSignup } from '../lib/marketing.repo.ts';
 import { createRateLimiter } from '../lib/rate-limit.ts';
 import { consentTerms } from '../server/consent.ts';
-import { getDatabase } from '../server/db.ts';
+import { getStore } from '../server/db.ts';
 import { servedOverHttps } from '../server/environment.ts';
 import { translatorFor } from '../server/i18n.ts';
 import { prepareConfirmation, signupWording } from '../server/marketing.ts';
@@ -48,7 +48,7 @@ export const marketing = {
       const now = Date.now();
       const terms = await consentTerms(portalSite, locale);
       const confirmation = prepareConfirmation(signup, locale, now);
-      const subscription = recordSignup(getDatabase(), {
+      const subscription = await recordSignup(getStore(), {
         channel: signup.channel,
         address: signupAddress(signup),
         locale,
@@ -65,7 +65,7 @@ export const marketing = {
           await confirmation.send(subscription);
         } catch (error) {
           // Nothing reached the person: the confirmation is spent so the address is not held for its lifetime.
-          spendConfirmation(getDatabase(), subscription.id);
+          await spendConfirmation(getStore(), subscription.id);
           // The kind of failure only: a mail server's message can quote the address.
           log.error('A marketing confirmation could not be sent.', { subscription: subscription.id, error: errorKind(error) });
           return { ok: false as const, values, fields: { form: 'sendFailed' } };
@@ -85,13 +85,13 @@ export const marketing = {
       const code = confirmationCodeSchema.safeParse(input.code ?? '');
       if (!code.success) return refused('code');
       // Only the browser holding the sign-up's consent id enters its code, and only its entries count.
-      if (!consentId || !findSubscription(getDatabase(), input.subscription, consentId)) return refused('codeExpired');
+      if (!consentId || !(await getStore().read((db) => findSubscription(db, input.subscription, consentId)))) return refused('codeExpired');
       if (!codeEntries.allow(String(input.subscription))) {
-        spendConfirmation(getDatabase(), input.subscription);
+        await spendConfirmation(getStore(), input.subscription);
         return refused('codeTooMany');
       }
       const terms = await consentTerms(portalSite, locale);
-      const outcome = confirmSignupByCode(getDatabase(), { subscriptionId: input.subscription, consentId }, (hash) => codeMatches(getPortalSecret(), hash, code.data), {
+      const outcome = await confirmSignupByCode(getStore(), { subscriptionId: input.subscription, consentId }, (hash) => codeMatches(getPortalSecret(), hash, code.data), {
         policyVersion: terms.policy.version,
         wording: translatorFor(locale)('marketing.confirmCode'),
         now: Date.now(),
@@ -107,10 +107,10 @@ export const marketing = {
     handler: async (input, context) => {
       const locale: Locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
       const consentId = readVisitorConsentId(context.cookies);
-      const subscription = consentId ? findSubscription(getDatabase(), input.subscription, consentId) : undefined;
+      const subscription = consentId ? await getStore().read((db) => findSubscription(db, input.subscription, consentId)) : undefined;
       if (!subscription) return { ok: false as const };
       const terms = await consentTerms(portalSite, locale);
-      withdrawSignup(getDatabase(), subscription.id, {
+      await withdrawSignup(getStore(), subscription.id, {
         via: 'preferences',
         policyVersion: terms.policy.version,
         wording: translatorFor(locale)('marketing.withdraw'),

@@ -1,15 +1,15 @@
 import { desc, eq } from 'drizzle-orm';
-import type { Queryable } from '../../db/connection.ts';
 import { auditEvents } from '../../db/schema.ts';
+import { onlyRow, type Executor, type Transaction } from '../../db/store.ts';
 
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 
 /** Appends an event to the portal's own audit trail (inside the caller's transaction); detail holds no personal data. */
-export function recordAuditEvent(tx: Queryable, event: { actor: string; kind: string; occurredAt: number; detail: Record<string, unknown> }): AuditEventRow {
-  return tx.insert(auditEvents).values({ ...event, detail: JSON.stringify(event.detail) }).returning().get();
+export async function recordAuditEvent(tx: Transaction, event: { actor: string; kind: string; occurredAt: number; detail: Record<string, unknown> }): Promise<AuditEventRow> {
+  return onlyRow(await tx.insert(auditEvents).values({ ...event, detail: JSON.stringify(event.detail) }).returning());
 }
 
 /** The latest events of one kind, newest first. */
-export function latestAuditEvents(db: Queryable, kind: string, limit = 20): AuditEventRow[] {
-  return db.select().from(auditEvents).where(eq(auditEvents.kind, kind)).orderBy(desc(auditEvents.id)).limit(limit).all();
+export async function latestAuditEvents(db: Executor, kind: string, limit = 20): Promise<AuditEventRow[]> {
+  return db.select().from(auditEvents).where(eq(auditEvents.kind, kind)).orderBy(desc(auditEvents.id)).limit(limit);
 }

@@ -1,6 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { PortalDatabase } from '../../db/connection.ts';
+import { asc, eq } from 'drizzle-orm';
+import { auditEvents, consentRetentionCheckpoints, requestEvents } from '../../db/schema.ts';
+import type { Executor } from '../../db/store.ts';
 import { headSignatureHolds, type Anchor } from './chain-head.ts';
 import type { AnchorLine } from './chain-files.ts';
 import { isErasedRecord, recordHashProblem, type ChainStart } from './consent.ts';
@@ -64,7 +66,7 @@ const iso = (epochMs: number) => new Date(epochMs).toISOString();
  * records, recomputed hashes), every retention checkpoint against its retention run's audit event (counts and cutoff),
  * and every erased record against an executed erasure's event (its time and counts).
  */
-export function auditConsentChain(db: PortalDatabase, anchorLines: readonly AnchorLine[], verifier: ChainVerifier | undefined): ChainAudit {
+export async function auditConsentChain(db: Executor, anchorLines: readonly AnchorLine[], verifier: ChainVerifier | undefined): Promise<ChainAudit> {
   const problems: ChainProblem[] = [];
   const anchors: { number: number; anchor: Anchor }[] = [];
   anchorLines.forEach((entry, index) => {
@@ -78,7 +80,7 @@ export function auditConsentChain(db: PortalDatabase, anchorLines: readonly Anch
     } else anchors.push({ number, anchor: entry.anchor });
   });
 
-  const start = consentChainStart(db);
+  const start = await consentChainStart(db);
   const anchoredIds = new Set(anchors.map(({ anchor }) => anchor.lastId));
   const seen = new Map<number, { hash: string; countUpTo: number }>();
   const tombstones = new Map<number, { count: number; firstId: number }>();
@@ -88,7 +90,7 @@ export function auditConsentChain(db: PortalDatabase, anchorLines: readonly Anch
   let lastId = start.afterId;
   let newestFormat = 1;
   let downgradeSeen = false;
-  for (const record of allConsentRecords(db)) {
+  for await (const record of allConsentRecords(db)) {
     checked += 1;
     lastId = record.id;
     if (record.previousHash !== expectedPrevious) {
@@ -114,8 +116,8 @@ export function auditConsentChain(db: PortalDatabase, anchorLines: readonly Anch
     if (anchoredIds.has(record.id)) seen.set(record.id, { hash: record.recordHash, countUpTo: checked });
   }
 
-  const checkpoints = checkRetentionCheckpoints(db, anchors, problems);
-  checkTombstones(db, tombstones, checkpoints, problems);
+  const checkpoints = await checkRetentionCheckpoints(db, anchors, problems);
+  await checkTombstones(db, tombstones, checkpoints, problems);
   for (const { number, anchor } of anchors) {
     if (anchor.lastId <= start.afterId) continue;
     const record = seen.get(anchor.lastId);
@@ -147,17 +149,21 @@ interface Checkpoint {
 }
 
 /** Each checkpoint needs the audit event of the retention run that wrote it, and no anchored record after its cutoff. */
-function checkRetentionCheckpoints(db: PortalDatabase, anchors: readonly { number: number; anchor: Anchor }[], problems: ChainProblem[]): Checkpoint[] {
-  const client = db.$client;
-  const checkpoints = client
-    .prepare('select id, up_to_id as upToId, deleted_count as deletedCount, occurred_at as occurredAt from consent_retention_checkpoints order by id')
-    .all() as Checkpoint[];
-  const runs = (client.prepare('select occurred_at as occurredAt, detail from audit_events where kind = ?').all(retentionEventKind) as { occurredAt: number; detail: string | null }[]).flatMap(
-    (event) => {
-      const parsed = retentionDetailSchema.safeParse(JSON.parse(event.detail ?? 'null'));
-      return parsed.success ? [{ occurredAt: event.occurredAt, ...parsed.data.consentRecords }] : [];
-    },
-  );
+async function checkRetentionCheckpoints(db: Executor, anchors: readonly { number: number; anchor: Anchor }[], problems: ChainProblem[]): Promise<Checkpoint[]> {
+  const checkpoints: Checkpoint[] = await db
+    .select({
+      id: consentRetentionCheckpoints.id,
+      upToId: consentRetentionCheckpoints.upToId,
+      deletedCount: consentRetentionCheckpoints.deletedCount,
+      occurredAt: consentRetentionCheckpoints.occurredAt,
+    })
+    .from(consentRetentionCheckpoints)
+    .orderBy(asc(consentRetentionCheckpoints.id));
+  const events = await db.select({ occurredAt: auditEvents.occurredAt, detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.kind, retentionEventKind));
+  const runs = events.flatMap((event) => {
+    const parsed = retentionDetailSchema.safeParse(JSON.parse(event.detail ?? 'null'));
+    return parsed.success ? [{ occurredAt: event.occurredAt, ...parsed.data.consentRecords }] : [];
+  });
   let previousUpTo = 0;
   for (const checkpoint of checkpoints) {
     const named = `checkpoint #${checkpoint.id} (records up to #${checkpoint.upToId}, ${checkpoint.deletedCount} deleted, ${iso(checkpoint.occurredAt)})`;
@@ -180,9 +186,14 @@ function checkRetentionCheckpoints(db: PortalDatabase, anchors: readonly { numbe
 }
 
 /** Erased records, grouped by their erasure time, must match what the executed erasures at that time counted. */
-function checkTombstones(db: PortalDatabase, tombstones: ReadonlyMap<number, { count: number; firstId: number }>, checkpoints: readonly Checkpoint[], problems: ChainProblem[]): void {
+async function checkTombstones(
+  db: Executor,
+  tombstones: ReadonlyMap<number, { count: number; firstId: number }>,
+  checkpoints: readonly Checkpoint[],
+  problems: ChainProblem[],
+): Promise<void> {
   const counted = new Map<number, number>();
-  for (const event of db.$client.prepare("select occurred_at as occurredAt, detail from request_events where kind = 'erased'").all() as { occurredAt: number; detail: string | null }[]) {
+  for (const event of await db.select({ occurredAt: requestEvents.occurredAt, detail: requestEvents.detail }).from(requestEvents).where(eq(requestEvents.kind, 'erased'))) {
     const parsed = erasureDetailSchema.safeParse(JSON.parse(event.detail ?? 'null'));
     if (parsed.success) counted.set(event.occurredAt, (counted.get(event.occurredAt) ?? 0) + parsed.data.counts.consentRecords);
   }

@@ -1,26 +1,30 @@
-import type { PortalDatabase } from '../../db/connection.ts';
+import { count, desc, sum } from 'drizzle-orm';
+import { consentRecords, consentRetentionCheckpoints } from '../../db/schema.ts';
+import type { Executor } from '../../db/store.ts';
 import { genesisHash } from './consent.ts';
 import type { ChainHead } from './chain-head.ts';
 
-/** The chain's head now, read in one transaction so the count, the last record and the checkpoints agree. */
-export function currentChainHead(db: PortalDatabase, now: number): Omit<ChainHead, 'keyId' | 'format'> {
-  const client = db.$client;
-  return client.transaction(() => {
-    const last = client.prepare('select id, record_hash as hash, recorded_at as recordedAt from consent_records order by id desc limit 1').get() as
-      | { id: number; hash: string; recordedAt: number }
-      | undefined;
-    const remaining = client.prepare('select count(*) from consent_records').pluck().get() as number;
-    const checkpoint = client.prepare('select up_to_id as upToId, last_deleted_hash as hash from consent_retention_checkpoints order by id desc limit 1').get() as
-      | { upToId: number; hash: string }
-      | undefined;
-    const removed = Number(client.prepare('select coalesce(sum(deleted_count), 0) from consent_retention_checkpoints').pluck().get());
-    return {
-      count: remaining + removed,
-      lastId: last?.id ?? checkpoint?.upToId ?? 0,
-      lastHash: last?.hash ?? checkpoint?.hash ?? genesisHash,
-      lastRecordedAt: last?.recordedAt ?? null,
-      removed,
-      at: new Date(now).toISOString(),
-    };
-  })();
+/** The chain's head now; read it inside a snapshot read so the count, the last record and the checkpoints agree. */
+export async function currentChainHead(db: Executor, now: number): Promise<Omit<ChainHead, 'keyId' | 'format'>> {
+  const [last] = await db
+    .select({ id: consentRecords.id, hash: consentRecords.recordHash, recordedAt: consentRecords.recordedAt })
+    .from(consentRecords)
+    .orderBy(desc(consentRecords.id))
+    .limit(1);
+  const [remaining] = await db.select({ n: count() }).from(consentRecords);
+  const [checkpoint] = await db
+    .select({ upToId: consentRetentionCheckpoints.upToId, hash: consentRetentionCheckpoints.lastDeletedHash })
+    .from(consentRetentionCheckpoints)
+    .orderBy(desc(consentRetentionCheckpoints.id))
+    .limit(1);
+  const [removed] = await db.select({ total: sum(consentRetentionCheckpoints.deletedCount).mapWith(Number) }).from(consentRetentionCheckpoints);
+  const removedCount = removed?.total ?? 0;
+  return {
+    count: (remaining?.n ?? 0) + removedCount,
+    lastId: last?.id ?? checkpoint?.upToId ?? 0,
+    lastHash: last?.hash ?? checkpoint?.hash ?? genesisHash,
+    lastRecordedAt: last?.recordedAt ?? null,
+    removed: removedCount,
+    at: new Date(now).toISOString(),
+  };
 }

@@ -1,5 +1,5 @@
 import { asc, inArray } from 'drizzle-orm';
-import type { PortalDatabase } from '../../db/connection.ts';
+import type { Executor } from '../../db/store.ts';
 import { marketingEvents } from '../../db/schema.ts';
 import { consentIdSchema, type ChainCheck } from './consent.ts';
 import { checkRecordsInChain, consentHistory, type ConsentRecord } from './consent.repo.ts';
@@ -33,33 +33,37 @@ export type ConsentLookup =
  * theirs, their marketing consents with the wording they saw; ids their requests only claim are listed apart, to be
  * looked up on their own. For a phone number: the SMS and phone marketing consents under it.
  */
-export function lookUpConsent(db: PortalDatabase, query: string): ConsentLookup {
+export async function lookUpConsent(db: Executor, query: string): Promise<ConsentLookup> {
   const text = query.trim();
   if (!text) return { found: false };
   // A phone number (digits, an optional leading +, spaces, dashes, dots, brackets): the SMS and phone consents under it.
   if (phoneQuery.test(text) && text.replace(/\D/g, '').length >= 6) {
-    const marketing = withEvents(db, findByPhone(db, text));
+    const marketing = await withEvents(db, await findByPhone(db, text));
     if (!marketing.length) return { found: false };
-    return { found: true, histories: [], chain: checkRecordsInChain(db, []), marketing, requests: [], unlinkedConsentIds: [] };
+    return { found: true, histories: [], chain: await checkRecordsInChain(db, []), marketing, requests: [], unlinkedConsentIds: [] };
   }
   const consentId = consentIdSchema.safeParse(text);
   const email = consentId.success ? undefined : emailAddressSchema.safeParse(text);
   if (!consentId.success && !email?.success) return { found: false, problem: 'invalidQuery' };
-  const found = consentId.success ? byConsentId(db, consentId.data) : byAddress(db, email?.data ?? '');
-  const histories = found.histories.map((history) => ({ ...history, records: consentHistory(db, history.consentId) })).filter((history) => history.records.length > 0);
-  const marketing = withEvents(db, found.subscriptions);
+  const found = consentId.success ? await byConsentId(db, consentId.data) : await byAddress(db, email?.data ?? '');
+  const histories: Extract<ConsentLookup, { found: true }>['histories'] = [];
+  for (const history of found.histories) {
+    const records = await consentHistory(db, history.consentId);
+    if (records.length > 0) histories.push({ ...history, records });
+  }
+  const marketing = await withEvents(db, found.subscriptions);
   if (!histories.length && !marketing.length && !found.requests.length) return { found: false };
   const records = histories.flatMap((history) => history.records).sort((a, b) => a.id - b.id);
-  return { found: true, histories, chain: checkRecordsInChain(db, records), marketing, requests: found.requests, unlinkedConsentIds: found.unlinkedConsentIds };
+  return { found: true, histories, chain: await checkRecordsInChain(db, records), marketing, requests: found.requests, unlinkedConsentIds: found.unlinkedConsentIds };
 }
 
-function byConsentId(db: PortalDatabase, consentId: string) {
-  const { requests, subscriptions } = findByConsentId(db, consentId);
-  return { histories: [{ consentId }], subscriptions, requests, unlinkedConsentIds: [] };
+async function byConsentId(db: Executor, consentId: string) {
+  const { requests, subscriptions } = await findByConsentId(db, consentId);
+  return { histories: [{ consentId }] as { consentId: string; link?: LinkedConsentId }[], subscriptions, requests, unlinkedConsentIds: [] };
 }
 
-function byAddress(db: PortalDatabase, email: string) {
-  const subject = findSubject(db, email);
+async function byAddress(db: Executor, email: string) {
+  const subject = await findSubject(db, email);
   return {
     histories: subject.consentIds.map((link) => ({ consentId: link.consentId, link })),
     subscriptions: subject.subscriptions,
@@ -68,9 +72,9 @@ function byAddress(db: PortalDatabase, email: string) {
   };
 }
 
-function withEvents(db: PortalDatabase, subscriptions: readonly LinkedSubscription[]): Extract<ConsentLookup, { found: true }>['marketing'] {
+async function withEvents(db: Executor, subscriptions: readonly LinkedSubscription[]): Promise<Extract<ConsentLookup, { found: true }>['marketing']> {
   const ids = subscriptions.map(({ subscription }) => subscription.id);
-  const events = ids.length ? db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, ids)).orderBy(asc(marketingEvents.id)).all() : [];
+  const events = ids.length ? await db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, ids)).orderBy(asc(marketingEvents.id)) : [];
   return subscriptions.map(({ subscription, linkedBy }) => {
     const own = events.filter((event) => event.subscriptionId === subscription.id);
     return { subscription, linkedBy, status: subscriptionStatus(own), events: own };

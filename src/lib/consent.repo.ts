@@ -1,19 +1,29 @@
-import { asc, desc, eq, sum } from 'drizzle-orm';
-import type { PortalDatabase, Queryable } from '../../db/connection.ts';
+import { asc, desc, eq, gt, lt, sum } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import { consentRecords, consentRetentionCheckpoints } from '../../db/schema.ts';
+import { sqliteClientOf, type Executor, type Store, type Transaction } from '../../db/store.ts';
 import { chainGenesis, findChainBreak, genesisHash, hashNewRecord, recordHashProblem, type ChainCheck, type ChainStart, type ConsentRecordFields } from './consent.ts';
 
 export type ConsentRecord = typeof consentRecords.$inferSelect;
 
-type Client = PortalDatabase['$client'];
+/** The hash the next record links to: the last record's, or once retention removed every record, the last removed one's. */
+async function lastChainHash(tx: Executor): Promise<string> {
+  const [last] = await tx.select({ hash: consentRecords.recordHash }).from(consentRecords).orderBy(desc(consentRecords.id)).limit(1);
+  if (last) return last.hash;
+  const [checkpoint] = await tx
+    .select({ hash: consentRetentionCheckpoints.lastDeletedHash })
+    .from(consentRetentionCheckpoints)
+    .orderBy(desc(consentRetentionCheckpoints.id))
+    .limit(1);
+  return checkpoint?.hash ?? genesisHash;
+}
 
-// The append is the portal's hottest write: its statements are prepared once per connection, not per request.
-const appendStatements = new WeakMap<Client, { append: (batch: readonly ConsentRecordFields[]) => ConsentRecord[] }>();
+// The append is the portal's hottest write: on SQLite its statements are prepared once per connection, not per request.
+const appendStatements = new WeakMap<Database.Database, (batch: readonly ConsentRecordFields[]) => ConsentRecord[]>();
 
-function statementsFor(client: Client) {
-  let statements = appendStatements.get(client);
-  if (!statements) {
-    // Once retention removed every record, the next one links to the hash of the last removed (the latest checkpoint).
+function sqliteAppend(client: Database.Database) {
+  let append = appendStatements.get(client);
+  if (!append) {
     const lastHash = client
       .prepare(
         `select coalesce((select record_hash from consent_records order by id desc limit 1),
@@ -28,7 +38,7 @@ function statementsFor(client: Client) {
          @policyDocument, @policyVersion, @textHash, @bannerVersion, @revision, @expiresAt, @gpcSignal, @previousHash, @recordHash,
          @hashVersion, @consentSalt, @consentCommitment)`,
     );
-    const append = client.transaction((batch: readonly ConsentRecordFields[]) => {
+    append = (batch) => {
       let previousHash = (lastHash.get() as string | undefined) ?? genesisHash;
       return batch.map((fields) => {
         const hashed = hashNewRecord(previousHash, fields);
@@ -45,26 +55,36 @@ function statementsFor(client: Client) {
         previousHash = row.recordHash;
         return { ...fields, ...hashed, id, previousHash: row.previousHash, erasedAt: null };
       });
-    });
-    statements = { append: (batch) => append.immediate(batch) };
-    appendStatements.set(client, statements);
+    };
+    appendStatements.set(client, append);
   }
-  return statements;
+  return append;
 }
 
 /**
- * Appends one decision to the chain. The previous hash is read and the record written inside one IMMEDIATE
- * transaction, so concurrent writers (other connections, other processes) can never fork the chain.
+ * Appends several decisions, in order, inside the caller's write transaction, which serialises the chain: the
+ * previous hash is read and the records written under it, so concurrent writers can never fork the chain.
  */
-export function appendConsentRecord(db: PortalDatabase, fields: ConsentRecordFields): ConsentRecord {
-  const [record] = appendConsentRecords(db, [fields]);
-  if (!record) throw new Error('the append wrote no record');
-  return record;
+export async function appendConsentRecords(tx: Transaction, batch: readonly ConsentRecordFields[]): Promise<ConsentRecord[]> {
+  if (batch.length === 0) return [];
+  const client = sqliteClientOf(tx);
+  if (client) return sqliteAppend(client)(batch);
+  let previousHash = await lastChainHash(tx);
+  const records: ConsentRecord[] = [];
+  for (const fields of batch) {
+    const [record] = await tx.insert(consentRecords).values({ ...fields, previousHash, ...hashNewRecord(previousHash, fields) }).returning();
+    if (!record) throw new Error('the append wrote no record');
+    records.push(record);
+    previousHash = record.recordHash;
+  }
+  return records;
 }
 
-/** Appends several decisions, in order, in one transaction: one commit (one fsync) for the whole batch. */
-export function appendConsentRecords(db: PortalDatabase, batch: readonly ConsentRecordFields[]): ConsentRecord[] {
-  return batch.length === 0 ? [] : statementsFor(db.$client).append(batch);
+/** Appends one decision to the chain in a transaction of its own. */
+export async function appendConsentRecord(store: Store, fields: ConsentRecordFields): Promise<ConsentRecord> {
+  const [record] = await store.transaction((tx) => appendConsentRecords(tx, [fields]));
+  if (!record) throw new Error('the append wrote no record');
+  return record;
 }
 
 /**
@@ -73,18 +93,20 @@ export function appendConsentRecords(db: PortalDatabase, batch: readonly Consent
  * on disk; under load one fsync serves many visitors instead of one each. `onCommit` is told each committed group
  * (the portal's metrics count appends, group sizes and decisions from it).
  */
-export function createConsentAppender(db: () => PortalDatabase, onCommit: (records: readonly ConsentRecord[]) => void = () => {}) {
+export function createConsentAppender(store: Store, onCommit: (records: readonly ConsentRecord[]) => void = () => {}) {
   let queue: { fields: ConsentRecordFields; settle: (record: ConsentRecord) => void; fail: (error: unknown) => void }[] = [];
   const flush = () => {
     const batch = queue;
     queue = [];
-    try {
-      const records = appendConsentRecords(db(), batch.map((entry) => entry.fields));
-      batch.forEach((entry, index) => entry.settle(records[index] as ConsentRecord));
-      onCommit(records);
-    } catch (error) {
-      for (const entry of batch) entry.fail(error);
-    }
+    store.transaction((tx) => appendConsentRecords(tx, batch.map((entry) => entry.fields))).then(
+      (records) => {
+        batch.forEach((entry, index) => entry.settle(records[index] as ConsentRecord));
+        onCommit(records);
+      },
+      (error: unknown) => {
+        for (const entry of batch) entry.fail(error);
+      },
+    );
   };
   return (fields: ConsentRecordFields): Promise<ConsentRecord> =>
     new Promise((settle, fail) => {
@@ -94,8 +116,8 @@ export function createConsentAppender(db: () => PortalDatabase, onCommit: (recor
 }
 
 /** Every record of one consent id, oldest first. */
-export function consentHistory(db: Queryable, consentId: string): ConsentRecord[] {
-  return db.select().from(consentRecords).where(eq(consentRecords.consentId, consentId)).orderBy(asc(consentRecords.id)).all();
+export async function consentHistory(db: Executor, consentId: string): Promise<ConsentRecord[]> {
+  return db.select().from(consentRecords).where(eq(consentRecords.consentId, consentId)).orderBy(asc(consentRecords.id));
 }
 
 /**
@@ -103,20 +125,24 @@ export function consentHistory(db: Queryable, consentId: string): ConsentRecord[
  * fields, the record before it must end in this record's previous hash, and the record after it must start from this
  * record's hash. A record changed, removed or slipped in next to these is named.
  */
-export function checkRecordsInChain(db: PortalDatabase, records: readonly ConsentRecord[]): ChainCheck {
-  const start = consentChainStart(db);
-  const before = db.$client.prepare('select record_hash from consent_records where id < ? order by id desc limit 1').pluck();
-  const after = db.$client.prepare('select id, consent_id as consentId, previous_hash as previousHash from consent_records where id > ? order by id limit 1');
+export async function checkRecordsInChain(db: Executor, records: readonly ConsentRecord[]): Promise<ChainCheck> {
+  const start = await consentChainStart(db);
   let checked = 0;
   for (const record of records) {
     checked += 1;
-    const expectedPrevious = (before.get(record.id) as string | undefined) ?? start.previousHash;
+    const [before] = await db.select({ hash: consentRecords.recordHash }).from(consentRecords).where(lt(consentRecords.id, record.id)).orderBy(desc(consentRecords.id)).limit(1);
+    const expectedPrevious = before?.hash ?? start.previousHash;
     if (record.previousHash !== expectedPrevious) {
       return { checked, erased: 0, firstBreak: { id: record.id, consentId: record.consentId, reason: 'previous hash does not match' } };
     }
     const problem = recordHashProblem(record);
     if (problem) return { checked, erased: 0, firstBreak: { id: record.id, consentId: record.consentId, reason: problem } };
-    const next = after.get(record.id) as { id: number; consentId: string; previousHash: string } | undefined;
+    const [next] = await db
+      .select({ id: consentRecords.id, consentId: consentRecords.consentId, previousHash: consentRecords.previousHash })
+      .from(consentRecords)
+      .where(gt(consentRecords.id, record.id))
+      .orderBy(asc(consentRecords.id))
+      .limit(1);
     if (next && next.previousHash !== record.recordHash) {
       return { checked, erased: 0, firstBreak: { id: next.id, consentId: next.consentId, reason: 'previous hash does not match' } };
     }
@@ -124,44 +150,33 @@ export function checkRecordsInChain(db: PortalDatabase, records: readonly Consen
   return { checked, erased: 0 };
 }
 
-interface RawRecord extends Omit<ConsentRecord, 'preferences' | 'analytics' | 'marketing' | 'gpcSignal'> {
-  preferences: number;
-  analytics: number;
-  marketing: number;
-  gpcSignal: number;
-}
+const streamPageSize = 2_000;
 
-/** Every record in chain order, streamed so a million records never sit in memory at once. */
-export function* allConsentRecords(db: PortalDatabase): Generator<ConsentRecord> {
-  const statement = db.$client.prepare(
-    `select id, consent_id as consentId, site_id as siteId, origin, recorded_at as recordedAt, action, source,
-            preferences, analytics, marketing, locale, policy_document as policyDocument,
-            policy_version as policyVersion, text_hash as textHash, banner_version as bannerVersion, revision,
-            expires_at as expiresAt, gpc_signal as gpcSignal, previous_hash as previousHash, record_hash as recordHash, erased_at as erasedAt,
-            hash_version as hashVersion, consent_salt as consentSalt, consent_commitment as consentCommitment
-       from consent_records order by id`,
-  );
-  for (const row of statement.iterate() as IterableIterator<RawRecord>) {
-    yield {
-      ...row,
-      preferences: row.preferences === 1,
-      analytics: row.analytics === 1,
-      marketing: row.marketing === 1,
-      gpcSignal: row.gpcSignal === 1,
-    };
+/**
+ * Every record in chain order, read a page at a time (by id) so a million records never sit in memory at once. Run it
+ * inside a snapshot read when other processes may write meanwhile.
+ */
+export async function* allConsentRecords(db: Executor): AsyncGenerator<ConsentRecord> {
+  let afterId = 0;
+  for (;;) {
+    const page = await db.select().from(consentRecords).where(gt(consentRecords.id, afterId)).orderBy(asc(consentRecords.id)).limit(streamPageSize);
+    yield* page;
+    const last = page.at(-1);
+    if (!last || page.length < streamPageSize) return;
+    afterId = last.id;
   }
 }
 
 /** Where the remaining chain starts: the latest retention checkpoint, or the genesis hash when there is none. */
-export function consentChainStart(db: Queryable): ChainStart {
-  const latest = db.select().from(consentRetentionCheckpoints).orderBy(desc(consentRetentionCheckpoints.id)).limit(1).get();
+export async function consentChainStart(db: Executor): Promise<ChainStart> {
+  const [latest] = await db.select().from(consentRetentionCheckpoints).orderBy(desc(consentRetentionCheckpoints.id)).limit(1);
   if (!latest) return chainGenesis;
-  const removed = db.select({ total: sum(consentRetentionCheckpoints.deletedCount).mapWith(Number) }).from(consentRetentionCheckpoints).get()?.total ?? 0;
-  return { previousHash: latest.lastDeletedHash, afterId: latest.upToId, removed };
+  const [total] = await db.select({ total: sum(consentRetentionCheckpoints.deletedCount).mapWith(Number) }).from(consentRetentionCheckpoints);
+  return { previousHash: latest.lastDeletedHash, afterId: latest.upToId, removed: total?.total ?? 0 };
 }
 
 /** The whole remaining chain checked from where it starts (what `npm run consent:verify` reports). */
-export function verifyConsentChain(db: PortalDatabase): ChainCheck & { start: ChainStart } {
-  const start = consentChainStart(db);
-  return { ...findChainBreak(allConsentRecords(db), start), start };
+export async function verifyConsentChain(db: Executor): Promise<ChainCheck & { start: ChainStart }> {
+  const start = await consentChainStart(db);
+  return { ...(await findChainBreak(allConsentRecords(db), start)), start };
 }

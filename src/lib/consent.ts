@@ -227,11 +227,11 @@ export interface ChainStart {
 export const chainGenesis: ChainStart = { previousHash: genesisHash, afterId: 0, removed: 0 };
 
 /** Walks records in id order from `start` and names the first one whose link or own hash is broken, if any. */
-export function findChainBreak(records: Iterable<ChainedRecord>, start: ChainStart = chainGenesis): ChainCheck {
+export async function findChainBreak(records: Iterable<ChainedRecord> | AsyncIterable<ChainedRecord>, start: ChainStart = chainGenesis): Promise<ChainCheck> {
   let expectedPrevious = start.previousHash;
   let checked = 0;
   let erased = 0;
-  for (const record of records) {
+  for await (const record of records) {
     checked += 1;
     if (record.previousHash !== expectedPrevious) {
       return { checked, erased, firstBreak: { id: record.id, consentId: record.consentId, reason: 'previous hash does not match' } };

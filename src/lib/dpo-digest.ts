@@ -1,4 +1,4 @@
-import type { PortalDatabase } from '../../db/connection.ts';
+import type { Executor } from '../../db/store.ts';
 import { daysLeftText, deadlineStateAt, firstDeadline } from './deadline.ts';
 import { formatCalendarDate, type Translate } from './i18n.ts';
 import { inboxAll } from './inbox.repo.ts';
@@ -8,8 +8,8 @@ import { composeMail } from './request-email.ts';
 import type { RequestRow } from './requests.repo.ts';
 
 /** The open requests a DPO must look at: overdue, and due within 7 days (today included), each by deadline. */
-export function requestsNeedingAttention(db: PortalDatabase, today: string): { overdue: RequestRow[]; dueSoon: RequestRow[] } {
-  return { overdue: inboxAll(db, { due: 'overdue' }, today), dueSoon: inboxAll(db, { due: 'soon' }, today) };
+export async function requestsNeedingAttention(db: Executor, today: string): Promise<{ overdue: RequestRow[]; dueSoon: RequestRow[] }> {
+  return { overdue: await inboxAll(db, { due: 'overdue' }, today), dueSoon: await inboxAll(db, { due: 'soon' }, today) };
 }
 
 export interface DigestInput {

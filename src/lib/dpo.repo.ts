@@ -1,5 +1,5 @@
 import { and, count, eq, gt, gte, isNull, lt } from 'drizzle-orm';
-import type { PortalDatabase, Queryable } from '../../db/connection.ts';
+import { onlyRow, type Executor, type Store, type Transaction } from '../../db/store.ts';
 import { dpoSessions, dpoUsers } from '../../db/schema.ts';
 import { hashToken, newToken } from './marketing.ts';
 
@@ -9,41 +9,48 @@ export type DpoUser = typeof dpoUsers.$inferSelect;
 export const sessionIdleMs = 30 * 60 * 1000;
 export const sessionAbsoluteMs = 12 * 60 * 60 * 1000;
 
-export function createDpoUser(db: Queryable, user: { email: string; passwordHash: string; totpSecret: string | null; locale: string; now: number }): DpoUser {
-  return db.insert(dpoUsers).values({ email: user.email, passwordHash: user.passwordHash, totpSecret: user.totpSecret, locale: user.locale, createdAt: user.now }).returning().get();
+export async function createDpoUser(tx: Transaction, user: { email: string; passwordHash: string; totpSecret: string | null; locale: string; now: number }): Promise<DpoUser> {
+  return onlyRow(await tx.insert(dpoUsers).values({ email: user.email, passwordHash: user.passwordHash, totpSecret: user.totpSecret, locale: user.locale, createdAt: user.now }).returning());
 }
 
-export function findDpoUser(db: Queryable, email: string): DpoUser | undefined {
-  return db.select().from(dpoUsers).where(eq(dpoUsers.email, email)).get();
+export async function findDpoUser(db: Executor, email: string): Promise<DpoUser | undefined> {
+  const [user] = await db.select().from(dpoUsers).where(eq(dpoUsers.email, email)).limit(1);
+  return user;
 }
 
-export function allDpoUsers(db: Queryable): DpoUser[] {
-  return db.select().from(dpoUsers).all();
+export async function allDpoUsers(db: Executor): Promise<DpoUser[]> {
+  return db.select().from(dpoUsers);
 }
 
 /** The accounts that may sign in (and get the reminders): every one not disabled. */
-export function enabledDpoUsers(db: Queryable): DpoUser[] {
-  return db.select().from(dpoUsers).where(isNull(dpoUsers.disabledAt)).all();
+export async function enabledDpoUsers(db: Executor): Promise<DpoUser[]> {
+  return db.select().from(dpoUsers).where(isNull(dpoUsers.disabledAt));
 }
 
 /** Records that a TOTP step was used; false when it (or a later one) already was, so a code works once. */
-export function useTotpStep(db: PortalDatabase, userId: number, step: number): boolean {
-  const user = db.select().from(dpoUsers).where(eq(dpoUsers.id, userId)).get();
-  if (!user || (user.totpLastStep !== null && step <= user.totpLastStep)) return false;
-  db.update(dpoUsers).set({ totpLastStep: step }).where(eq(dpoUsers.id, userId)).run();
-  return true;
+export async function useTotpStep(store: Store, userId: number, step: number): Promise<boolean> {
+  return store.transaction(async (tx) => {
+    const [user] = await tx.select().from(dpoUsers).where(eq(dpoUsers.id, userId)).limit(1);
+    if (!user || (user.totpLastStep !== null && step <= user.totpLastStep)) return false;
+    await tx.update(dpoUsers).set({ totpLastStep: step }).where(eq(dpoUsers.id, userId));
+    return true;
+  });
 }
 
-export function setDpoLocale(db: PortalDatabase, userId: number, locale: string): void {
-  db.update(dpoUsers).set({ locale }).where(eq(dpoUsers.id, userId)).run();
+export async function setDpoLocale(store: Store, userId: number, locale: string): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.update(dpoUsers).set({ locale }).where(eq(dpoUsers.id, userId));
+  });
 }
 
 /** Starts a session; the token goes into the cookie, its hash into the database. */
-export function startSession(db: PortalDatabase, userId: number, now: number): { token: string; expiresAt: number } {
+export async function startSession(store: Store, userId: number, now: number): Promise<{ token: string; expiresAt: number }> {
   const token = newToken();
   const expiresAt = now + sessionAbsoluteMs;
-  db.delete(dpoSessions).where(lt(dpoSessions.expiresAt, now)).run();
-  db.insert(dpoSessions).values({ userId, tokenHash: token.hash, createdAt: now, lastSeenAt: now, expiresAt }).run();
+  await store.transaction(async (tx) => {
+    await tx.delete(dpoSessions).where(lt(dpoSessions.expiresAt, now));
+    await tx.insert(dpoSessions).values({ userId, tokenHash: token.hash, createdAt: now, lastSeenAt: now, expiresAt });
+  });
   return { token: token.token, expiresAt };
 }
 
@@ -51,39 +58,43 @@ export function startSession(db: PortalDatabase, userId: number, now: number): {
  * The signed-in DPO for a session token, refreshing its idle time; undefined (and the session gone) once expired or
  * once its account is disabled.
  */
-export function resumeSession(db: PortalDatabase, token: string | undefined, now: number): DpoUser | undefined {
+export async function resumeSession(store: Store, token: string | undefined, now: number): Promise<DpoUser | undefined> {
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
   const tokenHash = hashToken(token);
-  const found = db
-    .select({ session: dpoSessions, user: dpoUsers })
-    .from(dpoSessions)
-    .innerJoin(dpoUsers, eq(dpoUsers.id, dpoSessions.userId))
-    .where(and(eq(dpoSessions.tokenHash, tokenHash), gt(dpoSessions.expiresAt, now)))
-    .get();
-  if (!found || now - found.session.lastSeenAt > sessionIdleMs || found.user.disabledAt !== null) {
-    if (found) db.delete(dpoSessions).where(eq(dpoSessions.id, found.session.id)).run();
-    return undefined;
-  }
-  db.update(dpoSessions).set({ lastSeenAt: now }).where(eq(dpoSessions.id, found.session.id)).run();
-  return found.user;
+  return store.transaction(async (tx) => {
+    const [found] = await tx
+      .select({ session: dpoSessions, user: dpoUsers })
+      .from(dpoSessions)
+      .innerJoin(dpoUsers, eq(dpoUsers.id, dpoSessions.userId))
+      .where(and(eq(dpoSessions.tokenHash, tokenHash), gt(dpoSessions.expiresAt, now)))
+      .limit(1);
+    if (!found || now - found.session.lastSeenAt > sessionIdleMs || found.user.disabledAt !== null) {
+      if (found) await tx.delete(dpoSessions).where(eq(dpoSessions.id, found.session.id));
+      return undefined;
+    }
+    await tx.update(dpoSessions).set({ lastSeenAt: now }).where(eq(dpoSessions.id, found.session.id));
+    return found.user;
+  });
 }
 
 /** Ends every session of one account (inside the caller's transaction); how many there were. */
-export function endUserSessions(tx: Queryable, userId: number): number {
-  return tx.delete(dpoSessions).where(eq(dpoSessions.userId, userId)).run().changes;
+export async function endUserSessions(tx: Transaction, userId: number): Promise<number> {
+  return (await tx.delete(dpoSessions).where(eq(dpoSessions.userId, userId)).returning({ id: dpoSessions.id })).length;
 }
 
 /** The sessions of each account that are still live at `now` (not expired, not idle too long), by user id. */
-export function liveSessionCounts(db: Queryable, now: number): Map<number, number> {
-  const rows = db
+export async function liveSessionCounts(db: Executor, now: number): Promise<Map<number, number>> {
+  const rows = await db
     .select({ userId: dpoSessions.userId, count: count() })
     .from(dpoSessions)
     .where(and(gt(dpoSessions.expiresAt, now), gte(dpoSessions.lastSeenAt, now - sessionIdleMs)))
-    .groupBy(dpoSessions.userId)
-    .all();
+    .groupBy(dpoSessions.userId);
   return new Map(rows.map((row) => [row.userId, row.count]));
 }
 
-export function endSession(db: PortalDatabase, token: string | undefined): void {
-  if (token) db.delete(dpoSessions).where(eq(dpoSessions.tokenHash, hashToken(token))).run();
+export async function endSession(store: Store, token: string | undefined): Promise<void> {
+  if (!token) return;
+  await store.transaction(async (tx) => {
+    await tx.delete(dpoSessions).where(eq(dpoSessions.tokenHash, hashToken(token)));
+  });
 }

@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
-import type { Queryable } from '../../db/connection.ts';
+import type { Executor, Transaction } from '../../db/store.ts';
 import { consentRecords, marketingEvents, marketingSubscriptions, requestEvents, requestExports, requests } from '../../db/schema.ts';
 import { erasedConsentId } from './consent.ts';
 import type { RequestRow } from './requests.repo.ts';
@@ -30,25 +30,24 @@ export interface ErasureScope {
   unlinkedConsentIds: UnlinkedConsentId[];
 }
 
-export function erasureScope(db: Queryable, request: Pick<RequestRow, 'id' | 'email'>): ErasureScope {
-  const subject = findSubject(db, request.email);
+export async function erasureScope(db: Executor, request: Pick<RequestRow, 'id' | 'email'>): Promise<ErasureScope> {
+  const subject = await findSubject(db, request.email);
   const subscriptions = subject.subscriptions.filter(({ subscription }) => subscription.erasedAt === null);
   const ids = subject.consentIds.map((linked) => linked.consentId);
   const perId = ids.length
-    ? db
+    ? await db
         .select({ consentId: consentRecords.consentId, n: count() })
         .from(consentRecords)
         .where(and(inArray(consentRecords.consentId, ids), isNull(consentRecords.erasedAt)))
         .groupBy(consentRecords.consentId)
-        .all()
     : [];
   const consentIds = subject.consentIds.map((linked) => ({ ...linked, records: perId.find((row) => row.consentId === linked.consentId)?.n ?? 0 }));
   const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);
   const eventCount = subscriptionIds.length
-    ? (db.select({ n: count() }).from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptionIds)).get()?.n ?? 0)
+    ? ((await db.select({ n: count() }).from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptionIds)))[0]?.n ?? 0)
     : 0;
   const requestIds = subject.requests.map((row) => row.id);
-  const exportCount = requestIds.length ? (db.select({ n: count() }).from(requestExports).where(inArray(requestExports.requestId, requestIds)).get()?.n ?? 0) : 0;
+  const exportCount = requestIds.length ? ((await db.select({ n: count() }).from(requestExports).where(inArray(requestExports.requestId, requestIds)))[0]?.n ?? 0) : 0;
   return {
     counts: {
       consentRecords: consentIds.reduce((total, linked) => total + linked.records, 0),
@@ -65,8 +64,8 @@ export function erasureScope(db: Queryable, request: Pick<RequestRow, 'id' | 'em
 }
 
 /** The records an erasure of this request's subject would anonymise now, counted. */
-export function erasureCounts(db: Queryable, request: Pick<RequestRow, 'id' | 'email'>): ErasureCounts {
-  return erasureScope(db, request).counts;
+export async function erasureCounts(db: Executor, request: Pick<RequestRow, 'id' | 'email'>): Promise<ErasureCounts> {
+  return (await erasureScope(db, request)).counts;
 }
 
 /**
@@ -79,34 +78,32 @@ export function erasureCounts(db: Queryable, request: Pick<RequestRow, 'id' | 'e
  * an `anonymised` event naming this erasure. This request keeps the address until it is answered
  * (`reduceErasureRequest`), so the answer can still reach the person.
  */
-export function eraseSubject(tx: Queryable, request: Pick<RequestRow, 'id' | 'email' | 'reference'>, now: number): ErasureCounts {
-  const { consentIds, subscriptions, counts } = erasureScope(tx, request);
-  const subjectRequestIds = findSubject(tx, request.email).requests.map((row) => row.id);
-  if (subjectRequestIds.length) tx.delete(requestExports).where(inArray(requestExports.requestId, subjectRequestIds)).run();
+export async function eraseSubject(tx: Transaction, request: Pick<RequestRow, 'id' | 'email' | 'reference'>, now: number): Promise<ErasureCounts> {
+  const { consentIds, subscriptions, counts } = await erasureScope(tx, request);
+  const subjectRequestIds = (await findSubject(tx, request.email)).requests.map((row) => row.id);
+  if (subjectRequestIds.length) await tx.delete(requestExports).where(inArray(requestExports.requestId, subjectRequestIds));
   const otherIds = subjectRequestIds.filter((id) => id !== request.id);
   const anonymised = otherIds.length
-    ? tx.update(requests).set(anonymisedRequestFields(now)).where(and(inArray(requests.id, otherIds), isNull(requests.anonymisedAt))).returning({ id: requests.id }).all()
+    ? await tx.update(requests).set(anonymisedRequestFields(now)).where(and(inArray(requests.id, otherIds), isNull(requests.anonymisedAt))).returning({ id: requests.id })
     : [];
   if (anonymised.length) {
-    redactRequestEvents(tx, otherIds, now);
+    await redactRequestEvents(tx, otherIds, now);
     const detail = JSON.stringify({ by: 'erasure', erasure: request.reference });
-    tx.insert(requestEvents)
-      .values(anonymised.map(({ id }) => ({ requestId: id, occurredAt: now, actor: 'system', kind: 'anonymised', detail })))
-      .run();
+    await tx.insert(requestEvents).values(anonymised.map(({ id }) => ({ requestId: id, occurredAt: now, actor: 'system', kind: 'anonymised' as const, detail })));
   }
   const ids = consentIds.map((linked) => linked.consentId);
   if (ids.length) {
-    tx.update(consentRecords)
+    await tx
+      .update(consentRecords)
       .set({ consentId: erasedConsentId, consentSalt: null, erasedAt: now })
-      .where(and(inArray(consentRecords.consentId, ids), isNull(consentRecords.erasedAt)))
-      .run();
+      .where(and(inArray(consentRecords.consentId, ids), isNull(consentRecords.erasedAt)));
   }
   const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);
   if (subscriptionIds.length) {
-    tx.update(marketingSubscriptions)
+    await tx
+      .update(marketingSubscriptions)
       .set({ address: 'erased', addressKey: 'erased', consentId: null, confirmTokenHash: null, confirmExpiresAt: null, erasedAt: now })
-      .where(inArray(marketingSubscriptions.id, subscriptionIds))
-      .run();
+      .where(inArray(marketingSubscriptions.id, subscriptionIds));
   }
   return counts;
 }
@@ -117,9 +114,9 @@ export function eraseSubject(tx: Queryable, request: Pick<RequestRow, 'id' | 'em
  * trail. Name, address, consent id and every free text go, from the row (the answer was sent already) and from its
  * events. Its status link still opens it, so the person sees that it was answered and nothing more.
  */
-export function reduceErasureRequest(tx: Queryable, requestId: number, now: number): void {
+export async function reduceErasureRequest(tx: Transaction, requestId: number, now: number): Promise<void> {
   const { statusTokenHash: _kept, ...fields } = anonymisedRequestFields(now);
-  tx.update(requests).set(fields).where(eq(requests.id, requestId)).run();
-  redactRequestEvents(tx, [requestId], now);
-  tx.insert(requestEvents).values({ requestId, occurredAt: now, actor: 'system', kind: 'anonymised', detail: JSON.stringify({ by: 'erasure' }) }).run();
+  await tx.update(requests).set(fields).where(eq(requests.id, requestId));
+  await redactRequestEvents(tx, [requestId], now);
+  await tx.insert(requestEvents).values({ requestId, occurredAt: now, actor: 'system', kind: 'anonymised', detail: JSON.stringify({ by: 'erasure' }) });
 }

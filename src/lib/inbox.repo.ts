@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { PortalDatabase } from '../../db/connection.ts';
+import type { Executor } from '../../db/store.ts';
 import { requestEvents, requests } from '../../db/schema.ts';
 import { addCalendarDays, dueSoonDays } from './deadline.ts';
 import { openStatuses } from './request-workflow.ts';
@@ -69,38 +69,45 @@ const closedStatuses = requestStatuses.filter((status) => !openStatuses.includes
  * Each part is read in the order of the `(status, due_at)` index, one status at a time, so the first pages cost a few
  * index steps however many requests were ever answered, instead of sorting all of them.
  */
-export function inboxPage(db: PortalDatabase, filter: InboxFilter, today: string, pageSize = inboxPageSize): { rows: RequestRow[]; total: number; page: number; pages: number } {
+export async function inboxPage(
+  db: Executor,
+  filter: InboxFilter,
+  today: string,
+  pageSize = inboxPageSize,
+): Promise<{ rows: RequestRow[]; total: number; page: number; pages: number }> {
   const where = conditions(filter, today);
-  const total = countWhere(db, where);
-  const openTotal = filter.status && filter.status !== 'open' && !openStatuses.includes(filter.status) ? 0 : countWhere(db, and(where, isOpenRequest));
+  const total = await countWhere(db, where);
+  const openTotal = filter.status && filter.status !== 'open' && !openStatuses.includes(filter.status) ? 0 : await countWhere(db, and(where, isOpenRequest));
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(filter.page ?? 1, pages);
   const offset = (page - 1) * pageSize;
   const rows: RequestRow[] = [];
   if (offset < openTotal) {
-    rows.push(...db.select().from(requests).where(and(where, isOpenRequest)).orderBy(asc(requests.dueAt), asc(requests.id)).limit(pageSize).offset(offset).all());
+    rows.push(...(await db.select().from(requests).where(and(where, isOpenRequest)).orderBy(asc(requests.dueAt), asc(requests.id)).limit(pageSize).offset(offset)));
   }
   const wanted = pageSize - rows.length;
   if (wanted > 0 && total > openTotal) {
     const closedOffset = Math.max(0, offset - openTotal);
     // The first `closedOffset + wanted` of each closed status, merged: the page is among them.
-    const merged = closedStatuses
-      .flatMap((status) =>
-        db.select().from(requests).where(and(where, eq(requests.status, status))).orderBy(desc(requests.dueAt), asc(requests.id)).limit(closedOffset + wanted).all(),
-      )
-      .sort((a, b) => b.dueAt - a.dueAt || a.id - b.id);
+    const perStatus = await Promise.all(
+      closedStatuses.map((status) =>
+        db.select().from(requests).where(and(where, eq(requests.status, status))).orderBy(desc(requests.dueAt), asc(requests.id)).limit(closedOffset + wanted),
+      ),
+    );
+    const merged = perStatus.flat().sort((a, b) => b.dueAt - a.dueAt || a.id - b.id);
     rows.push(...merged.slice(closedOffset, closedOffset + wanted));
   }
   return { rows, total, page, pages };
 }
 
-function countWhere(db: PortalDatabase, where: SQL | undefined): number {
-  return db.select({ total: count() }).from(requests).where(where).get()?.total ?? 0;
+async function countWhere(db: Executor, where: SQL | undefined): Promise<number> {
+  const [row] = await db.select({ total: count() }).from(requests).where(where);
+  return row?.total ?? 0;
 }
 
 /** Every request matching the filter (for the JSON download), in inbox order. */
-export function inboxAll(db: PortalDatabase, filter: InboxFilter, today: string): RequestRow[] {
-  return inboxPage(db, { ...filter, page: 1 }, today, 1_000_000).rows;
+export async function inboxAll(db: Executor, filter: InboxFilter, today: string): Promise<RequestRow[]> {
+  return (await inboxPage(db, { ...filter, page: 1 }, today, 1_000_000)).rows;
 }
 
 export interface InboxCounts {
@@ -114,35 +121,40 @@ export interface InboxCounts {
 }
 
 /** The inbox's counts: open ones read through the status index (few), answered ones counted in it (no table reads). */
-export function inboxCounts(db: PortalDatabase, today: string): InboxCounts {
+export async function inboxCounts(db: Executor, today: string): Promise<InboxCounts> {
   const soonEnd = addCalendarDays(today, dueSoonDays);
-  const open = db
+  const [open] = await db
     .select({
       open: count(),
       overdue: sql<number>`coalesce(sum(case when ${dueOnInForce} < ${today} then 1 else 0 end), 0)`,
       dueSoon: sql<number>`coalesce(sum(case when ${dueOnInForce} >= ${today} and ${dueOnInForce} <= ${soonEnd} then 1 else 0 end), 0)`,
     })
     .from(requests)
-    .where(isOpenRequest)
-    .get();
+    .where(isOpenRequest);
   const answered = (status: 'completed' | 'rejected') => countWhere(db, eq(requests.status, status));
-  const answeredLateCount = countWhere(db, and(sql`${requests.status} in ${closedStatuses}`, answeredLate));
-  return { open: open?.open ?? 0, overdue: open?.overdue ?? 0, dueSoon: open?.dueSoon ?? 0, answeredLate: answeredLateCount, completed: answered('completed'), rejected: answered('rejected') };
+  const answeredLateCount = await countWhere(db, and(sql`${requests.status} in ${closedStatuses}`, answeredLate));
+  return {
+    open: open?.open ?? 0,
+    overdue: open?.overdue ?? 0,
+    dueSoon: open?.dueSoon ?? 0,
+    answeredLate: answeredLateCount,
+    completed: await answered('completed'),
+    rejected: await answered('rejected'),
+  };
 }
 
 /** How many open requests fall due on each date. */
-export function openDueDates(db: PortalDatabase): { dueOn: string; count: number }[] {
+export async function openDueDates(db: Executor): Promise<{ dueOn: string; count: number }[]> {
   return db
     .select({ dueOn: dueOnInForce, count: count() })
     .from(requests)
     .where(isOpenRequest)
-    .groupBy(dueOnInForce)
-    .all();
+    .groupBy(dueOnInForce);
 }
 
 /** How many requests the database holds in each status (every status named, 0 when none): for the metrics scrape. */
-export function requestCountsByStatus(db: PortalDatabase): Record<(typeof requestStatuses)[number], number> {
+export async function requestCountsByStatus(db: Executor): Promise<Record<(typeof requestStatuses)[number], number>> {
   const counts = Object.fromEntries(requestStatuses.map((status) => [status, 0])) as Record<(typeof requestStatuses)[number], number>;
-  for (const row of db.select({ status: requests.status, count: count() }).from(requests).groupBy(requests.status).all()) counts[row.status] = row.count;
+  for (const row of await db.select({ status: requests.status, count: count() }).from(requests).groupBy(requests.status)) counts[row.status] = row.count;
   return counts;
 }

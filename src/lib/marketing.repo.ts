@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull } from 'drizzle-orm';
-import type { PortalDatabase, Queryable } from '../../db/connection.ts';
+import { onlyRow, type Executor, type Store } from '../../db/store.ts';
 import { marketingLookupKey } from './email-address.ts';
 import { marketingEvents, marketingSubscriptions } from '../../db/schema.ts';
 import { confirmationLifetimeMs, confirmedByCode, hashToken, subscriptionStatus, type MarketingChannel, type MarketingStatus } from './marketing.ts';
@@ -33,19 +33,20 @@ export interface SignupInput {
  * get their code by SMS). Addresses are compared in their lookup form (`marketingLookupKey`: case-folded in every
  * script, numbers as + and digits).
  */
-export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingSubscription | undefined {
-  return db.transaction((tx) => {
+export async function recordSignup(store: Store, input: SignupInput): Promise<MarketingSubscription | undefined> {
+  return store.transaction(async (tx) => {
     const sameAddress = and(
       confirmedByCode(input.channel) ? inArray(marketingSubscriptions.channel, ['sms', 'phone']) : eq(marketingSubscriptions.channel, input.channel),
       eq(marketingSubscriptions.addressKey, marketingLookupKey(input.channel, input.address)),
     );
-    const pending = tx
+    const [pending] = await tx
       .select({ id: marketingSubscriptions.id })
       .from(marketingSubscriptions)
       .where(and(sameAddress, isNotNull(marketingSubscriptions.confirmTokenHash), gte(marketingSubscriptions.confirmExpiresAt, input.now)))
-      .get();
+      .limit(1);
     if (pending) return undefined;
-    const subscription = tx
+    const subscription = onlyRow(
+      await tx
       .insert(marketingSubscriptions)
       .values({
         channel: input.channel,
@@ -57,11 +58,11 @@ export function recordSignup(db: PortalDatabase, input: SignupInput): MarketingS
         confirmExpiresAt: input.confirmExpiresAt ?? input.now + confirmationLifetimeMs,
         createdAt: input.now,
       })
-      .returning()
-      .get();
-    tx.insert(marketingEvents)
-      .values({ subscriptionId: subscription.id, event: 'requested', occurredAt: input.now, via: 'preferences', policyVersion: input.policyVersion, wording: input.wording })
-      .run();
+      .returning(),
+    );
+    await tx
+      .insert(marketingEvents)
+      .values({ subscriptionId: subscription.id, event: 'requested', occurredAt: input.now, via: 'preferences', policyVersion: input.policyVersion, wording: input.wording });
     return subscription;
   });
 }
@@ -73,65 +74,67 @@ export type CodeOutcome = 'confirmed' | 'wrong' | 'expired' | 'unknown';
  * cleared), before its expiry. `matches` compares the stored hash with the code entered (src/lib/marketing.ts).
  * 'unknown': no such subscription of this consent id, or none waiting for a code; nothing is written unless confirmed.
  */
-export function confirmSignupByCode(
-  db: PortalDatabase,
+export async function confirmSignupByCode(
+  store: Store,
   target: { subscriptionId: number; consentId: string },
   matches: (storedHash: string) => boolean,
   confirmation: { policyVersion: number; wording: string; now: number },
-): CodeOutcome {
-  return db.transaction((tx) => {
-    const subscription = findSubscription(tx, target.subscriptionId, target.consentId);
+): Promise<CodeOutcome> {
+  return store.transaction(async (tx) => {
+    const subscription = await findSubscription(tx, target.subscriptionId, target.consentId);
     if (!subscription?.confirmTokenHash || !confirmedByCode(subscription.channel)) return 'unknown';
     if ((subscription.confirmExpiresAt ?? 0) < confirmation.now) return 'expired';
     if (!matches(subscription.confirmTokenHash)) return 'wrong';
-    tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscription.id)).run();
-    tx.insert(marketingEvents)
-      .values({ subscriptionId: subscription.id, event: 'confirmed', occurredAt: confirmation.now, via: 'confirmation-code', policyVersion: confirmation.policyVersion, wording: confirmation.wording })
-      .run();
+    await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscription.id));
+    await tx
+      .insert(marketingEvents)
+      .values({ subscriptionId: subscription.id, event: 'confirmed', occurredAt: confirmation.now, via: 'confirmation-code', policyVersion: confirmation.policyVersion, wording: confirmation.wording });
     return 'confirmed';
   });
 }
 
 /** Spends a waiting code (too many wrong entries): the sign-up stays requested, never confirmed; a new one may follow. */
-export function spendConfirmation(db: PortalDatabase, subscriptionId: number): void {
-  db.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscriptionId)).run();
+export async function spendConfirmation(store: Store, subscriptionId: number): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscriptionId));
+  });
 }
 
 /**
  * Confirms the subscription a token belongs to: single use (the token hash is cleared) and valid for 72 hours.
  * Returns the subscription, or undefined for an unknown, used or expired token.
  */
-export function confirmSignup(
-  db: PortalDatabase,
+export async function confirmSignup(
+  store: Store,
   token: string,
   confirmation: { policyVersion: number; wording: string; now: number },
-): MarketingSubscription | undefined {
-  return db.transaction((tx) => {
-    const subscription = tx.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.confirmTokenHash, hashToken(token))).get();
+): Promise<MarketingSubscription | undefined> {
+  return store.transaction(async (tx) => {
+    const [subscription] = await tx.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.confirmTokenHash, hashToken(token))).limit(1);
     if (!subscription || (subscription.confirmExpiresAt ?? 0) < confirmation.now) return undefined;
-    tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscription.id)).run();
-    tx.insert(marketingEvents)
-      .values({ subscriptionId: subscription.id, event: 'confirmed', occurredAt: confirmation.now, via: 'confirmation-link', policyVersion: confirmation.policyVersion, wording: confirmation.wording })
-      .run();
+    await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscription.id));
+    await tx
+      .insert(marketingEvents)
+      .values({ subscriptionId: subscription.id, event: 'confirmed', occurredAt: confirmation.now, via: 'confirmation-link', policyVersion: confirmation.policyVersion, wording: confirmation.wording });
     return subscription;
   });
 }
 
 /** Withdraws a subscription (idempotent: a second withdrawal records nothing). */
-export function withdrawSignup(
-  db: PortalDatabase,
+export async function withdrawSignup(
+  store: Store,
   subscriptionId: number,
   withdrawal: { via: Via; policyVersion: number; wording: string; now: number },
-): MarketingSubscription | undefined {
-  return db.transaction((tx) => {
-    const subscription = tx.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.id, subscriptionId)).get();
+): Promise<MarketingSubscription | undefined> {
+  return store.transaction(async (tx) => {
+    const [subscription] = await tx.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.id, subscriptionId)).limit(1);
     if (!subscription) return undefined;
-    const events = tx.select().from(marketingEvents).where(eq(marketingEvents.subscriptionId, subscriptionId)).orderBy(asc(marketingEvents.id)).all();
+    const events = await tx.select().from(marketingEvents).where(eq(marketingEvents.subscriptionId, subscriptionId)).orderBy(asc(marketingEvents.id));
     if (subscriptionStatus(events) === 'withdrawn') return subscription;
-    tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscriptionId)).run();
-    tx.insert(marketingEvents)
-      .values({ subscriptionId, event: 'withdrawn', occurredAt: withdrawal.now, via: withdrawal.via, policyVersion: withdrawal.policyVersion, wording: withdrawal.wording })
-      .run();
+    await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscriptionId));
+    await tx
+      .insert(marketingEvents)
+      .values({ subscriptionId, event: 'withdrawn', occurredAt: withdrawal.now, via: withdrawal.via, policyVersion: withdrawal.policyVersion, wording: withdrawal.wording });
     return subscription;
   });
 }
@@ -143,12 +146,12 @@ export interface SubscriptionState {
 }
 
 /** The newest subscription per channel linked to a consent id, with its events. */
-export function subscriptionsOfConsent(db: PortalDatabase, consentId: string): Partial<Record<MarketingChannel, SubscriptionState>> {
-  const subscriptions = db.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.consentId, consentId)).orderBy(desc(marketingSubscriptions.id)).all();
+export async function subscriptionsOfConsent(db: Executor, consentId: string): Promise<Partial<Record<MarketingChannel, SubscriptionState>>> {
+  const subscriptions = await db.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.consentId, consentId)).orderBy(desc(marketingSubscriptions.id));
   const newest = new Map<MarketingChannel, MarketingSubscription>();
   for (const subscription of subscriptions) if (!newest.has(subscription.channel)) newest.set(subscription.channel, subscription);
   const ids = [...newest.values()].map((subscription) => subscription.id);
-  const events = ids.length ? db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, ids)).orderBy(asc(marketingEvents.id)).all() : [];
+  const events = ids.length ? await db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, ids)).orderBy(asc(marketingEvents.id)) : [];
   const states: Partial<Record<MarketingChannel, SubscriptionState>> = {};
   for (const [channel, subscription] of newest) {
     const own = events.filter((event) => event.subscriptionId === subscription.id);
@@ -157,13 +160,14 @@ export function subscriptionsOfConsent(db: PortalDatabase, consentId: string): P
   return states;
 }
 
-export function findSubscription(db: Queryable, id: number, consentId?: string): MarketingSubscription | undefined {
+export async function findSubscription(db: Executor, id: number, consentId?: string): Promise<MarketingSubscription | undefined> {
   const where = consentId ? and(eq(marketingSubscriptions.id, id), eq(marketingSubscriptions.consentId, consentId)) : eq(marketingSubscriptions.id, id);
-  return db.select().from(marketingSubscriptions).where(where).get();
+  const [subscription] = await db.select().from(marketingSubscriptions).where(where).limit(1);
+  return subscription;
 }
 
 /** Whether a confirmation token still waits to be used (unknown, used and expired tokens do not). */
-export function confirmationPending(db: PortalDatabase, token: string, now: number): boolean {
-  const subscription = db.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.confirmTokenHash, hashToken(token))).get();
+export async function confirmationPending(db: Executor, token: string, now: number): Promise<boolean> {
+  const [subscription] = await db.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.confirmTokenHash, hashToken(token))).limit(1);
   return subscription !== undefined && (subscription.confirmExpiresAt ?? 0) >= now;
 }

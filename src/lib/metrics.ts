@@ -55,16 +55,17 @@ export function countCommittedDecisions(records: readonly { siteId: string; acti
  * The gauge of data-subject requests by status, read from the database when Prometheus scrapes (a count kept in
  * memory would be one instance's view; the database is every instance's).
  */
-export function watchDpoRequests(countByStatus: () => Readonly<Record<string, number>>): void {
+export function watchDpoRequests(countByStatus: () => Promise<Readonly<Record<string, number>>>): void {
   const name = 'portal_dpo_requests';
   if (register.getSingleMetric(name)) register.removeSingleMetric(name);
   const config: GaugeConfiguration<'status'> = {
     name,
     help: 'Data-subject requests in the database, by status.',
     labelNames: ['status'] as const,
-    collect() {
+    async collect() {
+      const counts = await countByStatus();
       this.reset();
-      for (const [status, count] of Object.entries(countByStatus())) this.set({ status }, count);
+      for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
     },
   };
   new Gauge(config);

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { PortalDatabase } from '../../db/connection.ts';
+import type { Executor, Store } from '../../db/store.ts';
 import { policyVersions } from '../../db/schema.ts';
 import type { PolicyText } from './policy.ts';
 
@@ -24,13 +24,13 @@ export class PolicyTextAlteredError extends Error {
  * still be edited (its hash is updated); once in effect its hash is fixed, and an edited text throws
  * PolicyTextAlteredError. One transaction: either the whole publication is recorded or none of it.
  */
-export function publishPolicyTexts(
-  db: PortalDatabase,
+export async function publishPolicyTexts(
+  store: Store,
   texts: readonly PolicyText[],
   today: string,
   now: Date = new Date(),
-): PublishOutcome {
-  return db.transaction((tx) => {
+): Promise<PublishOutcome> {
+  return store.transaction(async (tx) => {
     const outcome: PublishOutcome = { recorded: 0, updated: 0 };
     const altered: string[] = [];
     for (const text of texts) {
@@ -39,9 +39,10 @@ export function publishPolicyTexts(
         eq(policyVersions.version, text.version),
         eq(policyVersions.locale, text.locale),
       );
-      const existing = tx.select().from(policyVersions).where(where).get();
+      const [existing] = await tx.select().from(policyVersions).where(where).limit(1);
       if (!existing) {
-        tx.insert(policyVersions)
+        await tx
+          .insert(policyVersions)
           .values({
             document: text.document,
             version: text.version,
@@ -50,30 +51,30 @@ export function publishPolicyTexts(
             title: text.title,
             textHash: text.textHash,
             recordedAt: now,
-          })
-          .run();
+          });
         outcome.recorded += 1;
       } else if (existing.textHash !== text.textHash || existing.effectiveOn !== text.effective) {
         if (existing.effectiveOn <= today) {
           altered.push(`${text.document} v${text.version} (${text.locale}), in effect since ${existing.effectiveOn}`);
           continue;
         }
-        tx.update(policyVersions)
+        await tx
+          .update(policyVersions)
           .set({ effectiveOn: text.effective, title: text.title, textHash: text.textHash, recordedAt: now })
-          .where(where)
-          .run();
+          .where(where);
         outcome.updated += 1;
       }
     }
     if (altered.length > 0) throw new PolicyTextAlteredError(altered);
     return outcome;
-  }, { behavior: 'immediate' });
+  });
 }
 
-export function findPublishedText(db: PortalDatabase, document: string, version: number, locale: string) {
-  return db
+export async function findPublishedText(db: Executor, document: string, version: number, locale: string) {
+  const [text] = await db
     .select()
     .from(policyVersions)
     .where(and(eq(policyVersions.document, document), eq(policyVersions.version, version), eq(policyVersions.locale, locale)))
-    .get();
+    .limit(1);
+  return text;
 }

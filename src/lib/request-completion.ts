@@ -1,4 +1,4 @@
-import type { PortalDatabase, Queryable } from '../../db/connection.ts';
+import type { Store, Transaction } from '../../db/store.ts';
 import type { Organisation } from './organisation.ts';
 import { producesExport } from './request-workflow.ts';
 import { findRequest, takeAction, type ActionOutcome } from './requests.repo.ts';
@@ -19,10 +19,10 @@ export interface Completion {
  * (by their address and the consent ids proven on their requests) is taken at that moment and stored with the completion, in the same
  * transaction, for the requester to download from their status page.
  */
-export function completeRequest(db: PortalDatabase, completion: Completion): ActionOutcome {
-  const request = findRequest(db, completion.reference);
+export async function completeRequest(store: Store, completion: Completion): Promise<ActionOutcome> {
+  const request = await store.read((db) => findRequest(db, completion.reference));
   if (!request) return { ok: false, problem: 'status' };
-  const exportContent = (tx: Queryable) =>
-    JSON.stringify(buildSubjectExport(tx, { email: request.email, organisation: completion.organisation, portalOrigin: completion.portalOrigin, now: completion.now }), null, 2);
-  return takeAction(db, completion.reference, { action: 'complete', message: completion.message, ...(producesExport(request.type) ? { exportContent } : {}) }, completion.actor, completion.now);
+  const exportContent = async (tx: Transaction) =>
+    JSON.stringify(await buildSubjectExport(tx, { email: request.email, organisation: completion.organisation, portalOrigin: completion.portalOrigin, now: completion.now }), null, 2);
+  return takeAction(store, completion.reference, { action: 'complete', message: completion.message, ...(producesExport(request.type) ? { exportContent } : {}) }, completion.actor, completion.now);
 }

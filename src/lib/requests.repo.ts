@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { emailLookupKey } from './email-address.ts';
 import { and, asc, eq } from 'drizzle-orm';
-import type { PortalDatabase, Queryable } from '../../db/connection.ts';
+import { onlyRow, type Executor, type Store, type Transaction } from '../../db/store.ts';
 import { requestEvents, requestExports, requests } from '../../db/schema.ts';
 import { eraseSubject, reduceErasureRequest } from './erasure.repo.ts';
 import { daysBetween, deadlineFor, extendedDeadline, extensionProblem, localDate, type DeadlineRule } from './deadline.ts';
@@ -33,14 +33,15 @@ export interface NewRequest {
  * Records a submitted request and its `received` event in one transaction, under a fresh reference
  * (a new random one is drawn if it ever collides).
  */
-export function createRequest(db: PortalDatabase, input: NewRequest): RequestRow {
+export async function createRequest(store: Store, input: NewRequest): Promise<RequestRow> {
   const { submission, now } = input;
   const { dueOn, dueAt } = deadlineFor(now, input.timeZone, input.deadlineRule);
   const year = Number(localDate(now, input.timeZone).slice(0, 4));
-  return db.transaction((tx) => {
+  return store.transaction(async (tx) => {
     let reference = newReference(year);
-    while (tx.select({ id: requests.id }).from(requests).where(eq(requests.reference, reference)).get()) reference = newReference(year);
-    const row = tx
+    while ((await tx.select({ id: requests.id }).from(requests).where(eq(requests.reference, reference)).limit(1)).length > 0) reference = newReference(year);
+    const row = onlyRow(
+      await tx
       .insert(requests)
       .values({
         reference,
@@ -66,29 +67,30 @@ export function createRequest(db: PortalDatabase, input: NewRequest): RequestRow
         verifyTokenHash: input.verifyTokenHash,
         verifyExpiresAt: now + verificationLifetimeMs,
       })
-      .returning()
-      .get();
-    tx.insert(requestEvents).values({ requestId: row.id, occurredAt: now, actor: 'requester', kind: 'received', detail: null }).run();
+      .returning(),
+    );
+    await tx.insert(requestEvents).values({ requestId: row.id, occurredAt: now, actor: 'requester', kind: 'received', detail: null });
     return row;
   });
 }
 
-export function findRequest(db: PortalDatabase, reference: string): RequestRow | undefined {
-  return db.select().from(requests).where(eq(requests.reference, reference)).get();
+export async function findRequest(db: Executor, reference: string): Promise<RequestRow | undefined> {
+  const [request] = await db.select().from(requests).where(eq(requests.reference, reference)).limit(1);
+  return request;
 }
 
 /** The request, only when `token` is its status-page token (compared in constant time). */
-export function findRequestForRequester(db: PortalDatabase, reference: string, token: string | null | undefined): RequestRow | undefined {
+export async function findRequestForRequester(db: Executor, reference: string, token: string | null | undefined): Promise<RequestRow | undefined> {
   if (!token || token.length > 100) return undefined;
-  const request = findRequest(db, reference);
+  const request = await findRequest(db, reference);
   if (!request) return undefined;
   const given = Buffer.from(hashToken(token), 'hex');
   const stored = Buffer.from(request.statusTokenHash, 'hex');
   return given.length === stored.length && timingSafeEqual(given, stored) ? request : undefined;
 }
 
-export function eventsOf(db: Queryable, requestId: number): RequestEventRow[] {
-  return db.select().from(requestEvents).where(eq(requestEvents.requestId, requestId)).orderBy(asc(requestEvents.id)).all();
+export async function eventsOf(db: Executor, requestId: number): Promise<RequestEventRow[]> {
+  return db.select().from(requestEvents).where(eq(requestEvents.requestId, requestId)).orderBy(asc(requestEvents.id));
 }
 
 export type EmailVerification = 'verified' | 'already-verified' | 'expired' | 'invalid';
@@ -97,16 +99,16 @@ export type EmailVerification = 'verified' | 'already-verified' | 'expired' | 'i
  * The requester's email link: single use, valid 72 hours. A request still `received` becomes `verified`
  * (identity verified by email link) with its event, in one transaction.
  */
-export function verifyByEmailLink(db: PortalDatabase, request: RequestRow, token: string | null | undefined, now: number): EmailVerification {
+export async function verifyByEmailLink(store: Store, request: RequestRow, token: string | null | undefined, now: number): Promise<EmailVerification> {
   const state = verificationPending(request, token, now);
   if (state !== 'pending') return state;
-  return db.transaction((tx) => {
-    tx.update(requests).set({ verifyTokenHash: null, verifyExpiresAt: null }).where(eq(requests.id, request.id)).run();
+  return store.transaction(async (tx) => {
+    await tx.update(requests).set({ verifyTokenHash: null, verifyExpiresAt: null }).where(eq(requests.id, request.id));
     if (transitionProblem({ ...request, extended: request.extensionDays !== null }, 'verify')) return 'already-verified';
-    tx.update(requests).set({ status: 'verified', verifiedAt: now }).where(eq(requests.id, request.id)).run();
-    tx.insert(requestEvents)
-      .values({ requestId: request.id, occurredAt: now, actor: 'requester', kind: 'identity-verified', detail: JSON.stringify({ method: 'email-link' }) })
-      .run();
+    await tx.update(requests).set({ status: 'verified', verifiedAt: now }).where(eq(requests.id, request.id));
+    await tx
+      .insert(requestEvents)
+      .values({ requestId: request.id, occurredAt: now, actor: 'requester', kind: 'identity-verified', detail: JSON.stringify({ method: 'email-link' }) });
     return 'verified';
   });
 }
@@ -125,7 +127,7 @@ export type RequestAction =
   | { action: 'note'; text: string }
   | { action: 'extend'; months: number; reason: string; timeZone: string }
   /** `exportContent` builds the export inside the completion's transaction, so it holds exactly what was there then. */
-  | { action: 'complete'; message: string; exportContent?: (tx: Queryable) => string }
+  | { action: 'complete'; message: string; exportContent?: (tx: Transaction) => Promise<string> }
   | { action: 'reject'; reason: string }
   | { action: 'erase' }
   | { action: 'link'; note?: string };
@@ -151,11 +153,11 @@ const eventOf: Record<WorkflowAction, RequestEventKind> = {
  * anonymises the subject's records in that same transaction and records the counts; a link marks the request's
  * consent id as checked by the DPO, with the id in its event.
  */
-export function takeAction(db: PortalDatabase, reference: string, input: RequestAction, actor: string, now: number): ActionOutcome {
-  return db.transaction((tx) => {
-    const request = tx.select().from(requests).where(eq(requests.reference, reference)).get();
+export async function takeAction(store: Store, reference: string, input: RequestAction, actor: string, now: number): Promise<ActionOutcome> {
+  return store.transaction(async (tx): Promise<ActionOutcome> => {
+    const [request] = await tx.select().from(requests).where(eq(requests.reference, reference)).limit(1);
     if (!request) return { ok: false, problem: 'status' };
-    const erased = tx.select({ id: requestEvents.id }).from(requestEvents).where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'erased'))).get() !== undefined;
+    const erased = (await tx.select({ id: requestEvents.id }).from(requestEvents).where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'erased'))).limit(1)).length > 0;
     const problem = transitionProblem({ ...request, extended: request.extensionDays !== null, erased }, input.action);
     if (problem) return { ok: false, problem };
     const status = statusAfter(request.status, input.action);
@@ -187,7 +189,7 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
       }
       case 'complete':
         if (!input.message.trim()) return { ok: false, problem: 'reason' };
-        exportContent = input.exportContent?.(tx);
+        exportContent = await input.exportContent?.(tx);
         changes.closedAt = now;
         changes.outcome = input.message;
         detail = { message: input.message };
@@ -199,7 +201,7 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
         detail = { reason: input.reason };
         break;
       case 'erase':
-        detail = { counts: eraseSubject(tx, request, now) };
+        detail = { counts: await eraseSubject(tx, request, now) };
         break;
       case 'link':
         // The DPO checked that the named consent id is the requester's: from now on its records are theirs.
@@ -207,27 +209,30 @@ export function takeAction(db: PortalDatabase, reference: string, input: Request
         detail = { consentId: request.consentId, ...(input.note ? { note: input.note } : {}) };
         break;
     }
-    let updated = tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning().get();
-    tx.insert(requestEvents).values({ requestId: request.id, occurredAt: now, actor, kind: eventOf[input.action], detail: detail && JSON.stringify(detail) }).run();
+    let updated = onlyRow(await tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning());
+    await tx.insert(requestEvents).values({ requestId: request.id, occurredAt: now, actor, kind: eventOf[input.action], detail: detail && JSON.stringify(detail) });
     // An erasure request, once answered, keeps only what proves the answer (the answer itself was sent to the person).
     if (erased && !isOpen(status)) {
-      reduceErasureRequest(tx, request.id, now);
-      updated = tx.select().from(requests).where(eq(requests.id, request.id)).get() ?? updated;
+      await reduceErasureRequest(tx, request.id, now);
+      updated = (await tx.select().from(requests).where(eq(requests.id, request.id)).limit(1))[0] ?? updated;
     }
     if (exportContent !== undefined) {
-      tx.insert(requestExports)
-        .values({ requestId: request.id, createdAt: now, expiresAt: now + exportLifetimeMs, content: exportContent, contentHash: hashToken(exportContent) })
-        .run();
+      await tx
+        .insert(requestExports)
+        .values({ requestId: request.id, createdAt: now, expiresAt: now + exportLifetimeMs, content: exportContent, contentHash: hashToken(exportContent) });
     }
     return { ok: true, request: updated };
   });
 }
 
 /** Records something that happened to a request outside the workflow (a failed email, an export downloaded). */
-export function recordEvent(db: PortalDatabase, requestId: number, kind: RequestEventKind, actor: string, now: number, detail?: Record<string, unknown>): void {
-  db.insert(requestEvents).values({ requestId, occurredAt: now, actor, kind, detail: detail ? JSON.stringify(detail) : null }).run();
+export async function recordEvent(store: Store, requestId: number, kind: RequestEventKind, actor: string, now: number, detail?: Record<string, unknown>): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.insert(requestEvents).values({ requestId, occurredAt: now, actor, kind, detail: detail ? JSON.stringify(detail) : null });
+  });
 }
 
-export function exportOf(db: PortalDatabase, requestId: number): RequestExportRow | undefined {
-  return db.select().from(requestExports).where(eq(requestExports.requestId, requestId)).get();
+export async function exportOf(db: Executor, requestId: number): Promise<RequestExportRow | undefined> {
+  const [found] = await db.select().from(requestExports).where(eq(requestExports.requestId, requestId)).limit(1);
+  return found;
 }

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, lte, not, sql, type SQLWrapper } from 'drizzle-orm';
-import type { PortalDatabase, Queryable } from '../../db/connection.ts';
+import type { Store, Transaction } from '../../db/store.ts';
 import { consentRecords, consentRetentionCheckpoints, requestEvents, requestExports, requests } from '../../db/schema.ts';
 import { recordAuditEvent } from './audit.repo.ts';
 import { redactEventDetail, retentionCutoffs, type Retention, type RetentionCutoffs } from './retention.ts';
@@ -53,21 +53,18 @@ class DryRunRollback extends Error {
  * every export past its expiry, and
  * records an audit event with the counts, also when there was nothing to do. A dry run does the same and rolls back.
  */
-export function applyRetention(db: PortalDatabase, run: RetentionRun): RetentionReport {
+export async function applyRetention(store: Store, run: RetentionRun): Promise<RetentionReport> {
   const cutoffs = retentionCutoffs(run.now, run.retention, run.timeZone);
   try {
-    return db.transaction(
-      (tx) => {
-        const consent = deleteExpiredConsentRecords(tx, cutoffs.consentRecords, run.now);
-        const closed = anonymiseClosedRequests(tx, cutoffs.closedRequests, run.now);
-        const expiredExports = { deleted: tx.delete(requestExports).where(lt(requestExports.expiresAt, run.now)).returning({ id: requestExports.id }).all().length };
-        const report: RetentionReport = { now: run.now, retention: run.retention, cutoffs, consentRecords: consent, closedRequests: closed, expiredExports, auditEventId: null };
-        if (run.dryRun) throw new DryRunRollback(report);
-        const event = recordAuditEvent(tx, { actor: retentionActor, kind: retentionEventKind, occurredAt: run.now, detail: auditDetail(report) });
-        return { ...report, auditEventId: event.id };
-      },
-      { behavior: 'immediate' },
-    );
+    return await store.transaction(async (tx) => {
+      const consent = await deleteExpiredConsentRecords(tx, cutoffs.consentRecords, run.now);
+      const closed = await anonymiseClosedRequests(tx, cutoffs.closedRequests, run.now);
+      const expiredExports = { deleted: (await tx.delete(requestExports).where(lt(requestExports.expiresAt, run.now)).returning({ id: requestExports.id })).length };
+      const report: RetentionReport = { now: run.now, retention: run.retention, cutoffs, consentRecords: consent, closedRequests: closed, expiredExports, auditEventId: null };
+      if (run.dryRun) throw new DryRunRollback(report);
+      const event = await recordAuditEvent(tx, { actor: retentionActor, kind: retentionEventKind, occurredAt: run.now, detail: auditDetail(report) });
+      return { ...report, auditEventId: event.id };
+    });
   } catch (error) {
     if (error instanceof DryRunRollback) return error.report;
     throw error;
@@ -97,20 +94,19 @@ function auditDetail(report: RetentionReport) {
  * hash of the last removed record is written first, so the chain still verifies from there (and the trigger allows
  * the delete).
  */
-function deleteExpiredConsentRecords(tx: Queryable, cutoff: number, now: number): RetentionReport['consentRecords'] {
+async function deleteExpiredConsentRecords(tx: Transaction, cutoff: number, now: number): Promise<RetentionReport['consentRecords']> {
   const expired = and(lt(consentRecords.recordedAt, cutoff), lt(consentRecords.expiresAt, now));
-  const firstKept = tx.select({ id: consentRecords.id }).from(consentRecords).where(not(expired ?? sql`true`)).orderBy(asc(consentRecords.id)).limit(1).get();
-  const last = tx
+  const [firstKept] = await tx.select({ id: consentRecords.id }).from(consentRecords).where(not(expired ?? sql`true`)).orderBy(asc(consentRecords.id)).limit(1);
+  const [last] = await tx
     .select({ id: consentRecords.id, recordHash: consentRecords.recordHash })
     .from(consentRecords)
     .where(firstKept ? lt(consentRecords.id, firstKept.id) : undefined)
     .orderBy(desc(consentRecords.id))
-    .limit(1)
-    .get();
+    .limit(1);
   if (!last) return { deleted: 0, upToId: null };
-  const deleted = tx.select({ n: count() }).from(consentRecords).where(lte(consentRecords.id, last.id)).get()?.n ?? 0;
-  tx.insert(consentRetentionCheckpoints).values({ upToId: last.id, lastDeletedHash: last.recordHash, deletedCount: deleted, occurredAt: now }).run();
-  tx.delete(consentRecords).where(lte(consentRecords.id, last.id)).run();
+  const deleted = (await tx.select({ n: count() }).from(consentRecords).where(lte(consentRecords.id, last.id)))[0]?.n ?? 0;
+  await tx.insert(consentRetentionCheckpoints).values({ upToId: last.id, lastDeletedHash: last.recordHash, deletedCount: deleted, occurredAt: now });
+  await tx.delete(consentRecords).where(lte(consentRecords.id, last.id));
   return { deleted, upToId: last.id };
 }
 
@@ -151,17 +147,18 @@ const closedStatuses = ['completed', 'rejected'] as const;
  * consent id, every free text they or the DPO wrote, and its tokens (the status link stops working). Its JSON export
  * is deleted. Its audit events keep who acted, when and what; the free texts in their detail are removed.
  */
-function anonymiseClosedRequests(tx: Queryable, cutoff: number, now: number): RetentionReport['closedRequests'] {
-  const anonymised = tx
+async function anonymiseClosedRequests(tx: Transaction, cutoff: number, now: number): Promise<RetentionReport['closedRequests']> {
+  const anonymised = (
+    await tx
     .update(requests)
     .set(anonymisedRequestFields(now))
     .where(and(inArray(requests.status, closedStatuses), lt(requests.closedAt, cutoff), isNull(requests.anonymisedAt)))
     .returning({ id: requests.id })
-    .all().length;
+  ).length;
   const ofAnonymised = tx.select({ id: requests.id }).from(requests).where(isNotNull(requests.anonymisedAt));
-  const exportsDeleted = tx.delete(requestExports).where(inArray(requestExports.requestId, ofAnonymised)).returning({ id: requestExports.id }).all().length;
+  const exportsDeleted = (await tx.delete(requestExports).where(inArray(requestExports.requestId, ofAnonymised)).returning({ id: requestExports.id })).length;
   // Including notes a DPO added after an earlier run anonymised the request.
-  const eventDetailsRedacted = redactRequestEvents(tx, ofAnonymised, now);
+  const eventDetailsRedacted = await redactRequestEvents(tx, ofAnonymised, now);
   return { anonymised, exportsDeleted, eventDetailsRedacted };
 }
 
@@ -169,17 +166,16 @@ function anonymiseClosedRequests(tx: Queryable, cutoff: number, now: number): Re
  * Removes the free texts from the audit events of anonymised requests (`redactEventDetail` says what stays), inside
  * the caller's transaction; the triggers allow it only once the request is anonymised. Returns how many changed.
  */
-export function redactRequestEvents(tx: Queryable, ofRequests: SQLWrapper | number[], now: number): number {
-  const events = tx
+export async function redactRequestEvents(tx: Transaction, ofRequests: SQLWrapper | number[], now: number): Promise<number> {
+  const events = await tx
     .select({ id: requestEvents.id, detail: requestEvents.detail })
     .from(requestEvents)
-    .where(and(isNull(requestEvents.redactedAt), isNotNull(requestEvents.detail), inArray(requestEvents.requestId, ofRequests)))
-    .all();
+    .where(and(isNull(requestEvents.redactedAt), isNotNull(requestEvents.detail), inArray(requestEvents.requestId, ofRequests)));
   let redacted = 0;
   for (const event of events) {
     const detail = redactEventDetail(event.detail);
     if (detail === undefined) continue;
-    tx.update(requestEvents).set({ detail, redactedAt: now }).where(eq(requestEvents.id, event.id)).run();
+    await tx.update(requestEvents).set({ detail, redactedAt: now }).where(eq(requestEvents.id, event.id));
     redacted += 1;
   }
   return redacted;

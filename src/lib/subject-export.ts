@@ -1,5 +1,5 @@
 import { asc, inArray } from 'drizzle-orm';
-import type { PortalDatabase, Queryable } from '../../db/connection.ts';
+import type { Executor } from '../../db/store.ts';
 import { marketingEvents } from '../../db/schema.ts';
 import { describeRecord } from './consent-receipt.ts';
 import { consentHistory } from './consent.repo.ts';
@@ -77,11 +77,11 @@ export function describeRequest(request: RequestRow, events: readonly RequestEve
 }
 
 /** A single request as a JSON document with its schema named. */
-export function requestDocument(db: PortalDatabase, request: RequestRow, audience: Audience, portalOrigin: string, clock: DeadlineClock) {
+export async function requestDocument(db: Executor, request: RequestRow, audience: Audience, portalOrigin: string, clock: DeadlineClock) {
   return {
     $schema: `${portalOrigin}/schemas/request.v${requestSchemaVersion}.json`,
     schemaVersion: requestSchemaVersion,
-    ...describeRequest(request, eventsOf(db, request.id), audience, clock),
+    ...describeRequest(request, await eventsOf(db, request.id), audience, clock),
   };
 }
 
@@ -99,11 +99,15 @@ export interface SubjectExportInput {
  * item says what links it to the person (`linkedBy`): the address, or a consent id (`subject.consentIdLinks` says
  * how each was proven).
  */
-export function buildSubjectExport(db: Queryable, input: SubjectExportInput) {
-  const { requests: requestRows, subscriptions, consentIds: links } = findSubject(db, input.email);
+export async function buildSubjectExport(db: Executor, input: SubjectExportInput) {
+  const { requests: requestRows, subscriptions, consentIds: links } = await findSubject(db, input.email);
   const consentIds = links.map((link) => link.consentId);
   const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);
-  const events = subscriptionIds.length ? db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptionIds)).orderBy(asc(marketingEvents.id)).all() : [];
+  const events = subscriptionIds.length ? await db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptionIds)).orderBy(asc(marketingEvents.id)) : [];
+  const requestEventsOf = new Map<number, Awaited<ReturnType<typeof eventsOf>>>();
+  for (const row of requestRows) requestEventsOf.set(row.id, await eventsOf(db, row.id));
+  const recordsOf = new Map<string, Awaited<ReturnType<typeof consentHistory>>>();
+  for (const consentId of consentIds) recordsOf.set(consentId, await consentHistory(db, consentId));
   return {
     $schema: `${input.portalOrigin}/schemas/subject-export.v${subjectExportSchemaVersion}.json`,
     schemaVersion: subjectExportSchemaVersion,
@@ -114,8 +118,8 @@ export function buildSubjectExport(db: Queryable, input: SubjectExportInput) {
       consentIds,
       consentIdLinks: links.map((link) => ({ consentId: link.consentId, provenBy: link.provenBy, request: link.reference })),
     },
-    requests: requestRows.map((row) => ({ ...describeRequest(row, eventsOf(db, row.id), 'requester', { timeZone: input.organisation.timeZone, now: input.now }), linkedBy: 'address' as const })),
-    consentRecords: consentIds.flatMap((consentId) => consentHistory(db, consentId).map((record) => ({ consentId, ...describeRecord(record), linkedBy: 'consentId' as const }))),
+    requests: requestRows.map((row) => ({ ...describeRequest(row, requestEventsOf.get(row.id) ?? [], 'requester', { timeZone: input.organisation.timeZone, now: input.now }), linkedBy: 'address' as const })),
+    consentRecords: consentIds.flatMap((consentId) => (recordsOf.get(consentId) ?? []).map((record) => ({ consentId, ...describeRecord(record), linkedBy: 'consentId' as const }))),
     marketing: subscriptions.map(({ subscription, linkedBy }) => {
       const own = events.filter((event) => event.subscriptionId === subscription.id);
       return {
@@ -132,4 +136,4 @@ export function buildSubjectExport(db: Queryable, input: SubjectExportInput) {
   };
 }
 
-export type SubjectExport = ReturnType<typeof buildSubjectExport>;
+export type SubjectExport = Awaited<ReturnType<typeof buildSubjectExport>>;

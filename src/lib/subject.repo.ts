@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
-import type { Queryable } from '../../db/connection.ts';
+import type { Executor } from '../../db/store.ts';
 import { marketingSubscriptions, requests } from '../../db/schema.ts';
 import { emailLookupKey, phoneLookupKey } from './email-address.ts';
 import type { MarketingSubscription } from './marketing.repo.ts';
@@ -47,9 +47,9 @@ export interface Subject {
  * and the SMS and phone marketing consents signed up with it. Email marketing joins by its address alone: a consent
  * id proves a browser, not an address, so requests and email marketing under another address never join.
  */
-export function findSubject(db: Queryable, email: string): Subject {
+export async function findSubject(db: Executor, email: string): Promise<Subject> {
   const address = email.trim() ? emailLookupKey(email) : '';
-  const requestRows = address ? db.select().from(requests).where(eq(requests.emailKey, address)).orderBy(asc(requests.id)).all() : [];
+  const requestRows = address ? await db.select().from(requests).where(eq(requests.emailKey, address)).orderBy(asc(requests.id)) : [];
   const consentIds: LinkedConsentId[] = [];
   const unlinkedConsentIds: UnlinkedConsentId[] = [];
   for (const row of requestRows) {
@@ -62,7 +62,7 @@ export function findSubject(db: Queryable, email: string): Subject {
   const byAddress = address ? and(eq(marketingSubscriptions.channel, 'email'), eq(marketingSubscriptions.addressKey, address)) : undefined;
   const byConsentId = linkedIds.length ? and(inArray(marketingSubscriptions.channel, ['sms', 'phone']), inArray(marketingSubscriptions.consentId, linkedIds)) : undefined;
   const subscriptions =
-    byAddress || byConsentId ? db.select().from(marketingSubscriptions).where(or(byAddress, byConsentId)).orderBy(asc(marketingSubscriptions.id)).all() : [];
+    byAddress || byConsentId ? await db.select().from(marketingSubscriptions).where(or(byAddress, byConsentId)).orderBy(asc(marketingSubscriptions.id)) : [];
   return {
     requests: requestRows,
     consentIds,
@@ -72,26 +72,20 @@ export function findSubject(db: Queryable, email: string): Subject {
 }
 
 /** For the DPO's search by consent id: the requests naming it (proven or not) and the marketing consents made with it. */
-export function findByConsentId(db: Queryable, consentId: string): { requests: RequestRow[]; subscriptions: LinkedSubscription[] } {
+export async function findByConsentId(db: Executor, consentId: string): Promise<{ requests: RequestRow[]; subscriptions: LinkedSubscription[] }> {
+  const subscriptions = await db.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.consentId, consentId)).orderBy(asc(marketingSubscriptions.id));
   return {
-    requests: db.select().from(requests).where(eq(requests.consentId, consentId)).orderBy(asc(requests.id)).all(),
-    subscriptions: db
-      .select()
-      .from(marketingSubscriptions)
-      .where(eq(marketingSubscriptions.consentId, consentId))
-      .orderBy(asc(marketingSubscriptions.id))
-      .all()
-      .map((subscription) => ({ subscription, linkedBy: 'consentId' as const })),
+    requests: await db.select().from(requests).where(eq(requests.consentId, consentId)).orderBy(asc(requests.id)),
+    subscriptions: subscriptions.map((subscription) => ({ subscription, linkedBy: 'consentId' as const })),
   };
 }
 
 /** For the DPO's search by phone number: the SMS and phone marketing consents under it, compared digits only. */
-export function findByPhone(db: Queryable, phone: string): LinkedSubscription[] {
-  return db
+export async function findByPhone(db: Executor, phone: string): Promise<LinkedSubscription[]> {
+  const subscriptions = await db
     .select()
     .from(marketingSubscriptions)
     .where(and(inArray(marketingSubscriptions.channel, ['sms', 'phone']), eq(marketingSubscriptions.addressKey, phoneLookupKey(phone))))
-    .orderBy(asc(marketingSubscriptions.id))
-    .all()
-    .map((subscription) => ({ subscription, linkedBy: 'address' as const }));
+    .orderBy(asc(marketingSubscriptions.id));
+  return subscriptions.map((subscription) => ({ subscription, linkedBy: 'address' as const }));
 }

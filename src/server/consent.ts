@@ -4,7 +4,7 @@ import { decisionLimitsOf, type DecisionLimits } from '../lib/consent-limits.ts'
 import { createConsentAppender, type ConsentRecord } from '../lib/consent.repo.ts';
 import type { Locale } from '../lib/locale.ts';
 import { countCommittedDecisions } from '../lib/metrics.ts';
-import { getDatabase } from './db.ts';
+import { getStore } from './db.ts';
 import { getEnvironment } from './environment.ts';
 import { translatorFor } from './i18n.ts';
 import { organisation } from './organisation.ts';
@@ -19,7 +19,12 @@ export function bannerStrings(locale: Locale): BannerStrings {
 export const consentTerms = createTermsSource({ catalog: getPolicyCatalog, strings: bannerStrings, timeZone: organisation.timeZone });
 
 /** Appends decisions with group commit (one transaction for those arriving together). */
-export const appendDecision = createConsentAppender(getDatabase, countCommittedDecisions);
+let appender: ReturnType<typeof createConsentAppender> | undefined;
+
+export function appendDecision(fields: Parameters<ReturnType<typeof createConsentAppender>>[0]): Promise<ConsentRecord> {
+  appender ??= createConsentAppender(getStore(), countCommittedDecisions);
+  return appender(fields);
+}
 
 /** Stamps the server time and appends the decision, naming the policy version and text the visitor saw. */
 export async function recordDecision(decision: Decision, now: number = Date.now()): Promise<ConsentRecord> {

@@ -6,7 +6,7 @@ import { decoyHash, maxPasswordLength, verifyPassword } from '../lib/password.ts
 import { open } from '../lib/secret-box.ts';
 import { matchTotp } from '../lib/totp.ts';
 import type { Translate } from '../lib/i18n.ts';
-import { getDatabase } from './db.ts';
+import { getStore } from './db.ts';
 import { translatorFor } from './i18n.ts';
 import { getPortalSecret } from './secret.ts';
 
@@ -25,10 +25,10 @@ export interface SignedIn {
  * The signed-in DPO, checked on every DPO page and endpoint itself (not by URL prefix). A cookie that names no live
  * session (expired, signed out, tampered with) is removed.
  */
-export function signedInDpo(cookies: AstroCookies, now = Date.now()): SignedIn | undefined {
+export async function signedInDpo(cookies: AstroCookies, now = Date.now()): Promise<SignedIn | undefined> {
   const token = cookies.get(sessionCookie)?.value;
   if (token === undefined) return undefined;
-  const user = resumeSession(getDatabase(), token, now);
+  const user = await resumeSession(getStore(), token, now);
   if (!user) {
     cookies.delete(sessionCookie, { path: '/dpo' });
     return undefined;
@@ -57,16 +57,16 @@ export async function signIn(input: { email: string; password: string; code: str
   if (attempt === 'locked') return { ok: false, reason: 'locked' };
   if (attempt.wait > 0) await new Promise((resolve) => setTimeout(resolve, attempt.wait));
 
-  const checked = findDpoUser(getDatabase(), email);
+  const checked = await getStore().read((db) => findDpoUser(db, email));
   const password = input.password.slice(0, maxPasswordLength + 1);
   const passwordOk = await verifyPassword(password, checked?.passwordHash ?? (await decoyHash()));
   // Read again after the check: an account reset, disabled or removed meanwhile is not signed in as it was.
-  const user = findDpoUser(getDatabase(), email);
+  const user = await getStore().read((db) => findDpoUser(db, email));
   let ok = passwordOk && user !== undefined && user.passwordHash === checked?.passwordHash && user.disabledAt === null;
   if (ok && user?.totpSecret) {
     const secret = open(user.totpSecret, getPortalSecret(), 'totp');
     const step = secret ? matchTotp(secret, input.code, now) : undefined;
-    ok = step !== undefined && useTotpStep(getDatabase(), user.id, step);
+    ok = step !== undefined && (await useTotpStep(getStore(), user.id, step));
   }
   // A failed attempt stays counted.
   if (!ok || !user) return { ok: false, reason: 'failed' };
@@ -74,12 +74,12 @@ export async function signIn(input: { email: string; password: string; code: str
   return { ok: true, user };
 }
 
-export function startDpoSession(cookies: AstroCookies, user: DpoUser, secure: boolean, now = Date.now()): void {
-  const session = startSession(getDatabase(), user.id, now);
+export async function startDpoSession(cookies: AstroCookies, user: DpoUser, secure: boolean, now = Date.now()): Promise<void> {
+  const session = await startSession(getStore(), user.id, now);
   cookies.set(sessionCookie, session.token, { path: '/dpo', httpOnly: true, sameSite: 'strict', secure, expires: new Date(session.expiresAt) });
 }
 
-export function endDpoSession(cookies: AstroCookies): void {
-  endSession(getDatabase(), cookies.get(sessionCookie)?.value);
+export async function endDpoSession(cookies: AstroCookies): Promise<void> {
+  await endSession(getStore(), cookies.get(sessionCookie)?.value);
   cookies.delete(sessionCookie, { path: '/dpo' });
 }

@@ -5,7 +5,7 @@ import { completeRequest } from '../lib/request-completion.ts';
 import { requestUpdateEmail, type RequestUpdateEmailInput } from '../lib/request-email.ts';
 import { producesExport, type WorkflowAction } from '../lib/request-workflow.ts';
 import { findRequest, recordEvent, takeAction, type RequestRow } from '../lib/requests.repo.ts';
-import { getDatabase } from './db.ts';
+import { getStore } from './db.ts';
 import type { SignedIn } from './dpo-auth.ts';
 import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';
@@ -26,8 +26,8 @@ export type ActionResult =
  * `notification-failed` event for the DPO to follow up.
  */
 export async function actOnRequest(reference: string, fields: unknown, dpo: SignedIn, origin: string, now = Date.now()): Promise<ActionResult> {
-  const db = getDatabase();
-  const before = findRequest(db, reference);
+  const store = getStore();
+  const before = await store.read((db) => findRequest(db, reference));
   if (!before) return { ok: false, status: 404 };
   const parsed = dpoActionSchema.safeParse(fields);
   if (!parsed.success) return { ok: false, status: 400, problems: actionProblems(parsed.error) };
@@ -35,13 +35,13 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
   const actor = `dpo:${dpo.user.email}`;
   const outcome =
     form.action === 'complete'
-      ? completeRequest(db, { reference, message: form.message, actor, now, organisation, portalOrigin: origin })
-      : takeAction(db, reference, toRequestAction(form, organisation.timeZone), actor, now);
+      ? await completeRequest(store, { reference, message: form.message, actor, now, organisation, portalOrigin: origin })
+      : await takeAction(store, reference, toRequestAction(form, organisation.timeZone), actor, now);
   if (!outcome.ok) {
     if (outcome.problem === 'months' || outcome.problem === 'reason') {
       return { ok: false, status: 400, problems: [{ field: outcome.problem === 'months' ? 'months' : 'reason', problem: outcome.problem }] };
     }
-    const current = findRequest(db, reference) ?? before;
+    const current = (await store.read((db) => findRequest(db, reference))) ?? before;
     return { ok: false, status: outcome.problem === 'alreadyExtended' ? 400 : 409, conflict: outcome.problem, request: current };
   }
   const request = outcome.request;
@@ -84,7 +84,7 @@ async function tellRequester(request: RequestRow, addressee: Pick<RequestRow, 'e
     return true;
   } catch (error) {
     log.error('A request email could not be sent.', { reference: request.reference, email: update.kind, error: errorKind(error) });
-    recordEvent(getDatabase(), request.id, 'notification-failed', 'system', Date.now(), { email: update.kind, error: errorKind(error) });
+    await recordEvent(getStore(), request.id, 'notification-failed', 'system', Date.now(), { email: update.kind, error: errorKind(error) });
     return false;
   }
 }

@@ -6,7 +6,7 @@ import { createRateLimiter } from '../lib/rate-limit.ts';
 import { requestReceivedEmail } from '../lib/request-email.ts';
 import { createRequest, recordEvent, type RequestRow } from '../lib/requests.repo.ts';
 import { consentIdProofAtSubmission, fieldProblems, requestStatusToken, requestSubmissionSchema, type FieldProblem } from '../lib/requests.ts';
-import { getDatabase } from './db.ts';
+import { getStore } from './db.ts';
 import { getEnvironment } from './environment.ts';
 import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';
@@ -52,8 +52,8 @@ export async function submitRequest(input: unknown, visitorKey: string, origin: 
   if (!perAddress.allow(visitorKey) || !perEmail.allow(emailKey)) return { ok: false, reason: 'tooMany' };
 
   const verifyToken = newToken();
-  const db = getDatabase();
-  const request = createRequest(db, {
+  const store = getStore();
+  const request = await createRequest(store, {
     submission,
     now,
     timeZone: organisation.timeZone,
@@ -87,7 +87,7 @@ export async function submitRequest(input: unknown, visitorKey: string, origin: 
   } catch (error) {
     // The reference and the error's kind only: no address, no name.
     log.error('A request email could not be sent.', { reference: request.reference, email: 'received', error: errorKind(error) });
-    recordEvent(db, request.id, 'notification-failed', 'system', Date.now(), { email: 'received', error: errorKind(error) });
+    await recordEvent(store, request.id, 'notification-failed', 'system', Date.now(), { email: 'received', error: errorKind(error) });
     return { ok: true, request, emailSent: false };
   }
 }

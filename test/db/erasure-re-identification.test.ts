@@ -8,17 +8,20 @@ import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema, type RequestType } from '../../src/lib/requests.ts';
 import { consentDecision } from '../support/consent-decision.ts';
-import { migratedDatabase } from '../support/database.ts';
+import { migratedStore } from '../support/database.ts';
+import type { SqliteStore } from '../../db/store.ts';
 
 // Issue 13: after an erasure, nothing the portal still holds re-identifies the person's consent records. An erased
 // record keeps its hash; a format-1 hash covers the consent id, a format-2 one its salted commitment. Whoever finds
 // the consent id anywhere (a request row, a DPO note, a link event, the answer, a marketing consent) can recompute
 // the hash and point at the records again. So the test takes every string left in every table as a guess.
+let store: SqliteStore;
 let db: PortalDatabase;
 beforeEach(() => {
-  db = migratedDatabase();
+  store = migratedStore();
+  db = store.handle;
 });
-afterEach(() => db.$client.close());
+afterEach(() => store.close());
 
 const now = Date.parse('2026-11-20T10:00:00Z');
 const ivansBrowser = 'IvAnBrOwSeR0123456789a';
@@ -32,11 +35,11 @@ function formatOneRecord(fields: ConsentRecordFields): void {
     .run();
 }
 
-function request(type: RequestType, extra: Record<string, string>, linkedBy: 'browser' | undefined, at: number) {
+async function request(type: RequestType, extra: Record<string, string>, linkedBy: 'browser' | undefined, at: number) {
   const submission = requestSubmissionSchema.parse({ type, locale: 'bg', name: 'Иван Петров', email: 'Иван@пример.бг', declaration: true, ...extra });
-  const row = createRequest(db, { submission, now: at, timeZone: 'Europe/Sofia', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, ...(linkedBy ? { consentIdLinkedBy: linkedBy } : {}) });
-  expect(takeAction(db, row.reference, { action: 'verify', method: 'customer-account', note: `Checked ${ivansBrowser} in the CRM` }, dpo, at + 1).ok).toBe(true);
-  expect(takeAction(db, row.reference, { action: 'start' }, dpo, at + 2).ok).toBe(true);
+  const row = await createRequest(store, { submission, now: at, timeZone: 'Europe/Sofia', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, ...(linkedBy ? { consentIdLinkedBy: linkedBy } : {}) });
+  expect((await takeAction(store, row.reference, { action: 'verify', method: 'customer-account', note: `Checked ${ivansBrowser} in the CRM` }, dpo, at + 1)).ok).toBe(true);
+  expect((await takeAction(store, row.reference, { action: 'start' }, dpo, at + 2)).ok).toBe(true);
   return row;
 }
 
@@ -75,24 +78,24 @@ function reIdentified(guesses: Set<string>): number[] {
 }
 
 describe('after an erasure of Иван@пример.бг, answered', () => {
-  test('no string left anywhere re-identifies his erased consent records', () => {
+  test('no string left anywhere re-identifies his erased consent records', async () => {
     formatOneRecord(consentDecision(ivansBrowser, now - 90_000));
-    appendConsentRecord(db, consentDecision(ivansBrowser, now - 80_000, true));
-    const signup = recordSignup(db, { channel: 'sms', address: ivansPhone, locale: 'bg', consentId: ivansBrowser, policyVersion: 2, wording: 'SMS', confirmTokenHash: newToken().hash, now: now - 70_000 });
+    await appendConsentRecord(store, consentDecision(ivansBrowser, now - 80_000, true));
+    const signup = await recordSignup(store, { channel: 'sms', address: ivansPhone, locale: 'bg', consentId: ivansBrowser, policyVersion: 2, wording: 'SMS', confirmTokenHash: newToken().hash, now: now - 70_000 });
     expect(signup).toBeDefined();
 
     // An access request whose consent id the DPO linked by hand, with notes naming it, answered with an export.
-    const access = request('access', { consentId: ivansBrowser }, undefined, now - 60_000);
-    expect(takeAction(db, access.reference, { action: 'link', note: `Cookie ${ivansBrowser} seen on his laptop` }, dpo, now - 59_000).ok).toBe(true);
-    expect(takeAction(db, access.reference, { action: 'note', text: `Consent id ${ivansBrowser}, phone ${ivansPhone}` }, dpo, now - 58_000).ok).toBe(true);
-    expect(takeAction(db, access.reference, { action: 'complete', message: `Your records under ${ivansBrowser}`, exportContent: () => JSON.stringify({ consentId: ivansBrowser }) }, dpo, now - 57_000).ok).toBe(true);
+    const access = await request('access', { consentId: ivansBrowser }, undefined, now - 60_000);
+    expect((await takeAction(store, access.reference, { action: 'link', note: `Cookie ${ivansBrowser} seen on his laptop` }, dpo, now - 59_000)).ok).toBe(true);
+    expect((await takeAction(store, access.reference, { action: 'note', text: `Consent id ${ivansBrowser}, phone ${ivansPhone}` }, dpo, now - 58_000)).ok).toBe(true);
+    expect((await takeAction(store, access.reference, { action: 'complete', message: `Your records under ${ivansBrowser}`, exportContent: async () => JSON.stringify({ consentId: ivansBrowser }) }, dpo, now - 57_000)).ok).toBe(true);
 
     // The erasure names the id from his browser; the DPO notes it, extends, erases, and answers naming it again.
-    const erasure = request('erasure', { consentId: ivansBrowser, scope: `Всичко под ${ivansBrowser}`, grounds: 'Оттеглям съгласието си' }, 'browser', now);
-    expect(takeAction(db, erasure.reference, { action: 'note', text: `Erasing ${ivansBrowser}` }, dpo, now + 1000).ok).toBe(true);
-    expect(takeAction(db, erasure.reference, { action: 'extend', months: 1, reason: `Backups holding ${ivansBrowser}`, timeZone: 'Europe/Sofia' }, dpo, now + 1500).ok).toBe(true);
-    expect(takeAction(db, erasure.reference, { action: 'erase' }, dpo, now + 2000).ok).toBe(true);
-    expect(takeAction(db, erasure.reference, { action: 'complete', message: `Erased everything under ${ivansBrowser}` }, dpo, now + 3000).ok).toBe(true);
+    const erasure = await request('erasure', { consentId: ivansBrowser, scope: `Всичко под ${ivansBrowser}`, grounds: 'Оттеглям съгласието си' }, 'browser', now);
+    expect((await takeAction(store, erasure.reference, { action: 'note', text: `Erasing ${ivansBrowser}` }, dpo, now + 1000)).ok).toBe(true);
+    expect((await takeAction(store, erasure.reference, { action: 'extend', months: 1, reason: `Backups holding ${ivansBrowser}`, timeZone: 'Europe/Sofia' }, dpo, now + 1500)).ok).toBe(true);
+    expect((await takeAction(store, erasure.reference, { action: 'erase' }, dpo, now + 2000)).ok).toBe(true);
+    expect((await takeAction(store, erasure.reference, { action: 'complete', message: `Erased everything under ${ivansBrowser}` }, dpo, now + 3000)).ok).toBe(true);
 
     const left = everythingLeft();
     // The detector finds him when the id is known, so an empty answer below means something.
@@ -102,13 +105,13 @@ describe('after an erasure of Иван@пример.бг, answered', () => {
     expect([...left].filter((value) => /Иван|иван|888 000 111|359888000111/u.test(value))).toEqual([]);
   });
 
-  test('the erasure request keeps only what proves it was answered: reference, type, dates and counts', () => {
-    appendConsentRecord(db, consentDecision(ivansBrowser, now - 80_000, true));
-    const erasure = request('erasure', { consentId: ivansBrowser, scope: 'Всичко', grounds: 'Оттеглям съгласието си' }, 'browser', now);
-    expect(takeAction(db, erasure.reference, { action: 'erase' }, dpo, now + 2000).ok).toBe(true);
+  test('the erasure request keeps only what proves it was answered: reference, type, dates and counts', async () => {
+    await appendConsentRecord(store, consentDecision(ivansBrowser, now - 80_000, true));
+    const erasure = await request('erasure', { consentId: ivansBrowser, scope: 'Всичко', grounds: 'Оттеглям съгласието си' }, 'browser', now);
+    expect((await takeAction(store, erasure.reference, { action: 'erase' }, dpo, now + 2000)).ok).toBe(true);
     // Until answered it keeps the address: the answer has to reach him.
-    expect(findRequest(db, erasure.reference)).toMatchObject({ email: 'Иван@пример.бг', anonymisedAt: null });
-    const answered = takeAction(db, erasure.reference, { action: 'complete', message: 'Изтрихме всичко, Иване.' }, dpo, now + 3000);
+    expect(await findRequest(db, erasure.reference)).toMatchObject({ email: 'Иван@пример.бг', anonymisedAt: null });
+    const answered = await takeAction(store, erasure.reference, { action: 'complete', message: 'Изтрихме всичко, Иване.' }, dpo, now + 3000);
     expect(answered.ok && answered.request).toMatchObject({
       reference: erasure.reference,
       type: 'erasure',

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type PortalDatabase } from '../../db/connection.ts';
-import { migratedDatabase } from '../support/database.ts';
+import { migratedStore } from '../support/database.ts';
+import type { SqliteStore } from '../../db/store.ts';
 import { loadDpoEmail, seedLoadDatabase, type LoadSeedSummary } from '../../scripts/support/load-seed.ts';
 import { node, root } from '../../scripts/support/server-process.ts';
 import { consentIdSchema, findChainBreak } from '../../src/lib/consent.ts';
@@ -17,20 +18,22 @@ import { readOrganisation } from '../../scripts/support/content.ts';
 
 const organisation = readOrganisation();
 const now = Date.parse('2026-11-20T10:00:00Z');
+let store: SqliteStore;
 let db: PortalDatabase;
 let summary: LoadSeedSummary;
 
 beforeAll(async () => {
-  db = migratedDatabase();
-  summary = await seedLoadDatabase(db, { requests: 3_000, consentRecords: 20_000, heavySubjects: 8, recordsPerHeavySubject: 400, now });
+  store = migratedStore();
+  db = store.handle;
+  summary = await seedLoadDatabase(store, { requests: 3_000, consentRecords: 20_000, heavySubjects: 8, recordsPerHeavySubject: 400, now });
 });
-afterAll(() => db.$client.close());
+afterAll(() => store.close());
 
 const all = <T>(sql: string, ...params: unknown[]) => db.$client.prepare(sql).all(...params) as T[];
 
 describe('the load database', () => {
-  test('holds a consent chain that verifies end to end, with valid consent ids', () => {
-    const check = findChainBreak(allConsentRecords(db));
+  test('holds a consent chain that verifies end to end, with valid consent ids', async () => {
+    const check = await findChainBreak(allConsentRecords(db));
     expect(check).toEqual({ checked: 20_000, erased: 0 });
     const ids = all<{ consent_id: string }>('select distinct consent_id from consent_records');
     expect(ids.length).toBe(summary.consentIds);
@@ -52,17 +55,17 @@ describe('the load database', () => {
     expect(summary.requestExports).toBeGreaterThan(0);
   });
 
-  test('gives the inbox a backlog and the export bench subjects with many consent records', () => {
-    const counts = inboxCounts(db, localDate(now, organisation.timeZone));
+  test('gives the inbox a backlog and the export bench subjects with many consent records', async () => {
+    const counts = await inboxCounts(db, localDate(now, organisation.timeZone));
     expect(counts.open + counts.completed + counts.rejected).toBe(3_000);
     expect(counts.overdue).toBeGreaterThan(0);
-    expect(inboxPage(db, {}, localDate(now, organisation.timeZone)).rows).toHaveLength(25);
+    expect((await inboxPage(db, {}, localDate(now, organisation.timeZone))).rows).toHaveLength(25);
     const [heavy] = all<{ email: string; consent_id: string; records: number }>(
       `select email, consent_id, (select count(*) from consent_records c where c.consent_id = r.consent_id) as records
          from requests r where status = 'in-progress' and type = 'access' and consent_id is not null order by records desc limit 1`,
     );
     expect(heavy?.records).toBeGreaterThan(200);
-    const document = buildSubjectExport(db, { email: heavy?.email ?? '', organisation, portalOrigin: 'http://localhost', now });
+    const document = await buildSubjectExport(db, { email: heavy?.email ?? '', organisation, portalOrigin: 'http://localhost', now });
     expect(document.consentRecords).toHaveLength(heavy?.records ?? 0);
     expect(document.requests.length).toBeGreaterThanOrEqual(2);
     expect(all<{ email: string }>('select email from dpo_users')).toEqual([{ email: loadDpoEmail }]);

@@ -3,22 +3,25 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type PortalDatabase } from '../../db/connection.ts';
 import { lookUpConsent } from '../../src/lib/consent-lookup.ts';
 import { recordSignup } from '../../src/lib/marketing.repo.ts';
-import { migratedDatabase } from '../support/database.ts';
+import { migratedStore } from '../support/database.ts';
+import type { SqliteStore } from '../../db/store.ts';
 
 // Issue 13: a phone marketing consent without a consent id is found by its number, however it is written.
+let store: SqliteStore;
 let db: PortalDatabase;
 beforeEach(() => {
-  db = migratedDatabase();
+  store = migratedStore();
+  db = store.handle;
 });
-afterEach(() => db.$client.close());
+afterEach(() => store.close());
 
 describe('the DPO lookup by phone', () => {
-  test('finds an SMS consent without a consent id, typed with spaces and dashes', () => {
-    recordSignup(db, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'SMS…', confirmTokenHash: `test-${randomUUID()}`, now: Date.parse('2026-11-20T10:00:00Z') });
-    recordSignup(db, { channel: 'phone', address: '+48 600 999 999', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'Tel…', confirmTokenHash: `test-${randomUUID()}`, now: Date.parse('2026-11-20T10:00:00Z') });
-    const found = lookUpConsent(db, '+48 600-100-200');
+  test('finds an SMS consent without a consent id, typed with spaces and dashes', async () => {
+    await recordSignup(store, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'SMS…', confirmTokenHash: `test-${randomUUID()}`, now: Date.parse('2026-11-20T10:00:00Z') });
+    await recordSignup(store, { channel: 'phone', address: '+48 600 999 999', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'Tel…', confirmTokenHash: `test-${randomUUID()}`, now: Date.parse('2026-11-20T10:00:00Z') });
+    const found = await lookUpConsent(db, '+48 600-100-200');
     expect(found.found).toBe(true);
     expect(found.found && found.marketing.map(({ subscription }) => subscription.address)).toEqual(['+48600100200']);
-    expect(lookUpConsent(db, '+48 600 000 000')).toEqual({ found: false });
+    expect(await lookUpConsent(db, '+48 600 000 000')).toEqual({ found: false });
   });
 });

@@ -1,45 +1,48 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { openDatabase, type PortalDatabase } from '../../db/connection.ts';
-import { migratedDatabase } from '../support/database.ts';
+import { migratedStore } from '../support/database.ts';
+import type { SqliteStore } from '../../db/store.ts';
 import { policyVersions } from '../../db/schema.ts';
 import { readPolicyTexts } from '../../src/lib/policy-source.ts';
 import { findPublishedText, PolicyTextAlteredError, publishPolicyTexts } from '../../src/lib/policy.repo.ts';
 
 const texts = readPolicyTexts(join(import.meta.dirname, '../../content/policies'));
+let store: SqliteStore;
 let db: PortalDatabase;
 
 beforeEach(() => {
-  db = migratedDatabase();
+  store = migratedStore();
+  db = store.handle;
 });
-afterEach(() => db.$client.close());
+afterEach(() => store.close());
 
 describe('publishPolicyTexts()', () => {
-  test('records every text once with its hash', () => {
-    expect(publishPolicyTexts(db, texts, '2026-11-20')).toEqual({ recorded: 20, updated: 0 });
-    expect(publishPolicyTexts(db, texts, '2026-11-20')).toEqual({ recorded: 0, updated: 0 });
-    const row = findPublishedText(db, 'privacy-notice', 2, 'pl');
+  test('records every text once with its hash', async () => {
+    expect(await publishPolicyTexts(store, texts, '2026-11-20')).toEqual({ recorded: 20, updated: 0 });
+    expect(await publishPolicyTexts(store, texts, '2026-11-20')).toEqual({ recorded: 0, updated: 0 });
+    const row = await findPublishedText(db, 'privacy-notice', 2, 'pl');
     expect(row?.textHash).toMatch(/^[0-9a-f]{64}$/);
     expect(row?.effectiveOn).toBe('2026-10-01');
   });
 
-  test('refuses to change a text already in effect and leaves the database as it was', () => {
-    publishPolicyTexts(db, texts, '2026-11-20');
+  test('refuses to change a text already in effect and leaves the database as it was', async () => {
+    await publishPolicyTexts(store, texts, '2026-11-20');
     const edited = texts.map((text) =>
       text.version === 1 && text.locale === 'nl' && text.document === 'privacy-notice' ? { ...text, textHash: 'edited' } : text,
     );
     const extra = { ...texts[0]!, document: 'cookie-policy' as const, version: 9, locale: 'el' as const };
-    expect(() => publishPolicyTexts(db, [...edited, extra], '2026-11-20')).toThrow(PolicyTextAlteredError);
-    expect(() => publishPolicyTexts(db, edited, '2026-11-20')).toThrow('privacy-notice v1 (nl), in effect since 2025-05-25');
+    await expect(publishPolicyTexts(store, [...edited, extra], '2026-11-20')).rejects.toThrow(PolicyTextAlteredError);
+    await expect(publishPolicyTexts(store, edited, '2026-11-20')).rejects.toThrow('privacy-notice v1 (nl), in effect since 2025-05-25');
     expect(db.select().from(policyVersions).all()).toHaveLength(20);
-    expect(findPublishedText(db, 'cookie-policy', 9, 'el')).toBeUndefined();
+    expect(await findPublishedText(db, 'cookie-policy', 9, 'el')).toBeUndefined();
   });
 
-  test('lets a text that is not in effect yet be corrected', () => {
-    publishPolicyTexts(db, texts, '2026-09-01');
+  test('lets a text that is not in effect yet be corrected', async () => {
+    await publishPolicyTexts(store, texts, '2026-09-01');
     const corrected = texts.map((text) => (text.version === 2 && text.document === 'privacy-notice' ? { ...text, textHash: 'corrected' } : text));
-    expect(publishPolicyTexts(db, corrected, '2026-09-01')).toEqual({ recorded: 0, updated: 4 });
-    expect(findPublishedText(db, 'privacy-notice', 2, 'el')?.textHash).toBe('corrected');
+    expect(await publishPolicyTexts(store, corrected, '2026-09-01')).toEqual({ recorded: 0, updated: 4 });
+    expect((await findPublishedText(db, 'privacy-notice', 2, 'el'))?.textHash).toBe('corrected');
   });
 });
 

@@ -5,36 +5,39 @@ import { newToken } from '../../src/lib/marketing.ts';
 import { applyRetention } from '../../src/lib/retention.repo.ts';
 import { createRequest, exportOf, takeAction } from '../../src/lib/requests.repo.ts';
 import { exportLifetimeMs, requestSubmissionSchema } from '../../src/lib/requests.ts';
-import { migratedDatabase } from '../support/database.ts';
+import { migratedStore } from '../support/database.ts';
+import type { SqliteStore } from '../../db/store.ts';
 
 // Issue 13: an export past its expiry (request_exports.expires_at) holds the person's data for nothing: retention
 // deletes it and counts it in its audit event.
+let store: SqliteStore;
 let db: PortalDatabase;
 beforeEach(() => {
-  db = migratedDatabase();
+  store = migratedStore();
+  db = store.handle;
 });
-afterEach(() => db.$client.close());
+afterEach(() => store.close());
 
 const completedAt = Date.parse('2026-11-20T10:00:00Z');
 const dpo = 'dpo:eleni@ostria.example';
 
-function answeredAccess(at: number) {
+async function answeredAccess(at: number) {
   const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'el', name: 'Μαρία', email: 'maria@example.gr', declaration: true });
-  const row = createRequest(db, { submission, now: at, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
-  expect(takeAction(db, row.reference, { action: 'verify', method: 'email-link' }, 'requester', at + 1).ok).toBe(true);
-  expect(takeAction(db, row.reference, { action: 'start' }, dpo, at + 2).ok).toBe(true);
-  expect(takeAction(db, row.reference, { action: 'complete', message: 'Έτοιμο', exportContent: () => '{"phone":"+306900000000"}' }, dpo, at + 3).ok).toBe(true);
+  const row = await createRequest(store, { submission, now: at, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  expect((await takeAction(store, row.reference, { action: 'verify', method: 'email-link' }, 'requester', at + 1)).ok).toBe(true);
+  expect((await takeAction(store, row.reference, { action: 'start' }, dpo, at + 2)).ok).toBe(true);
+  expect((await takeAction(store, row.reference, { action: 'complete', message: 'Έτοιμο', exportContent: async () => '{"phone":"+306900000000"}' }, dpo, at + 3)).ok).toBe(true);
   return row;
 }
 
 describe('retention of exports', () => {
-  test('deletes an expired export of a request still within its period, keeps a fresh one, and counts it', () => {
-    const old = answeredAccess(completedAt);
-    const fresh = answeredAccess(completedAt + exportLifetimeMs);
-    const report = applyRetention(db, { now: completedAt + exportLifetimeMs + 10, timeZone: 'Europe/Athens', retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 } });
-    expect(exportOf(db, old.id)).toBeUndefined();
-    expect(exportOf(db, fresh.id)).toBeDefined();
-    const [event] = latestAuditEvents(db, 'retention-applied');
+  test('deletes an expired export of a request still within its period, keeps a fresh one, and counts it', async () => {
+    const old = await answeredAccess(completedAt);
+    const fresh = await answeredAccess(completedAt + exportLifetimeMs);
+    const report = await applyRetention(store, { now: completedAt + exportLifetimeMs + 10, timeZone: 'Europe/Athens', retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 } });
+    expect(await exportOf(db, old.id)).toBeUndefined();
+    expect(await exportOf(db, fresh.id)).toBeDefined();
+    const [event] = await latestAuditEvents(db, 'retention-applied');
     expect(event?.id).toBe(report.auditEventId);
     expect(JSON.parse(event?.detail ?? '{}')).toMatchObject({ expiredExports: { deleted: 1 } });
   });

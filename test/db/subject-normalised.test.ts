@@ -6,31 +6,34 @@ import { recordSignup } from '../../src/lib/marketing.repo.ts';
 import { createRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { findSubject } from '../../src/lib/subject.repo.ts';
-import { migratedDatabase } from '../support/database.ts';
+import { migratedStore } from '../support/database.ts';
+import type { SqliteStore } from '../../db/store.ts';
 
 // Issue 13: addresses are compared in one normalised form (Unicode case folding, NFC, IDN domain), never with
 // SQLite's lower(), which folds ASCII letters only.
+let store: SqliteStore;
 let db: PortalDatabase;
 beforeEach(() => {
-  db = migratedDatabase();
+  store = migratedStore();
+  db = store.handle;
 });
-afterEach(() => db.$client.close());
+afterEach(() => store.close());
 
 const now = Date.parse('2026-11-20T10:00:00Z');
 
-function request(email: string) {
+async function request(email: string) {
   const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'bg', name: 'Иван', email, declaration: true });
-  const row = createRequest(db, { submission, now, timeZone: 'Europe/Sofia', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: null });
-  expect(takeAction(db, row.reference, { action: 'verify', method: 'email-link' }, 'requester', now + 1).ok).toBe(true);
+  const row = await createRequest(store, { submission, now, timeZone: 'Europe/Sofia', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: null });
+  expect((await takeAction(store, row.reference, { action: 'verify', method: 'email-link' }, 'requester', now + 1)).ok).toBe(true);
   return row;
 }
 
-function signUp(address: string) {
-  return recordSignup(db, { channel: 'email', address, locale: 'bg', consentId: undefined, policyVersion: 2, wording: 'Да.', confirmTokenHash: `test-${randomUUID()}`, now });
+async function signUp(address: string) {
+  return await recordSignup(store, { channel: 'email', address, locale: 'bg', consentId: undefined, policyVersion: 2, wording: 'Да.', confirmTokenHash: `test-${randomUUID()}`, now });
 }
 
-const found = (email: string) => {
-  const subject = findSubject(db, email);
+const found = async (email: string) => {
+  const subject = await findSubject(db, email);
   return { requests: subject.requests.map((row) => row.email), subscriptions: subject.subscriptions.map(({ subscription }) => subscription.address) };
 };
 
@@ -41,10 +44,10 @@ describe('findSubject() compares addresses in their case-folded form', () => {
     ['Greek final sigma written as a medial one', 'ΟΔΥΣΣΕΑΣ@example.gr', 'οδυσσεασ@example.gr'],
     ['Polish capitals', 'ŁUKASZ@przykład.pl', 'łukasz@przykład.pl'],
     ['a decomposed accent (NFD) and an ASCII domain', 'Ζωή@παράδειγμα.ελ', 'ζωη\u0301@xn--hxajbheg2az3al.xn--qxam'],
-  ])('%s: a request from %s finds the data under %s', (_name, asked, stored) => {
-    request(stored);
-    signUp(stored);
-    const result = found(asked);
+  ])('%s: a request from %s finds the data under %s', async (_name, asked, stored) => {
+    await request(stored);
+    await signUp(stored);
+    const result = await found(asked);
     expect(result.requests).toHaveLength(1);
     expect(result.subscriptions).toHaveLength(1);
   });
@@ -53,30 +56,30 @@ describe('findSubject() compares addresses in their case-folded form', () => {
     ['Cyrillic capitals', 'иван@пример.бг', 'Иван@пример.бг'],
     ['Greek capitals', 'οδυσσεας@example.gr', 'ΟΔΥΣΣΕΑΣ@example.gr'],
     ['Polish capitals', 'łukasz@przykład.pl', 'ŁUKASZ@przykład.pl'],
-  ])('%s: a request from %s finds the data kept under %s', (_name, asked, stored) => {
-    request(stored);
-    signUp(stored);
-    const result = found(asked);
+  ])('%s: a request from %s finds the data kept under %s', async (_name, asked, stored) => {
+    await request(stored);
+    await signUp(stored);
+    const result = await found(asked);
     expect(result.requests).toHaveLength(1);
     expect(result.subscriptions).toHaveLength(1);
   });
 
-  test('different people stay apart', () => {
-    request('иван@пример.бг');
-    signUp('иван@пример.бг');
-    expect(found('ивана@пример.бг')).toEqual({ requests: [], subscriptions: [] });
+  test('different people stay apart', async () => {
+    await request('иван@пример.бг');
+    await signUp('иван@пример.бг');
+    expect(await found('ивана@пример.бг')).toEqual({ requests: [], subscriptions: [] });
   });
 });
 
 describe('backfillLookupKeys()', () => {
-  test('fills the lookup form of rows written before the lookup columns, and only those, on every start', () => {
-    const row = request('Иван@пример.бг');
-    signUp('ŁUKASZ@przykład.pl');
+  test('fills the lookup form of rows written before the lookup columns, and only those, on every start', async () => {
+    const row = await request('Иван@пример.бг');
+    await signUp('ŁUKASZ@przykład.pl');
     db.$client.exec('update requests set email_key = null; update marketing_subscriptions set address_key = null');
-    expect(found('иван@пример.бг').requests).toHaveLength(0);
+    expect((await found('иван@пример.бг')).requests).toHaveLength(0);
     backfillLookupKeys(db);
     backfillLookupKeys(db);
-    expect(found('иван@пример.бг').requests).toEqual([row.email]);
-    expect(found('łukasz@przykład.pl').subscriptions).toEqual(['ŁUKASZ@przykład.pl']);
+    expect((await found('иван@пример.бг')).requests).toEqual([row.email]);
+    expect((await found('łukasz@przykład.pl')).subscriptions).toEqual(['ŁUKASZ@przykład.pl']);
   });
 });

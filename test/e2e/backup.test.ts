@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import { migrateDatabase, migrationsFolder, openDatabase } from '../../db/connection.ts';
+import { sqliteStore } from '../../db/store.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
 import { consentDecision } from '../support/consent-decision.ts';
 import { consentBudgetsLifted, startPortal, type RunningPortal } from './portal.ts';
@@ -114,13 +115,14 @@ describe('npm run db:backup and npm run db:restore', () => {
     expect(storedIds(live).consents.has(newDecision as string)).toBe(true);
   });
 
-  test('refuses, with a message and without touching anything: no file named, a file that exists, a file that is not a database', () => {
+  test('refuses, with a message and without touching anything: no file named, a file that exists, a file that is not a database', async () => {
     const dir = temporaryDir('portal-backup-refusals-');
     const live = join(dir, 'portal.db');
     const env = { DATABASE_PATH: live };
     const db = openDatabase(live);
     migrateDatabase(db);
-    appendConsentRecord(db, consentDecision('A'.repeat(22), Date.now()));
+    const store = sqliteStore(db);
+    await appendConsentRecord(store, consentDecision('A'.repeat(22), Date.now()));
     db.$client.close();
     const liveHash = fileHash(live);
 
@@ -162,7 +164,7 @@ describe('npm run db:backup and npm run db:restore', () => {
     expect(readdirSync(dir).filter((name) => name.includes('before-restore') || name.includes('restoring'))).toEqual([]);
   });
 
-  test('a backup from an older version is brought to the current schema; one from a newer version is refused', () => {
+  test('a backup from an older version is brought to the current schema; one from a newer version is refused', async () => {
     const dir = temporaryDir('portal-backup-versions-');
     const env = { DATABASE_PATH: join(dir, 'portal.db') };
     // The migrations of the version before the last one.

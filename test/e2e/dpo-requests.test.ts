@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { sqliteStore, type SqliteStore } from '../../db/store.ts';
 import { addCalendarMonths, daysBetween, localDate } from '../../src/lib/deadline.ts';
 import type { Locale } from '../../src/lib/locale.ts';
 import { newToken } from '../../src/lib/marketing.ts';
@@ -17,6 +18,7 @@ const dpoEmail = 'joost.dpo@ostria.example';
 const password = 'Rotterdam haven 2026, kade 4';
 let session: BrowserSession;
 let db: PortalDatabase;
+let store: SqliteStore;
 
 
 beforeAll(async () => {
@@ -24,6 +26,7 @@ beforeAll(async () => {
   expect(made.status, made.stderr).toBe(0);
   db = openDatabase(join(dataDir, 'portal.db'));
   migrateDatabase(db);
+  store = sqliteStore(db);
   if (hasBrowser) session = await launchBrowser();
 });
 afterAll(async () => {
@@ -75,7 +78,7 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     const received = await waitForMessageTo(outbox, requester);
     const statusLink = /https?:\/\/\S+\/el\/requests\/DSR-\S+token=[\w-]+/.exec(received.text)?.[0].replace(/&verify=.*$/, '') ?? '';
     expect(statusLink).toContain(reference);
-    const stored = findRequest(db, reference);
+    const stored = await findRequest(db, reference);
     if (!stored) throw new Error('request not stored');
 
     const t = translate('nl');
@@ -293,7 +296,7 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     const refused = await unchecked.text();
     expect(refused).toContain(`<p class="field__error" id="field-checked-error">${t('dpo.request.errors.checked')}</p>`);
     expect(refused).toContain('Ontvangstbewijs &lt;vergeleken&gt;</textarea>');
-    expect(findRequest(db, reference)?.consentIdLinkedBy).toBeNull();
+    expect((await findRequest(db, reference))?.consentIdLinkedBy).toBeNull();
 
     await form(page, 'link').getByRole('checkbox', { name: t('dpo.request.linkConfirm') }).check();
     await page.fill('#field-linkNote', 'Ontvangstbewijs <vergeleken>');
@@ -305,7 +308,7 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     const linked = page.locator('[data-trail] tbody tr[data-event="consent-id-linked"]');
     expect(await linked.locator('[data-actor]').textContent()).toBe(dpoEmail);
     expect(await linked.locator('p').allTextContents()).toEqual([t('dpo.request.detail.consentId', { consentId }), 'Ontvangstbewijs <vergeleken>']);
-    expect(findRequest(db, reference)?.consentIdLinkedBy).toBe('dpo');
+    expect((await findRequest(db, reference))?.consentIdLinkedBy).toBe('dpo');
     await expectNoViolations(page);
     await context.close();
 
@@ -332,7 +335,7 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
       redirect: 'manual',
     });
     expect(response.status).toBe(403);
-    expect(findRequest(db, reference)?.status).toBe('received');
+    expect((await findRequest(db, reference))?.status).toBe('received');
     await context.close();
   });
 });
@@ -353,14 +356,14 @@ describe('without a session', () => {
     }
     const forged = await fetch(`${baseURL}/dpo/requests/${reference}`, { method: 'POST', body: new URLSearchParams({ action: 'start' }), headers: { Cookie: `portal_dpo=${'A'.repeat(43)}` }, redirect: 'manual' });
     expect(forged.status).toBe(401);
-    expect(findRequest(db, reference)?.status).toBe('received');
+    expect((await findRequest(db, reference))?.status).toBe('received');
   });
 });
 
 describe('reminders', () => {
   test('npm run dpo:reminders emails each DPO, in their language, the overdue and nearly due requests', async () => {
     const day = 24 * 60 * 60 * 1000;
-    const late = createRequest(db, {
+    const late = await createRequest(store, {
       submission: requestSubmissionSchema.parse({ type: 'restriction', locale: 'nl', name: 'Late', email: 'late.reminder@example.nl', details: 'x', declaration: true }),
       now: Date.now() - 33 * day,
       timeZone: 'Europe/Athens',

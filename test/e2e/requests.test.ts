@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { openDatabase, type PortalDatabase } from '../../db/connection.ts';
+import { sqliteStore, type SqliteStore } from '../../db/store.ts';
 import { addCalendarMonths, daysBetween, deadlineFor, dueDateFor, localDate } from '../../src/lib/deadline.ts';
 import { formatCalendarDate } from '../../src/lib/i18n.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
@@ -43,10 +44,12 @@ const outbox = join(dataDir, 'outbox');
 const timeZone = 'Europe/Athens';
 let session: BrowserSession;
 let db: PortalDatabase;
+let store: SqliteStore;
 
 beforeAll(async () => {
   if (hasBrowser) session = await launchBrowser();
   db = openDatabase(join(dataDir, 'portal.db'));
+  store = sqliteStore(db);
 });
 afterAll(async () => {
   await session?.close();
@@ -90,11 +93,11 @@ async function expectNoViolations(page: Page) {
 }
 
 /** A request put straight into the portal's database, received `daysAgo` days ago, with its status-page token. */
-function requestReceivedDaysAgo(daysAgo: number, type: RequestType = 'access', locale: Locale = 'pl') {
+async function requestReceivedDaysAgo(daysAgo: number, type: RequestType = 'access', locale: Locale = 'pl') {
   const token = newToken();
   const now = Date.now() - daysAgo * 24 * 3600_000;
   const submission = requestSubmissionSchema.parse({ type, locale, name: 'Anna Nowak', email: `anna.${daysAgo}.${Math.random()}@example.pl`, declaration: true });
-  const request = createRequest(db, { submission, now, timeZone, statusTokenHashFor: () => token.hash, verifyTokenHash: newToken().hash });
+  const request = await createRequest(store, { submission, now, timeZone, statusTokenHashFor: () => token.hash, verifyTokenHash: newToken().hash });
   return { request, url: `/${locale}/requests/${request.reference}?token=${token.token}` };
 }
 
@@ -113,7 +116,7 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
           const email = `${type}.${locale}.${javaScriptEnabled ? 'js' : 'nojs'}@example.com`;
           const reference = await submitForm(page, locale, type, email);
           expect(reference).toMatch(/^DSR-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$/);
-          const stored = findRequest(db, reference);
+          const stored = await findRequest(db, reference);
           expect(stored).toMatchObject({ type, locale, email, name: 'Μαρία <i>Παπαδοπούλου</i>', customerReference: 'C-1042', ...typed[type] });
           const dueOn = deadlineFor(stored?.receivedAt ?? 0, timeZone).dueOn;
           expect(await page.locator('[data-due]').textContent()).toBe(formatCalendarDate(dueOn, locale));
@@ -188,12 +191,12 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
 
       // Opening the link (as a mail scanner would) confirms nothing; the button does.
       await page.goto(verify ?? '');
-      expect(findRequest(db, reference)?.status).toBe('received');
+      expect((await findRequest(db, reference))?.status).toBe('received');
       await page.getByRole('button', { name: messages[locale].requests.status.confirmButton }).click();
       expect(await page.getByRole('status').textContent()).toBe(messages[locale].requests.status.confirmed);
       expect(await page.locator('[data-status]').textContent()).toBe(messages[locale].requests.status.statuses.verified);
       expect(await page.locator('[data-timeline] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-event')))).toEqual(['received', 'identity-verified']);
-      expect(findRequest(db, reference)?.status).toBe('verified');
+      expect((await findRequest(db, reference))?.status).toBe('verified');
 
       await page.goto(verify ?? '');
       expect(await page.getByRole('status').textContent()).toBe(messages[locale].requests.status.alreadyConfirmed);
@@ -229,7 +232,7 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
       const page = await context.newPage();
       const before = (await outboxMessagesTo(outbox, stored)).length;
       const reference = await submitForm(page, locale, 'access', typedEmail);
-      expect(findRequest(db, reference)?.email).toBe(stored);
+      expect((await findRequest(db, reference))?.email).toBe(stored);
       await expect.poll(async () => (await outboxMessagesTo(outbox, stored)).length).toBe(before + 1);
       const message = (await outboxMessagesTo(outbox, stored)).at(-1);
       expect(message?.subject).toContain(reference);
@@ -249,7 +252,7 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     await page.goto('/el/requests/new?type=portability');
     expect(await page.locator('#field-consentId').inputValue()).toBe(consentId);
     const reference = await submitForm(page, 'el', 'portability', 'prefill@example.com');
-    expect(findRequest(db, reference)).toMatchObject({ consentId, format: 'json' });
+    expect(await findRequest(db, reference)).toMatchObject({ consentId, format: 'json' });
     await context.close();
   });
 
@@ -257,7 +260,7 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     const context = await session.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     for (const [daysAgo, text] of [[29, '1 dzień'], [28, '2 dni'], [25, '5 dni'], [8, '22 dni']] as const) {
-      const { request, url } = requestReceivedDaysAgo(daysAgo);
+      const { request, url } = await requestReceivedDaysAgo(daysAgo);
       await page.goto(url);
       // The deadline is the earlier of 30 days and one month: shorter than 30 days for receipts in some months.
       const left = daysBetween(localDate(Date.now(), timeZone), request.dueOn);
@@ -265,7 +268,7 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
       expect(await page.locator('[data-due]').textContent()).toBe(formatCalendarDate(request.dueOn, 'pl'));
       expect(request.dueOn).toBe(dueDateFor(localDate(request.receivedAt, timeZone)));
     }
-    const { request: late, url } = requestReceivedDaysAgo(32);
+    const { request: late, url } = await requestReceivedDaysAgo(32);
     await page.goto(url);
     const overdue = daysBetween(late.dueOn, localDate(Date.now(), timeZone));
     expect(await page.locator('[data-days-left]').textContent()).toContain(`${overdue} ${overdue === 1 ? 'dzień' : 'dni'}`);
@@ -276,7 +279,7 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
   test('a first-time visitor can choose cookies and switch language on the status page and the form without losing their place', async () => {
     const context = await session.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    const { request, url } = requestReceivedDaysAgo(3, 'access', 'el');
+    const { request, url } = await requestReceivedDaysAgo(3, 'access', 'el');
     await page.goto(url);
     // The banner is the first thing a visitor who opens the link on a new device sees; the choice returns to the page.
     await page.locator('[data-consent-banner] button[value="reject-all"]').click();
@@ -305,12 +308,12 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
   test('an extension with its reason, and the export of a completed access request, reach the status page', async () => {
     const context = await session.newContext();
     const page = await context.newPage();
-    const { request, url } = requestReceivedDaysAgo(3, 'access', 'nl');
+    const { request, url } = await requestReceivedDaysAgo(3, 'access', 'nl');
     const dpo = 'dpo:dpo@ostria.example';
-    takeAction(db, request.reference, { action: 'verify', method: 'customer-account' }, dpo, Date.now());
-    takeAction(db, request.reference, { action: 'extend', months: 1, reason: 'Veel <b>gegevens</b> in archieven', timeZone }, dpo, Date.now());
-    takeAction(db, request.reference, { action: 'start' }, dpo, Date.now());
-    completeRequest(db, { reference: request.reference, message: 'Uw gegevens staan in het bestand.', actor: dpo, now: Date.now(), organisation, portalOrigin: baseURL });
+    await takeAction(store, request.reference, { action: 'verify', method: 'customer-account' }, dpo, Date.now());
+    await takeAction(store, request.reference, { action: 'extend', months: 1, reason: 'Veel <b>gegevens</b> in archieven', timeZone }, dpo, Date.now());
+    await takeAction(store, request.reference, { action: 'start' }, dpo, Date.now());
+    await completeRequest(store, { reference: request.reference, message: 'Uw gegevens staan in het bestand.', actor: dpo, now: Date.now(), organisation, portalOrigin: baseURL });
     await page.goto(url);
     expect(await page.locator('[data-extension]').textContent()).toContain('Veel <b>gegevens</b> in archieven');
     expect(await page.locator('[data-extension]').textContent()).toContain(formatCalendarDate(addCalendarMonths(request.dueOn, 1), 'nl'));
@@ -324,11 +327,11 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     expect(exported.requests.map((entry: { reference: string }) => entry.reference)).toEqual([request.reference]);
     expect(db.$client.prepare("select count(*) as count from request_events where request_id = ? and kind = 'exported'").get(request.id)).toEqual({ count: 1 });
 
-    const expired = requestReceivedDaysAgo(20, 'portability', 'nl');
+    const expired = await requestReceivedDaysAgo(20, 'portability', 'nl');
     const tenDaysAgo = Date.now() - 10 * 24 * 3600_000;
-    takeAction(db, expired.request.reference, { action: 'verify', method: 'email-link' }, dpo, tenDaysAgo);
-    takeAction(db, expired.request.reference, { action: 'start' }, dpo, tenDaysAgo);
-    completeRequest(db, { reference: expired.request.reference, message: 'Klaar.', actor: dpo, now: tenDaysAgo, organisation, portalOrigin: baseURL });
+    await takeAction(store, expired.request.reference, { action: 'verify', method: 'email-link' }, dpo, tenDaysAgo);
+    await takeAction(store, expired.request.reference, { action: 'start' }, dpo, tenDaysAgo);
+    await completeRequest(store, { reference: expired.request.reference, message: 'Klaar.', actor: dpo, now: tenDaysAgo, organisation, portalOrigin: baseURL });
     await page.goto(expired.url);
     expect(await page.locator('[data-export] a').count()).toBe(0);
     const token = new URL(expired.url, baseURL).searchParams.get('token');
@@ -347,7 +350,7 @@ describe('the request API', () => {
     expect(response.status).toBe(201);
     const body = (await response.json()) as Record<string, string>;
     expect(Object.keys(body).sort()).toEqual(['dueAt', 'receivedAt', 'reference']);
-    const stored = findRequest(db, body.reference ?? '');
+    const stored = await findRequest(db, body.reference ?? '');
     expect(stored).toMatchObject({ type: 'portability', format: 'json', locale: 'bg' });
     expect(body.dueAt).toBe(new Date(stored?.dueAt ?? 0).toISOString());
     expect(JSON.stringify(body)).not.toContain('token');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../db/connection.ts';
+import { sqliteStore } from '../../db/store.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, takeAction } from '../../src/lib/requests.repo.ts';
@@ -23,15 +24,16 @@ const dpoEmail = 'retention.dpo@ostria.example';
 let portal: RunningPortal | undefined;
 let reference = '';
 
-beforeAll(() => {
+beforeAll(async () => {
   const db = openDatabase(env.DATABASE_PATH);
   migrateDatabase(db);
-  oldIds.forEach((id, index) => appendConsentRecord(db, consentDecision(id, fourYearsAgo + index * day, true, { expiresAt: fourYearsAgo + 182 * day })));
-  appendConsentRecord(db, consentDecision(recentId, Date.now() - day, true, { expiresAt: Date.now() + 181 * day }));
+  const store = sqliteStore(db);
+  for (const [index, id] of oldIds.entries()) await appendConsentRecord(store, consentDecision(id, fourYearsAgo + index * day, true, { expiresAt: fourYearsAgo + 182 * day }));
+  await appendConsentRecord(store, consentDecision(recentId, Date.now() - day, true, { expiresAt: Date.now() + 181 * day }));
   const submission = requestSubmissionSchema.parse({ type: 'objection', locale: 'el', name: 'Μαρία Παππά', email: 'maria.retention@example.gr', scope: 'Ενημερωτικά', grounds: 'Άμεση εμπορική προώθηση', declaration: true });
-  const request = createRequest(db, { submission, now: fourYearsAgo, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  const request = await createRequest(store, { submission, now: fourYearsAgo, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
   reference = request.reference;
-  takeAction(db, request.reference, { action: 'reject', reason: 'Η Μαρία δεν είναι πελάτισσα' }, 'dpo:eleni@ostria.example', fourYearsAgo + day);
+  await takeAction(store, request.reference, { action: 'reject', reason: 'Η Μαρία δεν είναι πελάτισσα' }, 'dpo:eleni@ostria.example', fourYearsAgo + day);
   db.$client.close();
 });
 afterAll(async () => {
@@ -48,7 +50,7 @@ const auditEvents = () => {
 };
 
 describe('npm run retention:apply', () => {
-  test('--dry-run says what would go and changes nothing', () => {
+  test('--dry-run says what would go and changes nothing', async () => {
     const dry = runScript('scripts/retention-apply.ts', ['--dry-run'], env);
     expect(dry.status, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('Dry run: nothing was changed');
@@ -59,7 +61,7 @@ describe('npm run retention:apply', () => {
     expect(verify.stdout).toContain('Consent chain intact: 4 records verified');
   });
 
-  test('deletes the expired consent records and anonymises the old closed request, prints counts only, and records an audit event', () => {
+  test('deletes the expired consent records and anonymises the old closed request, prints counts only, and records an audit event', async () => {
     const applied = runScript('scripts/retention-apply.ts', [], env);
     expect(applied.status, applied.stderr).toBe(0);
     expect(applied.stdout).toContain('Retention applied (audit event #1).');
@@ -74,7 +76,7 @@ describe('npm run retention:apply', () => {
     expect(verify.stdout).toContain('3 older records (up to #3) removed by retention');
   });
 
-  test('a second run finds nothing more and still records that it ran', () => {
+  test('a second run finds nothing more and still records that it ran', async () => {
     const again = runScript('scripts/retention-apply.ts', [], env);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain('deleted 0.');
@@ -83,7 +85,7 @@ describe('npm run retention:apply', () => {
     expect(runScript('scripts/consent-verify.ts', [], env).status).toBe(0);
   });
 
-  test('an unknown option is refused with the usage and changes nothing', () => {
+  test('an unknown option is refused with the usage and changes nothing', async () => {
     const wrong = runScript('scripts/retention-apply.ts', ['--all'], env);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain('Usage: npm run retention:apply');

@@ -164,7 +164,7 @@ describe('stopping', () => {
       const stored = new Set(db.$client.prepare('select consent_id from consent_records').pluck().all() as string[]);
       expect(answered.length).toBeGreaterThan(1);
       for (const id of answered) expect(stored.has(id)).toBe(true);
-      expect(findChainBreak(allConsentRecords(db)).firstBreak).toBeUndefined();
+      expect((await findChainBreak(allConsentRecords(db))).firstBreak).toBeUndefined();
       db.$client.close();
     } finally {
       await portal.stop();

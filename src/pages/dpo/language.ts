@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { setDpoLocale } from '../../lib/dpo.repo.ts';
 import { isLocale } from '../../lib/locale.ts';
-import { getDatabase } from '../../server/db.ts';
+import { getStore } from '../../server/db.ts';
 import { dpoReturnPath, signedInDpo } from '../../server/dpo-auth.ts';
 import { readFormFields } from '../../server/http.ts';
 import { rememberLocale } from '../../server/locale-cookie.ts';
@@ -12,8 +12,8 @@ export const POST: APIRoute = async ({ request, cookies, redirect, url }) => {
   const locale = form.get('locale') ?? '';
   const target = dpoReturnPath(form.get('next'));
   if (!isLocale(locale)) return redirect(target, 303);
-  const dpo = signedInDpo(cookies);
-  if (dpo) setDpoLocale(getDatabase(), dpo.user.id, locale);
+  const dpo = await signedInDpo(cookies);
+  if (dpo) await setDpoLocale(getStore(), dpo.user.id, locale);
   rememberLocale(cookies, locale, url);
   return redirect(target, 303);
 };

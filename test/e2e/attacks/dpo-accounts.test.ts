@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../../db/connection.ts';
+import { sqliteStore } from '../../../db/store.ts';
 import { newToken } from '../../../src/lib/marketing.ts';
 import { createRequest } from '../../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../../src/lib/requests.ts';
@@ -218,14 +219,14 @@ describe('npm run dpo:users', () => {
     expect(query<{ n: number }>('SELECT count(*) AS n FROM audit_events')[0]?.n).toBe(before);
   });
 
-  test('a reset of an unknown account exits 1 and makes nothing', () => {
+  test('a reset of an unknown account exits 1 and makes nothing', async () => {
     const answer = createUser(['--email', 'ghost@ostria.example', '--reset'], 'a passphrase long enough');
     expect(answer.status).toBe(1);
     expect(answer.stderr).toContain('No DPO account for ghost@ostria.example');
     expect(query('SELECT id FROM dpo_users WHERE email = ?', 'ghost@ostria.example')).toEqual([]);
   });
 
-  test('an unknown command or a missing --email prints the usage and exits 1', () => {
+  test('an unknown command or a missing --email prints the usage and exits 1', async () => {
     for (const args of [['promote', '--email', 'x@ostria.example'], ['disable'], []]) {
       const answer = users(args);
       expect(answer.status, args.join(' ')).toBe(1);
@@ -238,8 +239,9 @@ describe('npm run dpo:reminders', () => {
   test('an account disabled in the database gets no digest of the overdue requests; an enabled one does', async () => {
     const day = 24 * 60 * 60 * 1000;
     const db = openDatabase(databasePath);
+    const store = sqliteStore(db);
     try {
-      createRequest(db, {
+      await createRequest(store, {
         submission: requestSubmissionSchema.parse({ type: 'restriction', locale: 'el', name: 'Αργή', email: 'late.for.reminders@example.gr', details: 'x', declaration: true }),
         now: Date.now() - 33 * day,
         timeZone: 'Europe/Athens',

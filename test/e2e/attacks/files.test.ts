@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../../db/connection.ts';
+import { sqliteStore } from '../../../db/store.ts';
 import { appendConsentRecords } from '../../../src/lib/consent.repo.ts';
 import { freePort, node, root } from '../../../scripts/support/server-process.ts';
 import { consentDecision } from '../../support/consent-decision.ts';
@@ -63,11 +64,12 @@ function rowCount(path: string, table: string): number {
 }
 
 /** A migrated portal database at `path` with a few consent records, as one self-contained file (no WAL beside it). */
-function portalDatabase(path: string, records = 3, change?: (client: Database.Database) => void): string {
+async function portalDatabase(path: string, records = 3, change?: (client: Database.Database) => void): Promise<string> {
   const db = openDatabase(path);
   migrateDatabase(db);
+  const store = sqliteStore(db);
   const now = Date.now();
-  appendConsentRecords(db, Array.from({ length: records }, (_, index) => consentDecision(`${'B'.repeat(18)}${String(index).padStart(4, '0')}`, now - records + index)));
+  await store.transaction((tx) => appendConsentRecords(tx, Array.from({ length: records }, (_, index) => consentDecision(`${'B'.repeat(18)}${String(index).padStart(4, '0')}`, now - records + index))));
   change?.(db.$client);
   db.$client.pragma('journal_mode = DELETE');
   db.$client.close();
@@ -115,7 +117,7 @@ describe('files holding personal data are the portal account’s own', () => {
     const database = join(dir, 'portal.db');
     const outbox = join(dir, 'outbox');
     mkdirSync(outbox, { recursive: true });
-    portalDatabase(database);
+    await portalDatabase(database);
     writeFileSync(join(dir, 'portal-secret'), 'an-old-secret-of-enough-length-for-the-portal-0123456789');
     writeFileSync(join(outbox, '2024-01-01T00-00-00-000Z-old.eml'), 'To: ewa@example.pl\n\nYour request\n');
     const files = [database, join(dir, 'portal-secret'), join(outbox, '2024-01-01T00-00-00-000Z-old.eml')];
@@ -138,7 +140,7 @@ describe('files holding personal data are the portal account’s own', () => {
     // Big enough that the backup's checks take a while, so its partial file can be seen before it is renamed.
     const dir = join(scratch, 'backup-source');
     mkdirSync(dir);
-    const source = portalDatabase(join(dir, 'portal.db'), 30_000);
+    const source = await portalDatabase(join(dir, 'portal.db'), 30_000);
     const backups = join(scratch, 'operator-backups');
     mkdirSync(backups, { mode: 0o755 });
     const seen = new Map<string, number>();
@@ -164,8 +166,8 @@ describe('files holding personal data are the portal account’s own', () => {
     expect(modeOf(backups)).toBe(0o755);
   });
 
-  test('a restored database, its new folder and the database it replaced are 0600 / 0700, even over an old 0644 install', () => {
-    const backup = portalDatabase(join(scratch, 'restore-me.db'));
+  test('a restored database, its new folder and the database it replaced are 0600 / 0700, even over an old 0644 install', async () => {
+    const backup = await portalDatabase(join(scratch, 'restore-me.db'));
     chmodSync(backup, 0o644);
     const liveDir = join(scratch, 'restored', 'data');
     const live = join(liveDir, 'portal.db');
@@ -195,11 +197,11 @@ describe('the database’s protections are checked', () => {
     ['a dropped append-only trigger', dropDeleteGuard, 'trigger consent_records_no_delete is missing'],
     ['an extra trigger', extraTrigger, 'trigger requests_copy_out is extra'],
     ['a trigger that no longer guards anything', looseUpdateGuard, 'trigger consent_records_no_update is changed'],
-  ] as const)('db:restore refuses a backup with %s, naming it, and leaves the live database as it was', (_case, tamper, message) => {
+  ] as const)('db:restore refuses a backup with %s, naming it, and leaves the live database as it was', async (_case, tamper, message) => {
     const dir = mkdtempSync(join(scratch, 'restore-tampered-'));
-    const live = portalDatabase(join(dir, 'portal.db'), 5);
+    const live = await portalDatabase(join(dir, 'portal.db'), 5);
     const liveHash = fileHash(live);
-    const backup = portalDatabase(join(dir, 'tampered.db'), 2, tamper);
+    const backup = await portalDatabase(join(dir, 'tampered.db'), 2, tamper);
     const refused = runScript('scripts/db-restore.ts', [backup], { DATABASE_PATH: live });
     expect(refused.stderr).toContain(message);
     expect(refused.status).toBe(1);
@@ -214,9 +216,9 @@ describe('the database’s protections are checked', () => {
     }
   });
 
-  test('db:backup refuses to copy a database whose append-only trigger was dropped, and writes no backup', () => {
+  test('db:backup refuses to copy a database whose append-only trigger was dropped, and writes no backup', async () => {
     const dir = mkdtempSync(join(scratch, 'backup-tampered-'));
-    const live = portalDatabase(join(dir, 'portal.db'), 2, dropDeleteGuard);
+    const live = await portalDatabase(join(dir, 'portal.db'), 2, dropDeleteGuard);
     const target = join(dir, 'backup.db');
     const refused = runScript('scripts/db-backup.ts', [target], { DATABASE_PATH: live });
     expect(refused.stderr).toContain('trigger consent_records_no_delete is missing');
@@ -229,7 +231,7 @@ describe('the database’s protections are checked', () => {
     ['an extra trigger', extraTrigger, 'trigger requests_copy_out is extra'],
   ] as const)('npm start refuses a live database with %s: the server exits 1 naming it, and serves nothing', async (_case, tamper, message) => {
     const dir = mkdtempSync(join(scratch, 'start-tampered-'));
-    const live = portalDatabase(join(dir, 'portal.db'), 2, tamper);
+    const live = await portalDatabase(join(dir, 'portal.db'), 2, tamper);
     const outcome = await startOutcome({ ...env, DATABASE_PATH: live, OUTBOX_DIR: join(dir, 'outbox') });
     expect(outcome.served, outcome.output).toBe(false);
     expect(outcome.exitCode).toBe(1);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../../db/connection.ts';
+import { sqliteStore } from '../../../db/store.ts';
 import { hashConsentRecord, type ConsentRecordFields } from '../../../src/lib/consent.ts';
 import { appendConsentRecords } from '../../../src/lib/consent.repo.ts';
 import { newToken } from '../../../src/lib/marketing.ts';
@@ -26,9 +27,10 @@ const oldRecords = 1000;
 const erasedId = 'eeeeeeeeeeeeeeeeeeeeee';
 let caseNumber = 0;
 
-beforeAll(() => {
+beforeAll(async () => {
   const db = openDatabase(source);
   migrateDatabase(db);
+  const store = sqliteStore(db);
   const fourYearsAgo = now - 4 * 365 * day;
   for (let start = 0; start < total; start += 1000) {
     const batch: ConsentRecordFields[] = [];
@@ -38,15 +40,15 @@ beforeAll(() => {
       const id = index % 5000 === 4321 ? erasedId : `r${String(index).padStart(21, '0')}`;
       batch.push(consentDecision(id, at, index % 3 === 0, { expiresAt: old ? at + 182 * day : now + 180 * day }));
     }
-    appendConsentRecords(db, batch);
+    await store.transaction((tx) => appendConsentRecords(tx, batch));
   }
-  const retention = applyRetention(db, { now, retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 }, timeZone: 'Europe/Athens' });
+  const retention = await applyRetention(store, { now, retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 }, timeZone: 'Europe/Athens' });
   expect(retention.consentRecords.deleted).toBe(oldRecords);
   const submission = requestSubmissionSchema.parse({ type: 'erasure', locale: 'el', name: 'Ελένη Ιωάννου', email: 'eleni.chain@example.gr', scope: 'Όλα', grounds: 'Ανακαλώ', declaration: true, consentId: erasedId });
-  const request = createRequest(db, { submission, now, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: 'browser' });
-  takeAction(db, request.reference, { action: 'verify', method: 'email-link' }, 'requester', now);
-  takeAction(db, request.reference, { action: 'start' }, 'dpo:eleni@ostria.example', now);
-  expect(takeAction(db, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1).ok).toBe(true);
+  const request = await createRequest(store, { submission, now, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: 'browser' });
+  await takeAction(store, request.reference, { action: 'verify', method: 'email-link' }, 'requester', now);
+  await takeAction(store, request.reference, { action: 'start' }, 'dpo:eleni@ostria.example', now);
+  expect((await takeAction(store, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1)).ok).toBe(true);
   db.$client.close();
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -108,7 +110,7 @@ function fieldsOf(row: Record<string, unknown>): ConsentRecordFields {
 }
 
 describe('npm run consent:anchor', () => {
-  test('appends a signed head to the anchors file, prints it, and verify then checks the chain against it', () => {
+  test('appends a signed head to the anchors file, prints it, and verify then checks the chain against it', async () => {
     const env = freshCase();
     const first = anchor(env);
     expect(first.status, first.stderr).toBe(0);
@@ -126,7 +128,7 @@ describe('npm run consent:anchor', () => {
 });
 
 describe('npm run consent:verify names each tampering', () => {
-  test('a tail cut: the newest records deleted', () => {
+  test('a tail cut: the newest records deleted', async () => {
     const env = freshCase();
     anchor(env);
     tamper(env.DATABASE_PATH, (client) => client.prepare('delete from consent_records where id > ?').run(total - 100));
@@ -142,7 +144,7 @@ describe('npm run consent:verify names each tampering', () => {
     expect(readFileSync(env.ANCHORS_PATH, 'utf8')).toBe(before);
   });
 
-  test('a checkpoint for the last record, then every record deleted, all with the triggers in place', () => {
+  test('a checkpoint for the last record, then every record deleted, all with the triggers in place', async () => {
     const env = freshCase();
     anchor(env);
     const client = new Database(env.DATABASE_PATH);
@@ -156,7 +158,7 @@ describe('npm run consent:verify names each tampering', () => {
     expect(result.stdout).not.toContain('intact');
   });
 
-  test('a record marked erased when no erasure happened (a fake tombstone)', () => {
+  test('a record marked erased when no erasure happened (a fake tombstone)', async () => {
     const env = freshCase();
     anchor(env);
     const client = new Database(env.DATABASE_PATH);
@@ -168,7 +170,7 @@ describe('npm run consent:verify names each tampering', () => {
     expect(result.stderr).toMatch(/tombstone .*#24990.*not backed by an executed erasure/i);
   });
 
-  test('an erased record’s action, choices and origin changed', () => {
+  test('an erased record’s action, choices and origin changed', async () => {
     const env = freshCase();
     anchor(env);
     let target = 0;
@@ -182,7 +184,7 @@ describe('npm run consent:verify names each tampering', () => {
     expect(result.stderr).toMatch(new RegExp(`tombstone #${target}.*remaining fields changed`, 'i'));
   });
 
-  test('a record changed without recomputing its hash (a rewritten record)', () => {
+  test('a record changed without recomputing its hash (a rewritten record)', async () => {
     const env = freshCase();
     anchor(env);
     tamper(env.DATABASE_PATH, (client) => client.prepare("update consent_records set action = 'accept-all', preferences = 1, analytics = 1, marketing = 1 where id = ?").run(20_000));
@@ -191,7 +193,7 @@ describe('npm run consent:verify names each tampering', () => {
     expect(result.stderr).toMatch(/rewritten record #20000/i);
   });
 
-  test('a record changed and every later hash recomputed with plain SHA-256 (hashConsentRecord): the signed head no longer matches', () => {
+  test('a record changed and every later hash recomputed with plain SHA-256 (hashConsentRecord): the signed head no longer matches', async () => {
     const env = freshCase();
     anchor(env);
     tamper(env.DATABASE_PATH, (client) => {
@@ -215,7 +217,7 @@ describe('npm run consent:verify names each tampering', () => {
 });
 
 describe('bad input: refused with a clear message, exit 1, nothing changed', () => {
-  test('an anchors file whose line was edited (its signature no longer verifies)', () => {
+  test('an anchors file whose line was edited (its signature no longer verifies)', async () => {
     const env = freshCase();
     expect(anchor(env).status).toBe(0);
     const text = readFileSync(env.ANCHORS_PATH, 'utf8');
@@ -225,7 +227,7 @@ describe('bad input: refused with a clear message, exit 1, nothing changed', () 
     expect(result.stderr).toMatch(/anchor 1 .*signature does not verify/i);
   });
 
-  test('anchors signed with another key than the configured one', () => {
+  test('anchors signed with another key than the configured one', async () => {
     const env = freshCase();
     expect(anchor(env).status).toBe(0);
     const otherKey = join(dir, `other-key-${caseNumber}.pem`);
@@ -237,7 +239,7 @@ describe('bad input: refused with a clear message, exit 1, nothing changed', () 
     expect(readFileSync(env.ANCHORS_PATH, 'utf8')).toBe(anchorsBefore);
   });
 
-  test('a signing key that is missing when anchors exist, and one that is not an Ed25519 private key', () => {
+  test('a signing key that is missing when anchors exist, and one that is not an Ed25519 private key', async () => {
     const env = freshCase();
     expect(anchor(env).status).toBe(0);
     const missing = verify({ ...env, CHAIN_SIGNING_KEY_FILE: join(dir, 'nowhere', 'key.pem') });
@@ -258,7 +260,7 @@ describe('bad input: refused with a clear message, exit 1, nothing changed', () 
     expect(readFileSync(env.ANCHORS_PATH, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
-  test('a database that is not the portal’s', () => {
+  test('a database that is not the portal’s', async () => {
     const env = freshCase();
     const foreign = join(dir, `foreign-${caseNumber}.db`);
     const client = new Database(foreign);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { openDatabase, type PortalDatabase } from '../../../db/connection.ts';
+import { sqliteStore, type SqliteStore } from '../../../db/store.ts';
 import { localDate } from '../../../src/lib/deadline.ts';
 import { formatCalendarDate } from '../../../src/lib/i18n.ts';
 import { newToken } from '../../../src/lib/marketing.ts';
@@ -22,6 +23,7 @@ const timeZone = 'Europe/Athens';
 const day = 24 * 3600_000;
 const bg = translate('bg');
 let db: PortalDatabase;
+let store: SqliteStore;
 let cookie: string;
 
 beforeAll(async () => {
@@ -29,6 +31,7 @@ beforeAll(async () => {
   cookie = sessionCookie(await signInDpo(baseURL, account));
   expect(cookie).not.toBe('');
   db = openDatabase(join(dataDir, 'portal.db'));
+  store = sqliteStore(db);
 });
 afterAll(() => db?.$client.close());
 
@@ -39,10 +42,10 @@ function monthsLater(date: string, months: number): string {
   return new Date(Date.UTC(year, month - 1 + months, Math.min(dayOfMonth, last))).toISOString().slice(0, 10);
 }
 
-function receivedDaysAgo(daysAgo: number, email: string): { request: RequestRow; token: string } {
+async function receivedDaysAgo(daysAgo: number, email: string): Promise<{ request: RequestRow; token: string }> {
   const token = newToken();
   const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'pl', name: 'Anna Nowak', email, declaration: true });
-  const request = createRequest(db, { submission, now: Date.now() - daysAgo * day, timeZone, statusTokenHashFor: () => token.hash, verifyTokenHash: newToken().hash });
+  const request = await createRequest(store, { submission, now: Date.now() - daysAgo * day, timeZone, statusTokenHashFor: () => token.hash, verifyTokenHash: newToken().hash });
   return { request, token: token.token };
 }
 
@@ -61,12 +64,12 @@ const references = async (path: string) => [...(await (await get(path)).text()).
 describe('a request past its first deadline', () => {
   test('cannot be extended any more: 409 with the reason in the DPO’s language, nothing changes, nobody is mailed', async () => {
     const email = 'anna.too-late@example.pl';
-    const { request } = receivedDaysAgo(40, email);
+    const { request } = await receivedDaysAgo(40, email);
     // `days` rides along so that the code before issue 13 (extensions by 1–60 days) shows what it did with this.
     const refused = await act(request.reference, { action: 'extend', months: '2', days: '30', extendReason: 'Dużo archiwów' });
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain(bg('dpo.request.errors.tooLate'));
-    expect(findRequest(db, request.reference)).toMatchObject({ dueOn: request.dueOn, dueAt: request.dueAt, extensionDays: null, extensionReason: null });
+    expect(await findRequest(db, request.reference)).toMatchObject({ dueOn: request.dueOn, dueAt: request.dueAt, extensionDays: null, extensionReason: null });
     expect(await outboxMessagesTo(outbox, email)).toEqual([]);
     expect(await references('/dpo?due=overdue')).toContain(request.reference);
     // The request page no longer offers the form, and says why.
@@ -76,11 +79,11 @@ describe('a request past its first deadline', () => {
   });
 
   test('answered late, it stays late on its page, in the inbox filter and in both JSON documents', async () => {
-    const { request, token } = receivedDaysAgo(35, 'anna.answered-late@example.pl');
+    const { request, token } = await receivedDaysAgo(35, 'anna.answered-late@example.pl');
     expect((await act(request.reference, { action: 'verify', method: 'customer-account' })).status).toBe(303);
     expect((await act(request.reference, { action: 'start' })).status).toBe(303);
     expect((await act(request.reference, { action: 'complete', message: 'Odpowiedź' })).status).toBe(303);
-    expect(findRequest(db, request.reference)?.status).toBe('completed');
+    expect((await findRequest(db, request.reference))?.status).toBe('completed');
 
     const page = await (await get(`/dpo/requests/${request.reference}`)).text();
     expect(page).toContain(`data-late>${bg('deadline.answeredLate')}</p>`);
@@ -97,17 +100,17 @@ describe('a request past its first deadline', () => {
 describe('an extension in time', () => {
   test('is by calendar months from the first deadline, and the requester is mailed the new date', async () => {
     const email = 'anna.in-time@example.pl';
-    const { request, token } = receivedDaysAgo(3, email);
+    const { request, token } = await receivedDaysAgo(3, email);
     expect((await act(request.reference, { action: 'extend', months: '2', extendReason: 'Dużo archiwów' })).status).toBe(303);
     const newDue = monthsLater(request.dueOn, 2);
-    expect(findRequest(db, request.reference)).toMatchObject({ dueOn: newDue });
+    expect(await findRequest(db, request.reference)).toMatchObject({ dueOn: newDue });
     await expect.poll(async () => (await outboxMessagesTo(outbox, email)).length).toBe(1);
     const [mail] = await outboxMessagesTo(outbox, email);
     expect(mail?.text).toContain(formatCalendarDate(newDue, 'pl'));
     expect(mail?.text).toContain('Dużo archiwów');
     const statusPage = await (await fetch(`${baseURL}/pl/requests/${request.reference}?token=${token}`)).text();
     expect(statusPage).toContain(translate('pl')('deadline.extensionMonthsText', { count: 2, date: formatCalendarDate(newDue, 'pl') }));
-    expect(localDate(findRequest(db, request.reference)!.dueAt, timeZone)).toBe(newDue);
+    expect(localDate((await findRequest(db, request.reference))!.dueAt, timeZone)).toBe(newDue);
   });
 });
 

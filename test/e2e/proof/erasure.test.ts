@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { migrateDatabase, openDatabase, type PortalDatabase } from '../../../db/connection.ts';
+import { sqliteStore, type SqliteStore } from '../../../db/store.ts';
 import { newToken } from '../../../src/lib/marketing.ts';
 import { createRequest, exportOf, findRequest, takeAction } from '../../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../../src/lib/requests.ts';
@@ -15,12 +16,14 @@ const dpoEmail = 'erasure.proof@ostria.example';
 const password = 'Plovdiv, stariyat grad 2026';
 let session: BrowserSession;
 let db: PortalDatabase;
+let store: SqliteStore;
 
 beforeAll(async () => {
   const made = runScript('scripts/dpo-create-user.ts', ['--email', dpoEmail, '--locale', 'bg'], { DPO_PASSWORD: password });
   expect(made.status, made.stderr).toBe(0);
   db = openDatabase(join(dataDir, 'portal.db'));
   migrateDatabase(db);
+  store = sqliteStore(db);
   if (hasBrowser) session = await launchBrowser();
 });
 afterAll(async () => {
@@ -28,20 +31,20 @@ afterAll(async () => {
   await session?.close();
 });
 
-function request(type: 'access' | 'erasure', email: string, statusToken = newToken()) {
+async function request(type: 'access' | 'erasure', email: string, statusToken = newToken()) {
   const now = Date.now();
   const submission = requestSubmissionSchema.parse({ type, locale: 'bg', name: 'Иван Петров', email, declaration: true, ...(type === 'erasure' ? { scope: 'Всичко', grounds: 'Оттеглям съгласието си' } : {}) });
-  const row = createRequest(db, { submission, now, timeZone: 'Europe/Sofia', statusTokenHashFor: () => statusToken.hash, verifyTokenHash: newToken().hash });
-  expect(takeAction(db, row.reference, { action: 'verify', method: 'email-link' }, 'requester', now + 1).ok).toBe(true);
-  expect(takeAction(db, row.reference, { action: 'start' }, `dpo:${dpoEmail}`, now + 2).ok).toBe(true);
+  const row = await createRequest(store, { submission, now, timeZone: 'Europe/Sofia', statusTokenHashFor: () => statusToken.hash, verifyTokenHash: newToken().hash });
+  expect((await takeAction(store, row.reference, { action: 'verify', method: 'email-link' }, 'requester', now + 1)).ok).toBe(true);
+  expect((await takeAction(store, row.reference, { action: 'start' }, `dpo:${dpoEmail}`, now + 2)).ok).toBe(true);
   return row;
 }
 
 describe.runIf(hasBrowser)('an erasure through the DPO pages', () => {
   test('finds the person under another capitalisation, leaves no export or details, and runs once', async () => {
-    const earlier = request('access', 'иван@пример.бг');
-    expect(takeAction(db, earlier.reference, { action: 'complete', message: 'Готово', exportContent: () => '{"email":"иван@пример.бг"}' }, `dpo:${dpoEmail}`, Date.now()).ok).toBe(true);
-    const erasure = request('erasure', 'Иван@пример.бг');
+    const earlier = await request('access', 'иван@пример.бг');
+    expect((await takeAction(store, earlier.reference, { action: 'complete', message: 'Готово', exportContent: async () => '{"email":"иван@пример.бг"}' }, `dpo:${dpoEmail}`, Date.now())).ok).toBe(true);
+    const erasure = await request('erasure', 'Иван@пример.бг');
     const t = translate('bg');
 
     const context = await session.newContext();
@@ -60,8 +63,8 @@ describe.runIf(hasBrowser)('an erasure through the DPO pages', () => {
     await page.getByRole('checkbox', { name: t('dpo.request.eraseConfirm') }).check();
     await page.getByRole('button', { name: t('dpo.request.eraseSubmit') }).click();
     await page.waitForURL('**?done=erase#result');
-    expect(exportOf(db, earlier.id)).toBeUndefined();
-    expect(findRequest(db, earlier.reference)).toMatchObject({ name: 'anonymised', email: 'anonymised@retention.invalid', anonymisedAt: expect.any(Number) });
+    expect(await exportOf(db, earlier.id)).toBeUndefined();
+    expect(await findRequest(db, earlier.reference)).toMatchObject({ name: 'anonymised', email: 'anonymised@retention.invalid', anonymisedAt: expect.any(Number) });
 
     await second.getByRole('checkbox', { name: t('dpo.request.eraseConfirm') }).check();
     const [response] = await Promise.all([second.waitForResponse((answer) => answer.request().method() === 'POST'), second.getByRole('button', { name: t('dpo.request.eraseSubmit') }).click()]);
@@ -81,7 +84,7 @@ describe.runIf(hasBrowser)('an erasure through the DPO pages', () => {
     expect(await page.locator('main').textContent()).not.toMatch(/Иван|Петров|Всичко|Оттеглям/u);
     const answer = await waitForMessageTo(join(dataDir, 'outbox'), 'Иван@пример.бг');
     expect(answer.text).toContain('Изтрихме всички ваши данни, г-н Петров.');
-    expect(findRequest(db, erasure.reference)).toMatchObject({ name: 'anonymised', email: 'anonymised@retention.invalid', scope: null, grounds: null, outcome: null });
+    expect(await findRequest(db, erasure.reference)).toMatchObject({ name: 'anonymised', email: 'anonymised@retention.invalid', scope: null, grounds: null, outcome: null });
 
     // His earlier request says which erasure anonymised it.
     await page.goto(`/dpo/requests/${earlier.reference}`);
@@ -91,9 +94,9 @@ describe.runIf(hasBrowser)('an erasure through the DPO pages', () => {
 
   test('the requester still opens the answered erasure request: its facts and a notice, none of his details', async () => {
     const token = newToken();
-    const erasure = request('erasure', 'maria@example.bg', token);
-    expect(takeAction(db, erasure.reference, { action: 'erase' }, `dpo:${dpoEmail}`, Date.now()).ok).toBe(true);
-    expect(takeAction(db, erasure.reference, { action: 'complete', message: 'Готово, Мария.' }, `dpo:${dpoEmail}`, Date.now()).ok).toBe(true);
+    const erasure = await request('erasure', 'maria@example.bg', token);
+    expect((await takeAction(store, erasure.reference, { action: 'erase' }, `dpo:${dpoEmail}`, Date.now())).ok).toBe(true);
+    expect((await takeAction(store, erasure.reference, { action: 'complete', message: 'Готово, Мария.' }, `dpo:${dpoEmail}`, Date.now())).ok).toBe(true);
     const t = translate('bg');
     for (const javaScriptEnabled of [false, true]) {
       const context = await session.newContext({ javaScriptEnabled, viewport: { width: 390, height: 844 } });

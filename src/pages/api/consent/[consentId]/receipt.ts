@@ -3,7 +3,7 @@ import { consentIdSchema } from '../../../../lib/consent.ts';
 import { consentHistory } from '../../../../lib/consent.repo.ts';
 import { buildConsentReceipt } from '../../../../lib/consent-receipt.ts';
 import { isLocale } from '../../../../lib/locale.ts';
-import { getDatabase } from '../../../../server/db.ts';
+import { getStore } from '../../../../server/db.ts';
 import { jsonError } from '../../../../server/http.ts';
 import { bannerStrings } from '../../../../server/consent.ts';
 import { organisation } from '../../../../server/organisation.ts';
@@ -11,9 +11,9 @@ import { portalOrigin } from '../../../../server/environment.ts';
 import { chainProof } from '../../../../server/chain.ts';
 
 /** A downloadable JSON consent receipt for one consent id. */
-export const GET: APIRoute = ({ params }) => {
+export const GET: APIRoute = async ({ params }) => {
   const consentId = consentIdSchema.safeParse(params.consentId);
-  const records = consentId.success ? consentHistory(getDatabase(), consentId.data) : [];
+  const records = consentId.success ? await getStore().read((db) => consentHistory(db, consentId.data)) : [];
   const latest = records.at(-1);
   if (!latest) return jsonError(404, 'unknown_consent', 'No consent is recorded under this id.');
   const locale = isLocale(latest.locale) ? latest.locale : organisation.defaultLocale;
