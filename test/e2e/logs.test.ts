@@ -1,49 +1,33 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { readReceived } from './mail.ts';
+import { readReceived, startTestSmtp, type TestSmtpServer } from './mail.ts';
 import { consentBudgetsLifted, startPortal, type RunningPortal } from './portal.ts';
 import { bannerRevision, postRefusal } from './write-load.ts';
 
 // The portal runs as in production: mail through SMTP (the local outbox, for one machine, prints its links).
 const refused = 'nikos.refused@example.gr';
-const received: string[] = [];
-let smtp: SMTPServer;
+let smtp: TestSmtpServer;
 let portal: RunningPortal;
 let dataDir: string;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
+  smtp = await startTestSmtp({
     // A mail server's refusal quotes the address: the portal must not copy it into its log.
     onRcptTo(address, _session, callback) {
       if (address.address === refused) callback(Object.assign(new Error(`<${refused}>: Recipient address rejected: User unknown`), { responseCode: 550 }));
       else callback();
     },
-    onData(stream, _session, callback) {
-      let message = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => (message += chunk));
-      stream.on('end', () => {
-        received.push(message);
-        callback();
-      });
-    },
   });
-  await new Promise<void>((listening) => smtp.listen(0, '127.0.0.1', listening));
-  const address = smtp.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = smtp.port;
   dataDir = mkdtempSync(join(tmpdir(), 'portal-logs-'));
   portal = await startPortal({ DATABASE_PATH: join(dataDir, 'portal.db'), SMTP_URL: `smtp://127.0.0.1:${port}`, OUTBOX_DIR: join(dataDir, 'outbox'), ...consentBudgetsLifted });
 });
 
 afterAll(async () => {
   await portal?.stop();
-  await new Promise<void>((closed) => smtp.close(() => closed()));
+  await smtp?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -59,8 +43,8 @@ test('a request, its status page, a refused mail and consent decisions leave one
   const answer = await submit(email);
   expect(answer.status).toBe(201);
   const { reference } = (await answer.json()) as { reference: string };
-  await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
-  const mail = await readReceived(received[0] ?? '');
+  await expect.poll(() => smtp.received.length, { timeout: 10_000 }).toBe(1);
+  const mail = await readReceived(smtp.received[0] ?? '');
   const statusLink = new RegExp(`${portal.baseURL}/el/requests/${reference}\\?token=[^\\s"<>]+`).exec(mail.text)?.[0] ?? '';
   const token = new URL(statusLink).searchParams.get('token') ?? '';
   expect(token.length).toBeGreaterThan(20);

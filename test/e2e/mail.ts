@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { expect } from 'vitest';
 
 /** A message as the recipient's mail program shows it. */
@@ -39,4 +40,35 @@ export async function waitForMessageTo(outboxDir: string, to: string): Promise<R
 /** A message received by the test SMTP server. */
 export function readReceived(raw: string): Promise<ReadMessage> {
   return read(raw);
+}
+
+/** A real SMTP server on a loopback port for a test: every message it accepts, raw, in `received`. */
+export interface TestSmtpServer {
+  port: number;
+  received: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the test's SMTP server (no TLS, no auth); `onRcptTo` may refuse a recipient as a real server would. */
+export async function startTestSmtp(options: Pick<SMTPServerOptions, 'onRcptTo'> = {}): Promise<TestSmtpServer> {
+  const received: string[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    ...options,
+    onData(stream, _session, callback) {
+      let message = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => (message += chunk));
+      stream.on('end', () => {
+        received.push(message);
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((listening) => smtp.listen(0, '127.0.0.1', listening));
+  const address = smtp.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { port, received, close: () => new Promise<void>((closed) => smtp.close(() => closed())) };
 }

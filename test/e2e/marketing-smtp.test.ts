@@ -1,36 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
-import { readReceived } from './mail.ts';
+import { readReceived, startTestSmtp, type TestSmtpServer } from './mail.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 
-const received: string[] = [];
-let smtp: SMTPServer;
+let smtp: TestSmtpServer;
 let portal: RunningPortal;
 let session: BrowserSession;
 let dataDir: string;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      let message = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => (message += chunk));
-      stream.on('end', () => {
-        received.push(message);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((listening) => smtp.listen(0, '127.0.0.1', listening));
-  const address = smtp.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  smtp = await startTestSmtp();
+  const port = smtp.port;
   dataDir = mkdtempSync(join(tmpdir(), 'portal-smtp-'));
   portal = await startPortal({ DATABASE_PATH: join(dataDir, 'portal.db'), SMTP_URL: `smtp://127.0.0.1:${port}`, OUTBOX_DIR: join(dataDir, 'unused-outbox') });
   if (hasBrowser) session = await launchBrowser();
@@ -39,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await session?.close();
   await portal?.stop();
-  await new Promise<void>((closed) => smtp.close(() => closed()));
+  await smtp?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -51,8 +34,8 @@ test.skipIf(!hasBrowser)('double opt-in by email through a real SMTP server, the
   await page.fill('#email-email', 'jan.de.vries@example.nl');
   await page.check('#email-agree');
   await page.locator('[data-channel="email"] button[type="submit"]').click();
-  await expect.poll(() => received.length, { timeout: 10_000 }).toBe(1);
-  const mail = await readReceived(received[0] ?? '');
+  await expect.poll(() => smtp.received.length, { timeout: 10_000 }).toBe(1);
+  const mail = await readReceived(smtp.received[0] ?? '');
   const message = `${mail.headerBlock}\n\n${mail.text}\n\n${mail.html}`;
 
   expect(mail.to).toBe('jan.de.vries@example.nl');
