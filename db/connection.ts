@@ -57,11 +57,21 @@ export function backfillLookupKeys(db: PortalDatabase): void {
   if (!columns.some((column) => column.name === 'email_key')) return;
   db.transaction((tx) => {
     for (const row of tx.select({ id: schema.requests.id, email: schema.requests.email }).from(schema.requests).where(isNull(schema.requests.emailKey)).all()) {
-      tx.update(schema.requests).set({ emailKey: emailLookupKey(row.email) }).where(eq(schema.requests.id, row.id)).run();
+      tx.update(schema.requests)
+        .set({ emailKey: emailLookupKey(row.email) })
+        .where(eq(schema.requests.id, row.id))
+        .run();
     }
     const subscriptions = schema.marketingSubscriptions;
-    for (const row of tx.select({ id: subscriptions.id, channel: subscriptions.channel, address: subscriptions.address }).from(subscriptions).where(isNull(subscriptions.addressKey)).all()) {
-      tx.update(subscriptions).set({ addressKey: marketingLookupKey(row.channel, row.address) }).where(eq(subscriptions.id, row.id)).run();
+    for (const row of tx
+      .select({ id: subscriptions.id, channel: subscriptions.channel, address: subscriptions.address })
+      .from(subscriptions)
+      .where(isNull(subscriptions.addressKey))
+      .all()) {
+      tx.update(subscriptions)
+        .set({ addressKey: marketingLookupKey(row.channel, row.address) })
+        .where(eq(subscriptions.id, row.id))
+        .run();
     }
   });
 }

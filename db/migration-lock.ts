@@ -50,7 +50,8 @@ export function sqliteMigrationLock(databasePath: string, { waitMs = 120_000 }: 
           unlinkSync(path);
           continue;
         }
-        if (Date.now() > deadline) throw new Error(`another process has been migrating this database for ${waitMs / 1000} s (lock ${path}); if none is, delete the lock file`);
+        if (Date.now() > deadline)
+          throw new Error(`another process has been migrating this database for ${waitMs / 1000} s (lock ${path}); if none is, delete the lock file`);
         pause(100);
       }
     }

@@ -23,7 +23,8 @@ export function migrationState(client: Database.Database, folder: string = migra
 
 /** Why the database is not current, for an operator (it names the command that fixes it); undefined when it is. */
 export function migrationProblem(state: MigrationState): string | undefined {
-  if (state.unknown > 0) return `the database was migrated by a newer version of the portal (${state.unknown} migration${state.unknown === 1 ? '' : 's'} this version does not have): run that version, or restore a backup made for this one`;
+  if (state.unknown > 0)
+    return `the database was migrated by a newer version of the portal (${state.unknown} migration${state.unknown === 1 ? '' : 's'} this version does not have): run that version, or restore a backup made for this one`;
   if (state.pending > 0) return `${state.pending} migration${state.pending === 1 ? ' is' : 's are'} not applied yet: run npm run db:migrate`;
   return undefined;
 }

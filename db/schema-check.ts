@@ -60,7 +60,8 @@ export function schemaDifferences(client: Database.Database, folder: string = mi
   for (const [key, object] of expected) {
     const found = actual.get(key);
     if (!found) differences.set(key, `${key} is missing`);
-    else if (found.sql !== object.sql || found.tableName !== object.tableName) differences.set(key, `${key} is changed (it is not as the migrations create it)`);
+    else if (found.sql !== object.sql || found.tableName !== object.tableName)
+      differences.set(key, `${key} is changed (it is not as the migrations create it)`);
   }
   for (const key of actual.keys()) if (!expected.has(key)) differences.set(key, `${key} is extra (no migration creates it)`);
   return [...differences.keys()].sort(byTypeAndName).map((key) => differences.get(key) ?? key);

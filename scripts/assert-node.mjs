@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const wanted = String(pkg.dependencies.node).replace(/^[^\d]*/, '').split('.')[0];
+const wanted = String(pkg.dependencies.node)
+  .replace(/^[^\d]*/, '')
+  .split('.')[0];
 const running = process.versions.node.split('.')[0];
 
 if (wanted !== running) {

@@ -25,10 +25,17 @@ try {
 const store = database.open();
 // A head is signed only over a chain that still matches every earlier head (signing a tampered chain would vouch for
 // it), and both are read in one snapshot, so the head signed is the head checked.
-const { audit, head } = await store.read(async (db) => ({ audit: await auditConsentChain(db, anchors, key), head: await currentChainHead(db, Date.now()) }), { snapshot: true });
+const { audit, head } = await store.read(async (db) => ({ audit: await auditConsentChain(db, anchors, key), head: await currentChainHead(db, Date.now()) }), {
+  snapshot: true,
+});
 await store.close();
 if (audit.problems.length > 0) {
-  refuse(`the chain does not verify, so no head is signed (run npm run consent:verify for the details): ${audit.problems.slice(0, 5).map((problem) => problem.message).join('; ')}`);
+  refuse(
+    `the chain does not verify, so no head is signed (run npm run consent:verify for the details): ${audit.problems
+      .slice(0, 5)
+      .map((problem) => problem.message)
+      .join('; ')}`,
+  );
 }
 const anchor = signHead(head, key);
 publishPublicKey(chainKeySourceOf(environment), key);

@@ -32,7 +32,10 @@ try {
       };
       refuseChanged('as it was found');
       const { pending, unknown } = migrationState(db.$client, folder);
-      if (unknown > 0) throw new Refusal(`Refusing to migrate ${path}: it was migrated by a newer version of the portal (${unknown} migration${unknown === 1 ? '' : 's'} this version does not have).`);
+      if (unknown > 0)
+        throw new Refusal(
+          `Refusing to migrate ${path}: it was migrated by a newer version of the portal (${unknown} migration${unknown === 1 ? '' : 's'} this version does not have).`,
+        );
       migrateDatabase(db, folder);
       refuseChanged('once migrated');
       return pending;

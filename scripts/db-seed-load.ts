@@ -42,7 +42,7 @@ if (path === ':memory:') {
 function rowsIn(file: string): number {
   const client = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const tables = new Set((client.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[]));
+    const tables = new Set(client.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[]);
     return ['requests', 'consent_records', 'dpo_users', 'marketing_subscriptions']
       .filter((table) => tables.has(table))
       .reduce((sum, table) => sum + Number(client.prepare(`select count(*) from ${table}`).pluck().get()), 0);

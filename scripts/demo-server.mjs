@@ -34,10 +34,7 @@ export async function startDemoServer({ port = 4322, portalUrl = 'http://localho
     // `?lang=el` serves the same page as a Greek site: the banner follows the page's <html lang>.
     const lang = new URL(request.url ?? '/', 'http://demo').searchParams.get('lang');
     const integrity = subresourceIntegrity(await readFile(banner));
-    let html = (await readFile(page, 'utf8'))
-      .replaceAll('__PORTAL__', portal)
-      .replaceAll('__NONCE__', nonce)
-      .replaceAll('__BANNER_INTEGRITY__', integrity);
+    let html = (await readFile(page, 'utf8')).replaceAll('__PORTAL__', portal).replaceAll('__NONCE__', nonce).replaceAll('__BANNER_INTEGRITY__', integrity);
     if (lang && /^[a-z]{2}(?:-[A-Z]{2})?$/.test(lang)) html = html.replace('<html lang="pl">', `<html lang="${lang}">`);
     response.writeHead(200, {
       'Content-Type': 'text/html; charset=utf-8',

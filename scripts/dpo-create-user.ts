@@ -42,7 +42,7 @@ function ask(question: string): Promise<string> {
     const terminal = process.stdin.isTTY === true;
     const reader = createInterface({ input: process.stdin, output: process.stdout, terminal });
     if (terminal) {
-      const write = (reader as unknown as { _writeToOutput: (text: string) => void });
+      const write = reader as unknown as { _writeToOutput: (text: string) => void };
       write._writeToOutput = (text: string) => {
         if (text.includes(question)) process.stdout.write(text);
       };
@@ -67,14 +67,19 @@ if (password === undefined) {
   password = await ask('Password (at least 12 characters): ');
   if (process.stdin.isTTY && (await ask('Repeat the password: ')) !== password) fail('The passwords differ; nothing was changed.');
 }
-if (password.length < minPasswordLength || password.length > maxPasswordLength) fail(`The password must have ${minPasswordLength} to ${maxPasswordLength} characters; nothing was changed.`);
+if (password.length < minPasswordLength || password.length > maxPasswordLength)
+  fail(`The password must have ${minPasswordLength} to ${maxPasswordLength} characters; nothing was changed.`);
 
 const secret = values.totp ? newTotpSecret() : null;
 const sealed = secret ? seal(secret, getPortalSecret(), 'totp') : null;
 const passwordHash = await hashPassword(password);
 const by = { actor: operatorActor(), now: Date.now() };
 if (existing) {
-  const secondFactor: SecondFactorChange = sealed ? { change: 'replaced', sealedSecret: sealed } : values['remove-totp'] ? { change: 'removed' } : { change: 'kept' };
+  const secondFactor: SecondFactorChange = sealed
+    ? { change: 'replaced', sealedSecret: sealed }
+    : values['remove-totp']
+      ? { change: 'removed' }
+      : { change: 'kept' };
   const reset = await resetDpoPassword(store, email.data, passwordHash, secondFactor, by);
   await store.close();
   if (!reset) fail(`No DPO account for ${email.data} any more; nothing was changed.`);

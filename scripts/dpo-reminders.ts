@@ -31,7 +31,9 @@ if (overdue.length + dueSoon.length === 0) {
   process.exit(0);
 }
 if (dpos.length === 0) {
-  console.error(`${overdue.length} overdue and ${dueSoon.length} due within 7 days, but no enabled DPO account exists: create one with npm run dpo:create-user.`);
+  console.error(
+    `${overdue.length} overdue and ${dueSoon.length} due within 7 days, but no enabled DPO account exists: create one with npm run dpo:create-user.`,
+  );
   process.exit(1);
 }
 
@@ -47,12 +49,25 @@ for (const dpo of dpos) {
   const t = createTranslator(locale, readMessages(locale));
   try {
     await mailer.send(
-      digestEmail({ t, locale, to: dpo.email, today, now, timeZone: organisation.timeZone, overdue, dueSoon, inboxUrl: `${origin}/dpo?status=open`, organisation: organisation.legalName }),
+      digestEmail({
+        t,
+        locale,
+        to: dpo.email,
+        today,
+        now,
+        timeZone: organisation.timeZone,
+        overdue,
+        dueSoon,
+        inboxUrl: `${origin}/dpo?status=open`,
+        organisation: organisation.legalName,
+      }),
     );
   } catch (error) {
     failed += 1;
     console.error(`A reminder could not be sent (DPO account #${dpo.id}): ${error instanceof Error ? error.name : 'unknown error'}.`);
   }
 }
-console.log(`Reminder sent to ${dpos.length - failed} of ${dpos.length} DPO accounts: ${overdue.length} overdue, ${dueSoon.length} due within 7 days (${today}).`);
+console.log(
+  `Reminder sent to ${dpos.length - failed} of ${dpos.length} DPO accounts: ${overdue.length} overdue, ${dueSoon.length} due within 7 days (${today}).`,
+);
 process.exit(failed ? 1 : 0);

@@ -5,12 +5,20 @@
 // an audit event naming the operator (`cli:<os user>`). Nothing secret is printed: no hash, no second-factor
 // secret, no session token. An unknown account exits 1 and changes nothing.
 import { openStore } from '../db/connection.ts';
-import { disableDpoAccount, enableDpoAccount, listDpoAccounts, removeDpoAccount, revokeDpoSessions, type DpoAccountSummary } from '../src/lib/dpo-accounts.repo.ts';
+import {
+  disableDpoAccount,
+  enableDpoAccount,
+  listDpoAccounts,
+  removeDpoAccount,
+  revokeDpoSessions,
+  type DpoAccountSummary,
+} from '../src/lib/dpo-accounts.repo.ts';
 import { emailAddressSchema } from '../src/lib/email-address.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
 import { fail, operatorActor, readCommandLine } from './support/cli.ts';
 
-const usage = 'Usage: npm run dpo:users -- list | disable --email <address> | enable --email <address> | remove --email <address> | revoke-sessions --email <address>';
+const usage =
+  'Usage: npm run dpo:users -- list | disable --email <address> | enable --email <address> | remove --email <address> | revoke-sessions --email <address>';
 const commands = ['list', 'disable', 'enable', 'remove', 'revoke-sessions'] as const;
 type Command = (typeof commands)[number];
 

@@ -62,7 +62,12 @@ refuseToStart(changedSchemaRefusal(db.$client, environment.DATABASE_PATH, migrat
 const notCurrent = migrationProblem(migrationState(db.$client, migrations));
 refuseToStart(notCurrent && `the database at ${environment.DATABASE_PATH} is not current: ${notCurrent}.`);
 const published = await publishPolicyTexts(store, texts, todayIn(organisation.timeZone));
-log.info('Database is current; policy texts recorded.', { database: environment.DATABASE_PATH, texts: texts.length, recorded: published.recorded, updated: published.updated });
+log.info('Database is current; policy texts recorded.', {
+  database: environment.DATABASE_PATH,
+  texts: texts.length,
+  recorded: published.recorded,
+  updated: published.updated,
+});
 
 /** Stops start-up (exit 1, before anything is served or written) with the reason, when there is one. */
 function refuseToStart(reason: string | undefined): void {
@@ -107,7 +112,11 @@ const consentEndpoint = createConsentEndpoint({
  * does and takes the Greek configuration from 3.6 KB to 1.5 KB. Astro streams its answers without a length, so the
  * middleware's 1 KB threshold cannot tell a small one: a short JSON error is compressed too (some 20 bytes more).
  */
-const compress = compression({ brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } } }) as unknown as (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
+const compress = compression({ brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } } }) as unknown as (
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: () => void,
+) => void;
 const pages = createPageCache({ render: cleanRenderer(handler, new URL(hosts.origin).host) });
 const metrics = createMetricsEndpoint({ token: environment.METRICS_TOKEN, headers: staticHeaders });
 const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
@@ -148,7 +157,9 @@ if (environment.METRICS_PORT) {
   createServer((request, response) => {
     if (!loopbackMetrics(request, response)) response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found.');
   })
-    .listen(environment.METRICS_PORT, '127.0.0.1', () => log.info('Metrics listening on loopback.', { url: `http://127.0.0.1:${environment.METRICS_PORT}/metrics` }))
+    .listen(environment.METRICS_PORT, '127.0.0.1', () =>
+      log.info('Metrics listening on loopback.', { url: `http://127.0.0.1:${environment.METRICS_PORT}/metrics` }),
+    )
     .unref();
 }
 

@@ -25,7 +25,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
   if (context.locals.store) adoptStore(context.locals.store);
   // The portal's own server checks Host before Astro sees the request (scripts/start.ts); this holds under `astro dev`.
   const target = checkRequestTarget(['Host', context.request.headers.get('host') ?? ''], context.url.pathname, getPortalHosts());
-  if (!target.ok) return new Response(`${target.reason}.`, { status: target.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
+  if (!target.ok)
+    return new Response(`${target.reason}.`, { status: target.status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });
   const { pathname } = context.url;
   const { locale: pathLocale } = splitLocalePath(pathname);
   const firstSegment = pathname.split('/')[1]?.slice(0, 35);
@@ -57,7 +58,10 @@ export const onRequest = defineMiddleware(async (context, next) => {
       contentType: context.request.headers.get('content-type'),
     });
     if (refusal && action.calledFrom === 'rpc') {
-      return withHeaders(Response.json({ error: { code: 'not_found', message: 'No such endpoint.' } }, { status: 404, headers: { 'Cache-Control': 'no-store' } }), locale);
+      return withHeaders(
+        Response.json({ error: { code: 'not_found', message: 'No such endpoint.' } }, { status: 404, headers: { 'Cache-Control': 'no-store' } }),
+        locale,
+      );
     }
     if (refusal) {
       const code = refusal === 'notFound' ? 'NOT_FOUND' : 'UNSUPPORTED_MEDIA_TYPE';
@@ -112,7 +116,8 @@ function keepPersonalPagesPrivate(request: Request, url: URL, response: Response
 }
 
 function withHeaders(response: Response, locale: string): Response {
-  for (const [name, value] of Object.entries(securityHeaders(publicUrlIsHttps(getEnvironment())))) if (!response.headers.has(name)) response.headers.set(name, value);
+  for (const [name, value] of Object.entries(securityHeaders(publicUrlIsHttps(getEnvironment()))))
+    if (!response.headers.has(name)) response.headers.set(name, value);
   if (!response.headers.has('Content-Language') && (response.headers.get('content-type') ?? '').startsWith('text/html')) {
     response.headers.set('Content-Language', locale);
   }

@@ -103,7 +103,10 @@ export async function migratePostgresDatabase(db: PostgresDatabase, folder: stri
  */
 export async function migrationDifferences(db: PostgresDatabase, folder: string = postgresMigrationsFolder): Promise<string[]> {
   const tags = journalTags(folder);
-  const committed = readMigrationFiles({ migrationsFolder: folder }).map((migration, index) => ({ ...migration, tag: tags[index] ?? String(migration.folderMillis) }));
+  const committed = readMigrationFiles({ migrationsFolder: folder }).map((migration, index) => ({
+    ...migration,
+    tag: tags[index] ?? String(migration.folderMillis),
+  }));
   const recorded = await db.$client.query<{ exists: boolean }>('select to_regclass($1) is not null as exists', [`"${migrationsSchema}"."${migrationsTable}"`]);
   const applied = recorded.rows[0]?.exists
     ? (await db.$client.query<{ hash: string; created_at: string }>(`select hash, created_at from "${migrationsSchema}"."${migrationsTable}"`)).rows
@@ -117,7 +120,8 @@ export async function migrationDifferences(db: PostgresDatabase, folder: string 
   }
   const committedTimes = new Set(committed.map((migration) => migration.folderMillis));
   for (const row of applied) {
-    if (!committedTimes.has(Number(row.created_at))) differences.push(`the database records a migration made at ${row.created_at} that this version does not have`);
+    if (!committedTimes.has(Number(row.created_at)))
+      differences.push(`the database records a migration made at ${row.created_at} that this version does not have`);
   }
   return differences;
 }

@@ -21,9 +21,33 @@ createServer((request, response) => {
       response.writeHead(404).end();
       return;
     }
-    const decision = JSON.parse(body) as { site: string; consentId: string; action: string; locale: string; revision: string; bannerVersion: string; choices: Record<string, boolean> };
+    const decision = JSON.parse(body) as {
+      site: string;
+      consentId: string;
+      action: string;
+      locale: string;
+      revision: string;
+      bannerVersion: string;
+      choices: Record<string, boolean>;
+    };
     const now = Date.now();
-    insert.run(decision.consentId, decision.site, request.headers.origin ?? '', now, decision.action, Number(decision.choices.preferences), Number(decision.choices.analytics), Number(decision.choices.marketing), decision.locale, zeros, decision.bannerVersion, decision.revision, now + 1000, zeros, zeros);
+    insert.run(
+      decision.consentId,
+      decision.site,
+      request.headers.origin ?? '',
+      now,
+      decision.action,
+      Number(decision.choices.preferences),
+      Number(decision.choices.analytics),
+      Number(decision.choices.marketing),
+      decision.locale,
+      zeros,
+      decision.bannerVersion,
+      decision.revision,
+      now + 1000,
+      zeros,
+      zeros,
+    );
     response.writeHead(201, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ consentId: decision.consentId }));
   });

@@ -16,7 +16,11 @@ export async function benchConsentPost(options: { connections: number; seconds: 
   // the portal still counts every decision against it and the figures include that cost, but refuses none.
   const unlimited = { CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS: '1000000000', CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS: '1000000000' };
   migrateFor({ DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') });
-  const portal = await startServerProcess('scripts/start.ts', { DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox'), ...unlimited }, '/healthz');
+  const portal = await startServerProcess(
+    'scripts/start.ts',
+    { DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox'), ...unlimited },
+    '/healthz',
+  );
   const baseline = await startServerProcess('scripts/bench/baseline-consent-server.ts', { DATABASE_PATH: join(dir, 'baseline.db') }, '/');
   try {
     const config = (await (await fetch(`${portal.baseURL}/api/consent/config?site=demo&lang=pl`)).json()) as { revision: string };
@@ -28,7 +32,16 @@ export async function benchConsentPost(options: { connections: number; seconds: 
         method: 'POST',
         headers: { 'content-type': 'text/plain', origin: 'http://localhost:4322' },
         body: () =>
-          JSON.stringify({ site: 'demo', consentId: randomId(), action: 'reject-all', source: 'banner', locale: 'pl', revision: config.revision, bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }),
+          JSON.stringify({
+            site: 'demo',
+            consentId: randomId(),
+            action: 'reject-all',
+            source: 'banner',
+            locale: 'pl',
+            revision: config.revision,
+            bannerVersion: '1',
+            choices: { preferences: false, analytics: false, marketing: false },
+          }),
       });
     // Warm both up, then measure the baseline and the portal one after the other.
     const warmUp = Math.max(1, Math.round(options.seconds / 3));

@@ -58,7 +58,17 @@ if (!existsSync(source)) {
   mkdirSync(dirname(source), { recursive: true });
   execFileSync(
     node,
-    [join(projectRoot, 'scripts/db-seed-load.ts'), '--requests', String(seed.requests), '--consent-records', String(seed.consentRecords), '--heavy-subjects', String(seed.heavySubjects), '--records-per-heavy-subject', String(seed.recordsPerHeavySubject)],
+    [
+      join(projectRoot, 'scripts/db-seed-load.ts'),
+      '--requests',
+      String(seed.requests),
+      '--consent-records',
+      String(seed.consentRecords),
+      '--heavy-subjects',
+      String(seed.heavySubjects),
+      '--records-per-heavy-subject',
+      String(seed.recordsPerHeavySubject),
+    ],
     { cwd: projectRoot, env: { ...process.env, DATABASE_PATH: source }, stdio: 'inherit' },
   );
 }
@@ -81,7 +91,8 @@ interface Row {
 }
 const rows: Row[] = [];
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
-const load = (result: Throughput) => `${Math.round(result.requestsPerSecond).toLocaleString('en')} req/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}${result.failures ? `, ${result.failures} failed` : ''}`;
+const load = (result: Throughput) =>
+  `${Math.round(result.requestsPerSecond).toLocaleString('en')} req/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}${result.failures ? `, ${result.failures} failed` : ''}`;
 const timing = (result: Latency) => `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}`;
 
 const startedAt = Date.now();
@@ -92,7 +103,10 @@ let staticServer: Awaited<ReturnType<typeof startServerProcess>> | undefined;
 try {
   const store = openSqliteStore(database);
   const client = store.handle.$client;
-  const counts = client.prepare('select (select count(*) from requests) as requests, (select max(id) from consent_records) as records').get() as { requests: number; records: number | null };
+  const counts = client.prepare('select (select count(*) from requests) as requests, (select max(id) from consent_records) as records').get() as {
+    requests: number;
+    records: number | null;
+  };
   const size = `${counts.requests.toLocaleString('en')} requests, ${(counts.records ?? 0).toLocaleString('en')} consent records`;
 
   // --- A policy page vs the same bytes from a plain static server. ---
@@ -157,15 +171,27 @@ try {
   const exportSamples = Math.min(samples, subjects.length - Math.min(warmUp, Math.floor(subjects.length / 4)));
   const exportWarmUp = subjects.length - exportSamples >= warmUp ? warmUp : subjects.length - exportSamples;
   const subjectAt = (index: number) => subjects[index] as (typeof subjects)[number];
-  const exportBuild = await measureLatency(async (index) => {
-    const subject = subjectAt(index);
-    JSON.stringify(await store.read((db) => buildSubjectExport(db, { email: subject.email, organisation, portalOrigin: portal.baseURL, now: Date.now() })), null, 2);
-  }, exportSamples, exportWarmUp);
+  const exportBuild = await measureLatency(
+    async (index) => {
+      const subject = subjectAt(index);
+      JSON.stringify(
+        await store.read((db) => buildSubjectExport(db, { email: subject.email, organisation, portalOrigin: portal.baseURL, now: Date.now() })),
+        null,
+        2,
+      );
+    },
+    exportSamples,
+    exportWarmUp,
+  );
   const completion = await measureLatency(
     (index) =>
       timedFetch(
         `${portal.baseURL}/dpo/requests/${subjectAt(index).reference}`,
-        { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ action: 'complete', message: 'Your data is in the attached export.' }).toString() },
+        {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ action: 'complete', message: 'Your data is in the attached export.' }).toString(),
+        },
         303,
       ),
     exportSamples,
@@ -173,10 +199,16 @@ try {
   );
   // The export really holds every record: check the last one stored.
   const last = subjectAt(exportWarmUp + exportSamples - 1);
-  const stored = client.prepare('select e.content from request_exports e join requests r on r.id = e.request_id where r.reference = ?').pluck().get(last.reference) as string | undefined;
+  const stored = client
+    .prepare('select e.content from request_exports e join requests r on r.id = e.request_id where r.reference = ?')
+    .pluck()
+    .get(last.reference) as string | undefined;
   const storedRecords = stored ? (JSON.parse(stored) as { consentRecords: unknown[] }).consentRecords.length : 0;
   if (storedRecords !== last.records) throw new Error(`the export of ${last.reference} holds ${storedRecords} consent records, not ${last.records}`);
-  const measured = subjects.slice(exportWarmUp, exportWarmUp + exportSamples).map((subject) => subject.records).sort((a, b) => a - b);
+  const measured = subjects
+    .slice(exportWarmUp, exportWarmUp + exportSamples)
+    .map((subject) => subject.records)
+    .sort((a, b) => a - b);
   rows.push({
     what: `Subject JSON export: DPO completes an access request (POST, export built and stored; ${measured[Math.floor(measured.length / 2)]?.toLocaleString('en')} consent records median), one at a time`,
     portal: timing(completion),

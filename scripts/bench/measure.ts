@@ -29,7 +29,12 @@ export async function measureThroughput(options: LoadOptions): Promise<Throughpu
     headers: options.headers ?? {},
     ...(options.body ? { requests: [{ setupRequest: (request) => ({ ...request, body: (options.body as () => string)() }) }] } : {}),
   });
-  return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts };
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
 export interface Latency {
@@ -61,5 +66,6 @@ export async function measureLatency(once: (index: number) => unknown, samples: 
 export async function timedFetch(url: string, init: RequestInit, expectedStatus: number): Promise<void> {
   const response = await fetch(url, { redirect: 'manual', ...init });
   await response.arrayBuffer();
-  if (response.status !== expectedStatus) throw new Error(`${init.method ?? 'GET'} ${new URL(url).pathname} answered ${response.status}, not ${expectedStatus}`);
+  if (response.status !== expectedStatus)
+    throw new Error(`${init.method ?? 'GET'} ${new URL(url).pathname} answered ${response.status}, not ${expectedStatus}`);
 }

@@ -48,7 +48,12 @@ export function createConsentEndpoint(options: ConsentEndpointOptions) {
 
   const send = (response: ServerResponse, answer: ConsentApiAnswer) => {
     const body = JSON.stringify(answer.body);
-    response.writeHead(answer.status, { ...options.headers, ...answer.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    response.writeHead(answer.status, {
+      ...options.headers,
+      ...answer.headers,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
     response.end(body);
   };
 
@@ -86,7 +91,11 @@ export function createConsentEndpoint(options: ConsentEndpointOptions) {
         (error: unknown) => {
           // No personal data: the kind of failure only.
           log.error('A consent decision could not be recorded.', { error: error instanceof Error ? error.name : 'unknown error' });
-          send(response, { status: 503, headers: { 'Retry-After': '1', 'Cache-Control': 'no-store' }, body: { error: { code: 'unavailable', message: 'The decision could not be recorded; please try again.' } } });
+          send(response, {
+            status: 503,
+            headers: { 'Retry-After': '1', 'Cache-Control': 'no-store' },
+            body: { error: { code: 'unavailable', message: 'The decision could not be recorded; please try again.' } },
+          });
         },
       );
     });

@@ -33,13 +33,15 @@ const target = (link: string): string | undefined => {
  * /proc) the answer is an empty list.
  */
 export function processesUsing(paths: readonly string[]): number[] {
-  const wanted = new Set(paths.flatMap((path) => {
-    try {
-      return [path, realpathSync(path)];
-    } catch {
-      return [path];
-    }
-  }));
+  const wanted = new Set(
+    paths.flatMap((path) => {
+      try {
+        return [path, realpathSync(path)];
+      } catch {
+        return [path];
+      }
+    }),
+  );
   return entries('/proc')
     .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
     .filter((pid) => entries(`/proc/${pid}/fd`).some((fd) => wanted.has(target(`/proc/${pid}/fd/${fd}`) ?? '')))

@@ -45,7 +45,15 @@ export async function inspectDatabase(client: Database.Database, { withChain = t
   }
 
   const names = client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
-  report.tables = names.map((name) => ({ name, rows: Number(client.prepare(`select count(*) from "${name.replaceAll('"', '""')}"`).pluck().get()) }));
+  report.tables = names.map((name) => ({
+    name,
+    rows: Number(
+      client
+        .prepare(`select count(*) from "${name.replaceAll('"', '""')}"`)
+        .pluck()
+        .get(),
+    ),
+  }));
   if (!names.includes('__drizzle_migrations') || !names.includes('consent_records')) {
     report.problems.push('not a privacy portal database (no migrations table or no consent records)');
     return report;

@@ -80,7 +80,12 @@ function consentIdFrom(next: Random): string {
   return id;
 }
 
-const localeWeights = [['el', 40], ['bg', 20], ['nl', 20], ['pl', 20]] as const satisfies readonly (readonly [Locale, number])[];
+const localeWeights = [
+  ['el', 40],
+  ['bg', 20],
+  ['nl', 20],
+  ['pl', 20],
+] as const satisfies readonly (readonly [Locale, number])[];
 const typeWeights = [
   ['access', 35],
   ['erasure', 25],
@@ -91,10 +96,26 @@ const typeWeights = [
 ] as const satisfies readonly (readonly [RequestType, number])[];
 
 const people: Record<Locale, { first: string[]; last: string[]; domains: string[] }> = {
-  el: { first: ['Eleni', 'Giorgos', 'Maria', 'Nikos', 'Katerina', 'Dimitris', 'Sofia', 'Kostas'], last: ['Papadopoulou', 'Georgiou', 'Nikolaou', 'Ioannidis', 'Vlachou', 'Karagiannis'], domains: ['mail.gr.example', 'ostria-mail.example'] },
-  bg: { first: ['Ivan', 'Maria', 'Georgi', 'Elena', 'Dimitar', 'Petya', 'Nikolay', 'Desislava'], last: ['Ivanov', 'Petrova', 'Georgiev', 'Dimitrova', 'Stoyanov', 'Todorova'], domains: ['abv.bg.example', 'ostria-mail.example'] },
-  nl: { first: ['Jan', 'Anna', 'Pieter', 'Sanne', 'Daan', 'Lotte', 'Bram', 'Eva'], last: ['de Vries', 'Jansen', 'Bakker', 'Visser', 'Smit', 'de Boer'], domains: ['ziggo.nl.example', 'ostria-mail.example'] },
-  pl: { first: ['Anna', 'Piotr', 'Katarzyna', 'Tomasz', 'Agnieszka', 'Marcin', 'Magdalena', 'Paweł'], last: ['Nowak', 'Kowalska', 'Wiśniewski', 'Wójcik', 'Kamińska', 'Lewandowski'], domains: ['wp.pl.example', 'ostria-mail.example'] },
+  el: {
+    first: ['Eleni', 'Giorgos', 'Maria', 'Nikos', 'Katerina', 'Dimitris', 'Sofia', 'Kostas'],
+    last: ['Papadopoulou', 'Georgiou', 'Nikolaou', 'Ioannidis', 'Vlachou', 'Karagiannis'],
+    domains: ['mail.gr.example', 'ostria-mail.example'],
+  },
+  bg: {
+    first: ['Ivan', 'Maria', 'Georgi', 'Elena', 'Dimitar', 'Petya', 'Nikolay', 'Desislava'],
+    last: ['Ivanov', 'Petrova', 'Georgiev', 'Dimitrova', 'Stoyanov', 'Todorova'],
+    domains: ['abv.bg.example', 'ostria-mail.example'],
+  },
+  nl: {
+    first: ['Jan', 'Anna', 'Pieter', 'Sanne', 'Daan', 'Lotte', 'Bram', 'Eva'],
+    last: ['de Vries', 'Jansen', 'Bakker', 'Visser', 'Smit', 'de Boer'],
+    domains: ['ziggo.nl.example', 'ostria-mail.example'],
+  },
+  pl: {
+    first: ['Anna', 'Piotr', 'Katarzyna', 'Tomasz', 'Agnieszka', 'Marcin', 'Magdalena', 'Paweł'],
+    last: ['Nowak', 'Kowalska', 'Wiśniewski', 'Wójcik', 'Kamińska', 'Lewandowski'],
+    domains: ['wp.pl.example', 'ostria-mail.example'],
+  },
 };
 
 interface Person {
@@ -115,8 +136,18 @@ function makePerson(next: Random, index: number, consentId: string | null): Pers
   return { name: `${given} ${family}`, email, locale, consentId };
 }
 
-function consentChoice(next: Random): { action: ConsentAction; source: ConsentSource; choices: { preferences: boolean; analytics: boolean; marketing: boolean } } {
-  const action = pick(next, [['accept-all', 45], ['reject-all', 30], ['custom', 15], ['withdraw', 5], ['gpc', 5]] as const);
+function consentChoice(next: Random): {
+  action: ConsentAction;
+  source: ConsentSource;
+  choices: { preferences: boolean; analytics: boolean; marketing: boolean };
+} {
+  const action = pick(next, [
+    ['accept-all', 45],
+    ['reject-all', 30],
+    ['custom', 15],
+    ['withdraw', 5],
+    ['gpc', 5],
+  ] as const);
   const source: ConsentSource = action === 'gpc' ? 'gpc' : next() < 0.1 ? 'preferences' : 'banner';
   if (action === 'accept-all') return { action, source, choices: { preferences: true, analytics: true, marketing: true } };
   if (action === 'custom') return { action, source, choices: { preferences: next() < 0.7, analytics: next() < 0.5, marketing: next() < 0.2 } };
@@ -134,7 +165,9 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
   const timeZone = organisation.timeZone;
   const sites = readSites();
   const catalog = buildCatalog(readPolicyTexts(join(projectRoot, 'content/policies')));
-  const strings = new Map(locales.map((locale) => [locale, createTranslator(locale, readMessages(locale))('banner', { returnObjects: true }) as unknown as BannerStrings]));
+  const strings = new Map(
+    locales.map((locale) => [locale, createTranslator(locale, readMessages(locale))('banner', { returnObjects: true }) as unknown as BannerStrings]),
+  );
   const from = options.now - spanDays * dayMs;
 
   // Fast bulk load: the database is new, so a crash halfway means starting again, not losing anything.
@@ -181,16 +214,37 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
       const heavy = next() < heavyShare;
       const consentId = heavy ? (heavyIds[Math.floor(next() * heavyIds.length)] as string) : (ordinaryIds[Math.floor(next() * ordinaryIds.length)] as string);
       usedIds.add(consentId);
-      const site = (heavy || next() < 0.3 ? sites.find((candidate) => candidate.id === 'portal') : sites.find((candidate) => candidate.id === 'demo')) ?? (sites[0] as Site);
+      const site =
+        (heavy || next() < 0.3 ? sites.find((candidate) => candidate.id === 'portal') : sites.find((candidate) => candidate.id === 'demo')) ??
+        (sites[0] as Site);
       const locale = pick(next, localeWeights);
       const { action, source, choices } = consentChoice(next);
-      const fields = decisionRecord({ site, consentId, origin: origins[site.id] ?? 'https://ostria.example', action, source, locale, choices, gpcSignal: action === 'gpc' }, termsOn(site, locale, day), recordedAt);
+      const fields = decisionRecord(
+        { site, consentId, origin: origins[site.id] ?? 'https://ostria.example', action, source, locale, choices, gpcSignal: action === 'gpc' },
+        termsOn(site, locale, day),
+        recordedAt,
+      );
       const recordHash = hashConsentRecord(previousHash, fields);
       insertRecord.run(
-        fields.consentId, fields.siteId, fields.origin, fields.recordedAt, fields.action, fields.source,
-        Number(fields.preferences), Number(fields.analytics), Number(fields.marketing), fields.locale, fields.policyDocument,
-        fields.policyVersion, fields.textHash, fields.bannerVersion, fields.revision, fields.expiresAt, Number(fields.gpcSignal),
-        previousHash, recordHash,
+        fields.consentId,
+        fields.siteId,
+        fields.origin,
+        fields.recordedAt,
+        fields.action,
+        fields.source,
+        Number(fields.preferences),
+        Number(fields.analytics),
+        Number(fields.marketing),
+        fields.locale,
+        fields.policyDocument,
+        fields.policyVersion,
+        fields.textHash,
+        fields.bannerVersion,
+        fields.revision,
+        fields.expiresAt,
+        Number(fields.gpcSignal),
+        previousHash,
+        recordHash,
       );
       previousHash = recordHash;
       if (index > 0 && index % 200_000 === 0) log(`  ${index.toLocaleString('en')} consent records…`);
@@ -241,9 +295,30 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
       let status: RequestStatus;
       if (planned?.current) status = 'in-progress';
       else if (planned) status = 'completed';
-      else if (ageDays > 40) status = next() < 0.004 ? pick(next, [['verified', 1], ['in-progress', 3]] as const) : next() < 0.82 ? 'completed' : 'rejected';
-      else if (ageDays < 2) status = pick(next, [['received', 5], ['verified', 3], ['in-progress', 2]] as const);
-      else status = pick(next, [['received', 1], ['verified', 2], ['in-progress', 4.5], ['completed', 2], ['rejected', 0.5]] as const);
+      else if (ageDays > 40)
+        status =
+          next() < 0.004
+            ? pick(next, [
+                ['verified', 1],
+                ['in-progress', 3],
+              ] as const)
+            : next() < 0.82
+              ? 'completed'
+              : 'rejected';
+      else if (ageDays < 2)
+        status = pick(next, [
+          ['received', 5],
+          ['verified', 3],
+          ['in-progress', 2],
+        ] as const);
+      else
+        status = pick(next, [
+          ['received', 1],
+          ['verified', 2],
+          ['in-progress', 4.5],
+          ['completed', 2],
+          ['rejected', 0.5],
+        ] as const);
       const open = status === 'received' || status === 'verified' || status === 'in-progress';
       const extended = !planned && ageDays > 20 && next() < 0.05;
       const extensionMonths = extended ? 1 + Math.floor(next() * 2) : null;
@@ -254,7 +329,12 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
       const verifiedAt = status === 'received' ? null : receivedAt + Math.floor(next() * 2 * dayMs);
       const startedAt = status === 'received' || status === 'verified' ? null : (verifiedAt ?? receivedAt) + Math.floor(next() * 3 * dayMs);
       const closedAt = open ? null : Math.min(dueAt, (startedAt ?? receivedAt) + Math.floor(next() * 25 * dayMs), options.now - 1000);
-      const outcome = status === 'completed' ? 'We have answered your request; the details are in this message and, where it applies, in the attached export.' : status === 'rejected' ? 'We could not confirm that the request came from the account holder.' : null;
+      const outcome =
+        status === 'completed'
+          ? 'We have answered your request; the details are in this message and, where it applies, in the attached export.'
+          : status === 'rejected'
+            ? 'We could not confirm that the request came from the account holder.'
+            : null;
       let reference = newReference(Number(localDate(receivedAt, timeZone).slice(0, 4)));
       while (references.has(reference)) reference = newReference(Number(localDate(receivedAt, timeZone).slice(0, 4)));
       references.add(reference);
@@ -269,7 +349,12 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
         consentId: person.consentId,
         // Sent from the browser whose cookie holds it, as the form does: proven, so its records join the person's export.
         consentIdLinkedBy: person.consentId ? 'browser' : null,
-        details: type === 'restriction' ? 'Please stop using my data for profiling while my complaint is open.' : next() < 0.2 ? 'Please include my support tickets.' : null,
+        details:
+          type === 'restriction'
+            ? 'Please stop using my data for profiling while my complaint is open.'
+            : next() < 0.2
+              ? 'Please include my support tickets.'
+              : null,
         inaccurateData: type === 'rectification' ? 'Postal address: Odos Egnatias 1' : null,
         correctData: type === 'rectification' ? 'Postal address: Odos Egnatias 12' : null,
         scope: type === 'erasure' || type === 'objection' ? 'My newsletter profile and my closed hosting account.' : null,
@@ -299,12 +384,27 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
         event(verifiedAt, byLink ? 'requester' : dpoActor, 'identity-verified', { method: byLink ? 'email-link' : 'customer-account' });
       }
       if (startedAt !== null) event(startedAt, dpoActor, 'started', null);
-      if (extended) event((startedAt ?? receivedAt) + dayMs, dpoActor, 'extended', { months: extensionMonths, days: extensionDays, reason: extensionReason, dueOn, firstDueOn: first.dueOn });
+      if (extended)
+        event((startedAt ?? receivedAt) + dayMs, dpoActor, 'extended', {
+          months: extensionMonths,
+          days: extensionDays,
+          reason: extensionReason,
+          dueOn,
+          firstDueOn: first.dueOn,
+        });
       if (next() < 0.1) event((startedAt ?? receivedAt) + 2 * dayMs, dpoActor, 'note', { text: 'Asked the hosting team for the account history.' });
-      if (closedAt !== null) event(closedAt, dpoActor, status === 'completed' ? 'completed' : 'rejected', status === 'completed' ? { message: outcome } : { reason: outcome });
+      if (closedAt !== null)
+        event(closedAt, dpoActor, status === 'completed' ? 'completed' : 'rejected', status === 'completed' ? { message: outcome } : { reason: outcome });
       // The export of a completed access or portability request: a small stand-in document (the bench builds real ones).
       if (status === 'completed' && (type === 'access' || type === 'portability') && closedAt !== null && (planned || options.now - closedAt < 90 * dayMs)) {
-        const content = JSON.stringify({ schemaVersion: 1, generatedAt: new Date(closedAt).toISOString(), subject: { email: person.email, consentIds: person.consentId ? [person.consentId] : [] }, requests: [{ reference, type, status }], consentRecords: [], marketing: [] });
+        const content = JSON.stringify({
+          schemaVersion: 1,
+          generatedAt: new Date(closedAt).toISOString(),
+          subject: { email: person.email, consentIds: person.consentId ? [person.consentId] : [] },
+          requests: [{ reference, type, status }],
+          consentRecords: [],
+          marketing: [],
+        });
         insertExport.run(requestId, closedAt, closedAt + exportLifetimeMs, content, hashToken(content));
         exportCount += 1;
         if (next() < 0.6) event(closedAt + Math.floor(next() * 6 * dayMs), 'requester', 'exported', { contentHash: hashToken(content) });
@@ -315,7 +415,9 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
   const passwordHash = await hashPassword(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'));
   const user = await store.transaction((tx) => createDpoUser(tx, { email: loadDpoEmail, passwordHash, totpSecret: null, locale: 'el', now: options.now }));
   const requestsSeconds = (performance.now() - requestsStarted) / 1000;
-  log(`${options.requests.toLocaleString('en')} requests, ${eventCount.toLocaleString('en')} events, ${exportCount.toLocaleString('en')} exports in ${requestsSeconds.toFixed(1)} s`);
+  log(
+    `${options.requests.toLocaleString('en')} requests, ${eventCount.toLocaleString('en')} events, ${exportCount.toLocaleString('en')} exports in ${requestsSeconds.toFixed(1)} s`,
+  );
 
   client.pragma('journal_mode = WAL');
   client.pragma('synchronous = FULL');

@@ -34,7 +34,8 @@ function tightenFolder(folder: string, isPortals: (name: string) => boolean): st
   const lines = names.filter((name) => isPortals(name) && lstatSync(join(folder, name)).isFile()).map((name) => tighten(join(folder, name)));
   const mode = lstatSync(folder).mode & 0o777;
   if (names.every(isPortals)) lines.push(tighten(folder));
-  else if ((mode & 0o077) !== 0) lines.push(`${folder}: readable by others (${octal(mode)}), left as it is since it holds other files too; the portal's files in it are private`);
+  else if ((mode & 0o077) !== 0)
+    lines.push(`${folder}: readable by others (${octal(mode)}), left as it is since it holds other files too; the portal's files in it are private`);
   return lines.filter((line): line is string => line !== undefined);
 }
 
@@ -49,6 +50,9 @@ export function tightenPortalFiles(databasePath: string, outboxDir: string): str
   const outbox = resolve(outboxDir);
   const base = basename(database);
   const isDataFile = (name: string) =>
-    name === base || name === 'portal-secret' || ['-', '.before-restore-', '.restoring-'].some((mark) => name.startsWith(base + mark)) || join(dataFolder, name) === outbox;
+    name === base ||
+    name === 'portal-secret' ||
+    ['-', '.before-restore-', '.restoring-'].some((mark) => name.startsWith(base + mark)) ||
+    join(dataFolder, name) === outbox;
   return [...tightenFolder(dataFolder, isDataFile), ...tightenFolder(outbox, (name) => name.endsWith('.eml'))];
 }

@@ -46,7 +46,12 @@ export const consent = {
         gpcSignal: context.request.headers.get('sec-gpc') === '1',
         secure: servedOverHttps(context.url),
       });
-      return { ok: true as const, consentId: record.consentId, action: record.action, returnTo: input.returnTo ? safeReturnPath(input.returnTo, locale) : undefined };
+      return {
+        ok: true as const,
+        consentId: record.consentId,
+        action: record.action,
+        returnTo: input.returnTo ? safeReturnPath(input.returnTo, locale) : undefined,
+      };
     },
   }),
 };

@@ -91,11 +91,16 @@ export const marketing = {
         return refused('codeTooMany');
       }
       const terms = await consentTerms(portalSite, locale);
-      const outcome = await confirmSignupByCode(getStore(), { subscriptionId: input.subscription, consentId }, (hash) => codeMatches(getPortalSecret(), hash, code.data), {
-        policyVersion: terms.policy.version,
-        wording: translatorFor(locale)('marketing.confirmCode'),
-        now: Date.now(),
-      });
+      const outcome = await confirmSignupByCode(
+        getStore(),
+        { subscriptionId: input.subscription, consentId },
+        (hash) => codeMatches(getPortalSecret(), hash, code.data),
+        {
+          policyVersion: terms.policy.version,
+          wording: translatorFor(locale)('marketing.confirmCode'),
+          now: Date.now(),
+        },
+      );
       if (outcome === 'confirmed') return { ok: true as const };
       return refused(outcome === 'wrong' ? 'codeWrong' : 'codeExpired');
     },

@@ -39,7 +39,8 @@ export const requests = {
       const locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
       // Blank optional fields are absent; the declaration is true only when ticked (false would read as "declined").
       const submission: Record<string, unknown> = { locale };
-      for (const [key, value] of Object.entries(input)) if (value !== null && value !== undefined && value !== '' && key !== 'declaration') submission[key] = value;
+      for (const [key, value] of Object.entries(input))
+        if (value !== null && value !== undefined && value !== '' && key !== 'declaration') submission[key] = value;
       if (input.declaration) submission.declaration = true;
       const result = await submitRequest(submission, visitorFloodKey(context), portalOrigin(), readConsentCookie(context.cookies)?.consentId);
       if (!result.ok) return { ok: false as const, values, problems: result.reason === 'invalid' ? result.problems : {}, tooMany: result.reason === 'tooMany' };

@@ -27,11 +27,7 @@ const button = (action: string, label: string) => h('button', { class: 'b', type
  * virtual cursor cannot wander off into content it cannot act on yet, and closes it on Esc. Closing records nothing.
  * `stored` gives the visitor's current cookie; `choose` receives every decision.
  */
-export function mountBanner(
-  config: BannerConfig,
-  stored: () => ConsentCookie | undefined,
-  choose: (choice: Choice, choices: Choices) => void,
-): Banner {
+export function mountBanner(config: BannerConfig, stored: () => ConsentCookie | undefined, choose: (choice: Choice, choices: Choices) => void): Banner {
   const { strings, policy } = config;
   const host = h('portal-consent', { lang: config.locale });
   const root = host.attachShadow({ mode: 'open' });
@@ -98,8 +94,7 @@ export function mountBanner(
     dialog.removeAttribute('aria-describedby');
   };
 
-  const choices = (granted: (key: string) => boolean | undefined) =>
-    Object.fromEntries(optionalCategories.map((key) => [key, !!granted(key)])) as Choices;
+  const choices = (granted: (key: string) => boolean | undefined) => Object.fromEntries(optionalCategories.map((key) => [key, !!granted(key)])) as Choices;
 
   root.addEventListener('click', (event) => {
     const target = (event.target as Element).closest('[data-consent-action],[data-consent-open]');
@@ -109,9 +104,21 @@ export function mountBanner(
     else if (action == 'customize') preferences();
     else {
       dialog.close();
-      if (action == 'accept-all') choose(action, choices(() => true));
-      if (action == 'reject-all') choose(action, choices(() => false));
-      if (action == 'save') choose('custom', choices((key) => (root.getElementById(key) as HTMLInputElement | null)?.checked));
+      if (action == 'accept-all')
+        choose(
+          action,
+          choices(() => true),
+        );
+      if (action == 'reject-all')
+        choose(
+          action,
+          choices(() => false),
+        );
+      if (action == 'save')
+        choose(
+          'custom',
+          choices((key) => (root.getElementById(key) as HTMLInputElement | null)?.checked),
+        );
     }
   });
   document.addEventListener('click', (event) => {

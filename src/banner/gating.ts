@@ -3,8 +3,7 @@ import type { Choices } from '../lib/consent-cookie.ts';
 /** Categories whose scripts or iframes have been started in this page. */
 const started = new Set<string>();
 
-const granted = (choices: Choices | undefined, category: string) =>
-  category == 'necessary' || !!(choices as Record<string, boolean> | undefined)?.[category];
+const granted = (choices: Choices | undefined, category: string) => category == 'necessary' || !!(choices as Record<string, boolean> | undefined)?.[category];
 
 /**
  * Starts what the page gated behind a granted category: `<script type="text/plain" data-category>` is re-created

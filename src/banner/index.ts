@@ -68,7 +68,8 @@ async function start(script: HTMLScriptElement, site: string): Promise<void> {
 
   const current: ConsentCookie | undefined = stored?.revision == config.revision ? stored : undefined;
   if (current) apply(current.choices);
-  else if ((navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true) void decide('gpc', { preferences: false, analytics: false, marketing: false });
+  else if ((navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true)
+    void decide('gpc', { preferences: false, analytics: false, marketing: false });
   else return banner.open();
   banner.rest();
 }

@@ -15,7 +15,14 @@ export function newConsentId(): string {
  * a refusal (429, 403, 409) or a network failure is false.
  */
 export function sendDecision(endpoint: string, decision: ConsentDecision): Promise<boolean> {
-  return fetch(endpoint, { method: 'POST', body: JSON.stringify(decision), headers: { 'content-type': 'text/plain' }, keepalive: true, mode: 'cors', credentials: 'omit' }).then(
+  return fetch(endpoint, {
+    method: 'POST',
+    body: JSON.stringify(decision),
+    headers: { 'content-type': 'text/plain' },
+    keepalive: true,
+    mode: 'cors',
+    credentials: 'omit',
+  }).then(
     (response) => response.status == 201,
     () => false,
   );

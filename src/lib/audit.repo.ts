@@ -5,8 +5,16 @@ import { onlyRow, type Executor, type Transaction } from '../../db/store.ts';
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 
 /** Appends an event to the portal's own audit trail (inside the caller's transaction); detail holds no personal data. */
-export async function recordAuditEvent(tx: Transaction, event: { actor: string; kind: string; occurredAt: number; detail: Record<string, unknown> }): Promise<AuditEventRow> {
-  return onlyRow(await tx.insert(auditEvents).values({ ...event, detail: JSON.stringify(event.detail) }).returning());
+export async function recordAuditEvent(
+  tx: Transaction,
+  event: { actor: string; kind: string; occurredAt: number; detail: Record<string, unknown> },
+): Promise<AuditEventRow> {
+  return onlyRow(
+    await tx
+      .insert(auditEvents)
+      .values({ ...event, detail: JSON.stringify(event.detail) })
+      .returning(),
+  );
 }
 
 /** The latest events of one kind, newest first. */

@@ -24,7 +24,10 @@ export function isHostName(value: string): boolean {
 
 /** The entries of ALLOWED_HOSTS (comma- or space-separated host names, no ports). */
 export function allowedHostEntries(list: string | undefined): string[] {
-  return (list ?? '').split(/[\s,]+/).filter(Boolean).map((entry) => entry.toLowerCase());
+  return (list ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((entry) => entry.toLowerCase());
 }
 
 /** The canonical origin and the host names requests may use, from PUBLIC_URL, PORT and ALLOWED_HOSTS. */
@@ -46,9 +49,7 @@ export function portalOrigins(hosts: PortalHosts): string[] {
   return [hosts.origin, ...[...hosts.names].filter((name) => name !== canonical.hostname).map((name) => `${canonical.protocol}//${name}${port}`)];
 }
 
-export type TargetVerdict =
-  | { ok: true; path: string }
-  | { ok: false; status: 400 | 421; reason: string };
+export type TargetVerdict = { ok: true; path: string } | { ok: false; status: 400 | 421; reason: string };
 
 /**
  * Checks the `Host` header(s) and the request target of an incoming request, as node:http gives them

@@ -74,9 +74,15 @@ export async function auditConsentChain(db: Executor, anchorLines: readonly Anch
     if ('problem' in entry) problems.push({ kind: 'bad-anchor', message: `anchor ${number} (line ${entry.line} of the anchors file) ${entry.problem}` });
     else if (!verifier) problems.push({ kind: 'bad-anchor', message: `anchor ${number} cannot be checked without the signing key` });
     else if (entry.anchor.keyId !== verifier.keyId) {
-      problems.push({ kind: 'bad-anchor', message: `anchor ${number} (line ${entry.line}) was signed with another key (key id ${entry.anchor.keyId}; the configured key is ${verifier.keyId})` });
+      problems.push({
+        kind: 'bad-anchor',
+        message: `anchor ${number} (line ${entry.line}) was signed with another key (key id ${entry.anchor.keyId}; the configured key is ${verifier.keyId})`,
+      });
     } else if (!headSignatureHolds(entry.anchor, verifier.publicKey)) {
-      problems.push({ kind: 'bad-anchor', message: `anchor ${number} (line ${entry.line}): its signature does not verify (the line was changed after it was signed)` });
+      problems.push({
+        kind: 'bad-anchor',
+        message: `anchor ${number} (line ${entry.line}): its signature does not verify (the line was changed after it was signed)`,
+      });
     } else anchors.push({ number, anchor: entry.anchor });
   });
 
@@ -94,17 +100,26 @@ export async function auditConsentChain(db: Executor, anchorLines: readonly Anch
     checked += 1;
     lastId = record.id;
     if (record.previousHash !== expectedPrevious) {
-      problems.push({ kind: 'broken-link', message: `record #${record.id} does not link to the record before it (a record before it was removed, slipped in or rewritten)` });
+      problems.push({
+        kind: 'broken-link',
+        message: `record #${record.id} does not link to the record before it (a record before it was removed, slipped in or rewritten)`,
+      });
     }
     expectedPrevious = record.recordHash;
     const problem = recordHashProblem(record);
     if (problem === 'remaining fields of an erased record changed') {
-      problems.push({ kind: 'changed-tombstone', message: `tombstone #${record.id} (an erased record): its remaining fields changed, its hash no longer matches them` });
+      problems.push({
+        kind: 'changed-tombstone',
+        message: `tombstone #${record.id} (an erased record): its remaining fields changed, its hash no longer matches them`,
+      });
     } else if (problem) problems.push({ kind: 'rewritten-record', message: `rewritten record #${record.id}: ${problem}` });
     else if (record.hashVersion < newestFormat && !downgradeSeen) {
       // Named once, at the first record: every record after a recomputed one is recomputed too.
       downgradeSeen = true;
-      problems.push({ kind: 'rewritten-record', message: `rewritten record #${record.id}: hash format ${record.hashVersion} after records in format ${newestFormat} (its hash was recomputed)` });
+      problems.push({
+        kind: 'rewritten-record',
+        message: `rewritten record #${record.id}: hash format ${record.hashVersion} after records in format ${newestFormat} (its hash was recomputed)`,
+      });
     }
     newestFormat = Math.max(newestFormat, record.hashVersion);
     if (isErasedRecord(record) && record.erasedAt !== null) {
@@ -134,7 +149,10 @@ export async function auditConsentChain(db: Executor, anchorLines: readonly Anch
         message: `recomputed hashes: the signed head of anchor ${number} (${anchor.at}, record #${anchor.lastId}) no longer matches: it signed ${anchor.lastHash}, the chain holds ${record.hash}`,
       });
     } else if (start.removed + record.countUpTo !== anchor.count) {
-      problems.push({ kind: 'missing-records', message: `missing records: anchor ${number} signed ${anchor.count} records up to #${anchor.lastId}; the chain now has ${start.removed + record.countUpTo}` });
+      problems.push({
+        kind: 'missing-records',
+        message: `missing records: anchor ${number} signed ${anchor.count} records up to #${anchor.lastId}; the chain now has ${start.removed + record.countUpTo}`,
+      });
     }
   }
   problems.sort((a, b) => problemOrder.indexOf(a.kind) - problemOrder.indexOf(b.kind));
@@ -149,7 +167,11 @@ interface Checkpoint {
 }
 
 /** Each checkpoint needs the audit event of the retention run that wrote it, and no anchored record after its cutoff. */
-async function checkRetentionCheckpoints(db: Executor, anchors: readonly { number: number; anchor: Anchor }[], problems: ChainProblem[]): Promise<Checkpoint[]> {
+async function checkRetentionCheckpoints(
+  db: Executor,
+  anchors: readonly { number: number; anchor: Anchor }[],
+  problems: ChainProblem[],
+): Promise<Checkpoint[]> {
   const checkpoints: Checkpoint[] = await db
     .select({
       id: consentRetentionCheckpoints.id,
@@ -159,7 +181,10 @@ async function checkRetentionCheckpoints(db: Executor, anchors: readonly { numbe
     })
     .from(consentRetentionCheckpoints)
     .orderBy(asc(consentRetentionCheckpoints.id));
-  const events = await db.select({ occurredAt: auditEvents.occurredAt, detail: auditEvents.detail }).from(auditEvents).where(eq(auditEvents.kind, retentionEventKind));
+  const events = await db
+    .select({ occurredAt: auditEvents.occurredAt, detail: auditEvents.detail })
+    .from(auditEvents)
+    .where(eq(auditEvents.kind, retentionEventKind));
   const runs = events.flatMap((event) => {
     const parsed = retentionDetailSchema.safeParse(JSON.parse(event.detail ?? 'null'));
     return parsed.success ? [{ occurredAt: event.occurredAt, ...parsed.data.consentRecords }] : [];
@@ -167,9 +192,14 @@ async function checkRetentionCheckpoints(db: Executor, anchors: readonly { numbe
   let previousUpTo = 0;
   for (const checkpoint of checkpoints) {
     const named = `checkpoint #${checkpoint.id} (records up to #${checkpoint.upToId}, ${checkpoint.deletedCount} deleted, ${iso(checkpoint.occurredAt)})`;
-    const run = runs.find((candidate) => candidate.occurredAt === checkpoint.occurredAt && candidate.upToId === checkpoint.upToId && candidate.deleted === checkpoint.deletedCount);
+    const run = runs.find(
+      (candidate) => candidate.occurredAt === checkpoint.occurredAt && candidate.upToId === checkpoint.upToId && candidate.deleted === checkpoint.deletedCount,
+    );
     if (!run) {
-      problems.push({ kind: 'unbacked-checkpoint', message: `${named} is not backed by a retention run: no ${retentionEventKind} audit event with these counts` });
+      problems.push({
+        kind: 'unbacked-checkpoint',
+        message: `${named} is not backed by a retention run: no ${retentionEventKind} audit event with these counts`,
+      });
     } else {
       const cutoff = Date.parse(run.cutoff);
       for (const { number, anchor } of anchors) {
@@ -193,7 +223,10 @@ async function checkTombstones(
   problems: ChainProblem[],
 ): Promise<void> {
   const counted = new Map<number, number>();
-  for (const event of await db.select({ occurredAt: requestEvents.occurredAt, detail: requestEvents.detail }).from(requestEvents).where(eq(requestEvents.kind, 'erased'))) {
+  for (const event of await db
+    .select({ occurredAt: requestEvents.occurredAt, detail: requestEvents.detail })
+    .from(requestEvents)
+    .where(eq(requestEvents.kind, 'erased'))) {
     const parsed = erasureDetailSchema.safeParse(JSON.parse(event.detail ?? 'null'));
     if (parsed.success) counted.set(event.occurredAt, (counted.get(event.occurredAt) ?? 0) + parsed.data.counts.consentRecords);
   }
@@ -201,9 +234,15 @@ async function checkTombstones(
     const backed = counted.get(erasedAt) ?? 0;
     const named = `tombstone #${group.firstId}${group.count > 1 ? ` and ${group.count - 1} more` : ''} (erased ${iso(erasedAt)})`;
     if (group.count > backed) {
-      problems.push({ kind: 'unbacked-tombstone', message: `${named} is not backed by an executed erasure: the erasures of that moment counted ${backed} consent records, the chain holds ${group.count}` });
+      problems.push({
+        kind: 'unbacked-tombstone',
+        message: `${named} is not backed by an executed erasure: the erasures of that moment counted ${backed} consent records, the chain holds ${group.count}`,
+      });
     } else if (group.count < backed && !checkpoints.some((checkpoint) => checkpoint.occurredAt > erasedAt)) {
-      problems.push({ kind: 'missing-records', message: `missing records: the erasure of ${iso(erasedAt)} counted ${backed} consent records, the chain holds ${group.count} of them` });
+      problems.push({
+        kind: 'missing-records',
+        message: `missing records: the erasure of ${iso(erasedAt)} counted ${backed} consent records, the chain holds ${group.count} of them`,
+      });
     }
   }
 }

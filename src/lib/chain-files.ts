@@ -26,7 +26,8 @@ export function loadChainKey(source: ChainKeySource, { create }: { create: boole
     return key;
   }
   if (!existsSync(source.file)) {
-    if (!create) throw new ChainFileError(`no signing key at ${source.file} (CHAIN_SIGNING_KEY_FILE): the anchors cannot be checked without the key that signed them`);
+    if (!create)
+      throw new ChainFileError(`no signing key at ${source.file} (CHAIN_SIGNING_KEY_FILE): the anchors cannot be checked without the key that signed them`);
     makePrivateFolder(dirname(source.file));
     const { privateKey } = generateKeyPairSync('ed25519');
     writeFileSync(source.file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { flag: 'wx', mode: privateFileMode });

@@ -35,7 +35,10 @@ export interface ChainKey {
 
 /** The first 16 hex digits of SHA-256 over the public key's DER (SPKI): names the key in every head. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Reads an Ed25519 private key in PEM (PKCS#8); undefined when the text is anything else. */

@@ -1,5 +1,14 @@
 import type { BannerStrings } from './banner-config.ts';
-import { bannerVersion, consentDecisionSchema, consentExpiry, hashShownText, newConsentId, type ConsentAction, type ConsentRecordFields, type ConsentSource } from './consent.ts';
+import {
+  bannerVersion,
+  consentDecisionSchema,
+  consentExpiry,
+  hashShownText,
+  newConsentId,
+  type ConsentAction,
+  type ConsentRecordFields,
+  type ConsentSource,
+} from './consent.ts';
 import type { Choices } from './consent-cookie.ts';
 import type { DecisionLimits } from './consent-limits.ts';
 import type { ConsentRecord } from './consent.repo.ts';
@@ -30,7 +39,11 @@ export function termsFor(site: Site, locale: Locale, catalog: PolicyCatalog, str
  * The terms of each site and locale for today, computed once a day: the Astro pages (catalog from the content
  * collection) and the portal's consent fast path (catalog read from the same files) both use it.
  */
-export function createTermsSource(source: { catalog: () => PolicyCatalog | Promise<PolicyCatalog>; strings: (locale: Locale) => BannerStrings; timeZone: string }) {
+export function createTermsSource(source: {
+  catalog: () => PolicyCatalog | Promise<PolicyCatalog>;
+  strings: (locale: Locale) => BannerStrings;
+  timeZone: string;
+}) {
   const cache = new Map<string, ConsentTerms>();
   return async (site: Site, locale: Locale): Promise<ConsentTerms> => {
     const today = todayIn(source.timeZone);
@@ -124,7 +137,9 @@ export async function answerConsentDecision(
   }
   const parsed = consentDecisionSchema.safeParse(json);
   if (!parsed.success) {
-    return error(400, 'invalid_decision', 'The decision is not valid.', { issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) });
+    return error(400, 'invalid_decision', 'The decision is not valid.', {
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
   }
   const decision = parsed.data;
   const site = context.findSite(decision.site);
@@ -136,7 +151,13 @@ export async function answerConsentDecision(
   const cors = { 'Access-Control-Allow-Origin': origin ?? '', Vary: 'Origin' };
   const terms = await context.terms(site, decision.locale);
   if (decision.revision !== terms.revision) {
-    return error(409, 'revision_changed', 'The terms changed since the banner was loaded; reload its configuration and ask again.', { revision: terms.revision }, cors);
+    return error(
+      409,
+      'revision_changed',
+      'The terms changed since the banner was loaded; reload its configuration and ask again.',
+      { revision: terms.revision },
+      cors,
+    );
   }
   const wait = context.limits.admit(input.visitor);
   if (wait > 0) {

@@ -27,6 +27,8 @@ export function createDecisionLimits(settings: { perMinute: number; perHour: num
 }
 
 /** The decision limits the environment sets. */
-export function decisionLimitsOf(environment: Pick<Environment, 'CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS' | 'CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS'>): DecisionLimits {
+export function decisionLimitsOf(
+  environment: Pick<Environment, 'CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS' | 'CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS'>,
+): DecisionLimits {
   return createDecisionLimits({ perMinute: environment.CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS, perHour: environment.CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS });
 }

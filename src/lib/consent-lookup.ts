@@ -7,7 +7,15 @@ import { emailAddressSchema } from './email-address.ts';
 import { subscriptionStatus, type MarketingStatus } from './marketing.ts';
 import type { MarketingEvent, MarketingSubscription } from './marketing.repo.ts';
 import type { RequestRow } from './requests.repo.ts';
-import { findByConsentId, findByPhone, findSubject, type LinkedBy, type LinkedConsentId, type LinkedSubscription, type UnlinkedConsentId } from './subject.repo.ts';
+import {
+  findByConsentId,
+  findByPhone,
+  findSubject,
+  type LinkedBy,
+  type LinkedConsentId,
+  type LinkedSubscription,
+  type UnlinkedConsentId,
+} from './subject.repo.ts';
 
 const phoneQuery = /^\+?[\d\s().-]+$/;
 
@@ -54,7 +62,14 @@ export async function lookUpConsent(db: Executor, query: string): Promise<Consen
   const marketing = await withEvents(db, found.subscriptions);
   if (!histories.length && !marketing.length && !found.requests.length) return { found: false };
   const records = histories.flatMap((history) => history.records).sort((a, b) => a.id - b.id);
-  return { found: true, histories, chain: await checkRecordsInChain(db, records), marketing, requests: found.requests, unlinkedConsentIds: found.unlinkedConsentIds };
+  return {
+    found: true,
+    histories,
+    chain: await checkRecordsInChain(db, records),
+    marketing,
+    requests: found.requests,
+    unlinkedConsentIds: found.unlinkedConsentIds,
+  };
 }
 
 async function byConsentId(db: Executor, consentId: string) {

@@ -2,7 +2,16 @@ import { asc, desc, eq, gt, lt, sum } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import { consentRecords, consentRetentionCheckpoints } from '../../db/schema.ts';
 import { sqliteClientOf, type Executor, type Store, type Transaction } from '../../db/store.ts';
-import { chainGenesis, findChainBreak, genesisHash, hashNewRecord, recordHashProblem, type ChainCheck, type ChainStart, type ConsentRecordFields } from './consent.ts';
+import {
+  chainGenesis,
+  findChainBreak,
+  genesisHash,
+  hashNewRecord,
+  recordHashProblem,
+  type ChainCheck,
+  type ChainStart,
+  type ConsentRecordFields,
+} from './consent.ts';
 
 export type ConsentRecord = typeof consentRecords.$inferSelect;
 
@@ -72,7 +81,10 @@ export async function appendConsentRecords(tx: Transaction, batch: readonly Cons
   let previousHash = await lastChainHash(tx);
   const records: ConsentRecord[] = [];
   for (const fields of batch) {
-    const [record] = await tx.insert(consentRecords).values({ ...fields, previousHash, ...hashNewRecord(previousHash, fields) }).returning();
+    const [record] = await tx
+      .insert(consentRecords)
+      .values({ ...fields, previousHash, ...hashNewRecord(previousHash, fields) })
+      .returning();
     if (!record) throw new Error('the append wrote no record');
     records.push(record);
     previousHash = record.recordHash;
@@ -98,15 +110,22 @@ export function createConsentAppender(store: Store, onCommit: (records: readonly
   const flush = () => {
     const batch = queue;
     queue = [];
-    store.transaction((tx) => appendConsentRecords(tx, batch.map((entry) => entry.fields))).then(
-      (records) => {
-        batch.forEach((entry, index) => entry.settle(records[index] as ConsentRecord));
-        onCommit(records);
-      },
-      (error: unknown) => {
-        for (const entry of batch) entry.fail(error);
-      },
-    );
+    store
+      .transaction((tx) =>
+        appendConsentRecords(
+          tx,
+          batch.map((entry) => entry.fields),
+        ),
+      )
+      .then(
+        (records) => {
+          batch.forEach((entry, index) => entry.settle(records[index] as ConsentRecord));
+          onCommit(records);
+        },
+        (error: unknown) => {
+          for (const entry of batch) entry.fail(error);
+        },
+      );
   };
   return (fields: ConsentRecordFields): Promise<ConsentRecord> =>
     new Promise((settle, fail) => {
@@ -130,7 +149,12 @@ export async function checkRecordsInChain(db: Executor, records: readonly Consen
   let checked = 0;
   for (const record of records) {
     checked += 1;
-    const [before] = await db.select({ hash: consentRecords.recordHash }).from(consentRecords).where(lt(consentRecords.id, record.id)).orderBy(desc(consentRecords.id)).limit(1);
+    const [before] = await db
+      .select({ hash: consentRecords.recordHash })
+      .from(consentRecords)
+      .where(lt(consentRecords.id, record.id))
+      .orderBy(desc(consentRecords.id))
+      .limit(1);
     const expectedPrevious = before?.hash ?? start.previousHash;
     if (record.previousHash !== expectedPrevious) {
       return { checked, erased: 0, firstBreak: { id: record.id, consentId: record.consentId, reason: 'previous hash does not match' } };

@@ -93,7 +93,9 @@ export function hashConsentRecord(previousHash: string, fields: ConsentRecordFie
 
 /** SHA-256 naming the exact words a visitor saw: the policy text's hash and the banner strings of their locale. */
 export function hashShownText(policyTextHash: string, bannerStrings: unknown): string {
-  return createHash('sha256').update(`${policyTextHash}\n${JSON.stringify(bannerStrings)}`, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(`${policyTextHash}\n${JSON.stringify(bannerStrings)}`, 'utf8')
+    .digest('hex');
 }
 
 /** A new random consent id: 128 bits, base64url. */
@@ -202,7 +204,9 @@ export function recordHashProblem(record: ChainedRecord): ChainBreakReason | und
     return erased ? 'remaining fields of an erased record changed' : 'record hash does not match its fields';
   }
   if (erased) return undefined;
-  return record.consentSalt && commitToConsentId(record.consentSalt, record.consentId) === record.consentCommitment ? undefined : 'consent id does not match its commitment';
+  return record.consentSalt && commitToConsentId(record.consentSalt, record.consentId) === record.consentCommitment
+    ? undefined
+    : 'consent id does not match its commitment';
 }
 
 export interface ChainCheck {

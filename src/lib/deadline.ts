@@ -136,7 +136,11 @@ export function firstDeadline(request: { dueOn: string; extensionDays: number | 
  * first one otherwise (an extension granted late, which the portal refused to grant from issue 13 on, does not
  * excuse the delay). `extendedAt` is the moment of the `extended` event, when there is one.
  */
-export function deadlineInForce(request: { dueOn: string; dueAt: number; extensionDays: number | null }, extendedAt: number | null, timeZone: string): Deadline {
+export function deadlineInForce(
+  request: { dueOn: string; dueAt: number; extensionDays: number | null },
+  extendedAt: number | null,
+  timeZone: string,
+): Deadline {
   if (request.extensionDays === null) return { dueOn: request.dueOn, dueAt: request.dueAt };
   const first = firstDeadline(request, timeZone);
   return extendedAt !== null && extendedAt <= first.dueAt ? { dueOn: request.dueOn, dueAt: request.dueAt } : first;
@@ -157,7 +161,13 @@ export type ExtensionProblem = 'months' | 'reason' | 'alreadyExtended' | 'tooLat
  * while the first deadline has not run out (Art. 12(3): the delay is announced within the first month).
  * Returns the problem, or undefined when it may.
  */
-export function extensionProblem(input: { months: number; reason: string; alreadyExtended: boolean; firstDueAt: number; now: number }): ExtensionProblem | undefined {
+export function extensionProblem(input: {
+  months: number;
+  reason: string;
+  alreadyExtended: boolean;
+  firstDueAt: number;
+  now: number;
+}): ExtensionProblem | undefined {
   if (input.alreadyExtended) return 'alreadyExtended';
   if (input.now > input.firstDueAt) return 'tooLate';
   if (!Number.isInteger(input.months) || input.months < 1 || input.months > maxExtensionMonths) return 'months';

@@ -39,7 +39,11 @@ async function withAccount<T>(store: Store, email: string, change: (tx: Transact
   });
 }
 
-export async function createDpoAccount(store: Store, account: { email: string; passwordHash: string; totpSecret: string | null; locale: string }, by: AccountChange): Promise<DpoUser> {
+export async function createDpoAccount(
+  store: Store,
+  account: { email: string; passwordHash: string; totpSecret: string | null; locale: string },
+  by: AccountChange,
+): Promise<DpoUser> {
   return store.transaction(async (tx) => {
     const user = await createDpoUser(tx, { ...account, now: by.now });
     await record(tx, by, dpoAccountEvents.created, { account: user.email, locale: user.locale, withSecondFactor: user.totpSecret !== null });
@@ -48,11 +52,21 @@ export async function createDpoAccount(store: Store, account: { email: string; p
 }
 
 /** Sets a new password, keeps, replaces or removes the second factor, and ends every session of the account. */
-export async function resetDpoPassword(store: Store, email: string, passwordHash: string, secondFactor: SecondFactorChange, by: AccountChange): Promise<{ sessionsEnded: number } | undefined> {
+export async function resetDpoPassword(
+  store: Store,
+  email: string,
+  passwordHash: string,
+  secondFactor: SecondFactorChange,
+  by: AccountChange,
+): Promise<{ sessionsEnded: number } | undefined> {
   return withAccount(store, email, async (tx, user) => {
     // A kept factor keeps its last used step, so a code already used stays used.
-    const factor = secondFactor.change === 'kept' ? {} : { totpSecret: secondFactor.change === 'replaced' ? secondFactor.sealedSecret : null, totpLastStep: null };
-    await tx.update(dpoUsers).set({ passwordHash, ...factor }).where(eq(dpoUsers.id, user.id));
+    const factor =
+      secondFactor.change === 'kept' ? {} : { totpSecret: secondFactor.change === 'replaced' ? secondFactor.sealedSecret : null, totpLastStep: null };
+    await tx
+      .update(dpoUsers)
+      .set({ passwordHash, ...factor })
+      .where(eq(dpoUsers.id, user.id));
     const sessionsEnded = await endUserSessions(tx, user.id);
     await record(tx, by, dpoAccountEvents.passwordReset, { account: user.email, secondFactor: secondFactor.change, sessionsEnded });
     return { sessionsEnded };
@@ -115,6 +129,13 @@ export interface DpoAccountSummary {
 export async function listDpoAccounts(db: Executor, now: number): Promise<DpoAccountSummary[]> {
   const sessions = await liveSessionCounts(db, now);
   return (await allDpoUsers(db))
-    .map((user) => ({ email: user.email, locale: user.locale, createdAt: user.createdAt, secondFactor: user.totpSecret !== null, disabledAt: user.disabledAt, liveSessions: sessions.get(user.id) ?? 0 }))
+    .map((user) => ({
+      email: user.email,
+      locale: user.locale,
+      createdAt: user.createdAt,
+      secondFactor: user.totpSecret !== null,
+      disabledAt: user.disabledAt,
+      liveSessions: sessions.get(user.id) ?? 0,
+    }))
     .sort((a, b) => a.email.localeCompare(b.email));
 }

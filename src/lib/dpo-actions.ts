@@ -51,13 +51,19 @@ export function actionProblems(error: z.ZodError): ActionFieldProblem[] {
     const field = String(issue.path[0] ?? 'action');
     if (problems.has(field)) continue;
     const problem: ActionFieldProblem =
-      field === 'action' ? { field, problem: 'action' }
-      : field === 'method' ? { field, problem: 'method' }
-      : field === 'months' ? { field, problem: 'months' }
-      : field === 'confirm' ? { field, problem: 'confirm' }
-      : field === 'checked' ? { field, problem: 'checked' }
-      : issue.code === 'too_big' ? { field, problem: 'tooLong', max: Number(issue.maximum) }
-      : { field, problem: 'reason' };
+      field === 'action'
+        ? { field, problem: 'action' }
+        : field === 'method'
+          ? { field, problem: 'method' }
+          : field === 'months'
+            ? { field, problem: 'months' }
+            : field === 'confirm'
+              ? { field, problem: 'confirm' }
+              : field === 'checked'
+                ? { field, problem: 'checked' }
+                : issue.code === 'too_big'
+                  ? { field, problem: 'tooLong', max: Number(issue.maximum) }
+                  : { field, problem: 'reason' };
     problems.set(field, problem);
   }
   return [...problems.values()];

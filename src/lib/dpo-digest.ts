@@ -37,7 +37,8 @@ export function digestEmail(input: DigestInput): OutgoingMail {
     });
   // An overdue request whose due date is still ahead was extended after its first deadline (before the portal refused
   // that): the first deadline is the one in force, and the one it is late against.
-  const dueOnOf = (request: RequestRow, overdue: boolean) => (overdue && request.dueOn >= input.today ? firstDeadline(request, input.timeZone).dueOn : request.dueOn);
+  const dueOnOf = (request: RequestRow, overdue: boolean) =>
+    overdue && request.dueOn >= input.today ? firstDeadline(request, input.timeZone).dueOn : request.dueOn;
   const group = (title: string, rows: readonly RequestRow[], overdue: boolean) =>
     rows.length ? [{ text: [`${title}:`, ...rows.map((row) => `• ${line(row, dueOnOf(row, overdue))}`)].join('\n') }] : [];
   return composeMail({

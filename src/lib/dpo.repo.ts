@@ -9,8 +9,16 @@ export type DpoUser = typeof dpoUsers.$inferSelect;
 export const sessionIdleMs = 30 * 60 * 1000;
 export const sessionAbsoluteMs = 12 * 60 * 60 * 1000;
 
-export async function createDpoUser(tx: Transaction, user: { email: string; passwordHash: string; totpSecret: string | null; locale: string; now: number }): Promise<DpoUser> {
-  return onlyRow(await tx.insert(dpoUsers).values({ email: user.email, passwordHash: user.passwordHash, totpSecret: user.totpSecret, locale: user.locale, createdAt: user.now }).returning());
+export async function createDpoUser(
+  tx: Transaction,
+  user: { email: string; passwordHash: string; totpSecret: string | null; locale: string; now: number },
+): Promise<DpoUser> {
+  return onlyRow(
+    await tx
+      .insert(dpoUsers)
+      .values({ email: user.email, passwordHash: user.passwordHash, totpSecret: user.totpSecret, locale: user.locale, createdAt: user.now })
+      .returning(),
+  );
 }
 
 export async function findDpoUser(db: Executor, email: string): Promise<DpoUser | undefined> {

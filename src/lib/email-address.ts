@@ -67,7 +67,12 @@ export const emailAddressSchema = z
   .transform((text, context) => {
     const read = readEmailAddress(text);
     if ('address' in read) return read.address;
-    context.addIssue({ code: 'custom', input: text, params: { problem: read.problem }, message: read.problem === 'emailScripts' ? 'Mixes Latin, Greek or Cyrillic letters' : 'Invalid email address' });
+    context.addIssue({
+      code: 'custom',
+      input: text,
+      params: { problem: read.problem },
+      message: read.problem === 'emailScripts' ? 'Mixes Latin, Greek or Cyrillic letters' : 'Invalid email address',
+    });
     return '';
   });
 

@@ -28,7 +28,10 @@ export const environmentSchema = z.object({
     .string()
     .optional()
     .transform(allowedHostEntries)
-    .refine((entries) => entries.every(isHostName), 'each entry must be a host name or an IP address without a port, such as privacy-internal.example or 10.0.0.5'),
+    .refine(
+      (entries) => entries.every(isHostName),
+      'each entry must be a host name or an IP address without a port, such as privacy-internal.example or 10.0.0.5',
+    ),
   /** SMTP server for outgoing mail (smtp://user:pass@host:587); when unset, mail goes to OUTBOX_DIR as .eml files. */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   OUTBOX_DIR: z.string().min(1).default('./data/outbox'),
@@ -51,7 +54,10 @@ export const environmentSchema = z.object({
   CHAIN_SIGNING_KEY: z
     .string()
     .optional()
-    .refine((pem) => pem === undefined || parseChainKey(pem) !== undefined, 'must be an Ed25519 private key in PEM (PKCS#8), such as `openssl genpkey -algorithm ed25519` writes'),
+    .refine(
+      (pem) => pem === undefined || parseChainKey(pem) !== undefined,
+      'must be an Ed25519 private key in PEM (PKCS#8), such as `openssl genpkey -algorithm ed25519` writes',
+    ),
   CHAIN_SIGNING_KEY_FILE: z.string().min(1).default('./keys/consent-chain-signing-key.pem'),
   /** The append-only file of signed heads (public by design); beside the database when unset. */
   ANCHORS_PATH: z.string().min(1).optional(),

@@ -47,7 +47,9 @@ export async function erasureScope(db: Executor, request: Pick<RequestRow, 'id' 
     ? ((await db.select({ n: count() }).from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptionIds)))[0]?.n ?? 0)
     : 0;
   const requestIds = subject.requests.map((row) => row.id);
-  const exportCount = requestIds.length ? ((await db.select({ n: count() }).from(requestExports).where(inArray(requestExports.requestId, requestIds)))[0]?.n ?? 0) : 0;
+  const exportCount = requestIds.length
+    ? ((await db.select({ n: count() }).from(requestExports).where(inArray(requestExports.requestId, requestIds)))[0]?.n ?? 0)
+    : 0;
   return {
     counts: {
       consentRecords: consentIds.reduce((total, linked) => total + linked.records, 0),
@@ -84,12 +86,18 @@ export async function eraseSubject(tx: Transaction, request: Pick<RequestRow, 'i
   if (subjectRequestIds.length) await tx.delete(requestExports).where(inArray(requestExports.requestId, subjectRequestIds));
   const otherIds = subjectRequestIds.filter((id) => id !== request.id);
   const anonymised = otherIds.length
-    ? await tx.update(requests).set(anonymisedRequestFields(now)).where(and(inArray(requests.id, otherIds), isNull(requests.anonymisedAt))).returning({ id: requests.id })
+    ? await tx
+        .update(requests)
+        .set(anonymisedRequestFields(now))
+        .where(and(inArray(requests.id, otherIds), isNull(requests.anonymisedAt)))
+        .returning({ id: requests.id })
     : [];
   if (anonymised.length) {
     await redactRequestEvents(tx, otherIds, now);
     const detail = JSON.stringify({ by: 'erasure', erasure: request.reference });
-    await tx.insert(requestEvents).values(anonymised.map(({ id }) => ({ requestId: id, occurredAt: now, actor: 'system', kind: 'anonymised' as const, detail })));
+    await tx
+      .insert(requestEvents)
+      .values(anonymised.map(({ id }) => ({ requestId: id, occurredAt: now, actor: 'system', kind: 'anonymised' as const, detail })));
   }
   const ids = consentIds.map((linked) => linked.consentId);
   if (ids.length) {

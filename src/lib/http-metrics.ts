@@ -46,7 +46,15 @@ const sameToken = (given: string, expected: string) => {
  * not exist for the public), 401 without the right bearer token, else the scrape. `token: undefined` with
  * `open: true` is the loopback listener's form: answered to whoever reaches it.
  */
-export function createMetricsEndpoint({ token, open = false, headers = {} }: { token?: string | undefined; open?: boolean; headers?: Readonly<Record<string, string>> }) {
+export function createMetricsEndpoint({
+  token,
+  open = false,
+  headers = {},
+}: {
+  token?: string | undefined;
+  open?: boolean;
+  headers?: Readonly<Record<string, string>>;
+}) {
   return (request: IncomingMessage, response: ServerResponse): boolean => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
@@ -54,7 +62,12 @@ export function createMetricsEndpoint({ token, open = false, headers = {} }: { t
     if (!open) {
       const given = /^Bearer (.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
       if (given === undefined || !sameToken(given, token ?? '')) {
-        response.writeHead(401, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="metrics"' });
+        response.writeHead(401, {
+          ...headers,
+          'Content-Type': 'application/json; charset=utf-8',
+          'Cache-Control': 'no-store',
+          'WWW-Authenticate': 'Bearer realm="metrics"',
+        });
         response.end(JSON.stringify({ error: { code: 'unauthorized', message: 'The metrics need the METRICS_TOKEN bearer token.' } }));
         return true;
       }

@@ -28,9 +28,7 @@ export function createTranslator(locale: Locale, messages: Messages): Translate 
 
 /** "1 Οκτωβρίου 2026": a calendar date (YYYY-MM-DD) in the locale's long format. */
 export function formatCalendarDate(date: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(`${date}T00:00:00Z`),
-  );
+  return new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
 /** Every key of a nested message object, dotted (`policy.history.title`). */
@@ -49,11 +47,13 @@ export function flattenKeys(messages: Messages, prefix = ''): Map<string, unknow
 
 /** "20 Νοε 2026, 23:14:05 EET": a moment in the reader's usual time zone, with the zone named. */
 export function formatMoment(epochMs: number, locale: Locale): string {
-  return new Intl.DateTimeFormat(intlTags[locale], {
-    dateStyle: 'medium',
-    timeStyle: 'medium',
-    timeZone: readerTimeZones[locale],
-  }).format(new Date(epochMs)) + ` (${timeZoneName(epochMs, locale)})`;
+  return (
+    new Intl.DateTimeFormat(intlTags[locale], {
+      dateStyle: 'medium',
+      timeStyle: 'medium',
+      timeZone: readerTimeZones[locale],
+    }).format(new Date(epochMs)) + ` (${timeZoneName(epochMs, locale)})`
+  );
 }
 
 function timeZoneName(epochMs: number, locale: Locale): string {

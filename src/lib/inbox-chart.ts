@@ -13,7 +13,10 @@ export interface WeekBucket {
 export function openByWeekDue(dueDates: readonly { dueOn: string; count: number }[], today: string, weeks = 8): WeekBucket[] {
   const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7;
   const monday = addCalendarDays(today, -weekday);
-  const buckets: WeekBucket[] = [{ week: 'overdue', count: 0 }, ...Array.from({ length: weeks }, (_, index) => ({ week: addCalendarDays(monday, index * 7), count: 0 }))];
+  const buckets: WeekBucket[] = [
+    { week: 'overdue', count: 0 },
+    ...Array.from({ length: weeks }, (_, index) => ({ week: addCalendarDays(monday, index * 7), count: 0 })),
+  ];
   for (const { dueOn, count } of dueDates) {
     if (dueOn < today) {
       (buckets[0] as WeekBucket).count += count;

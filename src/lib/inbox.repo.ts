@@ -29,10 +29,19 @@ const answeredLate = sql`(${requests.closedAt} is not null and (${requests.close
 
 /** The inbox's filters as they arrive in the query string; anything unknown is ignored, not an error. */
 export const inboxFilterSchema = z.object({
-  status: z.enum([...requestStatuses, 'open']).optional().catch(undefined),
+  status: z
+    .enum([...requestStatuses, 'open'])
+    .optional()
+    .catch(undefined),
   type: z.enum(requestTypes).optional().catch(undefined),
   due: z.enum(['overdue', 'soon', 'late']).optional().catch(undefined),
-  q: z.string().trim().max(254).optional().catch(undefined).transform((value) => value || undefined),
+  q: z
+    .string()
+    .trim()
+    .max(254)
+    .optional()
+    .catch(undefined)
+    .transform((value) => value || undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
 export type InboxFilter = Partial<z.infer<typeof inboxFilterSchema>>;
@@ -83,7 +92,9 @@ export async function inboxPage(
   const offset = (page - 1) * pageSize;
   const rows: RequestRow[] = [];
   if (offset < openTotal) {
-    rows.push(...(await db.select().from(requests).where(and(where, isOpenRequest)).orderBy(asc(requests.dueAt), asc(requests.id)).limit(pageSize).offset(offset)));
+    rows.push(
+      ...(await db.select().from(requests).where(and(where, isOpenRequest)).orderBy(asc(requests.dueAt), asc(requests.id)).limit(pageSize).offset(offset)),
+    );
   }
   const wanted = pageSize - rows.length;
   if (wanted > 0 && total > openTotal) {
@@ -91,7 +102,12 @@ export async function inboxPage(
     // The first `closedOffset + wanted` of each closed status, merged: the page is among them.
     const perStatus = await Promise.all(
       closedStatuses.map((status) =>
-        db.select().from(requests).where(and(where, eq(requests.status, status))).orderBy(desc(requests.dueAt), asc(requests.id)).limit(closedOffset + wanted),
+        db
+          .select()
+          .from(requests)
+          .where(and(where, eq(requests.status, status)))
+          .orderBy(desc(requests.dueAt), asc(requests.id))
+          .limit(closedOffset + wanted),
       ),
     );
     const merged = perStatus.flat().sort((a, b) => b.dueAt - a.dueAt || a.id - b.id);
@@ -145,11 +161,7 @@ export async function inboxCounts(db: Executor, today: string): Promise<InboxCou
 
 /** How many open requests fall due on each date. */
 export async function openDueDates(db: Executor): Promise<{ dueOn: string; count: number }[]> {
-  return db
-    .select({ dueOn: dueOnInForce, count: count() })
-    .from(requests)
-    .where(isOpenRequest)
-    .groupBy(dueOnInForce);
+  return db.select({ dueOn: dueOnInForce, count: count() }).from(requests).where(isOpenRequest).groupBy(dueOnInForce);
 }
 
 /** How many requests the database holds in each status (every status named, 0 when none): for the metrics scrape. */

@@ -53,9 +53,7 @@ export function parseAcceptLanguage(header: string | null | undefined): Weighted
     }
     if (q > 0) entries.push({ tag: rawTag, q, index });
   });
-  return entries
-    .sort((a, b) => b.q - a.q || a.index - b.index)
-    .map(({ tag, q }) => ({ tag, q }));
+  return entries.sort((a, b) => b.q - a.q || a.index - b.index).map(({ tag, q }) => ({ tag, q }));
 }
 
 /** The supported locale an Accept-Language header prefers: exact tag first, then its primary subtag. */

@@ -18,8 +18,10 @@ export interface LoggerOptions {
 
 /** A logger writing one JSON line per event; `write` and `now` are for tests. */
 export function createLogger({ write = (line) => process.stdout.write(`${line}\n`), now = Date.now }: LoggerOptions = {}): Logger {
-  const event = (level: LogLevel) => (message: string, fields: LogFields = {}) =>
-    write(JSON.stringify({ time: new Date(now()).toISOString(), level, msg: message, ...fields }));
+  const event =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) =>
+      write(JSON.stringify({ time: new Date(now()).toISOString(), level, msg: message, ...fields }));
   return { info: event('info'), warn: event('warn'), error: event('error') };
 }
 

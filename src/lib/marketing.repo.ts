@@ -47,22 +47,29 @@ export async function recordSignup(store: Store, input: SignupInput): Promise<Ma
     if (pending) return undefined;
     const subscription = onlyRow(
       await tx
-      .insert(marketingSubscriptions)
-      .values({
-        channel: input.channel,
-        address: input.address,
-        addressKey: marketingLookupKey(input.channel, input.address),
-        locale: input.locale,
-        consentId: input.consentId ?? null,
-        confirmTokenHash: input.confirmTokenHash,
-        confirmExpiresAt: input.confirmExpiresAt ?? input.now + confirmationLifetimeMs,
-        createdAt: input.now,
-      })
-      .returning(),
+        .insert(marketingSubscriptions)
+        .values({
+          channel: input.channel,
+          address: input.address,
+          addressKey: marketingLookupKey(input.channel, input.address),
+          locale: input.locale,
+          consentId: input.consentId ?? null,
+          confirmTokenHash: input.confirmTokenHash,
+          confirmExpiresAt: input.confirmExpiresAt ?? input.now + confirmationLifetimeMs,
+          createdAt: input.now,
+        })
+        .returning(),
     );
     await tx
       .insert(marketingEvents)
-      .values({ subscriptionId: subscription.id, event: 'requested', occurredAt: input.now, via: 'preferences', policyVersion: input.policyVersion, wording: input.wording });
+      .values({
+        subscriptionId: subscription.id,
+        event: 'requested',
+        occurredAt: input.now,
+        via: 'preferences',
+        policyVersion: input.policyVersion,
+        wording: input.wording,
+      });
     return subscription;
   });
 }
@@ -88,7 +95,14 @@ export async function confirmSignupByCode(
     await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscription.id));
     await tx
       .insert(marketingEvents)
-      .values({ subscriptionId: subscription.id, event: 'confirmed', occurredAt: confirmation.now, via: 'confirmation-code', policyVersion: confirmation.policyVersion, wording: confirmation.wording });
+      .values({
+        subscriptionId: subscription.id,
+        event: 'confirmed',
+        occurredAt: confirmation.now,
+        via: 'confirmation-code',
+        policyVersion: confirmation.policyVersion,
+        wording: confirmation.wording,
+      });
     return 'confirmed';
   });
 }
@@ -110,12 +124,23 @@ export async function confirmSignup(
   confirmation: { policyVersion: number; wording: string; now: number },
 ): Promise<MarketingSubscription | undefined> {
   return store.transaction(async (tx) => {
-    const [subscription] = await tx.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.confirmTokenHash, hashToken(token))).limit(1);
+    const [subscription] = await tx
+      .select()
+      .from(marketingSubscriptions)
+      .where(eq(marketingSubscriptions.confirmTokenHash, hashToken(token)))
+      .limit(1);
     if (!subscription || (subscription.confirmExpiresAt ?? 0) < confirmation.now) return undefined;
     await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscription.id));
     await tx
       .insert(marketingEvents)
-      .values({ subscriptionId: subscription.id, event: 'confirmed', occurredAt: confirmation.now, via: 'confirmation-link', policyVersion: confirmation.policyVersion, wording: confirmation.wording });
+      .values({
+        subscriptionId: subscription.id,
+        event: 'confirmed',
+        occurredAt: confirmation.now,
+        via: 'confirmation-link',
+        policyVersion: confirmation.policyVersion,
+        wording: confirmation.wording,
+      });
     return subscription;
   });
 }
@@ -134,7 +159,14 @@ export async function withdrawSignup(
     await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscriptionId));
     await tx
       .insert(marketingEvents)
-      .values({ subscriptionId, event: 'withdrawn', occurredAt: withdrawal.now, via: withdrawal.via, policyVersion: withdrawal.policyVersion, wording: withdrawal.wording });
+      .values({
+        subscriptionId,
+        event: 'withdrawn',
+        occurredAt: withdrawal.now,
+        via: withdrawal.via,
+        policyVersion: withdrawal.policyVersion,
+        wording: withdrawal.wording,
+      });
     return subscription;
   });
 }
@@ -147,7 +179,11 @@ export interface SubscriptionState {
 
 /** The newest subscription per channel linked to a consent id, with its events. */
 export async function subscriptionsOfConsent(db: Executor, consentId: string): Promise<Partial<Record<MarketingChannel, SubscriptionState>>> {
-  const subscriptions = await db.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.consentId, consentId)).orderBy(desc(marketingSubscriptions.id));
+  const subscriptions = await db
+    .select()
+    .from(marketingSubscriptions)
+    .where(eq(marketingSubscriptions.consentId, consentId))
+    .orderBy(desc(marketingSubscriptions.id));
   const newest = new Map<MarketingChannel, MarketingSubscription>();
   for (const subscription of subscriptions) if (!newest.has(subscription.channel)) newest.set(subscription.channel, subscription);
   const ids = [...newest.values()].map((subscription) => subscription.id);
@@ -168,6 +204,10 @@ export async function findSubscription(db: Executor, id: number, consentId?: str
 
 /** Whether a confirmation token still waits to be used (unknown, used and expired tokens do not). */
 export async function confirmationPending(db: Executor, token: string, now: number): Promise<boolean> {
-  const [subscription] = await db.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.confirmTokenHash, hashToken(token))).limit(1);
+  const [subscription] = await db
+    .select()
+    .from(marketingSubscriptions)
+    .where(eq(marketingSubscriptions.confirmTokenHash, hashToken(token)))
+    .limit(1);
   return subscription !== undefined && (subscription.confirmExpiresAt ?? 0) >= now;
 }

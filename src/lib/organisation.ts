@@ -33,7 +33,10 @@ export const organisationSchema = z
     privacyEmail: z.email(),
     dpo: z.strictObject({ name: z.string().min(1), email: z.email(), phone: z.string().min(1), postal: z.string().min(1) }),
     timeZone: z.string().refine(isTimeZone, 'not an IANA time zone'),
-    defaultLocale: z.string().refine(isLocale, 'not one of el, bg, nl, pl').transform((value) => value as Locale),
+    defaultLocale: z
+      .string()
+      .refine(isLocale, 'not one of el, bg, nl, pl')
+      .transform((value) => value as Locale),
     countries: z.array(countrySchema).min(1),
     supervisoryAuthorities: z.array(supervisoryAuthoritySchema).min(1),
     /** How long consent records and closed requests are kept (months); see src/lib/retention.ts. */
@@ -42,8 +45,7 @@ export const organisationSchema = z
     deadline: z.enum(deadlineRules).default(defaultDeadlineRule),
   })
   .refine(
-    (organisation) => organisation.countries.every((country) =>
-      organisation.supervisoryAuthorities.some((authority) => authority.country === country)),
+    (organisation) => organisation.countries.every((country) => organisation.supervisoryAuthorities.some((authority) => authority.country === country)),
     'every country served needs its supervisory authority',
   )
   .refine(

@@ -81,7 +81,10 @@ export function isShareable(page: RenderedPage): boolean {
     const value = page.headers[name];
     return Array.isArray(value) ? value.join(', ') : value === undefined ? '' : String(value);
   };
-  const cacheControl = header('cache-control').toLowerCase().split(',').map((directive) => directive.trim().split('=')[0]);
+  const cacheControl = header('cache-control')
+    .toLowerCase()
+    .split(',')
+    .map((directive) => directive.trim().split('=')[0]);
   return (
     page.status === 200 &&
     header('content-type').startsWith('text/html') &&

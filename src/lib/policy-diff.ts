@@ -22,7 +22,10 @@ export interface SectionDiff {
  */
 export function diffPolicyTexts(from: PolicyText, to: PolicyText, locale: Locale): SectionDiff[] {
   const segmenter = new Intl.Segmenter(intlTags[locale], { granularity: 'word' });
-  const keys = mergeKeys(from.sections.map((section) => section.key), to.sections.map((section) => section.key));
+  const keys = mergeKeys(
+    from.sections.map((section) => section.key),
+    to.sections.map((section) => section.key),
+  );
   return keys.map((key) => {
     const before = from.sections.find((section) => section.key === key);
     const after = to.sections.find((section) => section.key === key);

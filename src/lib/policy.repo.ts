@@ -24,44 +24,30 @@ export class PolicyTextAlteredError extends Error {
  * still be edited (its hash is updated); once in effect its hash is fixed, and an edited text throws
  * PolicyTextAlteredError. One transaction: either the whole publication is recorded or none of it.
  */
-export async function publishPolicyTexts(
-  store: Store,
-  texts: readonly PolicyText[],
-  today: string,
-  now: Date = new Date(),
-): Promise<PublishOutcome> {
+export async function publishPolicyTexts(store: Store, texts: readonly PolicyText[], today: string, now: Date = new Date()): Promise<PublishOutcome> {
   return store.transaction(async (tx) => {
     const outcome: PublishOutcome = { recorded: 0, updated: 0 };
     const altered: string[] = [];
     for (const text of texts) {
-      const where = and(
-        eq(policyVersions.document, text.document),
-        eq(policyVersions.version, text.version),
-        eq(policyVersions.locale, text.locale),
-      );
+      const where = and(eq(policyVersions.document, text.document), eq(policyVersions.version, text.version), eq(policyVersions.locale, text.locale));
       const [existing] = await tx.select().from(policyVersions).where(where).limit(1);
       if (!existing) {
-        await tx
-          .insert(policyVersions)
-          .values({
-            document: text.document,
-            version: text.version,
-            locale: text.locale,
-            effectiveOn: text.effective,
-            title: text.title,
-            textHash: text.textHash,
-            recordedAt: now,
-          });
+        await tx.insert(policyVersions).values({
+          document: text.document,
+          version: text.version,
+          locale: text.locale,
+          effectiveOn: text.effective,
+          title: text.title,
+          textHash: text.textHash,
+          recordedAt: now,
+        });
         outcome.recorded += 1;
       } else if (existing.textHash !== text.textHash || existing.effectiveOn !== text.effective) {
         if (existing.effectiveOn <= today) {
           altered.push(`${text.document} v${text.version} (${text.locale}), in effect since ${existing.effectiveOn}`);
           continue;
         }
-        await tx
-          .update(policyVersions)
-          .set({ effectiveOn: text.effective, title: text.title, textHash: text.textHash, recordedAt: now })
-          .where(where);
+        await tx.update(policyVersions).set({ effectiveOn: text.effective, title: text.title, textHash: text.textHash, recordedAt: now }).where(where);
         outcome.updated += 1;
       }
     }

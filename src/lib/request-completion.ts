@@ -23,6 +23,16 @@ export async function completeRequest(store: Store, completion: Completion): Pro
   const request = await store.read((db) => findRequest(db, completion.reference));
   if (!request) return { ok: false, problem: 'status' };
   const exportContent = async (tx: Transaction) =>
-    JSON.stringify(await buildSubjectExport(tx, { email: request.email, organisation: completion.organisation, portalOrigin: completion.portalOrigin, now: completion.now }), null, 2);
-  return takeAction(store, completion.reference, { action: 'complete', message: completion.message, ...(producesExport(request.type) ? { exportContent } : {}) }, completion.actor, completion.now);
+    JSON.stringify(
+      await buildSubjectExport(tx, { email: request.email, organisation: completion.organisation, portalOrigin: completion.portalOrigin, now: completion.now }),
+      null,
+      2,
+    );
+  return takeAction(
+    store,
+    completion.reference,
+    { action: 'complete', message: completion.message, ...(producesExport(request.type) ? { exportContent } : {}) },
+    completion.actor,
+    completion.now,
+  );
 }

@@ -80,10 +80,7 @@ export interface RequestUpdateEmailInput {
   organisation: string;
   dpoName: string;
   dpoEmail: string;
-  update:
-    | { kind: 'extended'; dueOn: string; reason: string }
-    | { kind: 'completed'; message: string; export: boolean }
-    | { kind: 'rejected'; reason: string };
+  update: { kind: 'extended'; dueOn: string; reason: string } | { kind: 'completed'; message: string; export: boolean } | { kind: 'rejected'; reason: string };
 }
 
 /**
@@ -100,7 +97,11 @@ export function requestUpdateEmail(input: RequestUpdateEmailInput): OutgoingMail
   switch (update.kind) {
     case 'extended':
       subject = t('dpo.email.extendedSubject', values);
-      body = [{ text: t('dpo.email.extendedBody', { ...values, due: update.dueOn }) }, { text: t('dpo.email.extendedReason', { reason: update.reason }) }, ...status];
+      body = [
+        { text: t('dpo.email.extendedBody', { ...values, due: update.dueOn }) },
+        { text: t('dpo.email.extendedReason', { reason: update.reason }) },
+        ...status,
+      ];
       break;
     case 'completed':
       subject = t('dpo.email.completedSubject', values);

@@ -21,7 +21,15 @@ export const requestEventKinds = [
 export type RequestEventKind = (typeof requestEventKinds)[number];
 
 /** Events the requester sees on their status page; notes, exports and delivery problems are for the DPO. */
-export const requesterVisibleEvents: ReadonlySet<RequestEventKind> = new Set(['received', 'identity-verified', 'started', 'extended', 'completed', 'rejected', 'consent-id-linked']);
+export const requesterVisibleEvents: ReadonlySet<RequestEventKind> = new Set([
+  'received',
+  'identity-verified',
+  'started',
+  'extended',
+  'completed',
+  'rejected',
+  'consent-id-linked',
+]);
 
 /**
  * The part of each visible event's detail the requester may read: what was sent to them anyway (the extension's
@@ -93,7 +101,10 @@ export interface WorkflowSubject {
 }
 
 /** Why an action may not be taken now, or undefined when it may. */
-export function transitionProblem(request: WorkflowSubject, action: WorkflowAction): 'status' | 'alreadyExtended' | 'type' | 'consentId' | 'alreadyErased' | undefined {
+export function transitionProblem(
+  request: WorkflowSubject,
+  action: WorkflowAction,
+): 'status' | 'alreadyExtended' | 'type' | 'consentId' | 'alreadyErased' | undefined {
   if (!allowedFrom[action].includes(request.status)) return 'status';
   if (action === 'extend' && request.extended) return 'alreadyExtended';
   if (action === 'erase' && request.type !== 'erasure') return 'type';

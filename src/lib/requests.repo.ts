@@ -42,32 +42,32 @@ export async function createRequest(store: Store, input: NewRequest): Promise<Re
     while ((await tx.select({ id: requests.id }).from(requests).where(eq(requests.reference, reference)).limit(1)).length > 0) reference = newReference(year);
     const row = onlyRow(
       await tx
-      .insert(requests)
-      .values({
-        reference,
-        type: submission.type,
-        locale: submission.locale,
-        name: submission.name,
-        email: submission.email,
-        emailKey: emailLookupKey(submission.email),
-        customerReference: submission.customerReference,
-        consentId: submission.consentId,
-        consentIdLinkedBy: submission.consentId ? (input.consentIdLinkedBy ?? null) : null,
-        details: submission.details,
-        inaccurateData: submission.inaccurateData,
-        correctData: submission.correctData,
-        scope: submission.scope,
-        grounds: submission.grounds,
-        format: submission.format,
-        status: 'received',
-        receivedAt: now,
-        dueOn,
-        dueAt,
-        statusTokenHash: input.statusTokenHashFor(reference),
-        verifyTokenHash: input.verifyTokenHash,
-        verifyExpiresAt: now + verificationLifetimeMs,
-      })
-      .returning(),
+        .insert(requests)
+        .values({
+          reference,
+          type: submission.type,
+          locale: submission.locale,
+          name: submission.name,
+          email: submission.email,
+          emailKey: emailLookupKey(submission.email),
+          customerReference: submission.customerReference,
+          consentId: submission.consentId,
+          consentIdLinkedBy: submission.consentId ? (input.consentIdLinkedBy ?? null) : null,
+          details: submission.details,
+          inaccurateData: submission.inaccurateData,
+          correctData: submission.correctData,
+          scope: submission.scope,
+          grounds: submission.grounds,
+          format: submission.format,
+          status: 'received',
+          receivedAt: now,
+          dueOn,
+          dueAt,
+          statusTokenHash: input.statusTokenHashFor(reference),
+          verifyTokenHash: input.verifyTokenHash,
+          verifyExpiresAt: now + verificationLifetimeMs,
+        })
+        .returning(),
     );
     await tx.insert(requestEvents).values({ requestId: row.id, occurredAt: now, actor: 'requester', kind: 'received', detail: null });
     return row;
@@ -157,7 +157,14 @@ export async function takeAction(store: Store, reference: string, input: Request
   return store.transaction(async (tx): Promise<ActionOutcome> => {
     const [request] = await tx.select().from(requests).where(eq(requests.reference, reference)).limit(1);
     if (!request) return { ok: false, problem: 'status' };
-    const erased = (await tx.select({ id: requestEvents.id }).from(requestEvents).where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'erased'))).limit(1)).length > 0;
+    const erased =
+      (
+        await tx
+          .select({ id: requestEvents.id })
+          .from(requestEvents)
+          .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'erased')))
+          .limit(1)
+      ).length > 0;
     const problem = transitionProblem({ ...request, extended: request.extensionDays !== null, erased }, input.action);
     if (problem) return { ok: false, problem };
     const status = statusAfter(request.status, input.action);
@@ -210,7 +217,9 @@ export async function takeAction(store: Store, reference: string, input: Request
         break;
     }
     let updated = onlyRow(await tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning());
-    await tx.insert(requestEvents).values({ requestId: request.id, occurredAt: now, actor, kind: eventOf[input.action], detail: detail && JSON.stringify(detail) });
+    await tx
+      .insert(requestEvents)
+      .values({ requestId: request.id, occurredAt: now, actor, kind: eventOf[input.action], detail: detail && JSON.stringify(detail) });
     // An erasure request, once answered, keeps only what proves the answer (the answer itself was sent to the person).
     if (erased && !isOpen(status)) {
       await reduceErasureRequest(tx, request.id, now);
@@ -226,7 +235,14 @@ export async function takeAction(store: Store, reference: string, input: Request
 }
 
 /** Records something that happened to a request outside the workflow (a failed email, an export downloaded). */
-export async function recordEvent(store: Store, requestId: number, kind: RequestEventKind, actor: string, now: number, detail?: Record<string, unknown>): Promise<void> {
+export async function recordEvent(
+  store: Store,
+  requestId: number,
+  kind: RequestEventKind,
+  actor: string,
+  now: number,
+  detail?: Record<string, unknown>,
+): Promise<void> {
   await store.transaction(async (tx) => {
     await tx.insert(requestEvents).values({ requestId, occurredAt: now, actor, kind, detail: detail ? JSON.stringify(detail) : null });
   });

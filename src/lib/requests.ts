@@ -70,7 +70,12 @@ const consentIdField = z
   .string()
   .nullish()
   .transform((value) => value?.trim() || null)
-  .pipe(z.string().regex(/^[A-Za-z0-9_-]{22}$/).nullable());
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{22}$/)
+      .nullable(),
+  );
 
 /**
  * Whether a named consent id is proven when the request arrives: only when it is the consent id of the sending

@@ -59,8 +59,18 @@ export async function applyRetention(store: Store, run: RetentionRun): Promise<R
     return await store.transaction(async (tx) => {
       const consent = await deleteExpiredConsentRecords(tx, cutoffs.consentRecords, run.now);
       const closed = await anonymiseClosedRequests(tx, cutoffs.closedRequests, run.now);
-      const expiredExports = { deleted: (await tx.delete(requestExports).where(lt(requestExports.expiresAt, run.now)).returning({ id: requestExports.id })).length };
-      const report: RetentionReport = { now: run.now, retention: run.retention, cutoffs, consentRecords: consent, closedRequests: closed, expiredExports, auditEventId: null };
+      const expiredExports = {
+        deleted: (await tx.delete(requestExports).where(lt(requestExports.expiresAt, run.now)).returning({ id: requestExports.id })).length,
+      };
+      const report: RetentionReport = {
+        now: run.now,
+        retention: run.retention,
+        cutoffs,
+        consentRecords: consent,
+        closedRequests: closed,
+        expiredExports,
+        auditEventId: null,
+      };
       if (run.dryRun) throw new DryRunRollback(report);
       const event = await recordAuditEvent(tx, { actor: retentionActor, kind: retentionEventKind, occurredAt: run.now, detail: auditDetail(report) });
       return { ...report, auditEventId: event.id };
@@ -96,7 +106,12 @@ function auditDetail(report: RetentionReport) {
  */
 async function deleteExpiredConsentRecords(tx: Transaction, cutoff: number, now: number): Promise<RetentionReport['consentRecords']> {
   const expired = and(lt(consentRecords.recordedAt, cutoff), lt(consentRecords.expiresAt, now));
-  const [firstKept] = await tx.select({ id: consentRecords.id }).from(consentRecords).where(not(expired ?? sql`true`)).orderBy(asc(consentRecords.id)).limit(1);
+  const [firstKept] = await tx
+    .select({ id: consentRecords.id })
+    .from(consentRecords)
+    .where(not(expired ?? sql`true`))
+    .orderBy(asc(consentRecords.id))
+    .limit(1);
   const [last] = await tx
     .select({ id: consentRecords.id, recordHash: consentRecords.recordHash })
     .from(consentRecords)
@@ -150,10 +165,10 @@ const closedStatuses = ['completed', 'rejected'] as const;
 async function anonymiseClosedRequests(tx: Transaction, cutoff: number, now: number): Promise<RetentionReport['closedRequests']> {
   const anonymised = (
     await tx
-    .update(requests)
-    .set(anonymisedRequestFields(now))
-    .where(and(inArray(requests.status, closedStatuses), lt(requests.closedAt, cutoff), isNull(requests.anonymisedAt)))
-    .returning({ id: requests.id })
+      .update(requests)
+      .set(anonymisedRequestFields(now))
+      .where(and(inArray(requests.status, closedStatuses), lt(requests.closedAt, cutoff), isNull(requests.anonymisedAt)))
+      .returning({ id: requests.id })
   ).length;
   const ofAnonymised = tx.select({ id: requests.id }).from(requests).where(isNotNull(requests.anonymisedAt));
   const exportsDeleted = (await tx.delete(requestExports).where(inArray(requestExports.requestId, ofAnonymised)).returning({ id: requestExports.id })).length;

@@ -5,9 +5,7 @@ import { locales } from './locale.ts';
 import { documentKeys } from './policy.ts';
 
 /** `self` (the portal's own origin) or `scheme://host[:port|:*]`. */
-const originPattern = z
-  .string()
-  .regex(/^(?:self|https?:\/\/[a-z0-9.-]+(?::(?:\d{1,5}|\*))?)$/, 'an origin such as https://shop.example or http://localhost:*');
+const originPattern = z.string().regex(/^(?:self|https?:\/\/[a-z0-9.-]+(?::(?:\d{1,5}|\*))?)$/, 'an origin such as https://shop.example or http://localhost:*');
 const cookiePattern = z.string().regex(/^[A-Za-z0-9_.-]+\*?$/, 'a cookie name, optionally ending in *');
 
 export const siteSchema = z.strictObject({

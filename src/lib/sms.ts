@@ -49,7 +49,12 @@ export function createSmsSender(options: SmsSenderOptions): SmsSender {
       async send(sms) {
         const headers: Record<string, string> = { 'Content-Type': 'application/json' };
         if (token) headers.Authorization = `Bearer ${token}`;
-        const answer = await send(endpoint, { method: 'POST', headers, body: JSON.stringify({ to: sms.to, text: sms.text }), signal: AbortSignal.timeout(10_000) });
+        const answer = await send(endpoint, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ to: sms.to, text: sms.text }),
+          signal: AbortSignal.timeout(10_000),
+        });
         if (!answer.ok) throw new Error(`The SMS gateway answered ${answer.status}`);
         return {};
       },

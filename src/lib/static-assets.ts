@@ -74,7 +74,12 @@ export function loadStaticAssets(folder: string): Map<string, StaticAsset> {
  * Answers a GET or HEAD for a built file, with `headers` added (the portal's security headers); false when the
  * request is not for one, so the application handles it.
  */
-export function serveStaticAsset(assets: ReadonlyMap<string, StaticAsset>, request: IncomingMessage, response: ServerResponse, headers: Record<string, string>): boolean {
+export function serveStaticAsset(
+  assets: ReadonlyMap<string, StaticAsset>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  headers: Record<string, string>,
+): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const url = request.url ?? '/';
   const query = url.indexOf('?');

@@ -65,7 +65,8 @@ export function describeRequest(request: RequestRow, events: readonly RequestEve
     receivedAt: iso(request.receivedAt),
     dueOn: request.dueOn,
     dueAt: iso(request.dueAt),
-    extension: request.extensionDays === null ? null : { days: request.extensionDays, ...(months === null ? {} : { months }), reason: request.extensionReason ?? '' },
+    extension:
+      request.extensionDays === null ? null : { days: request.extensionDays, ...(months === null ? {} : { months }), reason: request.extensionReason ?? '' },
     late: deadline.late,
     verifiedAt: iso(request.verifiedAt),
     closedAt: iso(request.closedAt),
@@ -103,7 +104,9 @@ export async function buildSubjectExport(db: Executor, input: SubjectExportInput
   const { requests: requestRows, subscriptions, consentIds: links } = await findSubject(db, input.email);
   const consentIds = links.map((link) => link.consentId);
   const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);
-  const events = subscriptionIds.length ? await db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptionIds)).orderBy(asc(marketingEvents.id)) : [];
+  const events = subscriptionIds.length
+    ? await db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, subscriptionIds)).orderBy(asc(marketingEvents.id))
+    : [];
   const requestEventsOf = new Map<number, Awaited<ReturnType<typeof eventsOf>>>();
   for (const row of requestRows) requestEventsOf.set(row.id, await eventsOf(db, row.id));
   const recordsOf = new Map<string, Awaited<ReturnType<typeof consentHistory>>>();
@@ -118,8 +121,13 @@ export async function buildSubjectExport(db: Executor, input: SubjectExportInput
       consentIds,
       consentIdLinks: links.map((link) => ({ consentId: link.consentId, provenBy: link.provenBy, request: link.reference })),
     },
-    requests: requestRows.map((row) => ({ ...describeRequest(row, requestEventsOf.get(row.id) ?? [], 'requester', { timeZone: input.organisation.timeZone, now: input.now }), linkedBy: 'address' as const })),
-    consentRecords: consentIds.flatMap((consentId) => (recordsOf.get(consentId) ?? []).map((record) => ({ consentId, ...describeRecord(record), linkedBy: 'consentId' as const }))),
+    requests: requestRows.map((row) => ({
+      ...describeRequest(row, requestEventsOf.get(row.id) ?? [], 'requester', { timeZone: input.organisation.timeZone, now: input.now }),
+      linkedBy: 'address' as const,
+    })),
+    consentRecords: consentIds.flatMap((consentId) =>
+      (recordsOf.get(consentId) ?? []).map((record) => ({ consentId, ...describeRecord(record), linkedBy: 'consentId' as const })),
+    ),
     marketing: subscriptions.map(({ subscription, linkedBy }) => {
       const own = events.filter((event) => event.subscriptionId === subscription.id);
       return {
@@ -129,7 +137,13 @@ export async function buildSubjectExport(db: Executor, input: SubjectExportInput
         consentId: subscription.consentId,
         createdAt: iso(subscription.createdAt),
         status: subscriptionStatus(own),
-        events: own.map((event) => ({ event: event.event, at: iso(event.occurredAt), via: event.via, policyVersion: event.policyVersion, wording: event.wording })),
+        events: own.map((event) => ({
+          event: event.event,
+          at: iso(event.occurredAt),
+          via: event.via,
+          policyVersion: event.policyVersion,
+          wording: event.wording,
+        })),
         linkedBy,
       };
     }),

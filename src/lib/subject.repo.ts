@@ -54,13 +54,16 @@ export async function findSubject(db: Executor, email: string): Promise<Subject>
   const unlinkedConsentIds: UnlinkedConsentId[] = [];
   for (const row of requestRows) {
     if (!row.consentId || consentIds.some((linked) => linked.consentId === row.consentId)) continue;
-    if (row.consentIdLinkedBy !== null && row.verifiedAt !== null) consentIds.push({ consentId: row.consentId, provenBy: row.consentIdLinkedBy, reference: row.reference });
+    if (row.consentIdLinkedBy !== null && row.verifiedAt !== null)
+      consentIds.push({ consentId: row.consentId, provenBy: row.consentIdLinkedBy, reference: row.reference });
     else unlinkedConsentIds.push({ consentId: row.consentId, reference: row.reference, provenBy: row.consentIdLinkedBy });
   }
   consentIds.sort((a, b) => (a.consentId < b.consentId ? -1 : 1));
   const linkedIds = consentIds.map((linked) => linked.consentId);
   const byAddress = address ? and(eq(marketingSubscriptions.channel, 'email'), eq(marketingSubscriptions.addressKey, address)) : undefined;
-  const byConsentId = linkedIds.length ? and(inArray(marketingSubscriptions.channel, ['sms', 'phone']), inArray(marketingSubscriptions.consentId, linkedIds)) : undefined;
+  const byConsentId = linkedIds.length
+    ? and(inArray(marketingSubscriptions.channel, ['sms', 'phone']), inArray(marketingSubscriptions.consentId, linkedIds))
+    : undefined;
   const subscriptions =
     byAddress || byConsentId ? await db.select().from(marketingSubscriptions).where(or(byAddress, byConsentId)).orderBy(asc(marketingSubscriptions.id)) : [];
   return {
@@ -73,7 +76,11 @@ export async function findSubject(db: Executor, email: string): Promise<Subject>
 
 /** For the DPO's search by consent id: the requests naming it (proven or not) and the marketing consents made with it. */
 export async function findByConsentId(db: Executor, consentId: string): Promise<{ requests: RequestRow[]; subscriptions: LinkedSubscription[] }> {
-  const subscriptions = await db.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.consentId, consentId)).orderBy(asc(marketingSubscriptions.id));
+  const subscriptions = await db
+    .select()
+    .from(marketingSubscriptions)
+    .where(eq(marketingSubscriptions.consentId, consentId))
+    .orderBy(asc(marketingSubscriptions.id));
   return {
     requests: await db.select().from(requests).where(eq(requests.consentId, consentId)).orderBy(asc(requests.id)),
     subscriptions: subscriptions.map((subscription) => ({ subscription, linkedBy: 'consentId' as const })),

@@ -36,7 +36,10 @@ export function trustedProxies(entries: readonly string[]): BlockList {
 
 /** `::ffff:192.0.2.7` (how a dual-stack socket reports an IPv4 peer) → `192.0.2.7`; a zone (`%eth0`) is dropped. */
 export function plainAddress(address: string): string {
-  const bare = address.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const bare = address
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '');
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(bare);
   return mapped?.[1] ?? bare;
 }

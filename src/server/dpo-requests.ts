@@ -65,7 +65,13 @@ function updateFor(form: DpoActionForm, request: RequestRow, locale: Locale): Re
   }
 }
 
-async function tellRequester(request: RequestRow, addressee: Pick<RequestRow, 'email' | 'name'>, locale: Locale, update: RequestUpdateEmailInput['update'], origin: string): Promise<boolean> {
+async function tellRequester(
+  request: RequestRow,
+  addressee: Pick<RequestRow, 'email' | 'name'>,
+  locale: Locale,
+  update: RequestUpdateEmailInput['update'],
+  origin: string,
+): Promise<boolean> {
   try {
     await getMailer().send(
       requestUpdateEmail({
@@ -88,4 +94,3 @@ async function tellRequester(request: RequestRow, addressee: Pick<RequestRow, 'e
     return false;
   }
 }
-

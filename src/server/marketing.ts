@@ -1,6 +1,14 @@
 import type { Locale } from '../lib/locale.ts';
 import { confirmationEmail } from '../lib/marketing-email.ts';
-import { codeLifetimeMs, confirmationLifetimeMs, newConfirmationCode, newToken, signUnsubscribeToken, type MarketingChannel, type MarketingSignup } from '../lib/marketing.ts';
+import {
+  codeLifetimeMs,
+  confirmationLifetimeMs,
+  newConfirmationCode,
+  newToken,
+  signUnsubscribeToken,
+  type MarketingChannel,
+  type MarketingSignup,
+} from '../lib/marketing.ts';
 import type { MarketingSubscription } from '../lib/marketing.repo.ts';
 import { portalOrigin } from './environment.ts';
 import { translatorFor } from './i18n.ts';

@@ -6,8 +6,6 @@ let catalog: Promise<PolicyCatalog> | undefined;
 
 /** Every policy version from the content collection, checked for parity across locales. */
 export function getPolicyCatalog(): Promise<PolicyCatalog> {
-  catalog ??= getCollection('policies').then((entries) =>
-    buildCatalog(entries.map((entry) => toPolicyText(entry.id, entry.data, entry.body ?? ''))),
-  );
+  catalog ??= getCollection('policies').then((entries) => buildCatalog(entries.map((entry) => toPolicyText(entry.id, entry.data, entry.body ?? ''))));
   return catalog;
 }

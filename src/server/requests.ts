@@ -43,7 +43,13 @@ export function statusUrl(origin: string, locale: string, reference: string): st
  * the one in the sending browser's own signed consent cookie. A failed email leaves the request recorded, with a `notification-failed` event for the DPO,
  * and the requester is told.
  */
-export async function submitRequest(input: unknown, visitorKey: string, origin: string, browserConsentId: string | undefined, now = Date.now()): Promise<Submission> {
+export async function submitRequest(
+  input: unknown,
+  visitorKey: string,
+  origin: string,
+  browserConsentId: string | undefined,
+  now = Date.now(),
+): Promise<Submission> {
   const parsed = requestSubmissionSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: 'invalid', problems: fieldProblems(parsed.error) };
   const submission = parsed.data;

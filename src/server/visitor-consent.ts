@@ -52,7 +52,13 @@ export function issueVisitorConsentId(cookies: AstroCookies, secure: boolean): s
   const known = readVisitorConsentId(cookies);
   if (known) return known;
   const consentId = newConsentId();
-  cookies.set(consentIdCookieName, formatConsentIdCookie(getPortalSecret(), consentId), { path: '/', maxAge: consentIdCookieMaxAge, httpOnly: true, sameSite: 'lax', secure });
+  cookies.set(consentIdCookieName, formatConsentIdCookie(getPortalSecret(), consentId), {
+    path: '/',
+    maxAge: consentIdCookieMaxAge,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+  });
   return consentId;
 }
 
@@ -113,6 +119,14 @@ export async function honourGpc(input: {
   gpcRecords ??= createDailyLimiter(getEnvironment().GPC_RECORDS_PER_DAY_PER_ADDRESS);
   if (!gpcRecords.allow(input.visitor)) return { ...input.consent, refusedByGpc: true };
   const { cookies, locale, origin, secure } = input;
-  await decideOnPortal({ cookies, locale, origin, secure, action: 'gpc', choices: { preferences: false, analytics: false, marketing: false }, gpcSignal: true });
+  await decideOnPortal({
+    cookies,
+    locale,
+    origin,
+    secure,
+    action: 'gpc',
+    choices: { preferences: false, analytics: false, marketing: false },
+    gpcSignal: true,
+  });
   return readVisitorConsent(cookies, locale);
 }

@@ -52,26 +52,76 @@ const auditEvents = 'audit events are append-only';
 const triggers: Record<string, Case[]> = {
   consent_records_no_update: [
     { does: 'allows an erasure of a format-2 record: consent id `erased`, salt removed, time stamped', sql: [erase(2)], expected: 'allowed' },
-    { does: 'allows an erasure of a format-1 record (it has no salt)', sql: [`update consent_records set consent_id = 'erased', erased_at = 1 where id = 1`], expected: 'allowed' },
+    {
+      does: 'allows an erasure of a format-1 record (it has no salt)',
+      sql: [`update consent_records set consent_id = 'erased', erased_at = 1 where id = 1`],
+      expected: 'allowed',
+    },
     { does: 'refuses changing a choice', sql: ['update consent_records set analytics = false where id = 1'], expected: consentRecords },
     { does: 'refuses a statement that changes nothing', sql: ['update consent_records set site_id = site_id where id = 1'], expected: consentRecords },
-    { does: 'refuses an erasure that keeps the salt', sql: [`update consent_records set consent_id = 'erased', erased_at = 1 where id = 2`], expected: consentRecords },
-    { does: 'refuses an erasure that removes the commitment', sql: [`update consent_records set consent_commitment = null, consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2`], expected: consentRecords },
-    { does: 'refuses replacing the consent id by anything but `erased`', sql: [`update consent_records set consent_id = 'someone', consent_salt = null, erased_at = 1 where id = 2`], expected: consentRecords },
-    { does: 'refuses an erasure that changes a choice too', sql: [`update consent_records set analytics = true, consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2`], expected: consentRecords },
-    { does: 'refuses an erasure that rewrites a chain link', sql: [`update consent_records set record_hash = 'forged', consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2`], expected: consentRecords },
-    { does: 'refuses changing the consent id without erasing', sql: [`update consent_records set consent_id = 'bbbbbbbbbbbbbbbbbbbbbb' where id = 1`], expected: consentRecords },
+    {
+      does: 'refuses an erasure that keeps the salt',
+      sql: [`update consent_records set consent_id = 'erased', erased_at = 1 where id = 2`],
+      expected: consentRecords,
+    },
+    {
+      does: 'refuses an erasure that removes the commitment',
+      sql: [`update consent_records set consent_commitment = null, consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2`],
+      expected: consentRecords,
+    },
+    {
+      does: 'refuses replacing the consent id by anything but `erased`',
+      sql: [`update consent_records set consent_id = 'someone', consent_salt = null, erased_at = 1 where id = 2`],
+      expected: consentRecords,
+    },
+    {
+      does: 'refuses an erasure that changes a choice too',
+      sql: [`update consent_records set analytics = true, consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2`],
+      expected: consentRecords,
+    },
+    {
+      does: 'refuses an erasure that rewrites a chain link',
+      sql: [`update consent_records set record_hash = 'forged', consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2`],
+      expected: consentRecords,
+    },
+    {
+      does: 'refuses changing the consent id without erasing',
+      sql: [`update consent_records set consent_id = 'bbbbbbbbbbbbbbbbbbbbbb' where id = 1`],
+      expected: consentRecords,
+    },
     { does: 'refuses stamping an erasure time alone', sql: ['update consent_records set erased_at = 99 where id = 1'], expected: consentRecords },
-    { does: 'refuses a second erasure of an erased record', sql: [erase(2), 'update consent_records set erased_at = 2 where id = 2'], expected: consentRecords },
+    {
+      does: 'refuses a second erasure of an erased record',
+      sql: [erase(2), 'update consent_records set erased_at = 2 where id = 2'],
+      expected: consentRecords,
+    },
   ],
   consent_records_no_delete: [
     { does: 'refuses deleting a record when no checkpoint exists', sql: ['delete from consent_records where id = 1'], expected: consentRecords },
-    { does: 'allows deleting the records up to the latest checkpoint', sql: [checkpoint(2, 'h2'), 'delete from consent_records where id <= 2'], expected: 'allowed' },
-    { does: 'refuses deleting a record after the latest checkpoint', sql: [checkpoint(2, 'h2'), 'delete from consent_records where id = 3'], expected: consentRecords },
+    {
+      does: 'allows deleting the records up to the latest checkpoint',
+      sql: [checkpoint(2, 'h2'), 'delete from consent_records where id <= 2'],
+      expected: 'allowed',
+    },
+    {
+      does: 'refuses deleting a record after the latest checkpoint',
+      sql: [checkpoint(2, 'h2'), 'delete from consent_records where id = 3'],
+      expected: consentRecords,
+    },
   ],
   consent_records_no_truncate: [
-    { does: 'refuses emptying the table while a record is after the latest checkpoint', sql: [checkpoint(4, 'h4'), 'delete from consent_records'], postgres: [checkpoint(4, 'h4'), 'truncate consent_records'], expected: consentRecords },
-    { does: 'allows emptying the table when the latest checkpoint covers every record', sql: [checkpoint(5, 'h5'), 'delete from consent_records'], postgres: [checkpoint(5, 'h5'), 'truncate consent_records'], expected: 'allowed' },
+    {
+      does: 'refuses emptying the table while a record is after the latest checkpoint',
+      sql: [checkpoint(4, 'h4'), 'delete from consent_records'],
+      postgres: [checkpoint(4, 'h4'), 'truncate consent_records'],
+      expected: consentRecords,
+    },
+    {
+      does: 'allows emptying the table when the latest checkpoint covers every record',
+      sql: [checkpoint(5, 'h5'), 'delete from consent_records'],
+      postgres: [checkpoint(5, 'h5'), 'truncate consent_records'],
+      expected: 'allowed',
+    },
   ],
   consent_retention_checkpoints_link: [
     { does: 'allows a checkpoint naming the hash of the last record it removes', sql: [checkpoint(2, 'h2')], expected: 'allowed' },
@@ -83,19 +133,43 @@ const triggers: Record<string, Case[]> = {
   ],
   consent_retention_checkpoints_no_update: [
     { does: 'refuses changing a checkpoint', sql: [checkpoint(2, 'h2'), 'update consent_retention_checkpoints set up_to_id = 5'], expected: checkpoints },
-    { does: 'allows appending one (and changing none)', sql: [checkpoint(2, 'h2'), 'update consent_retention_checkpoints set up_to_id = 5 where id = 99'], expected: 'allowed' },
+    {
+      does: 'allows appending one (and changing none)',
+      sql: [checkpoint(2, 'h2'), 'update consent_retention_checkpoints set up_to_id = 5 where id = 99'],
+      expected: 'allowed',
+    },
   ],
   consent_retention_checkpoints_no_delete: [
-    { does: 'refuses deleting a checkpoint', sql: [checkpoint(2, 'h2'), 'delete from consent_retention_checkpoints where up_to_id = 2'], expected: checkpoints },
+    {
+      does: 'refuses deleting a checkpoint',
+      sql: [checkpoint(2, 'h2'), 'delete from consent_retention_checkpoints where up_to_id = 2'],
+      expected: checkpoints,
+    },
     { does: 'allows a delete that matches none', sql: [checkpoint(2, 'h2'), 'delete from consent_retention_checkpoints where id = 99'], expected: 'allowed' },
   ],
   consent_retention_checkpoints_no_truncate: [
-    { does: 'refuses emptying the table', sql: [checkpoint(2, 'h2'), 'delete from consent_retention_checkpoints'], postgres: [checkpoint(2, 'h2'), 'truncate consent_retention_checkpoints'], expected: checkpoints },
-    { does: 'allows emptying it while it is empty', sql: ['delete from consent_retention_checkpoints'], postgres: ['truncate consent_retention_checkpoints'], expected: 'allowed' },
+    {
+      does: 'refuses emptying the table',
+      sql: [checkpoint(2, 'h2'), 'delete from consent_retention_checkpoints'],
+      postgres: [checkpoint(2, 'h2'), 'truncate consent_retention_checkpoints'],
+      expected: checkpoints,
+    },
+    {
+      does: 'allows emptying it while it is empty',
+      sql: ['delete from consent_retention_checkpoints'],
+      postgres: ['truncate consent_retention_checkpoints'],
+      expected: 'allowed',
+    },
   ],
   marketing_events_no_update: [
     { does: 'refuses changing an event', sql: [`update marketing_events set event = 'withdrawn'`], expected: marketingEvents },
-    { does: 'allows appending one', sql: [`insert into marketing_events (subscription_id, event, occurred_at, via, policy_version, wording) values (1, 'confirmed', 2, 'confirmation-link', 1, 'News by email')`], expected: 'allowed' },
+    {
+      does: 'allows appending one',
+      sql: [
+        `insert into marketing_events (subscription_id, event, occurred_at, via, policy_version, wording) values (1, 'confirmed', 2, 'confirmation-link', 1, 'News by email')`,
+      ],
+      expected: 'allowed',
+    },
   ],
   marketing_events_no_delete: [
     { does: 'refuses deleting an event', sql: ['delete from marketing_events where id = 1'], expected: marketingEvents },
@@ -105,27 +179,76 @@ const triggers: Record<string, Case[]> = {
     { does: 'refuses emptying the table', sql: ['delete from marketing_events'], postgres: ['truncate marketing_events'], expected: marketingEvents },
   ],
   request_events_no_update: [
-    { does: 'allows redacting the detail of an anonymised request’s event, once, with its time', sql: [`update request_events set detail = '{"redacted":["text"]}', redacted_at = 6 where request_id = 2`], expected: 'allowed' },
-    { does: 'allows removing that detail altogether', sql: ['update request_events set detail = null, redacted_at = 6 where request_id = 2'], expected: 'allowed' },
-    { does: 'refuses redacting an event of a request not anonymised', sql: ['update request_events set detail = null, redacted_at = 6 where request_id = 1'], expected: requestEvents },
-    { does: 'refuses a redacted detail that is not JSON', sql: [`update request_events set detail = 'Anna', redacted_at = 6 where id = 4`], expected: requestEvents },
-    { does: 'refuses changing who acted while redacting', sql: [`update request_events set actor = 'system', redacted_at = 6 where id = 4`], expected: requestEvents },
-    { does: 'refuses changing the kind or the time while redacting', sql: [`update request_events set kind = 'submitted', occurred_at = 0, redacted_at = 6 where id = 4`], expected: requestEvents },
-    { does: 'refuses moving an event to another request while redacting', sql: ['update request_events set request_id = 1, redacted_at = 6 where id = 4'], expected: requestEvents },
-    { does: 'refuses changing the detail without stamping the redaction', sql: [`update request_events set detail = '{"text":"x"}' where id = 4`], expected: requestEvents },
-    { does: 'refuses a second redaction', sql: ['update request_events set detail = null, redacted_at = 6 where id = 4', `update request_events set detail = '{}', redacted_at = 7 where id = 4`], expected: requestEvents },
+    {
+      does: 'allows redacting the detail of an anonymised request’s event, once, with its time',
+      sql: [`update request_events set detail = '{"redacted":["text"]}', redacted_at = 6 where request_id = 2`],
+      expected: 'allowed',
+    },
+    {
+      does: 'allows removing that detail altogether',
+      sql: ['update request_events set detail = null, redacted_at = 6 where request_id = 2'],
+      expected: 'allowed',
+    },
+    {
+      does: 'refuses redacting an event of a request not anonymised',
+      sql: ['update request_events set detail = null, redacted_at = 6 where request_id = 1'],
+      expected: requestEvents,
+    },
+    {
+      does: 'refuses a redacted detail that is not JSON',
+      sql: [`update request_events set detail = 'Anna', redacted_at = 6 where id = 4`],
+      expected: requestEvents,
+    },
+    {
+      does: 'refuses changing who acted while redacting',
+      sql: [`update request_events set actor = 'system', redacted_at = 6 where id = 4`],
+      expected: requestEvents,
+    },
+    {
+      does: 'refuses changing the kind or the time while redacting',
+      sql: [`update request_events set kind = 'submitted', occurred_at = 0, redacted_at = 6 where id = 4`],
+      expected: requestEvents,
+    },
+    {
+      does: 'refuses moving an event to another request while redacting',
+      sql: ['update request_events set request_id = 1, redacted_at = 6 where id = 4'],
+      expected: requestEvents,
+    },
+    {
+      does: 'refuses changing the detail without stamping the redaction',
+      sql: [`update request_events set detail = '{"text":"x"}' where id = 4`],
+      expected: requestEvents,
+    },
+    {
+      does: 'refuses a second redaction',
+      sql: ['update request_events set detail = null, redacted_at = 6 where id = 4', `update request_events set detail = '{}', redacted_at = 7 where id = 4`],
+      expected: requestEvents,
+    },
   ],
   request_events_no_delete: [
     { does: 'refuses deleting an event, even of an anonymised request', sql: ['delete from request_events where request_id = 2'], expected: requestEvents },
-    { does: 'allows appending one', sql: [`insert into request_events (request_id, occurred_at, actor, kind, detail) values (1, 3, 'system', 'reminder', null)`], expected: 'allowed' },
+    {
+      does: 'allows appending one',
+      sql: [`insert into request_events (request_id, occurred_at, actor, kind, detail) values (1, 3, 'system', 'reminder', null)`],
+      expected: 'allowed',
+    },
   ],
   request_events_no_truncate: [
     { does: 'refuses emptying the table', sql: ['delete from request_events'], postgres: ['truncate request_events'], expected: requestEvents },
-    { does: 'refuses it through a cascade from the requests', sql: ['delete from request_events'], postgres: ['truncate requests cascade'], expected: requestEvents },
+    {
+      does: 'refuses it through a cascade from the requests',
+      sql: ['delete from request_events'],
+      postgres: ['truncate requests cascade'],
+      expected: requestEvents,
+    },
   ],
   audit_events_no_update: [
     { does: 'refuses changing an event', sql: [`update audit_events set detail = '{}'`], expected: auditEvents },
-    { does: 'allows appending one', sql: [`insert into audit_events (occurred_at, actor, kind, detail) values (2, 'cli:root', 'dpo-account-created', '{"account":"eleni@ostria.example"}')`], expected: 'allowed' },
+    {
+      does: 'allows appending one',
+      sql: [`insert into audit_events (occurred_at, actor, kind, detail) values (2, 'cli:root', 'dpo-account-created', '{"account":"eleni@ostria.example"}')`],
+      expected: 'allowed',
+    },
   ],
   audit_events_no_delete: [
     { does: 'refuses deleting an event', sql: ['delete from audit_events where id = 1'], expected: auditEvents },
@@ -189,7 +312,9 @@ describe.skipIf(!reachable)('the append-only triggers on PostgreSQL, against the
     const twins = sqlite.$client.prepare("select name from sqlite_master where type = 'trigger' order by name").pluck().all();
     expect(twins).toEqual(rows.map((row) => row.name).filter((name) => !name.endsWith('_no_truncate')));
     // Only the unconditional TRUNCATE refusals of tables that are never empty here lack an allowed case.
-    const withoutAllowed = Object.entries(triggers).filter(([, cases]) => !cases.some((c) => c.expected === 'allowed')).map(([name]) => name);
+    const withoutAllowed = Object.entries(triggers)
+      .filter(([, cases]) => !cases.some((c) => c.expected === 'allowed'))
+      .map(([name]) => name);
     expect(withoutAllowed).toEqual(['marketing_events_no_truncate', 'request_events_no_truncate', 'audit_events_no_truncate']);
     expect(Object.values(triggers).every((cases) => cases.some((c) => c.expected !== 'allowed'))).toBe(true);
   });

@@ -4,7 +4,13 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asc, desc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { closePostgresDatabase, migratePostgresDatabase, openPostgresDatabase, type PostgresDatabase, type PostgresTransaction } from '../../db/postgres/connection.ts';
+import {
+  closePostgresDatabase,
+  migratePostgresDatabase,
+  openPostgresDatabase,
+  type PostgresDatabase,
+  type PostgresTransaction,
+} from '../../db/postgres/connection.ts';
 import { takeConsentChainLock } from '../../db/postgres/consent-chain-lock.ts';
 import { consentChainLockKey, consentRecords, consentRetentionCheckpoints } from '../../db/postgres/schema.ts';
 import { databaseForTheseTests, postgresReachable } from '../support/postgres.ts';
@@ -35,7 +41,11 @@ function decision(consentId: string, previousHash: string): typeof consentRecord
 async function head(tx: PostgresTransaction): Promise<string> {
   const [last] = await tx.select({ hash: consentRecords.recordHash }).from(consentRecords).orderBy(desc(consentRecords.id)).limit(1);
   if (last) return last.hash;
-  const [checkpoint] = await tx.select({ hash: consentRetentionCheckpoints.lastDeletedHash }).from(consentRetentionCheckpoints).orderBy(desc(consentRetentionCheckpoints.id)).limit(1);
+  const [checkpoint] = await tx
+    .select({ hash: consentRetentionCheckpoints.lastDeletedHash })
+    .from(consentRetentionCheckpoints)
+    .orderBy(desc(consentRetentionCheckpoints.id))
+    .limit(1);
   return checkpoint?.hash ?? genesis;
 }
 
@@ -54,7 +64,10 @@ async function appendBatch(db: PostgresDatabase, consentIds: string[]): Promise<
 
 /** Where the chain breaks: every record whose previous hash is not its predecessor's hash. */
 async function forks(db: PostgresDatabase): Promise<number[]> {
-  const records = await db.select({ id: consentRecords.id, previousHash: consentRecords.previousHash, recordHash: consentRecords.recordHash }).from(consentRecords).orderBy(asc(consentRecords.id));
+  const records = await db
+    .select({ id: consentRecords.id, previousHash: consentRecords.previousHash, recordHash: consentRecords.recordHash })
+    .from(consentRecords)
+    .orderBy(asc(consentRecords.id));
   return records.flatMap((record, index) => (record.previousHash === (records[index - 1]?.recordHash ?? genesis) ? [] : [record.id]));
 }
 
@@ -105,7 +118,12 @@ describe.skipIf(!reachable)('the consent chain lock on PostgreSQL', () => {
 
   test('two instances appending batches at once never fork the chain', async () => {
     const appends = [first(), second()].flatMap((db, instance) =>
-      Array.from({ length: 40 }, (_, round) => appendBatch(db, Array.from({ length: 1 + (round % 4) }, (_, n) => `i${instance}-r${round}-n${n}`))),
+      Array.from({ length: 40 }, (_, round) =>
+        appendBatch(
+          db,
+          Array.from({ length: 1 + (round % 4) }, (_, n) => `i${instance}-r${round}-n${n}`),
+        ),
+      ),
     );
     await Promise.all(appends);
     const { rows } = await first().$client.query<{ count: string }>("select count(*) from consent_records where consent_id like 'i%-r%'");
@@ -141,7 +159,13 @@ describe.skipIf(!reachable)('the consent chain lock on PostgreSQL', () => {
   });
 
   test('a retention checkpoint waits for the chain lock, so two retention runs cannot both move the start', async () => {
-    const [third, fifth] = await first().select({ id: consentRecords.id, hash: consentRecords.recordHash }).from(consentRecords).orderBy(asc(consentRecords.id)).offset(2).limit(3).then((rows) => [rows[0], rows[2]]);
+    const [third, fifth] = await first()
+      .select({ id: consentRecords.id, hash: consentRecords.recordHash })
+      .from(consentRecords)
+      .orderBy(asc(consentRecords.id))
+      .offset(2)
+      .limit(3)
+      .then((rows) => [rows[0], rows[2]]);
     const checkpoint = (record: typeof third) => ({ upToId: record?.id ?? 0, lastDeletedHash: record?.hash ?? '', deletedCount: 1, occurredAt: 1 });
     let releaseFirst = () => {};
     const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
@@ -162,10 +186,17 @@ describe.skipIf(!reachable)('the consent chain lock on PostgreSQL', () => {
     const secondRun = second().transaction(async (tx) => {
       await tx.insert(consentRetentionCheckpoints).values(checkpoint(third));
     });
-    expect(await within(secondRun.catch(() => undefined), 500)).toBe('waiting');
+    expect(
+      await within(
+        secondRun.catch(() => undefined),
+        500,
+      ),
+    ).toBe('waiting');
     releaseFirst();
     await firstRun;
     // drizzle wraps the driver's error; the trigger's words are the cause's.
-    await expect(secondRun).rejects.toMatchObject({ cause: { message: 'a retention checkpoint moves forward and names the hash of the last record it removes' } });
+    await expect(secondRun).rejects.toMatchObject({
+      cause: { message: 'a retention checkpoint moves forward and names the hash of the last record it removes' },
+    });
   });
 });

@@ -27,7 +27,9 @@ async function freshPool(url?: string): Promise<PostgresDatabase> {
 }
 
 async function tables(db: PostgresDatabase): Promise<string[]> {
-  const { rows } = await db.$client.query<{ name: string }>("select table_name as name from information_schema.tables where table_schema = 'public' order by 1");
+  const { rows } = await db.$client.query<{ name: string }>(
+    "select table_name as name from information_schema.tables where table_schema = 'public' order by 1",
+  );
   return rows.map((row) => row.name);
 }
 

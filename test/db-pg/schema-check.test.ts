@@ -2,7 +2,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, onTestFinished, test } from 'vitest';
-import { closePostgresDatabase, migratePostgresDatabase, openPostgresDatabase, postgresMigrationsFolder, type PostgresDatabase } from '../../db/postgres/connection.ts';
+import {
+  closePostgresDatabase,
+  migratePostgresDatabase,
+  openPostgresDatabase,
+  postgresMigrationsFolder,
+  type PostgresDatabase,
+} from '../../db/postgres/connection.ts';
 import { postgresSchemaDifferences } from '../../db/postgres/schema-check.ts';
 import { databaseForThisTest, postgresReachable } from '../support/postgres.ts';
 

@@ -63,7 +63,10 @@ const postgresTables = tablesOf(postgres);
 describe('the PostgreSQL schema description', () => {
   test('has exactly the tables of the SQLite one, exported under the same names', () => {
     expect([...postgresTables.keys()].sort()).toEqual([...sqliteTables.keys()].sort());
-    const exported = (module: Record<string, unknown>) => Object.keys(module).filter((key) => is(module[key], PgTable) || is(module[key], SQLiteTable)).sort();
+    const exported = (module: Record<string, unknown>) =>
+      Object.keys(module)
+        .filter((key) => is(module[key], PgTable) || is(module[key], SQLiteTable))
+        .sort();
     expect(exported(postgres)).toEqual(exported(sqlite));
     expect(sqliteTables.size).toBe(11);
   });
@@ -123,7 +126,9 @@ describe.skipIf(!reachable)('the committed PostgreSQL migrations', () => {
       );
       const inDatabase = rows.map((row) => `${row.table_name}.${row.column_name} ${row.data_type}${row.is_nullable === 'NO' ? ' not null' : ''}`);
       const described = [...postgresTables.values()].flatMap((table) =>
-        pgTableConfig(table as PgTable).columns.map((column) => `${getTableName(table)}.${column.name} ${column.getSQLType()}${column.notNull ? ' not null' : ''}`),
+        pgTableConfig(table as PgTable).columns.map(
+          (column) => `${getTableName(table)}.${column.name} ${column.getSQLType()}${column.notNull ? ' not null' : ''}`,
+        ),
       );
       expect(inDatabase.sort()).toEqual(described.sort());
 

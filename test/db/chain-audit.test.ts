@@ -24,8 +24,12 @@ beforeEach(async () => {
   const parsed = parseChainKey(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   if (!parsed) throw new Error('expected a key');
   key = parsed;
-  const old = Array.from({ length: 500 }, (_, index) => consentDecision(`o${String(index).padStart(21, '0')}`, fourYearsAgo + index, false, { expiresAt: fourYearsAgo + 182 * day }));
-  const recent = Array.from({ length: 500 }, (_, index) => consentDecision(`r${String(index).padStart(21, '0')}`, now - day + index, true, { expiresAt: now + 180 * day }));
+  const old = Array.from({ length: 500 }, (_, index) =>
+    consentDecision(`o${String(index).padStart(21, '0')}`, fourYearsAgo + index, false, { expiresAt: fourYearsAgo + 182 * day }),
+  );
+  const recent = Array.from({ length: 500 }, (_, index) =>
+    consentDecision(`r${String(index).padStart(21, '0')}`, now - day + index, true, { expiresAt: now + 180 * day }),
+  );
   await store.transaction((tx) => appendConsentRecords(tx, [...old, ...recent]));
 });
 afterEach(() => store.close());
@@ -36,7 +40,10 @@ const kinds = async (anchors: Awaited<ReturnType<typeof anchorNow>>) => (await a
 describe('auditConsentChain()', () => {
   test('a genuine retention run after an anchor: no problem, the chain checked from its checkpoint', async () => {
     const anchors = await anchorNow();
-    expect((await applyRetention(store, { now, retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 }, timeZone: 'Europe/Athens' })).consentRecords.deleted).toBe(500);
+    expect(
+      (await applyRetention(store, { now, retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 }, timeZone: 'Europe/Athens' })).consentRecords
+        .deleted,
+    ).toBe(500);
     const audit = await auditConsentChain(db, anchors, key);
     expect(audit.problems).toEqual([]);
     expect(audit).toMatchObject({ checked: 500, anchorsChecked: 1, start: { removed: 500, afterId: 500 } });
@@ -45,7 +52,9 @@ describe('auditConsentChain()', () => {
   test('a forged checkpoint with a forged retention event of matching counts is caught by the anchored record’s time, after the cutoff', async () => {
     const anchors = await anchorNow();
     const last = db.$client.prepare('select id, record_hash as hash from consent_records order by id desc limit 1').get() as { id: number; hash: string };
-    db.$client.prepare('insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (?, ?, ?, ?)').run(last.id, last.hash, 1000, now);
+    db.$client
+      .prepare('insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (?, ?, ?, ?)')
+      .run(last.id, last.hash, 1000, now);
     await store.transaction((tx) =>
       recordAuditEvent(tx, {
         actor: retentionActor,

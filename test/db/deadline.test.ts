@@ -30,7 +30,13 @@ const clock = (now: number) => ({ timeZone: athens, now });
 
 async function receive(at: string, email = 'maria@example.gr') {
   const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'el', name: 'Μαρία', email, declaration: true });
-  return await createRequest(store, { submission, now: Date.parse(at), timeZone: athens, statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  return await createRequest(store, {
+    submission,
+    now: Date.parse(at),
+    timeZone: athens,
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+  });
 }
 
 /**
@@ -70,7 +76,9 @@ describe('an extension', () => {
     expect(outcome).toMatchObject({ ok: true, request: { dueOn: '2026-05-15', dueAt: Date.parse('2026-05-15T20:59:59.999Z'), extensionDays: 61 } });
     const extended = (await eventsOf(db, request.id)).find((event) => event.kind === 'extended');
     expect(JSON.parse(extended?.detail ?? '{}')).toMatchObject({ months: 2, days: 61, dueOn: '2026-05-15', firstDueOn: '2026-03-15' });
-    expect(describeRequest((await findRequest(db, request.reference))!, await eventsOf(db, request.id), 'dpo', clock(Date.parse('2026-03-01T10:00:00Z'))).extension).toEqual({ days: 61, months: 2, reason: 'Πολλά αρχεία σε ταινίες' });
+    expect(
+      describeRequest((await findRequest(db, request.reference))!, await eventsOf(db, request.id), 'dpo', clock(Date.parse('2026-03-01T10:00:00Z'))).extension,
+    ).toEqual({ days: 61, months: 2, reason: 'Πολλά αρχεία σε ταινίες' });
   });
 
   test('of more than two months is refused', async () => {
@@ -101,7 +109,10 @@ describe('a request past its deadline stays late', () => {
 
     await answer(request.reference, now + 1000);
     const answered = (await findRequest(db, request.reference))!;
-    expect(describeRequest(answered, await eventsOf(db, request.id), 'dpo', clock(now + 2000))).toMatchObject({ late: true, closedAt: new Date(now + 1000).toISOString() });
+    expect(describeRequest(answered, await eventsOf(db, request.id), 'dpo', clock(now + 2000))).toMatchObject({
+      late: true,
+      closedAt: new Date(now + 1000).toISOString(),
+    });
     // Years later, still late.
     expect(describeRequest(answered, await eventsOf(db, request.id), 'requester', clock(now + 900 * day)).late).toBe(true);
     expect(await inboxCounts(db, '2029-01-01')).toMatchObject({ answeredLate: 1 });
@@ -112,14 +123,28 @@ describe('a request past its deadline stays late', () => {
     // What the old code let a DPO do: extend on 5 November a request due on 31 October, by 30 days.
     const request = await receive('2026-10-01T09:00:00Z');
     const extendedAt = Date.parse('2026-11-05T10:00:00Z');
-    db.$client.prepare("update requests set due_on = '2026-11-30', due_at = ?, extension_days = 30, extension_reason = 'x' where id = ?").run(Date.parse('2026-11-30T21:59:59.999Z'), request.id);
-    db.$client.prepare("insert into request_events (request_id, occurred_at, actor, kind, detail) values (?, ?, ?, 'extended', ?)").run(request.id, extendedAt, dpo, JSON.stringify({ days: 30, reason: 'x', dueOn: '2026-11-30' }));
+    db.$client
+      .prepare("update requests set due_on = '2026-11-30', due_at = ?, extension_days = 30, extension_reason = 'x' where id = ?")
+      .run(Date.parse('2026-11-30T21:59:59.999Z'), request.id);
+    db.$client
+      .prepare("insert into request_events (request_id, occurred_at, actor, kind, detail) values (?, ?, ?, 'extended', ?)")
+      .run(request.id, extendedAt, dpo, JSON.stringify({ days: 30, reason: 'x', dueOn: '2026-11-30' }));
     expect(await inboxCounts(db, '2026-11-06')).toMatchObject({ overdue: 1 });
     const attention = await requestsNeedingAttention(db, '2026-11-06');
     expect(attention.overdue.map((row) => row.reference)).toEqual([request.reference]);
     // The digest counts the days late from the first deadline (31 October), not the days left to the late extension.
     const t = createTranslator('nl', readMessages('nl'));
-    const digest = digestEmail({ t, locale: 'nl', to: 'dpo@ostria.example', today: '2026-11-06', now: Date.parse('2026-11-06T10:00:00Z'), timeZone: athens, ...attention, inboxUrl: 'https://p.example/dpo', organisation: 'Ostria' });
+    const digest = digestEmail({
+      t,
+      locale: 'nl',
+      to: 'dpo@ostria.example',
+      today: '2026-11-06',
+      now: Date.parse('2026-11-06T10:00:00Z'),
+      timeZone: athens,
+      ...attention,
+      inboxUrl: 'https://p.example/dpo',
+      organisation: 'Ostria',
+    });
     expect(digest.text).toContain(t('requests.status.overdue', { count: 6 }));
     await answer(request.reference, extendedAt + day);
     expect(describeRequest((await findRequest(db, request.reference))!, await eventsOf(db, request.id), 'dpo', clock(extendedAt + 2 * day)).late).toBe(true);

@@ -26,7 +26,8 @@ afterEach(() => store.close());
 const now = Date.parse('2026-11-20T10:00:00Z');
 const by = { actor: 'cli:operator', now };
 const email = 'eleni@ostria.example';
-const make = async (address = email, totpSecret: string | null = 'sealed-secret') => await createDpoAccount(store, { email: address, passwordHash: 'scrypt$old', totpSecret, locale: 'el' }, by);
+const make = async (address = email, totpSecret: string | null = 'sealed-secret') =>
+  await createDpoAccount(store, { email: address, passwordHash: 'scrypt$old', totpSecret, locale: 'el' }, by);
 const detailOf = async (kind: string) => JSON.parse((await latestAuditEvents(db, kind))[0]?.detail ?? 'null') as unknown;
 
 describe('resetDpoPassword()', () => {
@@ -47,7 +48,11 @@ describe('resetDpoPassword()', () => {
     expect(await findDpoUser(db, email)).toMatchObject({ totpSecret: null, totpLastStep: null });
     await resetDpoPassword(store, email, 'scrypt$newer', { change: 'replaced', sealedSecret: 'another-sealed-secret' }, by);
     expect(await findDpoUser(db, email)).toMatchObject({ totpSecret: 'another-sealed-secret', totpLastStep: null });
-    expect((await latestAuditEvents(db, dpoAccountEvents.passwordReset)).map((event) => JSON.parse(event.detail ?? '{}') as { secondFactor: string }).map((detail) => detail.secondFactor)).toEqual(['replaced', 'removed']);
+    expect(
+      (await latestAuditEvents(db, dpoAccountEvents.passwordReset))
+        .map((event) => JSON.parse(event.detail ?? '{}') as { secondFactor: string })
+        .map((detail) => detail.secondFactor),
+    ).toEqual(['replaced', 'removed']);
   });
 
   test('is one transaction with its audit event: when the event cannot be written, nothing changes', async () => {

@@ -22,8 +22,23 @@ const ivansBrowser = 'iiiiiiiiiiiiiiiiiiiiii';
 const dpo = 'dpo:eleni@ostria.example';
 
 async function request(type: 'access' | 'erasure', email: string, at: number) {
-  const submission = requestSubmissionSchema.parse({ type, locale: 'bg', name: 'Иван Петров', email, declaration: true, consentId: ivansBrowser, ...(type === 'erasure' ? { scope: 'Всичко', grounds: 'Оттеглям съгласието си' } : {}) });
-  const row = await createRequest(store, { submission, now: at, timeZone: 'Europe/Sofia', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: 'browser' });
+  const submission = requestSubmissionSchema.parse({
+    type,
+    locale: 'bg',
+    name: 'Иван Петров',
+    email,
+    declaration: true,
+    consentId: ivansBrowser,
+    ...(type === 'erasure' ? { scope: 'Всичко', grounds: 'Оттеглям съгласието си' } : {}),
+  });
+  const row = await createRequest(store, {
+    submission,
+    now: at,
+    timeZone: 'Europe/Sofia',
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+    consentIdLinkedBy: 'browser',
+  });
   expect((await takeAction(store, row.reference, { action: 'verify', method: 'email-link' }, 'requester', at + 1)).ok).toBe(true);
   expect((await takeAction(store, row.reference, { action: 'start' }, dpo, at + 2)).ok).toBe(true);
   return row;
@@ -33,7 +48,17 @@ describe('an erasure of Иван@пример.бг', () => {
   test('finds and anonymises the consent records under an earlier request from иван@пример.бг', async () => {
     await appendConsentRecord(store, consentDecision(ivansBrowser, now - 9000, true));
     const earlier = await request('access', 'иван@пример.бг', now - 5000);
-    expect((await takeAction(store, earlier.reference, { action: 'complete', message: 'Готово', exportContent: async () => '{"email":"иван@пример.бг"}' }, dpo, now - 4000)).ok).toBe(true);
+    expect(
+      (
+        await takeAction(
+          store,
+          earlier.reference,
+          { action: 'complete', message: 'Готово', exportContent: async () => '{"email":"иван@пример.бг"}' },
+          dpo,
+          now - 4000,
+        )
+      ).ok,
+    ).toBe(true);
     const erasure = await request('erasure', 'Иван@пример.бг', now);
     expect((await takeAction(store, erasure.reference, { action: 'erase' }, dpo, now + 1000)).ok).toBe(true);
     expect(await consentHistory(db, ivansBrowser)).toEqual([]);
@@ -41,7 +66,17 @@ describe('an erasure of Иван@пример.бг', () => {
 
   test('deletes the stored exports of earlier access requests', async () => {
     const earlier = await request('access', 'ivan@example.bg', now - 5000);
-    expect((await takeAction(store, earlier.reference, { action: 'complete', message: 'Готово', exportContent: async () => '{"phone":"+359888000111"}' }, dpo, now - 4000)).ok).toBe(true);
+    expect(
+      (
+        await takeAction(
+          store,
+          earlier.reference,
+          { action: 'complete', message: 'Готово', exportContent: async () => '{"phone":"+359888000111"}' },
+          dpo,
+          now - 4000,
+        )
+      ).ok,
+    ).toBe(true);
     const erasure = await request('erasure', 'Ivan@Example.bg', now);
     expect((await takeAction(store, erasure.reference, { action: 'erase' }, dpo, now + 1000)).ok).toBe(true);
     expect(await exportOf(db, earlier.id)).toBeUndefined();

@@ -37,15 +37,27 @@ function formatOneRecord(fields: ConsentRecordFields): void {
 
 async function request(type: RequestType, extra: Record<string, string>, linkedBy: 'browser' | undefined, at: number) {
   const submission = requestSubmissionSchema.parse({ type, locale: 'bg', name: 'Иван Петров', email: 'Иван@пример.бг', declaration: true, ...extra });
-  const row = await createRequest(store, { submission, now: at, timeZone: 'Europe/Sofia', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, ...(linkedBy ? { consentIdLinkedBy: linkedBy } : {}) });
-  expect((await takeAction(store, row.reference, { action: 'verify', method: 'customer-account', note: `Checked ${ivansBrowser} in the CRM` }, dpo, at + 1)).ok).toBe(true);
+  const row = await createRequest(store, {
+    submission,
+    now: at,
+    timeZone: 'Europe/Sofia',
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+    ...(linkedBy ? { consentIdLinkedBy: linkedBy } : {}),
+  });
+  expect(
+    (await takeAction(store, row.reference, { action: 'verify', method: 'customer-account', note: `Checked ${ivansBrowser} in the CRM` }, dpo, at + 1)).ok,
+  ).toBe(true);
   expect((await takeAction(store, row.reference, { action: 'start' }, dpo, at + 2)).ok).toBe(true);
   return row;
 }
 
 /** Every string in every table, and each word-like run in it (JSON details included). */
 function everythingLeft(): Set<string> {
-  const tables = db.$client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'").pluck().all() as string[];
+  const tables = db.$client
+    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'")
+    .pluck()
+    .all() as string[];
   const found = new Set<string>();
   for (const table of tables) {
     for (const row of db.$client.prepare(`select * from "${table}"`).all() as Record<string, unknown>[]) {
@@ -61,7 +73,11 @@ function everythingLeft(): Set<string> {
 
 /** The erased records whose hash a guess reproduces: for format 1 the consent id, for format 2 a salt and an id. */
 function reIdentified(guesses: Set<string>): number[] {
-  const erased = db.select().from(consentRecords).all().filter((record) => record.erasedAt !== null);
+  const erased = db
+    .select()
+    .from(consentRecords)
+    .all()
+    .filter((record) => record.erasedAt !== null);
   expect(erased.length).toBeGreaterThan(1);
   const hits: number[] = [];
   for (const record of erased) {
@@ -81,21 +97,59 @@ describe('after an erasure of Иван@пример.бг, answered', () => {
   test('no string left anywhere re-identifies his erased consent records', async () => {
     formatOneRecord(consentDecision(ivansBrowser, now - 90_000));
     await appendConsentRecord(store, consentDecision(ivansBrowser, now - 80_000, true));
-    const signup = await recordSignup(store, { channel: 'sms', address: ivansPhone, locale: 'bg', consentId: ivansBrowser, policyVersion: 2, wording: 'SMS', confirmTokenHash: newToken().hash, now: now - 70_000 });
+    const signup = await recordSignup(store, {
+      channel: 'sms',
+      address: ivansPhone,
+      locale: 'bg',
+      consentId: ivansBrowser,
+      policyVersion: 2,
+      wording: 'SMS',
+      confirmTokenHash: newToken().hash,
+      now: now - 70_000,
+    });
     expect(signup).toBeDefined();
 
     // An access request whose consent id the DPO linked by hand, with notes naming it, answered with an export.
     const access = await request('access', { consentId: ivansBrowser }, undefined, now - 60_000);
     expect((await takeAction(store, access.reference, { action: 'link', note: `Cookie ${ivansBrowser} seen on his laptop` }, dpo, now - 59_000)).ok).toBe(true);
-    expect((await takeAction(store, access.reference, { action: 'note', text: `Consent id ${ivansBrowser}, phone ${ivansPhone}` }, dpo, now - 58_000)).ok).toBe(true);
-    expect((await takeAction(store, access.reference, { action: 'complete', message: `Your records under ${ivansBrowser}`, exportContent: async () => JSON.stringify({ consentId: ivansBrowser }) }, dpo, now - 57_000)).ok).toBe(true);
+    expect((await takeAction(store, access.reference, { action: 'note', text: `Consent id ${ivansBrowser}, phone ${ivansPhone}` }, dpo, now - 58_000)).ok).toBe(
+      true,
+    );
+    expect(
+      (
+        await takeAction(
+          store,
+          access.reference,
+          { action: 'complete', message: `Your records under ${ivansBrowser}`, exportContent: async () => JSON.stringify({ consentId: ivansBrowser }) },
+          dpo,
+          now - 57_000,
+        )
+      ).ok,
+    ).toBe(true);
 
     // The erasure names the id from his browser; the DPO notes it, extends, erases, and answers naming it again.
-    const erasure = await request('erasure', { consentId: ivansBrowser, scope: `Всичко под ${ivansBrowser}`, grounds: 'Оттеглям съгласието си' }, 'browser', now);
+    const erasure = await request(
+      'erasure',
+      { consentId: ivansBrowser, scope: `Всичко под ${ivansBrowser}`, grounds: 'Оттеглям съгласието си' },
+      'browser',
+      now,
+    );
     expect((await takeAction(store, erasure.reference, { action: 'note', text: `Erasing ${ivansBrowser}` }, dpo, now + 1000)).ok).toBe(true);
-    expect((await takeAction(store, erasure.reference, { action: 'extend', months: 1, reason: `Backups holding ${ivansBrowser}`, timeZone: 'Europe/Sofia' }, dpo, now + 1500)).ok).toBe(true);
+    expect(
+      (
+        await takeAction(
+          store,
+          erasure.reference,
+          { action: 'extend', months: 1, reason: `Backups holding ${ivansBrowser}`, timeZone: 'Europe/Sofia' },
+          dpo,
+          now + 1500,
+        )
+      ).ok,
+    ).toBe(true);
     expect((await takeAction(store, erasure.reference, { action: 'erase' }, dpo, now + 2000)).ok).toBe(true);
-    expect((await takeAction(store, erasure.reference, { action: 'complete', message: `Erased everything under ${ivansBrowser}` }, dpo, now + 3000)).ok).toBe(true);
+    expect((await takeAction(store, erasure.reference, { action: 'complete', message: `Erased everything under ${ivansBrowser}` }, dpo, now + 3000)).ok).toBe(
+      true,
+    );
 
     const left = everythingLeft();
     // The detector finds him when the id is known, so an empty answer below means something.
@@ -127,9 +181,14 @@ describe('after an erasure of Иван@пример.бг, answered', () => {
       outcome: null,
       anonymisedAt: now + 3000,
     });
-    const events = db.$client.prepare('select kind, detail from request_events where request_id = ? order by id').all(erasure.id) as { kind: string; detail: string | null }[];
+    const events = db.$client.prepare('select kind, detail from request_events where request_id = ? order by id').all(erasure.id) as {
+      kind: string;
+      detail: string | null;
+    }[];
     expect(events.map((event) => event.kind)).toEqual(['received', 'identity-verified', 'started', 'erased', 'completed', 'anonymised']);
-    expect(JSON.parse(events[3]?.detail ?? '{}')).toEqual({ counts: { consentRecords: 1, marketingSubscriptions: 0, marketingEvents: 0, requestsAnonymised: 0, exportsDeleted: 0 } });
+    expect(JSON.parse(events[3]?.detail ?? '{}')).toEqual({
+      counts: { consentRecords: 1, marketingSubscriptions: 0, marketingEvents: 0, requestsAnonymised: 0, exportsDeleted: 0 },
+    });
     expect(JSON.parse(events[4]?.detail ?? '{}')).toEqual({ redacted: ['message'] });
     expect(JSON.stringify(events)).not.toMatch(/Иван|CRM|IvAn/u);
   });

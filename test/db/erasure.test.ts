@@ -30,8 +30,24 @@ const decision = (consentId: string, at: number, analytics: boolean) =>
 
 /** Anna's erasure request; `fromBrowser` when she sent it from the browser whose consent cookie holds the id. */
 async function erasureRequest(consentId: string | undefined, fromBrowser = true) {
-  const submission = requestSubmissionSchema.parse({ type: 'erasure', locale: 'pl', name: 'Anna Nowak', email: 'Anna@Example.pl', scope: 'Wszystko', grounds: 'Cofam zgodę', declaration: true, consentId });
-  return await createRequest(store, { submission, now, timeZone: 'Europe/Warsaw', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: fromBrowser ? 'browser' : null });
+  const submission = requestSubmissionSchema.parse({
+    type: 'erasure',
+    locale: 'pl',
+    name: 'Anna Nowak',
+    email: 'Anna@Example.pl',
+    scope: 'Wszystko',
+    grounds: 'Cofam zgodę',
+    declaration: true,
+    consentId,
+  });
+  return await createRequest(store, {
+    submission,
+    now,
+    timeZone: 'Europe/Warsaw',
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+    consentIdLinkedBy: fromBrowser ? 'browser' : null,
+  });
 }
 
 async function seed() {
@@ -41,8 +57,24 @@ async function seed() {
   await appendConsentRecord(store, decision(annasOtherBrowser, now - 3500, true));
   await appendConsentRecord(store, decision(someoneElse, now - 3000, true));
   // Anna's newsletter (typed with another capitalisation), signed up in her other browser.
-  await confirmedSignup(store, { channel: 'email', address: 'anna@example.pl', locale: 'pl', consentId: annasOtherBrowser, policyVersion: 2, wording: 'Chcę otrzymywać…', now: now - 2000 });
-  await confirmedSignup(store, { channel: 'email', address: 'someone@else.example', locale: 'pl', consentId: someoneElse, policyVersion: 2, wording: 'x', now: now - 2000 });
+  await confirmedSignup(store, {
+    channel: 'email',
+    address: 'anna@example.pl',
+    locale: 'pl',
+    consentId: annasOtherBrowser,
+    policyVersion: 2,
+    wording: 'Chcę otrzymywać…',
+    now: now - 2000,
+  });
+  await confirmedSignup(store, {
+    channel: 'email',
+    address: 'someone@else.example',
+    locale: 'pl',
+    consentId: someoneElse,
+    policyVersion: 2,
+    wording: 'x',
+    now: now - 2000,
+  });
 }
 
 async function startWork(reference: string) {
@@ -55,7 +87,13 @@ describe('erasure', () => {
     await seed();
     const request = await erasureRequest(annasCookie);
     await startWork(request.reference);
-    expect(await erasureCounts(db, request)).toEqual({ consentRecords: 2, marketingSubscriptions: 1, marketingEvents: 2, requestsAnonymised: 0, exportsDeleted: 0 });
+    expect(await erasureCounts(db, request)).toEqual({
+      consentRecords: 2,
+      marketingSubscriptions: 1,
+      marketingEvents: 2,
+      requestsAnonymised: 0,
+      exportsDeleted: 0,
+    });
 
     const outcome = await takeAction(store, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1000);
     expect(outcome.ok).toBe(true);
@@ -71,7 +109,9 @@ describe('erasure', () => {
     ]);
     const erased = (await eventsOf(db, request.id)).at(-1);
     expect(erased).toMatchObject({ kind: 'erased', actor: 'dpo:eleni@ostria.example' });
-    expect(JSON.parse(erased?.detail ?? '{}')).toEqual({ counts: { consentRecords: 2, marketingSubscriptions: 1, marketingEvents: 2, requestsAnonymised: 0, exportsDeleted: 0 } });
+    expect(JSON.parse(erased?.detail ?? '{}')).toEqual({
+      counts: { consentRecords: 2, marketingSubscriptions: 1, marketingEvents: 2, requestsAnonymised: 0, exportsDeleted: 0 },
+    });
     expect(await lookUpConsent(db, annasCookie)).toEqual({
       found: true,
       histories: [],
@@ -84,13 +124,25 @@ describe('erasure', () => {
     // Everyone else's proof still verifies; the erased records keep their place in the chain.
     expect(await findChainBreak(allConsentRecords(db))).toEqual({ checked: 5, erased: 2 });
     // Nothing is left to erase a second time.
-    expect(await erasureCounts(db, request)).toEqual({ consentRecords: 0, marketingSubscriptions: 0, marketingEvents: 0, requestsAnonymised: 0, exportsDeleted: 0 });
+    expect(await erasureCounts(db, request)).toEqual({
+      consentRecords: 0,
+      marketingSubscriptions: 0,
+      marketingEvents: 0,
+      requestsAnonymised: 0,
+      exportsDeleted: 0,
+    });
   });
 
   test('finds the subject by email alone when the request names no consent id', async () => {
     await seed();
     const request = await erasureRequest(undefined);
-    expect(await erasureCounts(db, request)).toEqual({ consentRecords: 0, marketingSubscriptions: 1, marketingEvents: 2, requestsAnonymised: 0, exportsDeleted: 0 });
+    expect(await erasureCounts(db, request)).toEqual({
+      consentRecords: 0,
+      marketingSubscriptions: 1,
+      marketingEvents: 2,
+      requestsAnonymised: 0,
+      exportsDeleted: 0,
+    });
   });
 
   test('a consent id only typed into the request erases nothing recorded under it, and the review says so', async () => {
@@ -103,12 +155,22 @@ describe('erasure', () => {
     expect(scope.subscriptions.map(({ subscription, linkedBy }) => [subscription.address, linkedBy])).toEqual([['anna@example.pl', 'address']]);
     expect((await takeAction(store, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1000)).ok).toBe(true);
     expect(await consentHistory(db, someoneElse)).toHaveLength(2);
-    expect(db.$client.prepare("select address from marketing_subscriptions where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz'").pluck().all()).toEqual(['someone@else.example']);
+    expect(db.$client.prepare("select address from marketing_subscriptions where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz'").pluck().all()).toEqual([
+      'someone@else.example',
+    ]);
   });
 
   test('the review lists each item with what links it, and the requests it keeps', async () => {
     await seed();
-    await confirmedSignup(store, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId: annasCookie, policyVersion: 2, wording: 'SMS', now: now - 1000 });
+    await confirmedSignup(store, {
+      channel: 'sms',
+      address: '+48600100200',
+      locale: 'pl',
+      consentId: annasCookie,
+      policyVersion: 2,
+      wording: 'SMS',
+      now: now - 1000,
+    });
     const request = await erasureRequest(annasCookie);
     await startWork(request.reference);
     const scope = await erasureScope(db, request);
@@ -143,9 +205,15 @@ describe('erasure', () => {
     await takeAction(store, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now);
     const run = (sql: string) => () => db.$client.prepare(sql).run();
     // An erasure must remove the commitment's salt with the consent id, or the record could still be tied to the id.
-    expect(run("update consent_records set consent_id = 'erased', erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2")).toThrow('append-only');
-    expect(run("update consent_records set consent_commitment = null, consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2")).toThrow('append-only');
-    expect(run("update consent_records set consent_id = 'erased', consent_salt = null, erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2")).not.toThrow();
+    expect(run("update consent_records set consent_id = 'erased', erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2")).toThrow(
+      'append-only',
+    );
+    expect(run("update consent_records set consent_commitment = null, consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2")).toThrow(
+      'append-only',
+    );
+    expect(
+      run("update consent_records set consent_id = 'erased', consent_salt = null, erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2"),
+    ).not.toThrow();
     expect(run("update consent_records set consent_id = 'someone', erased_at = 1 where id = 5")).toThrow('append-only');
     expect(run("update consent_records set analytics = 0, consent_id = 'erased', erased_at = 1 where id = 5")).toThrow('append-only');
     expect(run("update consent_records set consent_id = 'aaaaaaaaaaaaaaaaaaaaaa' where id = 1")).toThrow('append-only');
@@ -197,7 +265,11 @@ describe('consent lookup', () => {
     // Someone else's record right after Anna's first one no longer links to it: Anna's proof is in doubt too.
     db.$client.exec("update consent_records set previous_hash = 'f' where id = 2;");
     const neighbour = await lookUpConsent(db, annasCookie);
-    expect(neighbour.found && neighbour.chain).toEqual({ checked: 1, erased: 0, firstBreak: { id: 2, consentId: someoneElse, reason: 'previous hash does not match' } });
+    expect(neighbour.found && neighbour.chain).toEqual({
+      checked: 1,
+      erased: 0,
+      firstBreak: { id: 2, consentId: someoneElse, reason: 'previous hash does not match' },
+    });
   });
 
   test('an unknown id finds nothing; a query that is neither an id nor an address is a problem', async () => {

@@ -21,8 +21,21 @@ const day = 24 * 3600_000;
 const noonToday = Date.parse('2026-11-20T10:00:00Z');
 
 async function received(daysAgo: number, type: 'access' | 'erasure' = 'access', email = `p${daysAgo}@example.com`) {
-  const submission = requestSubmissionSchema.parse({ type, locale: 'el', name: 'N', email, declaration: true, ...(type === 'erasure' ? { scope: 'all', grounds: 'g' } : {}) });
-  return await createRequest(store, { submission, now: noonToday - daysAgo * day, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  const submission = requestSubmissionSchema.parse({
+    type,
+    locale: 'el',
+    name: 'N',
+    email,
+    declaration: true,
+    ...(type === 'erasure' ? { scope: 'all', grounds: 'g' } : {}),
+  });
+  return await createRequest(store, {
+    submission,
+    now: noonToday - daysAgo * day,
+    timeZone: 'Europe/Athens',
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+  });
 }
 
 describe('the inbox', () => {
@@ -74,12 +87,18 @@ describe('the inbox', () => {
     const open = all.filter((row) => ['received', 'verified', 'in-progress'].includes(row.status));
     expect(open).toHaveLength(20);
     expect(all.slice(0, 20)).toEqual(open);
-    const byDeadline = (direction: 1 | -1) => (a: { dueAt: number; id: number }, b: { dueAt: number; id: number }) => direction * (a.dueAt - b.dueAt) || a.id - b.id;
+    const byDeadline = (direction: 1 | -1) => (a: { dueAt: number; id: number }, b: { dueAt: number; id: number }) =>
+      direction * (a.dueAt - b.dueAt) || a.id - b.id;
     expect(open).toEqual([...open].sort(byDeadline(1)));
     const answered = all.slice(20);
     expect(new Set(answered.map((row) => row.status))).toEqual(new Set(['completed', 'rejected']));
     expect(answered).toEqual([...answered].sort(byDeadline(-1)));
-    expect((await inboxPage(db, { status: 'rejected', page: 2 }, today, 4)).rows.map((row) => row.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect((await inboxPage(db, { status: 'rejected', page: 2 }, today, 4)).rows.map((row) => row.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
     expect((await inboxPage(db, { type: 'erasure' }, today, 100)).rows.every((row) => row.type === 'erasure')).toBe(true);
   });
 

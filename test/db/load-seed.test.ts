@@ -41,14 +41,27 @@ describe('the load database', () => {
   });
 
   test('mixes every type, locale and status, each request with its received event and its deadline', () => {
-    const values = (column: string) => all<{ value: string }>(`select distinct ${column} as value from requests`).map((row) => row.value).sort();
+    const values = (column: string) =>
+      all<{ value: string }>(`select distinct ${column} as value from requests`)
+        .map((row) => row.value)
+        .sort();
     expect(values('type')).toEqual(['access', 'erasure', 'objection', 'portability', 'rectification', 'restriction']);
     expect(values('locale')).toEqual(['bg', 'el', 'nl', 'pl']);
     expect(values('status')).toEqual(['completed', 'in-progress', 'received', 'rejected', 'verified']);
-    const firstEvents = all<{ kind: string }>('select (select kind from request_events e where e.request_id = r.id order by e.id limit 1) as kind from requests r');
+    const firstEvents = all<{ kind: string }>(
+      'select (select kind from request_events e where e.request_id = r.id order by e.id limit 1) as kind from requests r',
+    );
     expect(firstEvents.every((row) => row.kind === 'received')).toBe(true);
-    const rows = all<{ received_at: number; due_on: string; due_at: number; extension_days: number | null }>('select received_at, due_on, due_at, extension_days from requests');
-    expect(rows.every((row) => deadlineFor(row.received_at, organisation.timeZone).dueOn === firstDeadline({ dueOn: row.due_on, extensionDays: row.extension_days }, organisation.timeZone).dueOn)).toBe(true);
+    const rows = all<{ received_at: number; due_on: string; due_at: number; extension_days: number | null }>(
+      'select received_at, due_on, due_at, extension_days from requests',
+    );
+    expect(
+      rows.every(
+        (row) =>
+          deadlineFor(row.received_at, organisation.timeZone).dueOn ===
+          firstDeadline({ dueOn: row.due_on, extensionDays: row.extension_days }, organisation.timeZone).dueOn,
+      ),
+    ).toBe(true);
     expect(rows.some((row) => row.extension_days !== null)).toBe(true);
     const received = rows.map((row) => row.received_at).sort((a, b) => a - b);
     expect(now - (received[0] as number)).toBeGreaterThan(700 * 24 * 3600_000);
@@ -76,11 +89,26 @@ describe('npm run db:seed-load', () => {
   const dir = mkdtempSync(join(tmpdir(), 'seed-load-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const seedLoad = (path: string, ...args: string[]) =>
-    spawnSync(node, [join(root, 'scripts/db-seed-load.ts'), '--requests', '200', '--consent-records', '500', '--heavy-subjects', '2', '--records-per-heavy-subject', '50', ...args], {
-      cwd: root,
-      env: { ...process.env, DATABASE_PATH: path },
-      encoding: 'utf8',
-    });
+    spawnSync(
+      node,
+      [
+        join(root, 'scripts/db-seed-load.ts'),
+        '--requests',
+        '200',
+        '--consent-records',
+        '500',
+        '--heavy-subjects',
+        '2',
+        '--records-per-heavy-subject',
+        '50',
+        ...args,
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_PATH: path },
+        encoding: 'utf8',
+      },
+    );
 
   test('seeds a new database, refuses one that holds data, and replaces it only with --force', () => {
     const path = join(dir, 'load.db');

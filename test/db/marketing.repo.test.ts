@@ -3,7 +3,15 @@ import { type PortalDatabase } from '../../db/connection.ts';
 import { migratedStore } from '../support/database.ts';
 import type { SqliteStore } from '../../db/store.ts';
 import { codeLifetimeMs, codeMatches, confirmationLifetimeMs, newConfirmationCode, newToken } from '../../src/lib/marketing.ts';
-import { confirmationPending, confirmSignup, confirmSignupByCode, recordSignup, spendConfirmation, subscriptionsOfConsent, withdrawSignup } from '../../src/lib/marketing.repo.ts';
+import {
+  confirmationPending,
+  confirmSignup,
+  confirmSignupByCode,
+  recordSignup,
+  spendConfirmation,
+  subscriptionsOfConsent,
+  withdrawSignup,
+} from '../../src/lib/marketing.repo.ts';
 
 let store: SqliteStore;
 let db: PortalDatabase;
@@ -54,15 +62,17 @@ describe('marketing consent', () => {
     expect((await subscriptionsOfConsent(db, consentId)).email?.status).toBe('pending');
   });
 
-  test('an SMS sign-up waits for the code sent to the number: a wrong, an expired or another visitor\'s entry confirms nothing', async () => {
+  test("an SMS sign-up waits for the code sent to the number: a wrong, an expired or another visitor's entry confirms nothing", async () => {
     const { code, hash } = newConfirmationCode(secret);
-    const subscription = await signup('sms', hash) ?? expect.unreachable('the first SMS sign-up is recorded');
+    const subscription = (await signup('sms', hash)) ?? expect.unreachable('the first SMS sign-up is recorded');
     expect((await subscriptionsOfConsent(db, consentId)).sms?.status).toBe('pending');
     const target = { subscriptionId: subscription.id, consentId };
     const wrong = code === '000000' ? '000001' : '000000';
     expect(await confirmSignupByCode(store, target, (stored) => codeMatches(secret, stored, wrong), confirmation)).toBe('wrong');
     expect(await confirmSignupByCode(store, { ...target, consentId: 'xxxxxxxxxxxxxxxxxxxxxx' }, () => true, confirmation)).toBe('unknown');
-    expect(await confirmSignupByCode(store, target, (stored) => codeMatches(secret, stored, code), { ...confirmation, now: 1000 + codeLifetimeMs + 1 })).toBe('expired');
+    expect(await confirmSignupByCode(store, target, (stored) => codeMatches(secret, stored, code), { ...confirmation, now: 1000 + codeLifetimeMs + 1 })).toBe(
+      'expired',
+    );
     expect((await subscriptionsOfConsent(db, consentId)).sms?.events.map((event) => event.event)).toEqual(['requested']);
     expect(await confirmSignupByCode(store, target, (stored) => codeMatches(secret, stored, code), confirmation)).toBe('confirmed');
     expect(await confirmSignupByCode(store, target, (stored) => codeMatches(secret, stored, code), confirmation)).toBe('unknown');
@@ -74,16 +84,18 @@ describe('marketing consent', () => {
 
   test('a spent code confirms nothing, and the number may sign up again', async () => {
     const { code, hash } = newConfirmationCode(secret);
-    const subscription = await signup('phone', hash) ?? expect.unreachable('the first phone sign-up is recorded');
+    const subscription = (await signup('phone', hash)) ?? expect.unreachable('the first phone sign-up is recorded');
     expect(await signup('sms', newConfirmationCode(secret).hash, 1500)).toBeUndefined();
     await spendConfirmation(store, subscription.id);
-    expect(await confirmSignupByCode(store, { subscriptionId: subscription.id, consentId }, (stored) => codeMatches(secret, stored, code), confirmation)).toBe('unknown');
+    expect(await confirmSignupByCode(store, { subscriptionId: subscription.id, consentId }, (stored) => codeMatches(secret, stored, code), confirmation)).toBe(
+      'unknown',
+    );
     expect(await signup('sms', newConfirmationCode(secret).hash, 1500)).toBeDefined();
   });
 
   test('a withdrawal keeps its own time and wording and is recorded once', async () => {
     const { code, hash } = newConfirmationCode(secret);
-    const subscription = await signup('sms', hash) ?? expect.unreachable('an SMS sign-up is recorded');
+    const subscription = (await signup('sms', hash)) ?? expect.unreachable('an SMS sign-up is recorded');
     await confirmSignupByCode(store, { subscriptionId: subscription.id, consentId }, (stored) => codeMatches(secret, stored, code), confirmation);
     await withdrawSignup(store, subscription.id, { via: 'unsubscribe-link', policyVersion: 2, wording: 'Απεγγραφήκατε.', now: 5000 });
     await withdrawSignup(store, subscription.id, { via: 'list-unsubscribe', policyVersion: 2, wording: 'Απεγγραφήκατε.', now: 6000 });
@@ -100,9 +112,19 @@ describe('marketing consent', () => {
 });
 
 describe('one pending confirmation per address', () => {
-  const rows = () => db.$client.prepare('select (select count(*) from marketing_subscriptions) as subscriptions, (select count(*) from marketing_events) as events').get();
+  const rows = () =>
+    db.$client.prepare('select (select count(*) from marketing_subscriptions) as subscriptions, (select count(*) from marketing_events) as events').get();
   const emailSignup = async (address: string, now: number, confirmTokenHash = newToken().hash) =>
-    await recordSignup(store, { channel: 'email', address, locale: 'pl', consentId: 'eeeeeeeeeeeeeeeeeeeeee', policyVersion: 2, wording: 'Chcę otrzymywać…', confirmTokenHash, now });
+    await recordSignup(store, {
+      channel: 'email',
+      address,
+      locale: 'pl',
+      consentId: 'eeeeeeeeeeeeeeeeeeeeee',
+      policyVersion: 2,
+      wording: 'Chcę otrzymywać…',
+      confirmTokenHash,
+      now,
+    });
 
   test('while a confirmation waits, a sign-up of the same address (any ASCII case, any visitor) writes nothing', async () => {
     expect(await signup('email', newToken().hash, 1000)).toBeDefined();
@@ -131,7 +153,7 @@ describe('one pending confirmation per address', () => {
     expect(await confirmSignup(store, used.token, { policyVersion: 2, wording: 'x', now: 2000 })).toBeDefined();
     expect(await emailSignup('used@example.com', 3000)).toBeDefined();
 
-    const withdrawn = await emailSignup('gone@example.com', 1000) ?? expect.unreachable('the first sign-up is recorded');
+    const withdrawn = (await emailSignup('gone@example.com', 1000)) ?? expect.unreachable('the first sign-up is recorded');
     await withdrawSignup(store, withdrawn.id, { via: 'preferences', policyVersion: 2, wording: 'x', now: 2000 });
     expect(await emailSignup('gone@example.com', 3000)).toBeDefined();
   });

@@ -17,8 +17,26 @@ afterEach(() => store.close());
 
 describe('the DPO lookup by phone', () => {
   test('finds an SMS consent without a consent id, typed with spaces and dashes', async () => {
-    await recordSignup(store, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'SMS…', confirmTokenHash: `test-${randomUUID()}`, now: Date.parse('2026-11-20T10:00:00Z') });
-    await recordSignup(store, { channel: 'phone', address: '+48 600 999 999', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'Tel…', confirmTokenHash: `test-${randomUUID()}`, now: Date.parse('2026-11-20T10:00:00Z') });
+    await recordSignup(store, {
+      channel: 'sms',
+      address: '+48600100200',
+      locale: 'pl',
+      consentId: undefined,
+      policyVersion: 2,
+      wording: 'SMS…',
+      confirmTokenHash: `test-${randomUUID()}`,
+      now: Date.parse('2026-11-20T10:00:00Z'),
+    });
+    await recordSignup(store, {
+      channel: 'phone',
+      address: '+48 600 999 999',
+      locale: 'pl',
+      consentId: undefined,
+      policyVersion: 2,
+      wording: 'Tel…',
+      confirmTokenHash: `test-${randomUUID()}`,
+      now: Date.parse('2026-11-20T10:00:00Z'),
+    });
     const found = await lookUpConsent(db, '+48 600-100-200');
     expect(found.found).toBe(true);
     expect(found.found && found.marketing.map(({ subscription }) => subscription.address)).toEqual(['+48600100200']);

@@ -50,7 +50,14 @@ async function submit(input: Record<string, unknown>, now = received, fromBrowse
   const status = newToken();
   const verify = newToken();
   const submission = requestSubmissionSchema.parse({ locale: 'pl', name: 'Anna Nowak', email: 'anna@example.pl', declaration: true, ...input });
-  const request = await createRequest(store, { submission, now, timeZone: 'Europe/Athens', statusTokenHashFor: () => status.hash, verifyTokenHash: verify.hash, consentIdLinkedBy: fromBrowser ? 'browser' : null });
+  const request = await createRequest(store, {
+    submission,
+    now,
+    timeZone: 'Europe/Athens',
+    statusTokenHashFor: () => status.hash,
+    verifyTokenHash: verify.hash,
+    consentIdLinkedBy: fromBrowser ? 'browser' : null,
+  });
   return { request, status: status.token, verify: verify.token };
 }
 
@@ -95,30 +102,54 @@ describe('requests', () => {
       seen.push(db.$client.inTransaction);
       return '{"a":1}';
     };
-    expect(await takeAction(store, request.reference, { action: 'complete', message: 'Done', exportContent: exporter }, 'dpo:x', received + 1)).toEqual({ ok: false, problem: 'status' });
+    expect(await takeAction(store, request.reference, { action: 'complete', message: 'Done', exportContent: exporter }, 'dpo:x', received + 1)).toEqual({
+      ok: false,
+      problem: 'status',
+    });
     expect(seen).toEqual([]);
     await takeAction(store, request.reference, { action: 'verify', method: 'customer-account' }, 'dpo:x', received + 2);
     await takeAction(store, request.reference, { action: 'start' }, 'dpo:x', received + 3);
     const failing = async () => {
       throw new Error('the export could not be built');
     };
-    await expect(takeAction(store, request.reference, { action: 'complete', message: 'Done', exportContent: failing }, 'dpo:x', received + 4)).rejects.toThrow(/could not be built/);
+    await expect(takeAction(store, request.reference, { action: 'complete', message: 'Done', exportContent: failing }, 'dpo:x', received + 4)).rejects.toThrow(
+      /could not be built/,
+    );
     expect((await findRequest(db, request.reference))?.status).toBe('in-progress');
     expect(await exportOf(db, request.id)).toBeUndefined();
-    expect(await takeAction(store, request.reference, { action: 'complete', message: 'Done', exportContent: exporter }, 'dpo:x', received + 5)).toMatchObject({ ok: true });
+    expect(await takeAction(store, request.reference, { action: 'complete', message: 'Done', exportContent: exporter }, 'dpo:x', received + 5)).toMatchObject({
+      ok: true,
+    });
     expect(seen).toEqual([true]);
     expect((await exportOf(db, request.id))?.content).toBe('{"a":1}');
   });
 
   test('an action and its audit event are written together; illegal ones change nothing', async () => {
     const { request } = await submit({ type: 'access' });
-    expect(await takeAction(store, request.reference, { action: 'complete', message: 'Done' }, 'dpo:dpo@ostria.example', received)).toEqual({ ok: false, problem: 'status' });
-    expect(await takeAction(store, request.reference, { action: 'verify', method: 'customer-account' }, 'dpo:dpo@ostria.example', received + 1)).toMatchObject({ ok: true });
-    expect(await takeAction(store, request.reference, { action: 'extend', months: 3, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2)).toEqual({ ok: false, problem: 'months' });
-    expect(await takeAction(store, request.reference, { action: 'extend', months: 1, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2)).toMatchObject({ ok: true, request: { dueOn: '2027-01-20', extensionDays: 31 } });
-    expect(await takeAction(store, request.reference, { action: 'extend', months: 1, reason: 'Again', timeZone: 'Europe/Athens' }, 'dpo:x', received + 3)).toEqual({ ok: false, problem: 'alreadyExtended' });
+    expect(await takeAction(store, request.reference, { action: 'complete', message: 'Done' }, 'dpo:dpo@ostria.example', received)).toEqual({
+      ok: false,
+      problem: 'status',
+    });
+    expect(await takeAction(store, request.reference, { action: 'verify', method: 'customer-account' }, 'dpo:dpo@ostria.example', received + 1)).toMatchObject({
+      ok: true,
+    });
+    expect(
+      await takeAction(store, request.reference, { action: 'extend', months: 3, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2),
+    ).toEqual({ ok: false, problem: 'months' });
+    expect(
+      await takeAction(store, request.reference, { action: 'extend', months: 1, reason: 'Complex', timeZone: 'Europe/Athens' }, 'dpo:x', received + 2),
+    ).toMatchObject({ ok: true, request: { dueOn: '2027-01-20', extensionDays: 31 } });
+    expect(
+      await takeAction(store, request.reference, { action: 'extend', months: 1, reason: 'Again', timeZone: 'Europe/Athens' }, 'dpo:x', received + 3),
+    ).toEqual({ ok: false, problem: 'alreadyExtended' });
     await takeAction(store, request.reference, { action: 'start' }, 'dpo:x', received + 4);
-    const done = await takeAction(store, request.reference, { action: 'complete', message: 'Your data is attached.', exportContent: async () => '{"a":1}' }, 'dpo:x', received + 5);
+    const done = await takeAction(
+      store,
+      request.reference,
+      { action: 'complete', message: 'Your data is attached.', exportContent: async () => '{"a":1}' },
+      'dpo:x',
+      received + 5,
+    );
     expect(done).toMatchObject({ ok: true, request: { status: 'completed', closedAt: received + 5, outcome: 'Your data is attached.' } });
     expect(await exportOf(db, request.id)).toMatchObject({ content: '{"a":1}', expiresAt: received + 5 + 7 * 24 * 3600_000 });
     expect((await eventsOf(db, request.id)).map((event) => event.kind)).toEqual(['received', 'identity-verified', 'extended', 'started', 'completed']);
@@ -133,10 +164,29 @@ describe('requests', () => {
 
 describe('JSON exports validate against the published schemas', () => {
   test('a single request, as the requester and the DPO see it', async () => {
-    const { request } = await submit({ type: 'rectification', inaccurateData: '<b>ul. Długa 1</b>', correctData: 'ul. Długa 12', customerReference: 'C-1', consentId });
-    await takeAction(store, request.reference, { action: 'extend', months: 2, reason: 'Złożona sprawa', timeZone: 'Europe/Athens' }, 'dpo:dpo@ostria.example', received + 1);
+    const { request } = await submit({
+      type: 'rectification',
+      inaccurateData: '<b>ul. Długa 1</b>',
+      correctData: 'ul. Długa 12',
+      customerReference: 'C-1',
+      consentId,
+    });
+    await takeAction(
+      store,
+      request.reference,
+      { action: 'extend', months: 2, reason: 'Złożona sprawa', timeZone: 'Europe/Athens' },
+      'dpo:dpo@ostria.example',
+      received + 1,
+    );
     for (const audience of ['requester', 'dpo'] as const) {
-      const document = JSON.parse(JSON.stringify(await requestDocument(db, (await findRequest(db, request.reference))!, audience, 'https://privacy.ostria.example', { timeZone: 'Europe/Athens', now: received + 2 })));
+      const document = JSON.parse(
+        JSON.stringify(
+          await requestDocument(db, (await findRequest(db, request.reference))!, audience, 'https://privacy.ostria.example', {
+            timeZone: 'Europe/Athens',
+            now: received + 2,
+          }),
+        ),
+      );
       expect(validRequestDocument?.(document), JSON.stringify(validRequestDocument?.errors)).toBe(true);
       expect(document.submitted.inaccurateData).toBe('<b>ul. Długa 1</b>');
       expect(document.events.at(-1).actor).toBe(audience === 'dpo' ? 'dpo:dpo@ostria.example' : 'dpo');
@@ -145,13 +195,44 @@ describe('JSON exports validate against the published schemas', () => {
 
   async function seedSubject(fromBrowser: boolean) {
     await appendConsentRecord(store, {
-      consentId, siteId: 'portal', origin: 'https://privacy.ostria.example', recordedAt: received - 5000, action: 'custom', source: 'preferences',
-      preferences: false, analytics: true, marketing: false, locale: 'pl', policyDocument: 'cookie-policy', policyVersion: 1,
-      textHash: 'a'.repeat(64), bannerVersion: 'b1', revision: 'r1', expiresAt: received + 1e10, gpcSignal: false,
+      consentId,
+      siteId: 'portal',
+      origin: 'https://privacy.ostria.example',
+      recordedAt: received - 5000,
+      action: 'custom',
+      source: 'preferences',
+      preferences: false,
+      analytics: true,
+      marketing: false,
+      locale: 'pl',
+      policyDocument: 'cookie-policy',
+      policyVersion: 1,
+      textHash: 'a'.repeat(64),
+      bannerVersion: 'b1',
+      revision: 'r1',
+      expiresAt: received + 1e10,
+      gpcSignal: false,
     });
-    await recordSignup(store, { channel: 'email', address: 'anna@example.pl', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'Chcę otrzymywać…', confirmTokenHash: 'f'.repeat(64), now: received - 4000 });
+    await recordSignup(store, {
+      channel: 'email',
+      address: 'anna@example.pl',
+      locale: 'pl',
+      consentId: undefined,
+      policyVersion: 2,
+      wording: 'Chcę otrzymywać…',
+      confirmTokenHash: 'f'.repeat(64),
+      now: received - 4000,
+    });
     await confirmedSignup(store, { channel: 'sms', address: '+48600100200', locale: 'pl', consentId, policyVersion: 2, wording: 'SMS…', now: received - 3000 });
-    await confirmedSignup(store, { channel: 'email', address: 'someone@else.example', locale: 'pl', consentId: undefined, policyVersion: 2, wording: 'x', now: received - 3000 });
+    await confirmedSignup(store, {
+      channel: 'email',
+      address: 'someone@else.example',
+      locale: 'pl',
+      consentId: undefined,
+      policyVersion: 2,
+      wording: 'x',
+      now: received - 3000,
+    });
     const first = (await submit({ type: 'access', consentId }, received, fromBrowser)).request;
     await takeAction(store, first.reference, { action: 'verify', method: 'email-link' }, 'requester', received + 1);
     await submit({ type: 'erasure', scope: 'Wszystko', grounds: 'Cofam zgodę' });
@@ -162,10 +243,21 @@ describe('JSON exports validate against the published schemas', () => {
 
   test('everything about a subject: requests by address, consent records and SMS consents by a proven consent id, email consents by address', async () => {
     const first = await seedSubject(true);
-    const exported = JSON.parse(JSON.stringify(await buildSubjectExport(db, { email: 'anna@example.pl', organisation, portalOrigin: 'https://privacy.ostria.example', now: received + 10 })));
+    const exported = JSON.parse(
+      JSON.stringify(
+        await buildSubjectExport(db, { email: 'anna@example.pl', organisation, portalOrigin: 'https://privacy.ostria.example', now: received + 10 }),
+      ),
+    );
     expect(validSubjectExport?.(exported), JSON.stringify(validSubjectExport?.errors)).toBe(true);
-    expect(exported.subject).toEqual({ email: 'anna@example.pl', consentIds: [consentId], consentIdLinks: [{ consentId, provenBy: 'browser', request: first.reference }] });
-    expect(exported.requests.map((request: { type: string; linkedBy: string }) => [request.type, request.linkedBy])).toEqual([['access', 'address'], ['erasure', 'address']]);
+    expect(exported.subject).toEqual({
+      email: 'anna@example.pl',
+      consentIds: [consentId],
+      consentIdLinks: [{ consentId, provenBy: 'browser', request: first.reference }],
+    });
+    expect(exported.requests.map((request: { type: string; linkedBy: string }) => [request.type, request.linkedBy])).toEqual([
+      ['access', 'address'],
+      ['erasure', 'address'],
+    ]);
     expect(exported.consentRecords).toHaveLength(1);
     expect(exported.consentRecords[0]).toMatchObject({ consentId, granted: ['necessary', 'analytics'], linkedBy: 'consentId' });
     expect(exported.marketing.map((entry: { channel: string; status: string; linkedBy: string }) => [entry.channel, entry.status, entry.linkedBy])).toEqual([
@@ -176,7 +268,11 @@ describe('JSON exports validate against the published schemas', () => {
 
   test('a consent id only typed into the request brings neither its consent records nor the SMS consent made with it', async () => {
     await seedSubject(false);
-    const exported = JSON.parse(JSON.stringify(await buildSubjectExport(db, { email: 'anna@example.pl', organisation, portalOrigin: 'https://privacy.ostria.example', now: received + 10 })));
+    const exported = JSON.parse(
+      JSON.stringify(
+        await buildSubjectExport(db, { email: 'anna@example.pl', organisation, portalOrigin: 'https://privacy.ostria.example', now: received + 10 }),
+      ),
+    );
     expect(validSubjectExport?.(exported), JSON.stringify(validSubjectExport?.errors)).toBe(true);
     expect(exported.subject).toEqual({ email: 'anna@example.pl', consentIds: [], consentIdLinks: [] });
     expect(exported.consentRecords).toEqual([]);
@@ -188,7 +284,13 @@ describe('JSON exports validate against the published schemas', () => {
   test('the requester never reads the DPO’s internal notes; the DPO reads every one', async () => {
     const { request } = await submit({ type: 'access' });
     const dpo = 'dpo:dpo@ostria.example';
-    await takeAction(store, request.reference, { action: 'verify', method: 'identity-document', note: 'Paszport AB123 – notatka wewnętrzna' }, dpo, received + 1);
+    await takeAction(
+      store,
+      request.reference,
+      { action: 'verify', method: 'identity-document', note: 'Paszport AB123 – notatka wewnętrzna' },
+      dpo,
+      received + 1,
+    );
     await takeAction(store, request.reference, { action: 'note', text: 'Rozmowa telefoniczna – wewnętrzna' }, dpo, received + 2);
     await takeAction(store, request.reference, { action: 'extend', months: 1, reason: 'Archiwum', timeZone: 'Europe/Athens' }, dpo, received + 3);
     const stored = (await findRequest(db, request.reference))!;
@@ -207,7 +309,9 @@ describe('JSON exports validate against the published schemas', () => {
   });
 
   test('the schema catches a drifted export', async () => {
-    const exported = JSON.parse(JSON.stringify(await buildSubjectExport(db, { email: 'anna@example.pl', organisation, portalOrigin: 'https://p.example', now: received })));
+    const exported = JSON.parse(
+      JSON.stringify(await buildSubjectExport(db, { email: 'anna@example.pl', organisation, portalOrigin: 'https://p.example', now: received })),
+    );
     expect(validSubjectExport?.(exported)).toBe(true);
     expect(validSubjectExport?.({ ...exported, extra: 1 })).toBe(false);
     expect(validSubjectExport?.({ ...exported, requests: [{ reference: 'nope' }] })).toBe(false);

@@ -23,10 +23,18 @@ const dpo = 'dpo:eleni@ostria.example';
 
 async function answeredAccess(at: number) {
   const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'el', name: 'Μαρία', email: 'maria@example.gr', declaration: true });
-  const row = await createRequest(store, { submission, now: at, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  const row = await createRequest(store, {
+    submission,
+    now: at,
+    timeZone: 'Europe/Athens',
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+  });
   expect((await takeAction(store, row.reference, { action: 'verify', method: 'email-link' }, 'requester', at + 1)).ok).toBe(true);
   expect((await takeAction(store, row.reference, { action: 'start' }, dpo, at + 2)).ok).toBe(true);
-  expect((await takeAction(store, row.reference, { action: 'complete', message: 'Έτοιμο', exportContent: async () => '{"phone":"+306900000000"}' }, dpo, at + 3)).ok).toBe(true);
+  expect(
+    (await takeAction(store, row.reference, { action: 'complete', message: 'Έτοιμο', exportContent: async () => '{"phone":"+306900000000"}' }, dpo, at + 3)).ok,
+  ).toBe(true);
   return row;
 }
 
@@ -34,7 +42,11 @@ describe('retention of exports', () => {
   test('deletes an expired export of a request still within its period, keeps a fresh one, and counts it', async () => {
     const old = await answeredAccess(completedAt);
     const fresh = await answeredAccess(completedAt + exportLifetimeMs);
-    const report = await applyRetention(store, { now: completedAt + exportLifetimeMs + 10, timeZone: 'Europe/Athens', retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 } });
+    const report = await applyRetention(store, {
+      now: completedAt + exportLifetimeMs + 10,
+      timeZone: 'Europe/Athens',
+      retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 },
+    });
     expect(await exportOf(db, old.id)).toBeUndefined();
     expect(await exportOf(db, fresh.id)).toBeDefined();
     const [event] = await latestAuditEvents(db, 'retention-applied');

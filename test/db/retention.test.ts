@@ -35,7 +35,14 @@ const now = Date.parse('2029-12-01T10:00:00Z');
 const run = async (overrides: Partial<RetentionRun> = {}) =>
   await applyRetention(store, { now, timeZone, retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 }, ...overrides });
 
-const ids = { anna: 'aaaaaaaaaaaaaaaaaaaaaa', boris: 'bbbbbbbbbbbbbbbbbbbbbb', chris: 'cccccccccccccccccccccc', dora: 'dddddddddddddddddddddd', eva: 'eeeeeeeeeeeeeeeeeeeeee', filip: 'ffffffffffffffffffffff' };
+const ids = {
+  anna: 'aaaaaaaaaaaaaaaaaaaaaa',
+  boris: 'bbbbbbbbbbbbbbbbbbbbbb',
+  chris: 'cccccccccccccccccccccc',
+  dora: 'dddddddddddddddddddddd',
+  eva: 'eeeeeeeeeeeeeeeeeeeeee',
+  filip: 'ffffffffffffffffffffff',
+};
 const decide = async (consentId: string, at: string, lifetimeDays: number) =>
   await appendConsentRecord(store, consentDecision(consentId, Date.parse(at), true, { expiresAt: Date.parse(at) + lifetimeDays * day }));
 
@@ -105,7 +112,9 @@ describe('retention of consent records', () => {
     await run();
     const lookup = await lookUpConsent(db, ids.dora);
     expect(lookup.found && lookup.chain).toEqual({ checked: 1, erased: 0 });
-    db.$client.exec("drop trigger consent_records_no_update; update consent_records set previous_hash = '0000000000000000000000000000000000000000000000000000000000000000' where id = 4;");
+    db.$client.exec(
+      "drop trigger consent_records_no_update; update consent_records set previous_hash = '0000000000000000000000000000000000000000000000000000000000000000' where id = 4;",
+    );
     const forged = await lookUpConsent(db, ids.dora);
     expect(forged.found && forged.chain.firstBreak).toEqual({ id: 4, consentId: ids.dora, reason: 'previous hash does not match' });
     expect((await verifyConsentChain(db)).firstBreak).toMatchObject({ id: 4 });
@@ -118,8 +127,14 @@ describe('retention of consent records', () => {
     await run();
     expect(sql('delete from consent_records where id = 4')).toThrow('append-only');
     expect(sql('delete from consent_records')).toThrow('append-only');
-    expect(sql("insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (5, 'f', 2, 1)")).toThrow('retention checkpoint');
-    expect(sql('insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (2, (select record_hash from consent_records where id = 4), 1, 1)')).toThrow('retention checkpoint');
+    expect(sql("insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (5, 'f', 2, 1)")).toThrow(
+      'retention checkpoint',
+    );
+    expect(
+      sql(
+        'insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (2, (select record_hash from consent_records where id = 4), 1, 1)',
+      ),
+    ).toThrow('retention checkpoint');
     expect(sql('update consent_retention_checkpoints set up_to_id = 6')).toThrow('append-only');
     expect(sql('delete from consent_retention_checkpoints')).toThrow('append-only');
     expect(sql("update audit_events set detail = '{}'")).toThrow('append-only');
@@ -144,7 +159,14 @@ async function submit(type: 'access' | 'erasure', email: string, at: number) {
     ...(type === 'erasure' ? { scope: 'Konto Anny', grounds: 'Anna cofa zgodę' } : { details: 'Wszystko o Annie' }),
   });
   // Sent from her own browser: the consent id is proven, and goes with the rest when the request is anonymised.
-  const request = await createRequest(store, { submission, now: at, timeZone, statusTokenHashFor: () => status.hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: 'browser' });
+  const request = await createRequest(store, {
+    submission,
+    now: at,
+    timeZone,
+    statusTokenHashFor: () => status.hash,
+    verifyTokenHash: newToken().hash,
+    consentIdLinkedBy: 'browser',
+  });
   return { request, statusToken: status.token };
 }
 
@@ -153,7 +175,18 @@ async function work(reference: string, at: number, close: 'complete' | 'reject' 
   expect((await takeAction(store, reference, { action: 'start' }, dpo, at)).ok).toBe(true);
   expect((await takeAction(store, reference, { action: 'note', text: 'Anna dzwoniła' }, dpo, at)).ok).toBe(true);
   expect((await takeAction(store, reference, { action: 'extend', months: 1, reason: 'Dane Anny w archiwum', timeZone }, dpo, at)).ok).toBe(true);
-  if (close === 'complete') expect((await takeAction(store, reference, { action: 'complete', message: 'Dane Anny w załączniku', exportContent: async () => '{"name":"Anna Nowak"}' }, dpo, at + day)).ok).toBe(true);
+  if (close === 'complete')
+    expect(
+      (
+        await takeAction(
+          store,
+          reference,
+          { action: 'complete', message: 'Dane Anny w załączniku', exportContent: async () => '{"name":"Anna Nowak"}' },
+          dpo,
+          at + day,
+        )
+      ).ok,
+    ).toBe(true);
   if (close === 'reject') expect((await takeAction(store, reference, { action: 'reject', reason: 'Anna nie jest klientką' }, dpo, at + day)).ok).toBe(true);
 }
 
@@ -190,7 +223,14 @@ describe('retention of closed requests', () => {
       statusTokenHash: `anonymised:${old.request.id}`,
       anonymisedAt: now,
     });
-    expect(after).toMatchObject({ type: 'access', status: 'completed', receivedAt: received, extensionDays: 30, dueOn: before?.dueOn, closedAt: before?.closedAt });
+    expect(after).toMatchObject({
+      type: 'access',
+      status: 'completed',
+      receivedAt: received,
+      extensionDays: 30,
+      dueOn: before?.dueOn,
+      closedAt: before?.closedAt,
+    });
     expect(await exportOf(db, old.request.id)).toBeUndefined();
     expect(await findRequestForRequester(db, old.request.reference, old.statusToken)).toBeUndefined();
     // Neither her address nor her consent id leads to it any more (her other requests still name that consent id).
@@ -253,7 +293,9 @@ describe('retention of closed requests', () => {
     const sql = (statement: string) => () => db.$client.prepare(statement).run();
     expect(sql(`update request_events set detail = null, redacted_at = 1 where request_id = ${recent?.id}`)).toThrow('append-only');
     await run();
-    expect(sql(`update request_events set actor = 'system', redacted_at = 1 where request_id = ${old.request.id} and redacted_at is null`)).toThrow('append-only');
+    expect(sql(`update request_events set actor = 'system', redacted_at = 1 where request_id = ${old.request.id} and redacted_at is null`)).toThrow(
+      'append-only',
+    );
     expect(sql(`update request_events set detail = '{"text":"x"}' where request_id = ${old.request.id}`)).toThrow('append-only');
     expect(sql(`delete from request_events where request_id = ${old.request.id}`)).toThrow('append-only');
   });
@@ -277,7 +319,11 @@ describe('a retention run', () => {
     await seedConsent();
     const { old } = await seedRequests();
     const dry = await run({ dryRun: true });
-    expect(dry).toMatchObject({ consentRecords: { deleted: 3, upToId: 3 }, closedRequests: { anonymised: 1, exportsDeleted: 1, eventDetailsRedacted: 4 }, auditEventId: null });
+    expect(dry).toMatchObject({
+      consentRecords: { deleted: 3, upToId: 3 },
+      closedRequests: { anonymised: 1, exportsDeleted: 1, eventDetailsRedacted: 4 },
+      auditEventId: null,
+    });
     expect(remainingIds()).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await findRequest(db, old.request.reference))?.name).toBe('Anna Nowak');
     expect(await latestAuditEvents(db, 'retention-applied')).toEqual([]);

@@ -23,13 +23,29 @@ const now = Date.parse('2026-11-20T10:00:00Z');
 
 async function request(email: string) {
   const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'bg', name: 'Иван', email, declaration: true });
-  const row = await createRequest(store, { submission, now, timeZone: 'Europe/Sofia', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: null });
+  const row = await createRequest(store, {
+    submission,
+    now,
+    timeZone: 'Europe/Sofia',
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+    consentIdLinkedBy: null,
+  });
   expect((await takeAction(store, row.reference, { action: 'verify', method: 'email-link' }, 'requester', now + 1)).ok).toBe(true);
   return row;
 }
 
 async function signUp(address: string) {
-  return await recordSignup(store, { channel: 'email', address, locale: 'bg', consentId: undefined, policyVersion: 2, wording: 'Да.', confirmTokenHash: `test-${randomUUID()}`, now });
+  return await recordSignup(store, {
+    channel: 'email',
+    address,
+    locale: 'bg',
+    consentId: undefined,
+    policyVersion: 2,
+    wording: 'Да.',
+    confirmTokenHash: `test-${randomUUID()}`,
+    now,
+  });
 }
 
 const found = async (email: string) => {

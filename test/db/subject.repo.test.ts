@@ -25,8 +25,16 @@ const adamsBrowser = 'aaaaaaaaaaaaaaaaaaaaaa';
 
 async function request(email: string, consentId: string | undefined, options: { fromBrowser?: boolean; verified?: boolean } = {}) {
   const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'nl', name: 'Iemand', email, declaration: true, consentId });
-  const row = await createRequest(store, { submission, now, timeZone: 'Europe/Amsterdam', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: options.fromBrowser ? 'browser' : null });
-  if (options.verified ?? true) expect((await takeAction(store, row.reference, { action: 'verify', method: 'email-link' }, 'requester', now + 1)).ok).toBe(true);
+  const row = await createRequest(store, {
+    submission,
+    now,
+    timeZone: 'Europe/Amsterdam',
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+    consentIdLinkedBy: options.fromBrowser ? 'browser' : null,
+  });
+  if (options.verified ?? true)
+    expect((await takeAction(store, row.reference, { action: 'verify', method: 'email-link' }, 'requester', now + 1)).ok).toBe(true);
   return row;
 }
 
@@ -71,7 +79,12 @@ describe('findSubject()', () => {
   test('a consent id typed into someone else’s request links nothing of the person it belongs to', async () => {
     await seedVera();
     await request('adam@attacker.example', verasBrowser);
-    expect(await summary('adam@attacker.example')).toEqual({ requests: ['adam@attacker.example'], consentIds: [], subscriptions: [], unlinked: [[verasBrowser, null]] });
+    expect(await summary('adam@attacker.example')).toEqual({
+      requests: ['adam@attacker.example'],
+      consentIds: [],
+      subscriptions: [],
+      unlinked: [[verasBrowser, null]],
+    });
     // Vera is found as before, and the attacker's request is not among hers.
     expect((await summary('vera@example.nl')).requests).toEqual(['vera@example.nl']);
   });
@@ -82,7 +95,12 @@ describe('findSubject()', () => {
     await signUp('email', 'vera.work@example.nl', adamsBrowser);
     await request('adam@attacker.example', adamsBrowser, { fromBrowser: true });
     await request('vera.work@example.nl', adamsBrowser, { fromBrowser: true, verified: false });
-    expect(await summary('adam@attacker.example')).toEqual({ requests: ['adam@attacker.example'], consentIds: [[adamsBrowser, 'browser']], subscriptions: [], unlinked: [] });
+    expect(await summary('adam@attacker.example')).toEqual({
+      requests: ['adam@attacker.example'],
+      consentIds: [[adamsBrowser, 'browser']],
+      subscriptions: [],
+      unlinked: [],
+    });
   });
 
   test('a proven consent id on a request whose identity is not verified yet links nothing', async () => {

@@ -45,7 +45,13 @@ describe('npm run db:backup and npm run db:restore', () => {
     const dir = temporaryDir('portal-backup-');
     const live = join(dir, 'portal.db');
     const backup = join(dir, 'backups', 'portal-backup.db');
-    const env = { DATABASE_PATH: live, OUTBOX_DIR: join(dir, 'outbox'), REQUESTS_PER_HOUR_PER_ADDRESS: '100000', REQUESTS_PER_HOUR_PER_EMAIL: '100000', ...consentBudgetsLifted };
+    const env = {
+      DATABASE_PATH: live,
+      OUTBOX_DIR: join(dir, 'outbox'),
+      REQUESTS_PER_HOUR_PER_ADDRESS: '100000',
+      REQUESTS_PER_HOUR_PER_EMAIL: '100000',
+      ...consentBudgetsLifted,
+    };
     mkdirSync(join(dir, 'backups'));
     const portal = await startPortal(env);
     portals.push(portal);
@@ -67,12 +73,18 @@ describe('npm run db:backup and npm run db:restore', () => {
     // The portal kept answering while the backup ran.
     expect(consents.answered.some((write) => write.sentAt > backupStarted && write.answeredAt < backupFinished)).toBe(true);
 
-    const before = { consents: ids(consents.answered.filter((write) => write.answeredAt < backupStarted)), requests: ids(requests.answered.filter((write) => write.answeredAt < backupStarted)) };
+    const before = {
+      consents: ids(consents.answered.filter((write) => write.answeredAt < backupStarted)),
+      requests: ids(requests.answered.filter((write) => write.answeredAt < backupStarted)),
+    };
     const atLeast = { consents: consents.answered.length + 100, requests: requests.answered.length + 3 };
     await until(() => consents.answered.length >= atLeast.consents && requests.answered.length >= atLeast.requests, 'writes answered after the backup');
     await Promise.all([consents.stop(), requests.stop()]);
     expect([...consents.refused, ...requests.refused, ...consents.unanswered, ...requests.unanswered]).toEqual([]);
-    const after = { consents: ids(consents.answered.filter((write) => write.sentAt > backupFinished)), requests: ids(requests.answered.filter((write) => write.sentAt > backupFinished)) };
+    const after = {
+      consents: ids(consents.answered.filter((write) => write.sentAt > backupFinished)),
+      requests: ids(requests.answered.filter((write) => write.sentAt > backupFinished)),
+    };
     expect(after.consents.length).toBeGreaterThanOrEqual(100);
     expect(after.requests.length).toBeGreaterThanOrEqual(3);
 
@@ -195,4 +207,3 @@ describe('npm run db:backup and npm run db:restore', () => {
     expect(refused.stderr).toContain('unknown to this version of the portal');
   });
 });
-

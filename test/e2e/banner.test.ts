@@ -39,19 +39,23 @@ async function consentCookie(context: BrowserContext): Promise<ConsentCookie | u
 async function recorded(consentId: string, count: number): Promise<ConsentState> {
   let state: ConsentState | undefined;
   await expect
-    .poll(async () => {
-      const response = await fetch(`${baseURL}/api/consent/${consentId}`);
-      state = response.status === 200 ? ((await response.json()) as ConsentState) : undefined;
-      return state?.history.length ?? 0;
-    }, { timeout: 10_000 })
+    .poll(
+      async () => {
+        const response = await fetch(`${baseURL}/api/consent/${consentId}`);
+        state = response.status === 200 ? ((await response.json()) as ConsentState) : undefined;
+        return state?.history.length ?? 0;
+      },
+      { timeout: 10_000 },
+    )
     .toBe(count);
   return state as ConsentState;
 }
 
-const gatedRan = (page: Page) => page.evaluate(() => ({
-  analytics: (window as unknown as { analyticsRan?: boolean }).analyticsRan === true,
-  marketing: (window as unknown as { marketingRan?: boolean }).marketingRan === true,
-}));
+const gatedRan = (page: Page) =>
+  page.evaluate(() => ({
+    analytics: (window as unknown as { analyticsRan?: boolean }).analyticsRan === true,
+    marketing: (window as unknown as { marketingRan?: boolean }).marketingRan === true,
+  }));
 
 describe.skipIf(!hasBrowser)('the banner on a second origin', () => {
   describe.each(locales)('in %s', (locale) => {
@@ -70,9 +74,14 @@ describe.skipIf(!hasBrowser)('the banner on a second origin', () => {
       }
       const styles = await page
         .locator('[data-consent-action="accept-all"], [data-consent-action="reject-all"], [data-consent-action="customize"]')
-        .evaluateAll((buttons) => buttons.map((button) => { const style = getComputedStyle(button); return `${style.fontWeight} ${style.fontSize} ${style.color} ${style.backgroundColor}`; }));
+        .evaluateAll((buttons) =>
+          buttons.map((button) => {
+            const style = getComputedStyle(button);
+            return `${style.fontWeight} ${style.fontSize} ${style.color} ${style.backgroundColor}`;
+          }),
+        );
       expect(styles).toHaveLength(3);
-      expect(new Set(styles).size, styles.join(" | ")).toBe(1);
+      expect(new Set(styles).size, styles.join(' | ')).toBe(1);
       expect(await dialog.getByRole('link').first().getAttribute('href')).toBe(`${baseURL}/${locale}/policies/privacy-notice`);
       expect(await gatedRan(page)).toEqual({ analytics: false, marketing: false });
       expect(await axeViolations(page), describeViolations(await axeViolations(page))).toEqual([]);
@@ -86,7 +95,13 @@ describe.skipIf(!hasBrowser)('the banner on a second origin', () => {
       const cookie = await consentCookie(context);
       expect(cookie?.choices).toEqual({ preferences: false, analytics: false, marketing: false });
       const state = await recorded(cookie?.consentId ?? '', 1);
-      expect(state.current).toMatchObject({ action: 'reject-all', source: 'banner', granted: ['necessary'], denied: ['preferences', 'analytics', 'marketing'], locale });
+      expect(state.current).toMatchObject({
+        action: 'reject-all',
+        source: 'banner',
+        granted: ['necessary'],
+        denied: ['preferences', 'analytics', 'marketing'],
+        locale,
+      });
       expect(new URL(state.current.origin).hostname).toBe('localhost');
       await page.reload();
       expect(await page.getByRole('dialog').isVisible()).toBe(false);
@@ -167,8 +182,14 @@ describe.skipIf(!hasBrowser)('the banner on a second origin', () => {
     await page.getByRole('switch').nth(2).check();
     await page.locator('[data-consent-action="save"]').click();
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { gtagCalls: unknown[][] }).gtagCalls.filter((call) => call[0] === 'consent' && call[1] === 'update').at(-1)))
-      .toEqual(['consent', 'update', expect.objectContaining({ analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' })]);
+      .poll(() =>
+        page.evaluate(() => (window as unknown as { gtagCalls: unknown[][] }).gtagCalls.filter((call) => call[0] === 'consent' && call[1] === 'update').at(-1)),
+      )
+      .toEqual([
+        'consent',
+        'update',
+        expect.objectContaining({ analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' }),
+      ]);
     await context.close();
   });
 
@@ -176,7 +197,9 @@ describe.skipIf(!hasBrowser)('the banner on a second origin', () => {
     const config = (await (await fetch(`${baseURL}/api/consent/config?site=demo&lang=nl`)).json()) as { revision: string; policy: { summary: string } };
     const olderRevision = config.revision.replace(/^\d+-/, '1-');
     const context = await session.browser.newContext();
-    await context.addCookies([{ name: 'portal_consent', value: `abcdefghijklmnopqrstuv.${olderRevision}.111.${Math.floor(Date.now() / 1000) + 86_400}`, url: demo.url }]);
+    await context.addCookies([
+      { name: 'portal_consent', value: `abcdefghijklmnopqrstuv.${olderRevision}.111.${Math.floor(Date.now() / 1000) + 86_400}`, url: demo.url },
+    ]);
     const page = await context.newPage();
     await page.goto(`${demo.url}?lang=nl`);
     const dialog = page.getByRole('dialog');
@@ -196,11 +219,12 @@ describe.skipIf(!hasBrowser)('the banner on a second origin', () => {
     expect(await gatedRan(page)).toEqual({ analytics: false, marketing: false });
     await page.reload();
     await page.getByRole('dialog').waitFor();
-    const focusedAction = () => page.evaluate(() => {
-      let active: Element | null = document.activeElement;
-      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-      return active?.getAttribute('data-consent-action') ?? active?.getAttribute('role') ?? active?.tagName ?? '';
-    });
+    const focusedAction = () =>
+      page.evaluate(() => {
+        let active: Element | null = document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        return active?.getAttribute('data-consent-action') ?? active?.getAttribute('role') ?? active?.tagName ?? '';
+      });
     for (let step = 0; step < 10 && (await focusedAction()) !== 'customize'; step += 1) await page.keyboard.press('Tab');
     expect(await focusedAction()).toBe('customize');
     await page.keyboard.press('Enter');

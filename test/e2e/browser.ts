@@ -20,7 +20,15 @@ export interface BrowserSession {
  * The flags every Chromium here runs with, Debian's or @sparticuz/chromium's (not that package's own list: it turns
  * off web security, which the CORS, CSP and origin tests depend on).
  */
-export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** The Chromium global-setup found, headless, with a fresh profile (Playwright makes one per launch) and no background traffic. */
 export async function launchBrowser(): Promise<BrowserSession> {
@@ -55,5 +63,7 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 
 /** A readable failure message for axe violations. */
 export function describeViolations(violations: AxeViolation[]): string {
-  return violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`).join('\n');
+  return violations
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
+    .join('\n');
 }

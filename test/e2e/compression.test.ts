@@ -17,7 +17,12 @@ function rawGet(path: string, headers: Record<string, string>): Promise<RawAnswe
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, encoding: response.headers['content-encoding'], vary: String(response.headers.vary ?? ''), body: Buffer.concat(chunks) }),
+        resolve({
+          status: response.statusCode ?? 0,
+          encoding: response.headers['content-encoding'],
+          vary: String(response.headers.vary ?? ''),
+          body: Buffer.concat(chunks),
+        }),
       );
     });
     sent.on('error', reject);
@@ -25,7 +30,8 @@ function rawGet(path: string, headers: Record<string, string>): Promise<RawAnswe
   });
 }
 
-const decoded = (answer: RawAnswer) => (answer.encoding === 'br' ? brotliDecompressSync(answer.body) : answer.encoding === 'gzip' ? gunzipSync(answer.body) : answer.body);
+const decoded = (answer: RawAnswer) =>
+  answer.encoding === 'br' ? brotliDecompressSync(answer.body) : answer.encoding === 'gzip' ? gunzipSync(answer.body) : answer.body;
 
 describe('answers are compressed where it helps', () => {
   test.each([

@@ -7,7 +7,14 @@ import { axeViolations, describeViolations, hasBrowser, launchBrowser, type Brow
 
 const messages = Object.fromEntries(
   locales.map((locale) => [locale, JSON.parse(readFileSync(join(import.meta.dirname, `../../locales/${locale}.json`), 'utf8'))]),
-) as Record<Locale, { banner: { acceptAll: string; rejectAll: string }; consent: { cookies: { save: string; saved: string; gpc: string } }; marketing: { errors: { email: string; confirmation: string } } }>;
+) as Record<
+  Locale,
+  {
+    banner: { acceptAll: string; rejectAll: string };
+    consent: { cookies: { save: string; saved: string; gpc: string } };
+    marketing: { errors: { email: string; confirmation: string } };
+  }
+>;
 
 let session: BrowserSession;
 
@@ -36,7 +43,9 @@ describe.skipIf(!hasBrowser)('consent on the portal itself, with JavaScript off'
       await page.goto(`/${locale}/policies/cookie-policy`);
       const banner = page.locator('[data-consent-banner]');
       expect(await banner.isVisible()).toBe(true);
-      const heights = await Promise.all(['accept-all', 'reject-all', 'customize'].map(async (action) => (await banner.locator(`[data-consent-action="${action}"]`).boundingBox())?.height));
+      const heights = await Promise.all(
+        ['accept-all', 'reject-all', 'customize'].map(async (action) => (await banner.locator(`[data-consent-action="${action}"]`).boundingBox())?.height),
+      );
       expect(new Set(heights).size).toBe(1);
       const bannerViolations = await axeOnSamePage(context, page.url());
       expect(bannerViolations, describeViolations(bannerViolations)).toEqual([]);
@@ -48,12 +57,17 @@ describe.skipIf(!hasBrowser)('consent on the portal itself, with JavaScript off'
       await page.goto(`/${locale}/consent`);
       const consentId = await page.locator('[data-consent-id]').textContent();
       expect(consentId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-      expect(await page.locator('[data-consent-history] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')))).toEqual(['reject-all']);
+      expect(await page.locator('[data-consent-history] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')))).toEqual([
+        'reject-all',
+      ]);
 
       await page.getByRole('checkbox', { name: /./ }).nth(2).check();
       await page.getByRole('button', { name: messages[locale].consent.cookies.save }).click();
       expect(await page.getByRole('status').first().textContent()).toBe(messages[locale].consent.cookies.saved);
-      expect(await page.locator('[data-consent-history] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')))).toEqual(['custom', 'reject-all']);
+      expect(await page.locator('[data-consent-history] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')))).toEqual([
+        'custom',
+        'reject-all',
+      ]);
       expect(await page.getByRole('checkbox', { name: /./ }).nth(2).isChecked()).toBe(true);
       const pageViolations = await axeOnSamePage(context, `/${locale}/consent`);
       expect(pageViolations, describeViolations(pageViolations)).toEqual([]);
@@ -61,7 +75,12 @@ describe.skipIf(!hasBrowser)('consent on the portal itself, with JavaScript off'
       const receipt = await context.request.get(`/api/consent/${consentId}/receipt`);
       expect(receipt.headers()['content-disposition']).toContain('attachment');
       const body = (await receipt.json()) as { consentId: string; granted: string[]; denied: string[]; history: unknown[]; controller: { name: string } };
-      expect(body).toMatchObject({ consentId, granted: ['necessary', 'analytics'], denied: ['preferences', 'marketing'], controller: { name: 'Ostria Mail & Hosting S.A.' } });
+      expect(body).toMatchObject({
+        consentId,
+        granted: ['necessary', 'analytics'],
+        denied: ['preferences', 'marketing'],
+        controller: { name: 'Ostria Mail & Hosting S.A.' },
+      });
       expect(body.history).toHaveLength(2);
       await context.close();
     });

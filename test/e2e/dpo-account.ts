@@ -15,7 +15,10 @@ export interface DpoAccount {
  */
 export function createDpoAccount(email: string, locale: string, options: { totp?: boolean; env?: Record<string, string> } = {}): DpoAccount {
   const password = `${email} signs in with a long passphrase`;
-  const made = runScript('scripts/dpo-create-user.ts', ['--email', email, '--locale', locale, ...(options.totp ? ['--totp'] : [])], { ...options.env, DPO_PASSWORD: password });
+  const made = runScript('scripts/dpo-create-user.ts', ['--email', email, '--locale', locale, ...(options.totp ? ['--totp'] : [])], {
+    ...options.env,
+    DPO_PASSWORD: password,
+  });
   expect(made.status, made.stderr).toBe(0);
   const totpSecret = /secret ([A-Z2-7]{32})/.exec(made.stdout)?.[1];
   if (options.totp) expect(totpSecret).toBeDefined();
@@ -35,5 +38,10 @@ export function signInDpo(baseURL: string, account: DpoAccount): Promise<Respons
 
 /** The `portal_dpo=…` pair of a sign-in answer, for a Cookie header. */
 export function sessionCookie(signedIn: Response): string {
-  return signedIn.headers.getSetCookie().find((line) => line.startsWith('portal_dpo='))?.split(';')[0] ?? '';
+  return (
+    signedIn.headers
+      .getSetCookie()
+      .find((line) => line.startsWith('portal_dpo='))
+      ?.split(';')[0] ?? ''
+  );
 }

@@ -20,7 +20,6 @@ let session: BrowserSession;
 let db: PortalDatabase;
 let store: SqliteStore;
 
-
 beforeAll(async () => {
   const made = runScript('scripts/dpo-create-user.ts', ['--email', dpoEmail, '--locale', 'nl'], { DPO_PASSWORD: password });
   expect(made.status, made.stderr).toBe(0);
@@ -110,7 +109,9 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     // The browser itself refuses 3 months (max="2"); posted anyway, it is a 400 with the message beside the field and
     // what was typed kept.
     expect(await page.locator('#field-months').getAttribute('max')).toBe('2');
-    const tooLong = await context.request.post(`/dpo/requests/${reference}`, { form: { action: 'extend', months: '3', extendReason: 'Back-ups <staan> op tape' } });
+    const tooLong = await context.request.post(`/dpo/requests/${reference}`, {
+      form: { action: 'extend', months: '3', extendReason: 'Back-ups <staan> op tape' },
+    });
     expect(tooLong.status()).toBe(400);
     const refused = await tooLong.text();
     expect(refused).toContain(`<p class="field__error" id="field-months-error">${t('dpo.request.errors.months')}</p>`);
@@ -236,7 +237,9 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     await page.waitForURL('**?done=start#result');
     expect(await page.locator('[data-consent-proof]').getAttribute('data-consent-proof')).toBe('browser');
     await page.goto('/dpo/consent?q=PIOTR.erasure@example.pl');
-    expect(await page.locator(`[data-consent-id="${consentId}"] [data-linked-by]`).textContent()).toContain(t('dpo.request.linkedBy.consentIdBrowser', { consentId, reference }));
+    expect(await page.locator(`[data-consent-id="${consentId}"] [data-linked-by]`).textContent()).toContain(
+      t('dpo.request.linkedBy.consentIdBrowser', { consentId, reference }),
+    );
     await page.goto(`/dpo/requests/${reference}`);
     await page.getByRole('button', { name: t('dpo.request.eraseReview') }).click();
     await page.waitForURL('**erase=review*');
@@ -298,9 +301,13 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     expect(refused).toContain('Ontvangstbewijs &lt;vergeleken&gt;</textarea>');
     expect((await findRequest(db, reference))?.consentIdLinkedBy).toBeNull();
 
-    await form(page, 'link').getByRole('checkbox', { name: t('dpo.request.linkConfirm') }).check();
+    await form(page, 'link')
+      .getByRole('checkbox', { name: t('dpo.request.linkConfirm') })
+      .check();
     await page.fill('#field-linkNote', 'Ontvangstbewijs <vergeleken>');
-    await form(page, 'link').getByRole('button', { name: t('dpo.request.linkSubmit') }).click();
+    await form(page, 'link')
+      .getByRole('button', { name: t('dpo.request.linkSubmit') })
+      .click();
     await page.waitForURL('**?done=link#result');
     expect(await page.locator('[data-done]').textContent()).toBe(t('dpo.request.done.link'));
     expect(await page.locator('[data-consent-proof]').getAttribute('data-consent-proof')).toBe('dpo');
@@ -318,14 +325,23 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     const visitor = await session.newContext({ javaScriptEnabled: false });
     const visitorPage = await visitor.newPage();
     await visitorPage.goto(statusLink);
-    expect(await visitorPage.locator('[data-timeline] li[data-event="consent-id-linked"]').textContent()).toContain(bg('requests.status.events.consent-id-linked'));
+    expect(await visitorPage.locator('[data-timeline] li[data-event="consent-id-linked"]').textContent()).toContain(
+      bg('requests.status.events.consent-id-linked'),
+    );
     expect(await visitorPage.locator('[data-consent-proof]').textContent()).toBe(bg('requests.status.consentIdProof.dpo'));
     expect(await visitorPage.content()).not.toContain('vergeleken');
     await visitor.close();
   });
 
   test('a cross-site post of an action is refused and changes nothing', async () => {
-    const reference = await sendRequest({ type: 'objection', locale: 'nl', name: 'Daan', email: 'daan.csrf@example.nl', scope: 'Nieuwsbrieven', grounds: 'Direct marketing' });
+    const reference = await sendRequest({
+      type: 'objection',
+      locale: 'nl',
+      name: 'Daan',
+      email: 'daan.csrf@example.nl',
+      scope: 'Nieuwsbrieven',
+      grounds: 'Direct marketing',
+    });
     const { context } = await signIn(false);
     const cookie = (await context.cookies()).find((candidate) => candidate.name === 'portal_dpo');
     const response = await fetch(`${baseURL}/dpo/requests/${reference}`, {
@@ -342,19 +358,36 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
 
 describe('without a session', () => {
   test('the request page and the consent lookup redirect to sign-in; actions answer 401; nothing is revealed or changed', async () => {
-    const reference = await sendRequest({ type: 'rectification', locale: 'bg', name: 'Мария', email: 'maria.nosession@example.bg', inaccurateData: 'Стар адрес', correctData: 'Нов адрес' });
+    const reference = await sendRequest({
+      type: 'rectification',
+      locale: 'bg',
+      name: 'Мария',
+      email: 'maria.nosession@example.bg',
+      inaccurateData: 'Стар адрес',
+      correctData: 'Нов адрес',
+    });
     for (const path of [`/dpo/requests/${reference}`, `/dpo/consent?q=maria.nosession@example.bg`, '/dpo/consent']) {
       const response = await fetch(`${baseURL}${path}`, { redirect: 'manual' });
       expect(response.status, path).toBe(303);
       expect(response.headers.get('location')).toBe(`/dpo/login?next=${encodeURIComponent(path)}`);
       expect(await response.text()).not.toMatch(/Мария|@example|DSR-/);
     }
-    for (const fields of [{ action: 'verify', method: 'other' }, { action: 'reject', rejectReason: 'x' }, { action: 'erase', confirm: 'yes' }, { action: 'note', text: 'x' }]) {
+    for (const fields of [
+      { action: 'verify', method: 'other' },
+      { action: 'reject', rejectReason: 'x' },
+      { action: 'erase', confirm: 'yes' },
+      { action: 'note', text: 'x' },
+    ]) {
       const response = await fetch(`${baseURL}/dpo/requests/${reference}`, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
       expect(response.status).toBe(401);
       expect(await response.text()).not.toMatch(/Мария|@example|DSR-/);
     }
-    const forged = await fetch(`${baseURL}/dpo/requests/${reference}`, { method: 'POST', body: new URLSearchParams({ action: 'start' }), headers: { Cookie: `portal_dpo=${'A'.repeat(43)}` }, redirect: 'manual' });
+    const forged = await fetch(`${baseURL}/dpo/requests/${reference}`, {
+      method: 'POST',
+      body: new URLSearchParams({ action: 'start' }),
+      headers: { Cookie: `portal_dpo=${'A'.repeat(43)}` },
+      redirect: 'manual',
+    });
     expect(forged.status).toBe(401);
     expect((await findRequest(db, reference))?.status).toBe('received');
   });
@@ -364,7 +397,14 @@ describe('reminders', () => {
   test('npm run dpo:reminders emails each DPO, in their language, the overdue and nearly due requests', async () => {
     const day = 24 * 60 * 60 * 1000;
     const late = await createRequest(store, {
-      submission: requestSubmissionSchema.parse({ type: 'restriction', locale: 'nl', name: 'Late', email: 'late.reminder@example.nl', details: 'x', declaration: true }),
+      submission: requestSubmissionSchema.parse({
+        type: 'restriction',
+        locale: 'nl',
+        name: 'Late',
+        email: 'late.reminder@example.nl',
+        details: 'x',
+        declaration: true,
+      }),
       now: Date.now() - 33 * day,
       timeZone: 'Europe/Athens',
       statusTokenHashFor: () => newToken().hash,

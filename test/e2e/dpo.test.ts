@@ -27,15 +27,22 @@ describe('without a session', () => {
     expect(response.headers.get('location')).toBe(`/dpo/login?next=${encodeURIComponent(path)}`);
   });
 
-  test.each(['/dpo/requests.json', '/dpo/requests.json?status=open', '/dpo/requests/DSR-2026-000000.json'])('%s answers 401 and reveals nothing', async (path) => {
-    const response = await fetch(`${baseURL}${path}`);
-    expect(response.status).toBe(401);
-    expect(await response.text()).not.toMatch(/DSR-|@/);
-  });
+  test.each(['/dpo/requests.json', '/dpo/requests.json?status=open', '/dpo/requests/DSR-2026-000000.json'])(
+    '%s answers 401 and reveals nothing',
+    async (path) => {
+      const response = await fetch(`${baseURL}${path}`);
+      expect(response.status).toBe(401);
+      expect(await response.text()).not.toMatch(/DSR-|@/);
+    },
+  );
 
   test('a wrong password and an unknown account get the same answer', async () => {
     const attempt = async (email: string) => {
-      const response = await fetch(`${baseURL}/dpo/login`, { method: 'POST', body: new URLSearchParams({ email, password: 'not the password', code: '' }), redirect: 'manual' });
+      const response = await fetch(`${baseURL}/dpo/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ email, password: 'not the password', code: '' }),
+        redirect: 'manual',
+      });
       return { status: response.status, problem: /data-sign-in-problem="(\w+)"[^>]*>([^<]*)/.exec(await response.text())?.slice(1) };
     };
     const wrongPassword = await attempt('eleni.papadaki@ostria.example');
@@ -45,7 +52,12 @@ describe('without a session', () => {
   });
 
   test('a sign-in posted from another site is refused', async () => {
-    const response = await fetch(`${baseURL}/dpo/login`, { method: 'POST', body: new URLSearchParams({ email: 'eleni.papadaki@ostria.example', password }), headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' }, redirect: 'manual' });
+    const response = await fetch(`${baseURL}/dpo/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'eleni.papadaki@ostria.example', password }),
+      headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
+      redirect: 'manual',
+    });
     expect(response.status).toBe(403);
     expect(response.headers.get('set-cookie')).toBeNull();
   });
@@ -55,7 +67,15 @@ describe.skipIf(!hasBrowser)('the DPO signs in', () => {
   test('with password and code, sees a request a visitor just sent with its days left, filters, and signs out', async () => {
     const visitor = await fetch(`${baseURL}/api/requests`, {
       method: 'POST',
-      body: JSON.stringify({ type: 'objection', locale: 'bg', name: 'Иван', email: 'ivan.dpo-test@example.bg', scope: 'Бюлетини', grounds: 'Директен маркетинг', declaration: true }),
+      body: JSON.stringify({
+        type: 'objection',
+        locale: 'bg',
+        name: 'Иван',
+        email: 'ivan.dpo-test@example.bg',
+        scope: 'Бюлетини',
+        grounds: 'Директен маркетинг',
+        declaration: true,
+      }),
     });
     const { reference } = (await visitor.json()) as { reference: string };
 
@@ -101,7 +121,12 @@ describe.skipIf(!hasBrowser)('the DPO signs in', () => {
     expect(list.requests.map((request) => request.reference)).toContain(reference);
     const single = await context.request.get(`/dpo/requests/${reference}.json`);
     expect(single.status()).toBe(200);
-    expect(await single.json()).toMatchObject({ reference, type: 'objection', requester: { email: 'ivan.dpo-test@example.bg' }, events: [{ kind: 'received', actor: 'requester' }] });
+    expect(await single.json()).toMatchObject({
+      reference,
+      type: 'objection',
+      requester: { email: 'ivan.dpo-test@example.bg' },
+      events: [{ kind: 'received', actor: 'requester' }],
+    });
     expect((await context.request.get('/dpo/requests/DSR-2026-000000.json')).status()).toBe(404);
 
     const twin = await session.newContext({ storageState: await context.storageState() });
@@ -112,7 +137,11 @@ describe.skipIf(!hasBrowser)('the DPO signs in', () => {
     await twin.close();
 
     // The same code cannot be used twice (the very code used above, even if a new 30-second step has begun since).
-    const replay = await fetch(`${baseURL}/dpo/login`, { method: 'POST', body: new URLSearchParams({ email: 'eleni.papadaki@ostria.example', password, code }), redirect: 'manual' });
+    const replay = await fetch(`${baseURL}/dpo/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'eleni.papadaki@ostria.example', password, code }),
+      redirect: 'manual',
+    });
     expect(replay.status).toBe(401);
 
     await page.getByRole('button', { name: t('dpo.nav.signOut') }).click();
@@ -124,7 +153,9 @@ describe.skipIf(!hasBrowser)('the DPO signs in', () => {
 
   test('a tampered session cookie signs out', async () => {
     const context = await session.newContext({ javaScriptEnabled: false });
-    await context.addCookies([{ name: 'portal_dpo', value: 'A'.repeat(43), domain: new URL(baseURL).hostname, path: '/dpo', httpOnly: true, sameSite: 'Strict' }]);
+    await context.addCookies([
+      { name: 'portal_dpo', value: 'A'.repeat(43), domain: new URL(baseURL).hostname, path: '/dpo', httpOnly: true, sameSite: 'Strict' },
+    ]);
     const page = await context.newPage();
     await page.goto('/dpo');
     expect(new URL(page.url()).pathname).toBe('/dpo/login');

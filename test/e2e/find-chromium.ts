@@ -12,9 +12,14 @@ export interface FoundChromium {
 export const debianChromium = '/usr/bin/chromium';
 
 /** The browser to use, or why there is none (a sentence naming every place looked at); `debianPath` is for tests. */
-export async function findChromium(env: Record<string, string | undefined>, { debianPath = debianChromium }: { debianPath?: string } = {}): Promise<FoundChromium | { missing: string }> {
+export async function findChromium(
+  env: Record<string, string | undefined>,
+  { debianPath = debianChromium }: { debianPath?: string } = {},
+): Promise<FoundChromium | { missing: string }> {
   if (env.CHROMIUM_PATH) {
-    return existsSync(env.CHROMIUM_PATH) ? { path: env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' } : { missing: `CHROMIUM_PATH names ${env.CHROMIUM_PATH}, which does not exist.` };
+    return existsSync(env.CHROMIUM_PATH)
+      ? { path: env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' }
+      : { missing: `CHROMIUM_PATH names ${env.CHROMIUM_PATH}, which does not exist.` };
   }
   if (existsSync(debianPath)) return { path: debianPath, source: 'Debian' };
   try {
@@ -23,6 +28,8 @@ export async function findChromium(env: Record<string, string | undefined>, { de
     if (existsSync(path)) return { path, source: '@sparticuz/chromium' };
     return { missing: `No Chromium at ${debianPath}, and @sparticuz/chromium unpacked nothing at ${path}.` };
   } catch (error) {
-    return { missing: `No Chromium at ${debianPath}, and @sparticuz/chromium could not provide one (${error instanceof Error ? error.message : String(error)}); set CHROMIUM_PATH or run npm install.` };
+    return {
+      missing: `No Chromium at ${debianPath}, and @sparticuz/chromium could not provide one (${error instanceof Error ? error.message : String(error)}); set CHROMIUM_PATH or run npm install.`,
+    };
   }
 }

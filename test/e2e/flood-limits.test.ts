@@ -67,7 +67,9 @@ describe('flood limits', () => {
     const refused = await submit({ from: '127.0.0.2', locale: 'el' });
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBe('3600');
-    expect((JSON.parse(refused.body) as { error: { message: string } }).error.message).toBe(translate('el')('requests.errors.tooMany', { dpoEmail: 'dpo@ostria.example' }));
+    expect((JSON.parse(refused.body) as { error: { message: string } }).error.message).toBe(
+      translate('el')('requests.errors.tooMany', { dpoEmail: 'dpo@ostria.example' }),
+    );
     expect([storedRequests(), mailSent()]).toEqual([rows, mail]);
     // Another visitor is not held up.
     expect((await submit({ from: '127.0.0.3' })).status).toBe(201);

@@ -78,7 +78,13 @@ function send(method: string, path: string, options: SendOptions = {}, base = po
 }
 
 /** What must never reach a visitor: a stack frame, a source or dependency path, an internal error's name. */
-const leaks = [/\bat [\w$.<>[\] ]+ \(?(?:file:|node:|\/)[^)\s]*:\d+:\d+\)?/, /node_modules/, /SqliteError|ZodError|SyntaxError|TypeError|RangeError|ReferenceError/, /\/work\/|\/tmp\/portal-/, /\bError: /];
+const leaks = [
+  /\bat [\w$.<>[\] ]+ \(?(?:file:|node:|\/)[^)\s]*:\d+:\d+\)?/,
+  /node_modules/,
+  /SqliteError|ZodError|SyntaxError|TypeError|RangeError|ReferenceError/,
+  /\/work\/|\/tmp\/portal-/,
+  /\bError: /,
+];
 
 function expectCalm(answer: Answer, what: string): void {
   expect(answer.status, `${what}: ${answer.status} ${answer.body.slice(0, 300)}`).toBeLessThan(500);
@@ -95,7 +101,10 @@ function urlTooLong(answer: Answer, sent: string): boolean {
   return true;
 }
 
-function expectJson(answer: Answer, what: string): { error?: { code?: unknown; message?: unknown; fields?: Record<string, { message?: unknown }> } } & Record<string, unknown> {
+function expectJson(
+  answer: Answer,
+  what: string,
+): { error?: { code?: unknown; message?: unknown; fields?: Record<string, { message?: unknown }> } } & Record<string, unknown> {
   expect(String(answer.headers['content-type']), what).toMatch(/^application\/json/);
   const parsed = JSON.parse(answer.body) as ReturnType<typeof expectJson>;
   if (answer.status >= 400) {
@@ -137,7 +146,8 @@ function storedRequest(reference: string): Record<string, unknown> {
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 /** The page's text contains `text` (Astro escapes what it renders; quotes may be escaped either way). */
-const pageSays = (body: string, text: string) => body.includes(text) || body.includes(escapeHtml(text)) || body.includes(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+const pageSays = (body: string, text: string) =>
+  body.includes(text) || body.includes(escapeHtml(text)) || body.includes(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 
 /** Every request-form error message in a locale (the page shows at least one when it refuses a form). */
 function requestErrorMessages(locale: Locale): string[] {
@@ -152,15 +162,29 @@ const run = <T>(arbitrary: fc.Arbitrary<T>, numRuns: number, predicate: (value: 
   fc.assert(fc.asyncProperty(arbitrary, predicate), { numRuns, endOnFailure: true, ...seed });
 
 const locale = fc.constantFrom(...locales);
-const validEmail = fc.tuple(fc.constantFrom('anna', 'Ελένη.k', 'ivan+dsr', 'o\'brien', 'x'), fc.nat(99999), fc.constantFrom('example.com', 'Example.GR', 'pošta.example')).map(([local, n, domain]) => `${local}${n}@${domain}`);
+const validEmail = fc
+  .tuple(fc.constantFrom('anna', 'Ελένη.k', 'ivan+dsr', "o'brien", 'x'), fc.nat(99999), fc.constantFrom('example.com', 'Example.GR', 'pošta.example'))
+  .map(([local, n, domain]) => `${local}${n}@${domain}`);
 const hostileEmail = fc.oneof(
-  fc.constantFrom(...lookAlikes.filter((value) => value.includes('@')), ...headerInjection, 'a@b', '@example.com', 'a@@example.com', 'a@example.com ', ' a@example.com', `${'a'.repeat(250)}@example.com`, 'a\u0000@example.com', 'a@exa\u200Bmple.com'),
+  fc.constantFrom(
+    ...lookAlikes.filter((value) => value.includes('@')),
+    ...headerInjection,
+    'a@b',
+    '@example.com',
+    'a@@example.com',
+    'a@example.com ',
+    ' a@example.com',
+    `${'a'.repeat(250)}@example.com`,
+    'a\u0000@example.com',
+    'a@exa\u200Bmple.com',
+  ),
   hostileString,
 );
 /** A value for a field: usually a good one, sometimes hostile. */
 /** Usually absent, sometimes there with a hostile value. */
 const rarely = (value: fc.Arbitrary<unknown>) => fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: value });
-const mostly = <T>(good: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>, goodWeight = 5) => fc.oneof({ weight: goodWeight, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: hostile });
+const mostly = <T>(good: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>, goodWeight = 5) =>
+  fc.oneof({ weight: goodWeight, arbitrary: good as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: hostile });
 
 // ---------------------------------------------------------------------------------------------------------------
 // POST /api/requests (JSON)
@@ -181,7 +205,9 @@ const requestFields = fc.record({
   declaration: mostly(fc.constant(true), wrongJsonType, 8),
   website: rarely(hostileJsonValue),
 });
-const extraKeys = rarely(fc.dictionary(fc.oneof(fc.constantFrom(...prototypeKeys), hostilePiece, fc.string({ maxLength: 6 })), hostileJsonValue, { minKeys: 1, maxKeys: 2 })) as fc.Arbitrary<Record<string, unknown> | undefined>;
+const extraKeys = rarely(
+  fc.dictionary(fc.oneof(fc.constantFrom(...prototypeKeys), hostilePiece, fc.string({ maxLength: 6 })), hostileJsonValue, { minKeys: 1, maxKeys: 2 }),
+) as fc.Arbitrary<Record<string, unknown> | undefined>;
 
 /** The JSON text of an object, with keys such as `__proto__` written as own keys (JSON.parse reads them so). */
 function jsonText(fields: Record<string, unknown>, extra: Record<string, unknown> | null | undefined): string {
@@ -212,7 +238,10 @@ async function checkRequestApi(text: string | Buffer, contentType: string | unde
     const messages = requestErrorMessages(claimed as Locale);
     for (const [field, problem] of Object.entries(body.error.fields)) {
       expect(typeof problem.message, `${what}: ${field}`).toBe('string');
-      expect(messages.some((message) => String(problem.message).startsWith(message.slice(0, 12))), `${what}: ${field} ${String(problem.message)}`).toBe(true);
+      expect(
+        messages.some((message) => String(problem.message).startsWith(message.slice(0, 12))),
+        `${what}: ${field} ${String(problem.message)}`,
+      ).toBe(true);
     }
   }
   if (answer.status === 400 && body.error?.code === 'invalid_request' && body.error.fields) {
@@ -243,12 +272,32 @@ describe('POST /api/requests', () => {
     ['a 1 MB name', JSON.stringify({ type: 'access', locale: 'pl', name: hugeStrings.mb1, email: 'a@example.com', declaration: true }), 413],
     ['a name of 201 characters', JSON.stringify({ type: 'access', locale: 'pl', name: 'ς'.repeat(201), email: 'a@example.com', declaration: true }), 400],
     ['duplicate keys (the last one counts)', '{"type":"access","locale":"pl","name":"A","email":"a@example.com","declaration":true,"type":"erasure"}', 400],
-    ['__proto__, constructor and toString keys', '{"__proto__":{"admin":true},"constructor":1,"toString":"x","type":"access","locale":"pl","name":"A","email":"a@example.com","declaration":true}', 400],
-    ['nesting 10 000 deep', `{"type":"access","locale":"pl","email":"a@example.com","declaration":true,"name":${'{"a":['.repeat(5000)}1${']}'.repeat(5000)}}`, 400],
-    ['a name of bidi and zero-width controls only', JSON.stringify({ type: 'access', locale: 'pl', name: '\u202E\u2066\u2069', email: 'a@example.com', declaration: true }), 400],
+    [
+      '__proto__, constructor and toString keys',
+      '{"__proto__":{"admin":true},"constructor":1,"toString":"x","type":"access","locale":"pl","name":"A","email":"a@example.com","declaration":true}',
+      400,
+    ],
+    [
+      'nesting 10 000 deep',
+      `{"type":"access","locale":"pl","email":"a@example.com","declaration":true,"name":${'{"a":['.repeat(5000)}1${']}'.repeat(5000)}}`,
+      400,
+    ],
+    [
+      'a name of bidi and zero-width controls only',
+      JSON.stringify({ type: 'access', locale: 'pl', name: '\u202E\u2066\u2069', email: 'a@example.com', declaration: true }),
+      400,
+    ],
     // Regression: a name of zero-width spaces, a left-to-right mark and a combining accent was accepted as a name.
-    ['a name that shows nothing (zero-width space, LRM, combining accent)', JSON.stringify({ type: 'access', locale: 'pl', name: '\u200B\u200E\u0301', email: 'a@example.com', declaration: true }), 400],
-    ['CRLF in the email address', JSON.stringify({ type: 'access', locale: 'pl', name: 'A', email: 'a@example.com\r\nBcc: b@example.com', declaration: true }), 400],
+    [
+      'a name that shows nothing (zero-width space, LRM, combining accent)',
+      JSON.stringify({ type: 'access', locale: 'pl', name: '\u200B\u200E\u0301', email: 'a@example.com', declaration: true }),
+      400,
+    ],
+    [
+      'CRLF in the email address',
+      JSON.stringify({ type: 'access', locale: 'pl', name: 'A', email: 'a@example.com\r\nBcc: b@example.com', declaration: true }),
+      400,
+    ],
     ['a Cyrillic а in the email address', JSON.stringify({ type: 'access', locale: 'pl', name: 'A', email: 'аdmin@example.com', declaration: true }), 400],
     ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0xed, 0xa0, 0x80, 0x7d]), 400],
   ])('%s: %s', async (_what, body, status) => {
@@ -297,16 +346,42 @@ describe('POST /api/consent', () => {
       action: fc.constantFrom(...consentActions),
       custom: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
       locale,
-      replace: fc.option(fc.tuple(fc.constantFrom('site', 'consentId', 'action', 'source', 'locale', 'revision', 'bannerVersion', 'choices', 'extra', '__proto__'), hostileJsonValue), { freq: 2 }),
-      origin: rarely(fc.oneof(fc.constantFrom('https://evil.example', 'null', 'http://127.0.0.1', ''), hostileString.map((value) => value.replace(/[^\x20-\x7e]/g, '')))) as fc.Arbitrary<string | undefined>,
+      replace: fc.option(
+        fc.tuple(
+          fc.constantFrom('site', 'consentId', 'action', 'source', 'locale', 'revision', 'bannerVersion', 'choices', 'extra', '__proto__'),
+          hostileJsonValue,
+        ),
+        { freq: 2 },
+      ),
+      origin: rarely(
+        fc.oneof(
+          fc.constantFrom('https://evil.example', 'null', 'http://127.0.0.1', ''),
+          hostileString.map((value) => value.replace(/[^\x20-\x7e]/g, '')),
+        ),
+      ) as fc.Arbitrary<string | undefined>,
     });
     const statuses = new Set<number>();
     await run(decisions, 120, async ({ action, custom, locale: shown, replace, origin }) => {
-      const decision: Record<string, unknown> = { site: 'portal', action, source: 'banner', locale: shown, revision: await currentRevision(), bannerVersion: '1', choices: choicesFor(action, custom) };
+      const decision: Record<string, unknown> = {
+        site: 'portal',
+        action,
+        source: 'banner',
+        locale: shown,
+        revision: await currentRevision(),
+        bannerVersion: '1',
+        choices: choicesFor(action, custom),
+      };
       let text = JSON.stringify(decision);
-      if (replace) text = jsonText({ ...decision, ...(replace[0] === '__proto__' ? {} : { [replace[0]]: replace[1] }) }, replace[0] === '__proto__' ? Object.fromEntries([['__proto__', replace[1]]]) : null);
+      if (replace)
+        text = jsonText(
+          { ...decision, ...(replace[0] === '__proto__' ? {} : { [replace[0]]: replace[1] }) },
+          replace[0] === '__proto__' ? Object.fromEntries([['__proto__', replace[1]]]) : null,
+        );
       const before = counts();
-      const answer = await send('POST', '/api/consent', { body: text, headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: origin ?? portal.baseURL } });
+      const answer = await send('POST', '/api/consent', {
+        body: text,
+        headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: origin ?? portal.baseURL },
+      });
       const what = `POST /api/consent ${text.slice(0, 200)} from ${origin}`;
       expectCalm(answer, what);
       expectJson(answer, what);
@@ -337,7 +412,10 @@ describe('POST /api/consent', () => {
     ['100 KB', hugeStrings.kb100],
     ['1 MB', hugeStrings.mb1],
   ])('a %s body is a JSON 413', async (_size, text) => {
-    const answer = await send('POST', '/api/consent', { body: JSON.stringify({ site: 'portal', locale: 'pl', extra: text }), headers: { Origin: portal.baseURL } });
+    const answer = await send('POST', '/api/consent', {
+      body: JSON.stringify({ site: 'portal', locale: 'pl', extra: text }),
+      headers: { Origin: portal.baseURL },
+    });
     expect(answer.status).toBe(413);
     expectJson(answer, 'huge consent body');
   });
@@ -390,7 +468,10 @@ describe('the request form', () => {
       expect([400, 413], what).toContain(answer.status);
       expect(changed, what).toEqual({});
       expect(answer.body, what).toContain(`<html lang="${pageLocale}"`);
-      expect(requestErrorMessages(pageLocale).some((message) => pageSays(answer.body, message)), `${what}: no error message in ${pageLocale}`).toBe(true);
+      expect(
+        requestErrorMessages(pageLocale).some((message) => pageSays(answer.body, message)),
+        `${what}: no error message in ${pageLocale}`,
+      ).toBe(true);
     });
     expect([...statuses]).toEqual(expect.arrayContaining([303, 400]));
   });
@@ -412,7 +493,9 @@ describe('the request form', () => {
   // bare 400: no message, and everything typed was gone.
   test('a 30 000-character field is refused with its length message, in the page language, and the typed values kept', async () => {
     const before = counts();
-    const answer = await send('POST', '/bg/requests/new?_action=requests.submit', { form: { type: 'restriction', locale: 'bg', name: 'Иван', email: 'ivan@example.bg', details: 'a'.repeat(30_000), declaration: 'on' } });
+    const answer = await send('POST', '/bg/requests/new?_action=requests.submit', {
+      form: { type: 'restriction', locale: 'bg', name: 'Иван', email: 'ivan@example.bg', details: 'a'.repeat(30_000), declaration: 'on' },
+    });
     expect(answer.status).toBe(400);
     expect(delta(before, counts())).toEqual({});
     expect(pageSays(answer.body, translate('bg')('requests.errors.tooLong', { count: 5000 }))).toBe(true);
@@ -429,10 +512,28 @@ describe('the request form', () => {
     ['POST', '/pl/requests/new?_action=requests.submit', 'multipart/form-data; boundary=x', 'garbage', 415],
     ['POST', '/pl/consent?_action=consent.saveCookies', 'application/json', '{', 415],
     ['POST', '/pl/consent?_action=marketing.signUp', 'application/json', '[', 415],
-    ['POST', '/pl/?_action=requests.submit', 'application/x-www-form-urlencoded', 'type=access&locale=pl&name=A&email=elsewhere%40example.com&declaration=on', 404],
-    ['POST', '/pl/policies/privacy-notice?_action=marketing.signUp', 'application/x-www-form-urlencoded', 'channel=email&email=elsewhere%40example.com&agree=on&locale=pl', 404],
+    [
+      'POST',
+      '/pl/?_action=requests.submit',
+      'application/x-www-form-urlencoded',
+      'type=access&locale=pl&name=A&email=elsewhere%40example.com&declaration=on',
+      404,
+    ],
+    [
+      'POST',
+      '/pl/policies/privacy-notice?_action=marketing.signUp',
+      'application/x-www-form-urlencoded',
+      'channel=email&email=elsewhere%40example.com&agree=on&locale=pl',
+      404,
+    ],
     ['POST', '/pl/requests/new?_action=consent.saveCookies', 'application/x-www-form-urlencoded', 'decision=accept-all&locale=pl', 404],
-    ['POST', '/de/requests/new?_action=requests.submit', 'application/x-www-form-urlencoded', 'type=access&locale=pl&name=A&email=elsewhere%40example.com&declaration=on', 404],
+    [
+      'POST',
+      '/de/requests/new?_action=requests.submit',
+      'application/x-www-form-urlencoded',
+      'type=access&locale=pl&name=A&email=elsewhere%40example.com&declaration=on',
+      404,
+    ],
     ['POST', '/pl/requests/new?_action=__proto__', 'application/x-www-form-urlencoded', 'a=1', 404],
     ['POST', '/pl/requests/new?_action=%00', 'application/x-www-form-urlencoded', 'a=1', 404],
     ['POST', '/_actions/requests.submit', 'application/x-www-form-urlencoded', 'type=access&locale=pl&name=A&email=rpc%40example.com&declaration=on', 404],
@@ -456,7 +557,10 @@ describe('the consent page forms', () => {
         preferences: fc.oneof(fc.constant('on'), hostileString),
         analytics: fc.oneof(fc.constant('on'), hostileString),
         marketing: fc.oneof(fc.constant('on'), hostileString),
-        returnTo: fc.oneof(fc.constantFrom('/pl/', '//evil.example/', 'https://evil.example/', '/\\evil.example', '/%2f%2fevil.example', 'javascript:alert(1)'), hostileString),
+        returnTo: fc.oneof(
+          fc.constantFrom('/pl/', '//evil.example/', 'https://evil.example/', '/\\evil.example', '/%2f%2fevil.example', 'javascript:alert(1)'),
+          hostileString,
+        ),
       },
       { requiredKeys: ['decision', 'locale'] },
     );
@@ -484,7 +588,11 @@ describe('the consent page forms', () => {
       {
         channel: mostly(fc.constantFrom('email', 'sms', 'phone'), hostileString, 3),
         email: mostly(validEmail, hostileEmail, 2),
-        phone: mostly(fc.constantFrom('+30 2310 555 014', '+359 2 555 0100', '0048 22 555 01 00'), fc.oneof(hostileString, fc.constantFrom('+30\u200B2310555014', '＋３０２３１０５５５０１４', '+30 2310 555 014\r\nBcc: x')), 2),
+        phone: mostly(
+          fc.constantFrom('+30 2310 555 014', '+359 2 555 0100', '0048 22 555 01 00'),
+          fc.oneof(hostileString, fc.constantFrom('+30\u200B2310555014', '＋３０２３１０５５５０１４', '+30 2310 555 014\r\nBcc: x')),
+          2,
+        ),
         agree: mostly(fc.constant('on'), hostileString, 4),
         locale: mostly(locale, hostileString, 3),
       },
@@ -494,7 +602,8 @@ describe('the consent page forms', () => {
     // Addresses whose confirmation (mail, or SMS code for SMS and phone alike) went out: while it waits, signing the
     // address up again records and sends nothing.
     const waiting = new Set<string>();
-    const waitingKey = (email: unknown) => (typeof email === 'string' ? normaliseEmailAddress(email)?.replace(/[A-Z]/g, (letter) => letter.toLowerCase()) : undefined);
+    const waitingKey = (email: unknown) =>
+      typeof email === 'string' ? normaliseEmailAddress(email)?.replace(/[A-Z]/g, (letter) => letter.toLowerCase()) : undefined;
     await run(fc.tuple(locale, form), 60, async ([pageLocale, values]) => {
       const before = counts();
       // A fresh address each time: the sign-up limit (20 in 10 minutes per address) is not what is tested here.
@@ -523,7 +632,10 @@ describe('the consent page forms', () => {
       const messages = ['email', 'emailScripts', 'phone', 'channel', 'confirmation'].map((key) => t(`marketing.errors.${key}`));
       // The form's own fields are checked first; a value Astro cannot read as the form's type is a bare 400.
       if (typeof values.agree === 'string' && values.agree !== '' && (values.channel === 'email' || values.channel === 'sms' || values.channel === 'phone')) {
-        expect(messages.some((message) => pageSays(answer.body, message)), `${what}: no error in ${pageLocale}`).toBe(true);
+        expect(
+          messages.some((message) => pageSays(answer.body, message)),
+          `${what}: no error in ${pageLocale}`,
+        ).toBe(true);
       }
     });
     expect([...statuses]).toEqual(expect.arrayContaining([303, 400]));
@@ -542,13 +654,17 @@ describe('the consent page forms', () => {
   });
 
   test('withdrawing a subscription that is not the visitor’s changes nothing', async () => {
-    await run(fc.tuple(locale, fc.oneof(hostileString, fc.constantFrom('1', '-1', '0', '1e400', '99999999999999999999', '0x1', '1.5', 'NaN'))), 20, async ([pageLocale, subscription]) => {
-      const before = counts();
-      const answer = await send('POST', `/${pageLocale}/consent?_action=marketing.withdraw`, { form: { subscription, locale: pageLocale } });
-      expectCalm(answer, `withdraw ${subscription}`);
-      expect([200, 400], `withdraw ${subscription}`).toContain(answer.status);
-      expect(delta(before, counts())).toEqual({});
-    });
+    await run(
+      fc.tuple(locale, fc.oneof(hostileString, fc.constantFrom('1', '-1', '0', '1e400', '99999999999999999999', '0x1', '1.5', 'NaN'))),
+      20,
+      async ([pageLocale, subscription]) => {
+        const before = counts();
+        const answer = await send('POST', `/${pageLocale}/consent?_action=marketing.withdraw`, { form: { subscription, locale: pageLocale } });
+        expectCalm(answer, `withdraw ${subscription}`);
+        expect([200, 400], `withdraw ${subscription}`).toContain(answer.status);
+        expect(delta(before, counts())).toEqual({});
+      },
+    );
   });
 });
 
@@ -570,7 +686,11 @@ describe('links and tokens', () => {
     await run(fc.tuple(locale, target, token, token), 80, async ([pageLocale, [method, page], first, second]) => {
       const before = counts();
       const path = `/${pageLocale}/${page}?token=${urlEncode(first)}&verify=${urlEncode(second)}`;
-      const answer = await send(method, path, method === 'POST' ? { body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } } : {});
+      const answer = await send(
+        method,
+        path,
+        method === 'POST' ? { body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } } : {},
+      );
       expectCalm(answer, `${method} ${path}`);
       expect(delta(before, counts())).toEqual({});
       if (urlTooLong(answer, path)) return;
@@ -580,15 +700,22 @@ describe('links and tokens', () => {
   });
 
   test('the language switch always lands on a page of the portal', async () => {
-    await run(fc.tuple(fc.oneof(locale, hostileString), fc.oneof(hostileString, fc.constantFrom('//evil.example', '/\\evil.example', 'https://evil.example/', '/pl/../../x', '\r\nSet-Cookie: a=b'))), 40, async ([to, next]) => {
-      const answer = await send('GET', `/language?to=${urlEncode(to)}&next=${urlEncode(next)}`);
-      expectCalm(answer, `language ${to} ${next}`);
-      if (urlTooLong(answer, `${to}${next}`)) return;
-      expect(answer.status).toBe(303);
-      const location = new URL(String(answer.headers.location), portal.baseURL);
-      expect(location.origin).toBe(portal.baseURL);
-      expect(String(answer.headers.location)).not.toMatch(/[\r\n]/);
-    });
+    await run(
+      fc.tuple(
+        fc.oneof(locale, hostileString),
+        fc.oneof(hostileString, fc.constantFrom('//evil.example', '/\\evil.example', 'https://evil.example/', '/pl/../../x', '\r\nSet-Cookie: a=b')),
+      ),
+      40,
+      async ([to, next]) => {
+        const answer = await send('GET', `/language?to=${urlEncode(to)}&next=${urlEncode(next)}`);
+        expectCalm(answer, `language ${to} ${next}`);
+        if (urlTooLong(answer, `${to}${next}`)) return;
+        expect(answer.status).toBe(303);
+        const location = new URL(String(answer.headers.location), portal.baseURL);
+        expect(location.origin).toBe(portal.baseURL);
+        expect(String(answer.headers.location)).not.toMatch(/[\r\n]/);
+      },
+    );
   });
 
   test('consent receipts and request documents answer a JSON 404 for any id, reference or token', async () => {
@@ -617,24 +744,92 @@ describe('links and tokens', () => {
 
 describe('every page with hostile query strings, cookies and headers', () => {
   const pages = [
-    '/', '/{l}/', '/{l}/consent', '/{l}/requests/new', '/{l}/requests/submitted', '/{l}/policies/privacy-notice', '/{l}/policies/privacy-notice/history',
-    '/{l}/policies/privacy-notice/v/1', '/{l}/policies/privacy-notice/diff/1/2', '/{l}/policies/cookie-policy', '/{l}/marketing/confirm', '/{l}/marketing/unsubscribe',
-    '/{l}/requests/DSR-2026-000000', '/api/consent/config', '/language', '/dpo', '/dpo/login', '/dpo/consent', '/dpo/requests.json', '/dpo/requests/DSR-2026-000000',
-    '/dpo/requests/DSR-2026-000000.json', '/healthz', '/{l}/nowhere',
+    '/',
+    '/{l}/',
+    '/{l}/consent',
+    '/{l}/requests/new',
+    '/{l}/requests/submitted',
+    '/{l}/policies/privacy-notice',
+    '/{l}/policies/privacy-notice/history',
+    '/{l}/policies/privacy-notice/v/1',
+    '/{l}/policies/privacy-notice/diff/1/2',
+    '/{l}/policies/cookie-policy',
+    '/{l}/marketing/confirm',
+    '/{l}/marketing/unsubscribe',
+    '/{l}/requests/DSR-2026-000000',
+    '/api/consent/config',
+    '/language',
+    '/dpo',
+    '/dpo/login',
+    '/dpo/consent',
+    '/dpo/requests.json',
+    '/dpo/requests/DSR-2026-000000',
+    '/dpo/requests/DSR-2026-000000.json',
+    '/healthz',
+    '/{l}/nowhere',
   ];
-  const parameter = fc.constantFrom('type', 'token', 'verify', 'saved', 'marketing', 'next', 'to', 'q', 'status', 'type', 'due', 'page', 'site', 'lang', 'confirmed', 'signedOut', 'done', 'emailFailed', 'erase', '_action', '__proto__');
-  const query = fc.array(fc.tuple(parameter, fc.oneof(hostileString, fc.constantFrom('open', 'overdue', '1', '-1', '1e9', 'access', 'portal', 'el', 'review')), fc.boolean()), { maxLength: 4 }).map((entries) =>
-    entries.map(([key, value, raw]) => `${key}=${raw ? value.toWellFormed().replace(/[^\x21-\x7e]/g, (character) => urlEncode(character)) : urlEncode(value)}`).join('&'),
+  const parameter = fc.constantFrom(
+    'type',
+    'token',
+    'verify',
+    'saved',
+    'marketing',
+    'next',
+    'to',
+    'q',
+    'status',
+    'type',
+    'due',
+    'page',
+    'site',
+    'lang',
+    'confirmed',
+    'signedOut',
+    'done',
+    'emailFailed',
+    'erase',
+    '_action',
+    '__proto__',
   );
-  const headerValue = hostileString.map((value) => Buffer.from(value.toWellFormed(), 'utf8').toString('latin1').replace(/[\x00-\x1f\x7f]/g, ''));
+  const query = fc
+    .array(
+      fc.tuple(parameter, fc.oneof(hostileString, fc.constantFrom('open', 'overdue', '1', '-1', '1e9', 'access', 'portal', 'el', 'review')), fc.boolean()),
+      { maxLength: 4 },
+    )
+    .map((entries) =>
+      entries
+        .map(([key, value, raw]) => `${key}=${raw ? value.toWellFormed().replace(/[^\x21-\x7e]/g, (character) => urlEncode(character)) : urlEncode(value)}`)
+        .join('&'),
+    );
+  const headerValue = hostileString.map((value) =>
+    Buffer.from(value.toWellFormed(), 'utf8')
+      .toString('latin1')
+      .replace(/[\x00-\x1f\x7f]/g, ''),
+  );
 
   test('answers below 500 without a trace; a GET writes nothing', async () => {
-    const cases = fc.tuple(fc.constantFrom(...pages), locale, query, fc.option(headerValue), fc.option(fc.tuple(fc.constantFrom('portal_consent', 'portal_locale', 'portal_dpo', 'portal_request_receipt', 'portal_flash'), fc.oneof(hostileString.map(urlEncode), headerValue))), fc.boolean());
+    const cases = fc.tuple(
+      fc.constantFrom(...pages),
+      locale,
+      query,
+      fc.option(headerValue),
+      fc.option(
+        fc.tuple(
+          fc.constantFrom('portal_consent', 'portal_locale', 'portal_dpo', 'portal_request_receipt', 'portal_flash'),
+          fc.oneof(hostileString.map(urlEncode), headerValue),
+        ),
+      ),
+      fc.boolean(),
+    );
     await run(cases, 200, async ([page, pageLocale, search, acceptLanguage, cookie, signedIn]) => {
       const path = `${page.replace('{l}', pageLocale)}${search ? `?${search}` : ''}`;
-      const cookies = [signedIn && page.startsWith('/dpo') ? dpoCookie : '', cookie ? `${cookie[0]}=${cookie[1].replace(/[;,\s]/g, '')}` : ''].filter(Boolean).join('; ');
+      const cookies = [signedIn && page.startsWith('/dpo') ? dpoCookie : '', cookie ? `${cookie[0]}=${cookie[1].replace(/[;,\s]/g, '')}` : '']
+        .filter(Boolean)
+        .join('; ');
       const before = counts();
-      const answer = await send('GET', path, { headers: { ...(acceptLanguage ? { 'Accept-Language': acceptLanguage } : {}), ...(cookies ? { Cookie: cookies } : {}) } });
+      const answer = await send('GET', path, {
+        headers: { ...(acceptLanguage ? { 'Accept-Language': acceptLanguage } : {}), ...(cookies ? { Cookie: cookies } : {}) },
+      });
       expectCalm(answer, `GET ${path} (${cookies})`);
       expect(delta(before, counts()), path).toEqual({});
     });
@@ -646,7 +841,14 @@ describe('every page with hostile query strings, cookies and headers', () => {
 
 describe('the DPO', () => {
   test('sign-in with hostile values gives the sign-in page with its error in the visitor’s language, never a 5xx', async () => {
-    const form = fc.record({ email: fc.oneof(hostileEmail, fc.constant(dpoEmail)), password: fc.oneof(hostileString, fc.constant(hugeStrings.kb100.slice(0, 7000))), code: hostileString }, { requiredKeys: [] });
+    const form = fc.record(
+      {
+        email: fc.oneof(hostileEmail, fc.constant(dpoEmail)),
+        password: fc.oneof(hostileString, fc.constant(hugeStrings.kb100.slice(0, 7000))),
+        code: hostileString,
+      },
+      { requiredKeys: [] },
+    );
     await run(fc.tuple(locale, form), 12, async ([language, values]) => {
       // A fresh address each time, so the sign-in throttle (growing delays after 5 failures) does not slow the test.
       const answer = await send('POST', '/dpo/login', { form: values, from: nextAddress(), headers: { 'Accept-Language': language } });
@@ -661,16 +863,29 @@ describe('the DPO', () => {
 
   test('without a session every DPO page and action is a 303 to the sign-in or a 401, whatever is posted', async () => {
     const target = fc.tuple(
-      fc.constantFrom('GET /dpo', 'GET /dpo/consent', 'GET /dpo/requests.json', 'GET /dpo/requests/{r}', 'GET /dpo/requests/{r}.json', 'POST /dpo/requests/{r}', 'POST /dpo/logout'),
+      fc.constantFrom(
+        'GET /dpo',
+        'GET /dpo/consent',
+        'GET /dpo/requests.json',
+        'GET /dpo/requests/{r}',
+        'GET /dpo/requests/{r}.json',
+        'POST /dpo/requests/{r}',
+        'POST /dpo/logout',
+      ),
       fc.oneof(fc.constant('DSR-2026-000000'), hostileString.map(urlEncode)),
-      fc.dictionary(fc.constantFrom('action', 'method', 'text', 'months', 'extendReason', 'message', 'rejectReason', 'confirm', 'verifyNote'), hostileString, { maxKeys: 4 }),
+      fc.dictionary(fc.constantFrom('action', 'method', 'text', 'months', 'extendReason', 'message', 'rejectReason', 'confirm', 'verifyNote'), hostileString, {
+        maxKeys: 4,
+      }),
       fc.option(hostileString.map(urlEncode)),
     );
     await run(target, 80, async ([endpoint, reference, form, staleSession]) => {
       const [method, template] = endpoint.split(' ') as [string, string];
       const path = template.replace('{r}', reference || 'x');
       const before = counts();
-      const answer = await send(method, path, { ...(method === 'POST' ? { form } : {}), headers: staleSession ? { Cookie: `portal_dpo=${staleSession.replace(/[;,\s]/g, '') || 'x'}` } : {} });
+      const answer = await send(method, path, {
+        ...(method === 'POST' ? { form } : {}),
+        headers: staleSession ? { Cookie: `portal_dpo=${staleSession.replace(/[;,\s]/g, '') || 'x'}` } : {},
+      });
       const what = `${method} ${path}`;
       expectCalm(answer, what);
       expect(delta(before, counts()), what).toEqual({});
@@ -698,21 +913,31 @@ describe('the DPO', () => {
   });
 
   test('the DPO language switch with hostile values returns to a DPO page', async () => {
-    await run(fc.tuple(fc.oneof(locale, hostileString), fc.oneof(hostileString, fc.constantFrom('//evil.example', '/dpo/../x', '/dpox'))), 20, async ([language, next]) => {
-      const answer = await send('POST', '/dpo/language', { form: { locale: language, next } });
-      expectCalm(answer, `dpo language ${language} ${next}`);
-      expect(answer.status).toBe(303);
-      expect(String(answer.headers.location)).toMatch(/^\/dpo(?:[/?#]|$)/);
-    });
+    await run(
+      fc.tuple(fc.oneof(locale, hostileString), fc.oneof(hostileString, fc.constantFrom('//evil.example', '/dpo/../x', '/dpox'))),
+      20,
+      async ([language, next]) => {
+        const answer = await send('POST', '/dpo/language', { form: { locale: language, next } });
+        expectCalm(answer, `dpo language ${language} ${next}`);
+        expect(answer.status).toBe(303);
+        expect(String(answer.headers.location)).toMatch(/^\/dpo(?:[/?#]|$)/);
+      },
+    );
   });
 
   test('signed in, hostile action forms on a request: a 303 adds its audit event, a 4xx adds nothing', async () => {
-    const submitted = await send('POST', '/api/requests', { json: { type: 'erasure', locale: 'pl', name: 'Ζωή', email: 'dpo-fuzz@example.com', scope: 'ς', grounds: 'οδος', declaration: true } });
+    const submitted = await send('POST', '/api/requests', {
+      json: { type: 'erasure', locale: 'pl', name: 'Ζωή', email: 'dpo-fuzz@example.com', scope: 'ς', grounds: 'οδος', declaration: true },
+    });
     expect(submitted.status).toBe(201);
     const { reference } = JSON.parse(submitted.body) as { reference: string };
     const form = fc.record(
       {
-        action: mostly(fc.constantFrom('verify', 'start', 'note', 'extend', 'reject'), fc.oneof(hostileString, fc.constantFrom(...prototypeKeys, 'erase', 'complete')), 4),
+        action: mostly(
+          fc.constantFrom('verify', 'start', 'note', 'extend', 'reject'),
+          fc.oneof(hostileString, fc.constantFrom(...prototypeKeys, 'erase', 'complete')),
+          4,
+        ),
         method: mostly(fc.constantFrom('email-link', 'customer-account', 'identity-document', 'other'), hostileString, 2),
         verifyNote: formText,
         text: formText,

@@ -22,7 +22,12 @@ beforeAll(async () => {
   });
   const port = smtp.port;
   dataDir = mkdtempSync(join(tmpdir(), 'portal-logs-'));
-  portal = await startPortal({ DATABASE_PATH: join(dataDir, 'portal.db'), SMTP_URL: `smtp://127.0.0.1:${port}`, OUTBOX_DIR: join(dataDir, 'outbox'), ...consentBudgetsLifted });
+  portal = await startPortal({
+    DATABASE_PATH: join(dataDir, 'portal.db'),
+    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    OUTBOX_DIR: join(dataDir, 'outbox'),
+    ...consentBudgetsLifted,
+  });
 });
 
 afterAll(async () => {

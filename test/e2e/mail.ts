@@ -26,7 +26,9 @@ async function read(raw: Buffer | string): Promise<ReadMessage> {
 /** Every message in an .eml outbox addressed to `to`, oldest first. */
 export async function outboxMessagesTo(outboxDir: string, to: string): Promise<ReadMessage[]> {
   if (!existsSync(outboxDir)) return [];
-  const files = readdirSync(outboxDir).filter((file) => file.endsWith('.eml')).sort();
+  const files = readdirSync(outboxDir)
+    .filter((file) => file.endsWith('.eml'))
+    .sort();
   const messages = await Promise.all(files.map((file) => read(readFileSync(join(outboxDir, file)))));
   return messages.filter((message) => message.to.toLowerCase() === to.toLowerCase());
 }

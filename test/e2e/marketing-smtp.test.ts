@@ -55,7 +55,11 @@ test.skipIf(!hasBrowser)('double opt-in by email through a real SMTP server, the
   await page.goto('/nl/consent#marketing');
   expect(await page.locator('[data-channel="email"]').getAttribute('data-status')).toBe('confirmed');
 
-  const oneClick = await fetch(unsubscribe, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  const oneClick = await fetch(unsubscribe, {
+    method: 'POST',
+    body: 'List-Unsubscribe=One-Click',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
   expect(oneClick.status).toBe(200);
   await page.goto('/nl/consent');
   expect(await page.locator('[data-channel="email"]').getAttribute('data-status')).toBe('withdrawn');

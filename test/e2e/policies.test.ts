@@ -45,9 +45,9 @@ describe.skipIf(!hasBrowser)('policy pages in Chromium', () => {
       await contents.locator('a[href="#retention"]').click();
       expect(page.url()).toMatch(/#retention$/);
       expect(await page.locator('[data-version-status]').count()).toBe(0);
-      const alternates = await page.locator('link[rel="alternate"][hreflang]').evaluateAll((links) =>
-        links.map((link) => `${link.getAttribute('hreflang')} ${new URL(link.getAttribute('href') ?? '').pathname}`),
-      );
+      const alternates = await page
+        .locator('link[rel="alternate"][hreflang]')
+        .evaluateAll((links) => links.map((link) => `${link.getAttribute('hreflang')} ${new URL(link.getAttribute('href') ?? '').pathname}`));
       expect(alternates).toEqual([...locales.map((other) => `${other} /${other}/policies/privacy-notice`), 'x-default /']);
       expect(await axeViolations(page), describeViolations(await axeViolations(page))).toEqual([]);
     });
@@ -77,9 +77,7 @@ describe.skipIf(!hasBrowser)('policy pages in Chromium', () => {
       expect(await retention.getAttribute('data-status')).toBe('changed');
       expect(await retention.locator('del').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('90')]));
       expect(await retention.locator('ins').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('30')]));
-      expect(await page.locator('section#recipients ins').allTextContents()).toEqual(
-        expect.arrayContaining([expect.stringContaining('Balkan Backup')]),
-      );
+      expect(await page.locator('section#recipients ins').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Balkan Backup')]));
       expect(await page.locator('section#controller').getAttribute('data-status')).toBe('unchanged');
       expect(await axeViolations(page), describeViolations(await axeViolations(page))).toEqual([]);
     });

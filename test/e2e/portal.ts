@@ -21,7 +21,9 @@ export const consentBudgetsLifted = {
  */
 export async function startPortal(env: Record<string, string>, { publicUrl = 'loopback' }: { publicUrl?: 'loopback' | 'unset' } = {}): Promise<RunningPortal> {
   const migrated = migrateFor(env);
-  const portal = await startServerProcess('scripts/start.ts', env, '/healthz', (port) => (publicUrl === 'loopback' ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}));
+  const portal = await startServerProcess('scripts/start.ts', env, '/healthz', (port) =>
+    publicUrl === 'loopback' ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {},
+  );
   return { ...portal, output: () => migrated + portal.output() };
 }
 

@@ -74,7 +74,12 @@ describe('npm run db:migrate', () => {
 describe('start-up only checks the database', () => {
   test('npm start on a database that is not migrated refuses, naming npm run db:migrate, and creates no tables', () => {
     const { env } = fresh('unmigrated');
-    const start = spawnSync(node, [join(root, 'scripts/start.ts')], { cwd: root, env: { ...process.env, ...env, PORT: '1', HOST: '127.0.0.1' }, encoding: 'utf8', timeout: 60_000 });
+    const start = spawnSync(node, [join(root, 'scripts/start.ts')], {
+      cwd: root,
+      env: { ...process.env, ...env, PORT: '1', HOST: '127.0.0.1' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(start.status, start.stdout).toBe(1);
     expect(start.stdout).toContain('run npm run db:migrate');
     const db = new Database(env.DATABASE_PATH, { readonly: true });
@@ -124,7 +129,10 @@ describe('npm start never rebuilds dist/ under a running server', () => {
     const unanswered: number[] = [];
     const probe = (async () => {
       while (answering) {
-        const status = await fetch(`${portal.baseURL}/nl/consent`).then((answer) => answer.status, () => 0);
+        const status = await fetch(`${portal.baseURL}/nl/consent`).then(
+          (answer) => answer.status,
+          () => 0,
+        );
         if (status !== 200) unanswered.push(status);
         await new Promise((wait) => setTimeout(wait, 20));
       }
@@ -133,7 +141,11 @@ describe('npm start never rebuilds dist/ under a running server', () => {
       // A source changed after the build (a git pull on the server): the build is stale.
       utimesSync(source, atime, new Date());
       const second = await new Promise<{ status: number | null; output: string }>((resolve) => {
-        const child = spawn(node, [join(root, 'scripts/start.ts')], { cwd: root, env: { ...process.env, ...env, PORT: '1', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(node, [join(root, 'scripts/start.ts')], {
+          cwd: root,
+          env: { ...process.env, ...env, PORT: '1', HOST: '127.0.0.1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let output = '';
         child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
         child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

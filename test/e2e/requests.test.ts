@@ -35,7 +35,8 @@ const messages = Object.fromEntries(
 const organisation = organisationSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, '../../content/organisation.json'), 'utf8')));
 const schemas = new Ajv2020({ strict: true });
 addFormats.default(schemas);
-for (const file of ['request.v1.json', 'subject-export.v1.json']) schemas.addSchema(JSON.parse(readFileSync(join(import.meta.dirname, '../../public/schemas', file), 'utf8')));
+for (const file of ['request.v1.json', 'subject-export.v1.json'])
+  schemas.addSchema(JSON.parse(readFileSync(join(import.meta.dirname, '../../public/schemas', file), 'utf8')));
 const validSubjectExport = schemas.getSchema('/schemas/subject-export.v1.json');
 const validRequestDocument = schemas.getSchema('/schemas/request.v1.json');
 
@@ -83,7 +84,9 @@ async function submitForm(page: Page, locale: Locale, type: RequestType, email: 
 function linksIn(message: string, locale: Locale, reference: string) {
   // The plain-text part: links as sent, one per line.
   const status = new RegExp(`(http://[^\\s"<>]+/${locale}/requests/${reference}\\?token=[A-Za-z0-9_-]{43})(?![&\\w])`).exec(message)?.[1];
-  const verify = new RegExp(`(http://[^\\s"<>]+/${locale}/requests/${reference}\\?token=[A-Za-z0-9_-]{43}&(?:amp;)?verify=[A-Za-z0-9_-]{43})`).exec(message)?.[1]?.replace('&amp;', '&');
+  const verify = new RegExp(`(http://[^\\s"<>]+/${locale}/requests/${reference}\\?token=[A-Za-z0-9_-]{43}&(?:amp;)?verify=[A-Za-z0-9_-]{43})`)
+    .exec(message)?.[1]
+    ?.replace('&amp;', '&');
   return { status, verify };
 }
 
@@ -96,7 +99,13 @@ async function expectNoViolations(page: Page) {
 async function requestReceivedDaysAgo(daysAgo: number, type: RequestType = 'access', locale: Locale = 'pl') {
   const token = newToken();
   const now = Date.now() - daysAgo * 24 * 3600_000;
-  const submission = requestSubmissionSchema.parse({ type, locale, name: 'Anna Nowak', email: `anna.${daysAgo}.${Math.random()}@example.pl`, declaration: true });
+  const submission = requestSubmissionSchema.parse({
+    type,
+    locale,
+    name: 'Anna Nowak',
+    email: `anna.${daysAgo}.${Math.random()}@example.pl`,
+    declaration: true,
+  });
   const request = await createRequest(store, { submission, now, timeZone, statusTokenHashFor: () => token.hash, verifyTokenHash: newToken().hash });
   return { request, url: `/${locale}/requests/${request.reference}?token=${token.token}` };
 }
@@ -144,7 +153,9 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
       await page.reload();
       expect(await page.locator('[data-reference]').textContent()).toBe(reference);
       expect(await page.title()).toContain(messages[locale].requests.submitted.title);
-      await expectNoViolations(await (await session.newContext({ storageState: await context.storageState() })).newPage().then(async (twin) => (await twin.goto(page.url()), twin)));
+      await expectNoViolations(
+        await (await session.newContext({ storageState: await context.storageState() })).newPage().then(async (twin) => (await twin.goto(page.url()), twin)),
+      );
       expect(db.$client.prepare('select count(*) as count from requests where email = ?').get(email)).toEqual({ count: 1 });
       expect(await outboxMessagesTo(outbox, email)).toHaveLength(1);
       await context.close();
@@ -195,7 +206,10 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
       await page.getByRole('button', { name: messages[locale].requests.status.confirmButton }).click();
       expect(await page.getByRole('status').textContent()).toBe(messages[locale].requests.status.confirmed);
       expect(await page.locator('[data-status]').textContent()).toBe(messages[locale].requests.status.statuses.verified);
-      expect(await page.locator('[data-timeline] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-event')))).toEqual(['received', 'identity-verified']);
+      expect(await page.locator('[data-timeline] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-event')))).toEqual([
+        'received',
+        'identity-verified',
+      ]);
       expect((await findRequest(db, reference))?.status).toBe('verified');
 
       await page.goto(verify ?? '');
@@ -211,7 +225,11 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
       expect(validRequestDocument?.(document), JSON.stringify(validRequestDocument?.errors)).toBe(true);
       expect(document).toMatchObject({ reference, status: 'verified', requester: { email } });
       await expectNoViolations(twinPage);
-      for (const url of [`/${locale}/requests/${reference}`, `/${locale}/requests/${reference}?token=`, `/${locale}/requests/${reference}?token=${'A'.repeat(43)}`]) {
+      for (const url of [
+        `/${locale}/requests/${reference}`,
+        `/${locale}/requests/${reference}?token=`,
+        `/${locale}/requests/${reference}?token=${'A'.repeat(43)}`,
+      ]) {
         const response = await twinPage.goto(url);
         expect(response?.status()).toBe(404);
         expect(await twinPage.locator('h1').textContent()).toBe(messages[locale].notFound.title);
@@ -226,20 +244,23 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     ['bg', 'ivan.idn@пример.бг', 'ivan.idn@пример.бг', 'To: ivan.idn@xn--e1afmkfd.xn--90ae'],
     // A local part in Greek needs a server with SMTPUTF8 (RFC 6531); the header carries it in UTF-8.
     ['el', 'ελένη.idn@ΠΑΡΆΔΕΙΓΜΑ.ελ', 'ελένη.idn@παράδειγμα.ελ', 'To: ελένη.idn@παράδειγμα.ελ'],
-  ] as const)('an internationalised email address (%s: %s) is taken with JavaScript off and on, kept in Unicode, and mailed', async (locale, typedEmail, stored, toHeader) => {
-    for (const javaScriptEnabled of [false, true]) {
-      const context = await session.newContext({ javaScriptEnabled });
-      const page = await context.newPage();
-      const before = (await outboxMessagesTo(outbox, stored)).length;
-      const reference = await submitForm(page, locale, 'access', typedEmail);
-      expect((await findRequest(db, reference))?.email).toBe(stored);
-      await expect.poll(async () => (await outboxMessagesTo(outbox, stored)).length).toBe(before + 1);
-      const message = (await outboxMessagesTo(outbox, stored)).at(-1);
-      expect(message?.subject).toContain(reference);
-      expect(message?.headerBlock.split('\n')).toContain(toHeader);
-      await context.close();
-    }
-  });
+  ] as const)(
+    'an internationalised email address (%s: %s) is taken with JavaScript off and on, kept in Unicode, and mailed',
+    async (locale, typedEmail, stored, toHeader) => {
+      for (const javaScriptEnabled of [false, true]) {
+        const context = await session.newContext({ javaScriptEnabled });
+        const page = await context.newPage();
+        const before = (await outboxMessagesTo(outbox, stored)).length;
+        const reference = await submitForm(page, locale, 'access', typedEmail);
+        expect((await findRequest(db, reference))?.email).toBe(stored);
+        await expect.poll(async () => (await outboxMessagesTo(outbox, stored)).length).toBe(before + 1);
+        const message = (await outboxMessagesTo(outbox, stored)).at(-1);
+        expect(message?.subject).toContain(reference);
+        expect(message?.headerBlock.split('\n')).toContain(toHeader);
+        await context.close();
+      }
+    },
+  );
 
   test('the consent id of the cookie choice made in this browser is filled in, and sent with the request', async () => {
     const context = await session.newContext({ javaScriptEnabled: false });
@@ -259,7 +280,12 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
   test('the status page counts the days left with Polish plurals and shows the due date', async () => {
     const context = await session.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    for (const [daysAgo, text] of [[29, '1 dzień'], [28, '2 dni'], [25, '5 dni'], [8, '22 dni']] as const) {
+    for (const [daysAgo, text] of [
+      [29, '1 dzień'],
+      [28, '2 dni'],
+      [25, '5 dni'],
+      [8, '22 dni'],
+    ] as const) {
       const { request, url } = await requestReceivedDaysAgo(daysAgo);
       await page.goto(url);
       // The deadline is the earlier of 30 days and one month: shorter than 30 days for receipts in some months.
@@ -313,12 +339,25 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     await takeAction(store, request.reference, { action: 'verify', method: 'customer-account' }, dpo, Date.now());
     await takeAction(store, request.reference, { action: 'extend', months: 1, reason: 'Veel <b>gegevens</b> in archieven', timeZone }, dpo, Date.now());
     await takeAction(store, request.reference, { action: 'start' }, dpo, Date.now());
-    await completeRequest(store, { reference: request.reference, message: 'Uw gegevens staan in het bestand.', actor: dpo, now: Date.now(), organisation, portalOrigin: baseURL });
+    await completeRequest(store, {
+      reference: request.reference,
+      message: 'Uw gegevens staan in het bestand.',
+      actor: dpo,
+      now: Date.now(),
+      organisation,
+      portalOrigin: baseURL,
+    });
     await page.goto(url);
     expect(await page.locator('[data-extension]').textContent()).toContain('Veel <b>gegevens</b> in archieven');
     expect(await page.locator('[data-extension]').textContent()).toContain(formatCalendarDate(addCalendarMonths(request.dueOn, 1), 'nl'));
     expect(await page.locator('[data-status]').textContent()).toBe(messages.nl.requests.status.statuses.completed);
-    expect(await page.locator('[data-timeline] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-event')))).toEqual(['received', 'identity-verified', 'extended', 'started', 'completed']);
+    expect(await page.locator('[data-timeline] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-event')))).toEqual([
+      'received',
+      'identity-verified',
+      'extended',
+      'started',
+      'completed',
+    ]);
     await expectNoViolations(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export] a').click()]);
     const exported = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8'));
@@ -342,7 +381,11 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
 
 describe('the request API', () => {
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${baseURL}/api/requests`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } });
+    fetch(`${baseURL}/api/requests`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', ...headers },
+    });
   const valid = { type: 'portability', locale: 'bg', name: 'Иван Петров', email: 'ivan.api@example.bg', declaration: true };
 
   test('answers 201 with the reference, the time received and the deadline, and nothing that opens the request', async () => {
@@ -390,7 +433,9 @@ describe('the request API', () => {
     const refused = await post(flood);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('3600');
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe((messages.nl.requests.errors.tooMany ?? '').replace('{{dpoEmail}}', 'dpo@ostria.example'));
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      (messages.nl.requests.errors.tooMany ?? '').replace('{{dpoEmail}}', 'dpo@ostria.example'),
+    );
     expect(db.$client.prepare('select count(*) as count from requests where email = ?').get('flood@example.nl')).toEqual({ count: 5 });
 
     if (!hasBrowser) return;
@@ -400,7 +445,10 @@ describe('the request API', () => {
     await page.fill('#field-name', 'Jan');
     await page.fill('#field-email', 'flood@example.nl');
     await page.check('#field-declaration');
-    const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.request().method() === 'POST'), page.getByRole('button', { name: messages.nl.requests.form.submit }).click()]);
+    const [response] = await Promise.all([
+      page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
+      page.getByRole('button', { name: messages.nl.requests.form.submit }).click(),
+    ]);
     expect(response.status()).toBe(429);
     expect(await page.locator('[data-too-many]').textContent()).toContain('dpo@ostria.example');
     expect(await page.locator('#field-email').inputValue()).toBe('flood@example.nl');

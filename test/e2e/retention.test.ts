@@ -28,10 +28,25 @@ beforeAll(async () => {
   const db = openDatabase(env.DATABASE_PATH);
   migrateDatabase(db);
   const store = sqliteStore(db);
-  for (const [index, id] of oldIds.entries()) await appendConsentRecord(store, consentDecision(id, fourYearsAgo + index * day, true, { expiresAt: fourYearsAgo + 182 * day }));
+  for (const [index, id] of oldIds.entries())
+    await appendConsentRecord(store, consentDecision(id, fourYearsAgo + index * day, true, { expiresAt: fourYearsAgo + 182 * day }));
   await appendConsentRecord(store, consentDecision(recentId, Date.now() - day, true, { expiresAt: Date.now() + 181 * day }));
-  const submission = requestSubmissionSchema.parse({ type: 'objection', locale: 'el', name: 'Μαρία Παππά', email: 'maria.retention@example.gr', scope: 'Ενημερωτικά', grounds: 'Άμεση εμπορική προώθηση', declaration: true });
-  const request = await createRequest(store, { submission, now: fourYearsAgo, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash });
+  const submission = requestSubmissionSchema.parse({
+    type: 'objection',
+    locale: 'el',
+    name: 'Μαρία Παππά',
+    email: 'maria.retention@example.gr',
+    scope: 'Ενημερωτικά',
+    grounds: 'Άμεση εμπορική προώθηση',
+    declaration: true,
+  });
+  const request = await createRequest(store, {
+    submission,
+    now: fourYearsAgo,
+    timeZone: 'Europe/Athens',
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+  });
   reference = request.reference;
   await takeAction(store, request.reference, { action: 'reject', reason: 'Η Μαρία δεν είναι πελάτισσα' }, 'dpo:eleni@ostria.example', fourYearsAgo + day);
   db.$client.close();
@@ -119,7 +134,15 @@ describe('after retention, the portal', () => {
     const decision = await fetch(`${portal.baseURL}/api/consent`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:4322' },
-      body: JSON.stringify({ site: 'demo', consentId: recentId, action: 'reject-all', locale: 'el', revision: await currentRevision(portal.baseURL), bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }),
+      body: JSON.stringify({
+        site: 'demo',
+        consentId: recentId,
+        action: 'reject-all',
+        locale: 'el',
+        revision: await currentRevision(portal.baseURL),
+        bannerVersion: '1',
+        choices: { preferences: false, analytics: false, marketing: false },
+      }),
     });
     expect(decision.status, await decision.clone().text()).toBeLessThan(300);
     const verify = runScript('scripts/consent-verify.ts', [], env);

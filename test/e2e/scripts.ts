@@ -19,7 +19,11 @@ export function runScript(script: string, args: string[], env: Record<string, st
 }
 
 /** Like runScript, without blocking: the test's own requests keep going while the script runs. */
-export function runScriptAlongside(script: string, args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runScriptAlongside(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(node, [join(root, script), ...args], { ...scriptOptions(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

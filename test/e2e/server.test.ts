@@ -11,15 +11,18 @@ import { consentBudgetsLifted, startPortal } from './portal.ts';
 import { bannerRevision, postRefusal } from './write-load.ts';
 
 describe('security headers', () => {
-  test.each(['/pl/', '/banner.js', '/healthz', '/dpo/login', '/api/consent/config?site=demo&lang=el', '/el/no-such-page'])('%s forbids framing and powerful features, and sniffing', async (path) => {
-    const response = await fetch(`${baseURL}${path}`);
-    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    expect(response.headers.get('content-security-policy')).toContain("form-action 'self'");
-    expect(response.headers.get('permissions-policy')).toContain('camera=()');
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    // Served over plain HTTP here: no HSTS (it is sent when PUBLIC_URL is https).
-    expect(response.headers.get('strict-transport-security')).toBeNull();
-  });
+  test.each(['/pl/', '/banner.js', '/healthz', '/dpo/login', '/api/consent/config?site=demo&lang=el', '/el/no-such-page'])(
+    '%s forbids framing and powerful features, and sniffing',
+    async (path) => {
+      const response = await fetch(`${baseURL}${path}`);
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('content-security-policy')).toContain("form-action 'self'");
+      expect(response.headers.get('permissions-policy')).toContain('camera=()');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      // Served over plain HTTP here: no HSTS (it is sent when PUBLIC_URL is https).
+      expect(response.headers.get('strict-transport-security')).toBeNull();
+    },
+  );
 });
 
 describe('built files', () => {
@@ -88,7 +91,11 @@ describe('pages every first-time visitor gets alike', () => {
       body: new URLSearchParams({ decision: 'reject-all', locale: 'nl', returnTo: path }),
       redirect: 'manual',
     });
-    const cookie = chosen.headers.getSetCookie().find((line) => line.startsWith('portal_consent='))?.split(';')[0] ?? '';
+    const cookie =
+      chosen.headers
+        .getSetCookie()
+        .find((line) => line.startsWith('portal_consent='))
+        ?.split(';')[0] ?? '';
     expect(cookie).not.toBe('');
     const theirs = await fetch(`${baseURL}${path}`, { headers: { Cookie: cookie } });
     expect(theirs.headers.get('age')).toBeNull();
@@ -114,14 +121,26 @@ describe('the consent fast path', () => {
       const posted = await fetch(`${baseURL}/api/consent`, {
         method: 'POST',
         headers: { 'Content-Type': 'text/plain', Origin: baseURL },
-        body: JSON.stringify({ site: 'portal', action: 'gpc', source: 'banner', locale: 'bg', revision: config.revision, bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }),
+        body: JSON.stringify({
+          site: 'portal',
+          action: 'gpc',
+          source: 'banner',
+          locale: 'bg',
+          revision: config.revision,
+          bannerVersion: '1',
+          choices: { preferences: false, analytics: false, marketing: false },
+        }),
       });
       expect(posted.status).toBe(201);
       expect(posted.headers.get('x-content-type-options')).toBe('nosniff');
       const { consentId } = (await posted.json()) as { consentId: string };
-      const read = db.$client.prepare("select policy_document, policy_version, text_hash, revision, banner_version from consent_records where site_id = 'portal' and locale = 'bg' and action = 'gpc' order by id desc");
+      const read = db.$client.prepare(
+        "select policy_document, policy_version, text_hash, revision, banner_version from consent_records where site_id = 'portal' and locale = 'bg' and action = 'gpc' order by id desc",
+      );
       const rows = read.all() as Record<string, unknown>[];
-      const fast = db.$client.prepare('select policy_document, policy_version, text_hash, revision, banner_version from consent_records where consent_id = ?').get(consentId);
+      const fast = db.$client
+        .prepare('select policy_document, policy_version, text_hash, revision, banner_version from consent_records where consent_id = ?')
+        .get(consentId);
       expect(rows.length).toBeGreaterThanOrEqual(2);
       for (const row of rows) expect(row).toEqual(fast);
     } finally {
@@ -136,7 +155,18 @@ describe('the consent fast path', () => {
     expect([malformed.status, ((await malformed.json()) as { error: { code: string } }).error.code]).toEqual([400, 'malformed_json']);
     const huge = await post(JSON.stringify({ site: 'demo', pad: 'x'.repeat(20_000) }));
     expect([huge.status, ((await huge.json()) as { error: { code: string } }).error.code]).toEqual([413, 'too_large']);
-    const elsewhere = await post(JSON.stringify({ site: 'demo', action: 'reject-all', source: 'banner', locale: 'pl', revision: '2-0c32a859', bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }), { Origin: 'https://evil.example' });
+    const elsewhere = await post(
+      JSON.stringify({
+        site: 'demo',
+        action: 'reject-all',
+        source: 'banner',
+        locale: 'pl',
+        revision: '2-0c32a859',
+        bannerVersion: '1',
+        choices: { preferences: false, analytics: false, marketing: false },
+      }),
+      { Origin: 'https://evil.example' },
+    );
     expect(elsewhere.status).toBe(403);
     expect((await fetch(`${baseURL}/api/consent`)).status).toBe(405);
   });
@@ -148,7 +178,11 @@ describe('stopping', () => {
     const portal = await startPortal({ DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox'), ...consentBudgetsLifted });
     try {
       const revision = await bannerRevision(portal.baseURL);
-      const decide = () => postRefusal(portal.baseURL, revision).then((outcome) => (typeof outcome === 'string' ? outcome : undefined), () => undefined);
+      const decide = () =>
+        postRefusal(portal.baseURL, revision).then(
+          (outcome) => (typeof outcome === 'string' ? outcome : undefined),
+          () => undefined,
+        );
       expect(await decide()).toBeDefined();
       const underWay = Array.from({ length: 40 }, decide);
       // Stop as soon as the first of these is answered: the others are on their way.

@@ -69,7 +69,15 @@ export async function postRefusal(baseURL: string, revision: string): Promise<st
   const response = await fetch(`${baseURL}/api/consent`, {
     method: 'POST',
     headers: { 'Content-Type': 'text/plain', Origin: 'http://localhost:4322' },
-    body: JSON.stringify({ site: 'demo', action: 'reject-all', source: 'banner', locale: 'nl', revision, bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }),
+    body: JSON.stringify({
+      site: 'demo',
+      action: 'reject-all',
+      source: 'banner',
+      locale: 'nl',
+      revision,
+      bannerVersion: '1',
+      choices: { preferences: false, analytics: false, marketing: false },
+    }),
   });
   return response.status === 201 ? ((await response.json()) as { consentId: string }).consentId : response.status;
 }

@@ -11,7 +11,12 @@ export const zeroWidth = ['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF'] as c
 /** Left-to-right/right-to-left marks, embeddings, overrides and isolates. */
 export const bidiControls = ['\u200E', '\u200F', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069'] as const;
 /** Combining marks, alone and stacked ("Zalgo"). */
-export const combiningMarks = ['\u0301', 'e\u0301', 'a\u0300\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030A\u030B', `Z${'\u0336\u0337\u0338'.repeat(40)}`] as const;
+export const combiningMarks = [
+  '\u0301',
+  'e\u0301',
+  'a\u0300\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030A\u030B',
+  `Z${'\u0336\u0337\u0338'.repeat(40)}`,
+] as const;
 /** Greek final sigma: "ΟΔΟΣ" lower-cases to "οδος" with a final ς, which upper-cases back to Σ. */
 export const greekSigma = ['ΟΔΟΣ', 'οδος', 'οδός', 'ς', 'Σ', 'ΌΔΟΣ ΕΡΜΟΥ'] as const;
 /** Cyrillic letters that look Latin: "раураl" (р, а, у Cyrillic), "аdmin" (Cyrillic а), "еxample". */
@@ -67,7 +72,10 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.array(fc.oneof(hostilePiece, fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 8 }).map((parts) => parts.join('')) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
-  { weight: 1, arbitrary: fc.tuple(hostilePiece, fc.integer({ min: 300, max: 6000 })).map(([piece, times]) => piece.repeat(Math.ceil(times / Math.max(1, piece.length)))) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(hostilePiece, fc.integer({ min: 300, max: 6000 })).map(([piece, times]) => piece.repeat(Math.ceil(times / Math.max(1, piece.length)))),
+  },
 );
 
 /** A hostile string that still reads as text to a person (well-formed Unicode, at least one letter). */
@@ -100,29 +108,33 @@ export const hostileJsonValue: fc.Arbitrary<unknown> = fc.oneof({ weight: 3, arb
 
 /** Raw bodies that are not the JSON object an endpoint expects. */
 export const hostileRawBody: fc.Arbitrary<Buffer> = fc.oneof(
-  fc.constantFrom(
-    '',
-    ' ',
-    'null',
-    'true',
-    '0',
-    '"text"',
-    '[]',
-    '{',
-    '{"a":',
-    '{"a":1,}',
-    "{'a':1}",
-    '{"a":NaN}',
-    '{"a":1e999}',
-    'type=access&locale=pl',
-    '<xml/>',
-    '\u0000',
-    `${'['.repeat(100_000)}${']'.repeat(100_000)}`.slice(0, 60_000),
-    `{"a":${'{"a":'.repeat(5000)}1${'}'.repeat(5001)}`,
-  ).map((text) => Buffer.from(text, 'utf8')),
+  fc
+    .constantFrom(
+      '',
+      ' ',
+      'null',
+      'true',
+      '0',
+      '"text"',
+      '[]',
+      '{',
+      '{"a":',
+      '{"a":1,}',
+      "{'a':1}",
+      '{"a":NaN}',
+      '{"a":1e999}',
+      'type=access&locale=pl',
+      '<xml/>',
+      '\u0000',
+      `${'['.repeat(100_000)}${']'.repeat(100_000)}`.slice(0, 60_000),
+      `{"a":${'{"a":'.repeat(5000)}1${'}'.repeat(5001)}`,
+    )
+    .map((text) => Buffer.from(text, 'utf8')),
   fc.string({ unit: 'binary', maxLength: 200 }).map((text) => Buffer.from(text, 'utf8')),
   // Invalid UTF-8: stray continuation bytes, overlong encodings, encoded surrogates, bytes that never appear.
-  fc.array(fc.constantFrom(0x80, 0xbf, 0xc0, 0xc1, 0xf5, 0xff, 0xfe, 0xed, 0xa0, 0x7b, 0x22, 0x7d), { minLength: 1, maxLength: 40 }).map((bytes) => Buffer.from(bytes)),
+  fc
+    .array(fc.constantFrom(0x80, 0xbf, 0xc0, 0xc1, 0xf5, 0xff, 0xfe, 0xed, 0xa0, 0x7b, 0x22, 0x7d), { minLength: 1, maxLength: 40 })
+    .map((bytes) => Buffer.from(bytes)),
   fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
 );
 

@@ -5,7 +5,11 @@ import { readEnvironment } from '../../src/lib/environment.ts';
 const local = portalHosts({ PORT: 4321, ALLOWED_HOSTS: [] });
 const live = portalHosts({ PUBLIC_URL: 'https://privacy.ostria.example', PORT: 4321, ALLOWED_HOSTS: ['portal-internal.ostria.example'] });
 const check = (host: string | string[], url = '/nl/policies/privacy-notice', hosts = live) =>
-  checkRequestTarget((Array.isArray(host) ? host : [host]).flatMap((value) => ['Host', value]), url, hosts);
+  checkRequestTarget(
+    (Array.isArray(host) ? host : [host]).flatMap((value) => ['Host', value]),
+    url,
+    hosts,
+  );
 
 describe('portalHosts()', () => {
   test('without PUBLIC_URL the portal is http://localhost:PORT, also reached as 127.0.0.1 and [::1]', () => {
@@ -22,10 +26,13 @@ describe('portalHosts()', () => {
 });
 
 describe('checkRequestTarget()', () => {
-  test.each(['privacy.ostria.example', 'PRIVACY.Ostria.Example', 'privacy.ostria.example.', 'privacy.ostria.example:443', 'portal-internal.ostria.example:8080'])(
-    'accepts %s',
-    (host) => expect(check(host)).toEqual({ ok: true, path: '/nl/policies/privacy-notice' }),
-  );
+  test.each([
+    'privacy.ostria.example',
+    'PRIVACY.Ostria.Example',
+    'privacy.ostria.example.',
+    'privacy.ostria.example:443',
+    'portal-internal.ostria.example:8080',
+  ])('accepts %s', (host) => expect(check(host)).toEqual({ ok: true, path: '/nl/policies/privacy-notice' }));
 
   test.each(['evil.example', 'localhost:4321', '127.0.0.1', '[::1]:4321', 'privacy.ostria.example.evil.example'])('answers 421 to %s', (host) => {
     expect(check(host)).toMatchObject({ ok: false, status: 421 });

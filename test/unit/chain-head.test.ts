@@ -47,7 +47,9 @@ describe('record hash format 2', () => {
   test('keeps an erased record’s remaining fields checkable without the consent id or the salt', () => {
     const erased = { ...stored(), consentId: erasedConsentId, consentSalt: null, erasedAt: 1 };
     expect(recordHashProblem(erased)).toBeUndefined();
-    expect(recordHashProblem({ ...erased, action: 'accept-all' as const, preferences: true, marketing: true })).toBe('remaining fields of an erased record changed');
+    expect(recordHashProblem({ ...erased, action: 'accept-all' as const, preferences: true, marketing: true })).toBe(
+      'remaining fields of an erased record changed',
+    );
     expect(recordHashProblem({ ...erased, origin: 'https://evil.example' })).toBe('remaining fields of an erased record changed');
   });
 });

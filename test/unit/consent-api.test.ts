@@ -33,14 +33,23 @@ function portal(perMinute: number) {
 }
 
 const decision = (action: 'reject-all' | 'gpc' = 'reject-all') =>
-  JSON.stringify({ site: 'demo', action, source: 'banner', locale: 'pl', revision: terms.revision, bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } });
+  JSON.stringify({
+    site: 'demo',
+    action,
+    source: 'banner',
+    locale: 'pl',
+    revision: terms.revision,
+    bannerVersion: '1',
+    choices: { preferences: false, analytics: false, marketing: false },
+  });
 const origin = 'http://localhost:4322';
 
 describe('answerConsentDecision()', () => {
   test('records `perMinute` decisions of a visitor, then answers 429 with Retry-After and CORS, and appends nothing', async () => {
     const { context, appended } = portal(2);
     const answers = [];
-    for (const action of ['reject-all', 'gpc', 'gpc'] as const) answers.push(await answerConsentDecision({ bodyText: decision(action), origin, gpcHeader: false, visitor: '192.0.2.1' }, context));
+    for (const action of ['reject-all', 'gpc', 'gpc'] as const)
+      answers.push(await answerConsentDecision({ bodyText: decision(action), origin, gpcHeader: false, visitor: '192.0.2.1' }, context));
     expect(answers.map((answer) => answer.status)).toEqual([201, 201, 429]);
     expect(answers[2]?.headers).toMatchObject({ 'Retry-After': '60', 'Access-Control-Allow-Origin': origin, 'Cache-Control': 'no-store' });
     expect(answers[2]?.body).toMatchObject({ error: { code: 'too_many' } });
@@ -52,7 +61,9 @@ describe('answerConsentDecision()', () => {
   test('a decision refused for what it is (bad JSON, an origin not allowed) does not use up the budget', async () => {
     const { context } = portal(1);
     expect((await answerConsentDecision({ bodyText: '{', origin, gpcHeader: false, visitor: '192.0.2.1' }, context)).status).toBe(400);
-    expect((await answerConsentDecision({ bodyText: decision(), origin: 'https://evil.example', gpcHeader: false, visitor: '192.0.2.1' }, context)).status).toBe(403);
+    expect(
+      (await answerConsentDecision({ bodyText: decision(), origin: 'https://evil.example', gpcHeader: false, visitor: '192.0.2.1' }, context)).status,
+    ).toBe(403);
     expect((await answerConsentDecision({ bodyText: decision(), origin, gpcHeader: false, visitor: '192.0.2.1' }, context)).status).toBe(201);
   });
 });

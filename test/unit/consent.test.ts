@@ -107,7 +107,9 @@ describe('the consent record chain', () => {
 describe('expiry and consent ids', () => {
   test('a choice lasts the site lifetime, 182 days by default', () => {
     expect(consentExpiry(Date.UTC(2026, 10, 20), 182)).toBe(Date.UTC(2027, 4, 21));
-    expect(siteSchema.parse({ id: 'x', name: 'x', allowedOrigins: ['self'], defaultLocale: 'el', policy: 'privacy-notice', categories: {} }).lifetimeDays).toBe(182);
+    expect(siteSchema.parse({ id: 'x', name: 'x', allowedOrigins: ['self'], defaultLocale: 'el', policy: 'privacy-notice', categories: {} }).lifetimeDays).toBe(
+      182,
+    );
   });
 
   test('consent ids are 22 random base64url characters', () => {
@@ -118,7 +120,12 @@ describe('expiry and consent ids', () => {
 });
 
 describe('the portal_consent cookie', () => {
-  const cookie = { consentId: 'abcdefghijklmnopqrstuv', revision: '2-0c32a859', choices: { preferences: false, analytics: true, marketing: false }, expires: 1_900_000_000 };
+  const cookie = {
+    consentId: 'abcdefghijklmnopqrstuv',
+    revision: '2-0c32a859',
+    choices: { preferences: false, analytics: true, marketing: false },
+    expires: 1_900_000_000,
+  };
 
   test('round-trips', () => {
     expect(formatConsentCookie(cookie)).toBe('abcdefghijklmnopqrstuv.2-0c32a859.010.1900000000');

@@ -27,14 +27,18 @@ describe('sample content', () => {
     // Version 3 adds what the portal itself processes and Art. 13(2)(e), after the data it describes.
     const fromVersion3 = [...required.slice(0, 2), 'portal-processing', 'required-data', ...required.slice(2)];
     for (const text of texts.filter((entry) => entry.document === 'privacy-notice')) {
-      expect(text.sections.map((section) => section.key), `${text.version}/${text.locale}`).toEqual(text.version >= 3 ? fromVersion3 : required);
+      expect(
+        text.sections.map((section) => section.key),
+        `${text.version}/${text.locale}`,
+      ).toEqual(text.version >= 3 ? fromVersion3 : required);
     }
   });
 
   test('version 2 shortens the retention of technical logs from 90 to 30 days and adds Balkan Backup', () => {
     for (const locale of locales) {
       const section = (version: number, key: string) =>
-        texts.find((text) => text.document === 'privacy-notice' && text.version === version && text.locale === locale)
+        texts
+          .find((text) => text.document === 'privacy-notice' && text.version === version && text.locale === locale)
           ?.sections.find((entry) => entry.key === key)?.markdown ?? '';
       expect(section(1, 'retention'), locale).toMatch(/\b90\b/);
       expect(section(2, 'retention'), locale).not.toMatch(/\b90\b/);

@@ -145,7 +145,8 @@ describe('the deadline against an independent implementation of the month rule',
           const { dueOn, dueAt } = deadlineFor(received, zone);
           const expected = oracleDue(receivedOn, 'earlier');
           const endsRight = oracleLocalDate(dueAt, zone) === expected && oracleLocalDate(dueAt + 1, zone) === oracleDaysLater(expected, 1);
-          if (dueOn !== expected || !endsRight) wrong.push(`${zone} ${new Date(received).toISOString()}: ${dueOn} ${new Date(dueAt).toISOString()}, expected ${expected}`);
+          if (dueOn !== expected || !endsRight)
+            wrong.push(`${zone} ${new Date(received).toISOString()}: ${dueOn} ${new Date(dueAt).toISOString()}, expected ${expected}`);
           checked += 1;
         }
       }

@@ -36,7 +36,10 @@ describe('the DPO action forms', () => {
     expect(problems({ action: 'link', checked: 'on' })).toEqual([{ field: 'checked', problem: 'checked' }]);
     expect(problems({ action: 'link', checked: 'yes' })).toEqual([]);
     expect(problems({ action: 'link', checked: 'yes', linkNote: 'x'.repeat(2001) })).toEqual([{ field: 'linkNote', problem: 'tooLong', max: 2000 }]);
-    expect(toRequestAction(dpoActionSchema.parse({ action: 'link', checked: 'yes', linkNote: ' Receipt compared ' }), 'Europe/Warsaw')).toEqual({ action: 'link', note: 'Receipt compared' });
+    expect(toRequestAction(dpoActionSchema.parse({ action: 'link', checked: 'yes', linkNote: ' Receipt compared ' }), 'Europe/Warsaw')).toEqual({
+      action: 'link',
+      note: 'Receipt compared',
+    });
     expect(toRequestAction(dpoActionSchema.parse({ action: 'link', checked: 'yes', linkNote: '' }), 'Europe/Warsaw')).toEqual({ action: 'link' });
   });
 
@@ -52,6 +55,9 @@ describe('the DPO action forms', () => {
       reason: 'Many systems',
       timeZone: 'Europe/Warsaw',
     });
-    expect(toRequestAction(dpoActionSchema.parse({ action: 'verify', method: 'identity-document', verifyNote: '' }), 'UTC')).toEqual({ action: 'verify', method: 'identity-document' });
+    expect(toRequestAction(dpoActionSchema.parse({ action: 'verify', method: 'identity-document', verifyNote: '' }), 'UTC')).toEqual({
+      action: 'verify',
+      method: 'identity-document',
+    });
   });
 });

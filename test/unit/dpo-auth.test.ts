@@ -41,6 +41,8 @@ describe('TOTP second factor (RFC 6238)', () => {
   test('base32 round-trips and the otpauth URI names the issuer', () => {
     const bytes = Buffer.from([0, 1, 2, 250, 255, 17, 99]);
     expect(base32Decode(base32Encode(bytes))).toEqual(bytes);
-    expect(totpUri('JBSWY3DPEHPK3PXP', 'dpo@ostria.example', 'Ostria')).toBe('otpauth://totp/Ostria%3Adpo%40ostria.example?secret=JBSWY3DPEHPK3PXP&issuer=Ostria&algorithm=SHA1&digits=6&period=30');
+    expect(totpUri('JBSWY3DPEHPK3PXP', 'dpo@ostria.example', 'Ostria')).toBe(
+      'otpauth://totp/Ostria%3Adpo%40ostria.example?secret=JBSWY3DPEHPK3PXP&issuer=Ostria&algorithm=SHA1&digits=6&period=30',
+    );
   });
 });

@@ -101,15 +101,25 @@ describe('email addresses', () => {
   });
 
   test('a refused address is reported as an email problem on the request form, look-alikes with their own message', () => {
-    expect(fieldProblems(requestSubmissionSchema.safeParse({ type: 'access', locale: 'bg', name: 'Иван', email: 'ivаn@abv.bg', declaration: true }).error as z.ZodError)).toEqual({
+    expect(
+      fieldProblems(
+        requestSubmissionSchema.safeParse({ type: 'access', locale: 'bg', name: 'Иван', email: 'ivаn@abv.bg', declaration: true }).error as z.ZodError,
+      ),
+    ).toEqual({
       email: { problem: 'emailScripts' },
     });
-    expect(fieldProblems(requestSubmissionSchema.safeParse({ type: 'access', locale: 'bg', name: 'Иван', email: 'ivan@abv', declaration: true }).error as z.ZodError)).toEqual({
+    expect(
+      fieldProblems(
+        requestSubmissionSchema.safeParse({ type: 'access', locale: 'bg', name: 'Иван', email: 'ivan@abv', declaration: true }).error as z.ZodError,
+      ),
+    ).toEqual({
       email: { problem: 'email' },
     });
     const result = requestSubmissionSchema.safeParse({ type: 'access', locale: 'bg', name: 'Иван', email: 'ivan@пример', declaration: true });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['email']);
-    expect(requestSubmissionSchema.parse({ type: 'access', locale: 'bg', name: 'Иван', email: 'ivan@xn--e1afmkfd.xn--90ae', declaration: true }).email).toBe('ivan@пример.бг');
+    expect(requestSubmissionSchema.parse({ type: 'access', locale: 'bg', name: 'Иван', email: 'ivan@xn--e1afmkfd.xn--90ae', declaration: true }).email).toBe(
+      'ivan@пример.бг',
+    );
   });
 });

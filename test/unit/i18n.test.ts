@@ -51,7 +51,10 @@ describe('UI strings', () => {
         const base = key.replace(pluralSuffix, '');
         const counterpart = reference.get(key) ?? reference.get(`${base}_other`);
         const expected = placeholders(counterpart).filter((name) => name !== 'count');
-        expect(placeholders(value).filter((name) => name !== 'count'), `${locale} ${key}`).toEqual(expected);
+        expect(
+          placeholders(value).filter((name) => name !== 'count'),
+          `${locale} ${key}`,
+        ).toEqual(expected);
       }
     }
   });

@@ -68,7 +68,10 @@ describe('localized paths', () => {
   test('currentPage() keeps the query of the page, without the action of a form just posted', () => {
     expect(currentPage(new URL('http://portal/pl/requests/new?type=erasure'))).toEqual({ pathname: '/pl/requests/new', search: '?type=erasure' });
     expect(currentPage(new URL('http://portal/pl/requests/new?_action=requests.submit'))).toEqual({ pathname: '/pl/requests/new', search: '' });
-    expect(currentPage(new URL('http://portal/pl/requests/DSR-2026-7KQ4M2?token=t&_action=x'))).toEqual({ pathname: '/pl/requests/DSR-2026-7KQ4M2', search: '?token=t' });
+    expect(currentPage(new URL('http://portal/pl/requests/DSR-2026-7KQ4M2?token=t&_action=x'))).toEqual({
+      pathname: '/pl/requests/DSR-2026-7KQ4M2',
+      search: '?token=t',
+    });
     expect(currentPage(new URL('http://portal/pl/'))).toEqual({ pathname: '/pl/', search: '' });
   });
 

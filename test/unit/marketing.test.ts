@@ -3,13 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTranslator } from '../../src/lib/i18n.ts';
 import { confirmationEmail, escapeHtml } from '../../src/lib/marketing-email.ts';
-import {
-  marketingSignupSchema,
-  phoneNumberSchema,
-  signUnsubscribeToken,
-  subscriptionStatus,
-  verifyUnsubscribeToken,
-} from '../../src/lib/marketing.ts';
+import { marketingSignupSchema, phoneNumberSchema, signUnsubscribeToken, subscriptionStatus, verifyUnsubscribeToken } from '../../src/lib/marketing.ts';
 import { createRateLimiter } from '../../src/lib/rate-limit.ts';
 
 describe('addresses', () => {

@@ -12,13 +12,18 @@ type Answer = { status: number; headers: OutgoingHttpHeaders };
 async function serverWith(options: Omit<PageCacheOptions, 'render'>, answerFor: (path: string) => Answer) {
   const cleanRenders: string[] = [];
   const visitorRenders: string[] = [];
-  const body = (path: string, who: string) => `<!doctype html><html lang="nl"><title>${path}</title><p>Ελληνικά, български, polski: ż ó ł</p><p>${who}</p></html>`;
+  const body = (path: string, who: string) =>
+    `<!doctype html><html lang="nl"><title>${path}</title><p>Ελληνικά, български, polski: ż ó ł</p><p>${who}</p></html>`;
   const cache = createPageCache({
     ...options,
     render: async (path): Promise<RenderedPage> => {
       cleanRenders.push(path);
       const { status, headers } = answerFor(path);
-      return { status, headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])), body: Buffer.from(body(path, 'clean')) };
+      return {
+        status,
+        headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+        body: Buffer.from(body(path, 'clean')),
+      };
     },
   });
   const server = createServer((request, response) => {
@@ -100,12 +105,15 @@ describe('the page cache', () => {
     expect(visitorRenders).toHaveLength(1);
   });
 
-  test.each(['/nl/requests/new', '/nl/consent', '/dpo', '/nl/policies/privacy-notice?x=1', '/de/policies/privacy-notice', '/api/consent/config'])('%s is never kept', async (path) => {
-    const { url, cleanRenders, visitorRenders } = await serverWith({}, () => shared);
-    for (let index = 0; index < 2; index += 1) await (await fetch(`${url}${path}`)).text();
-    expect(cleanRenders).toHaveLength(0);
-    expect(visitorRenders).toHaveLength(2);
-  });
+  test.each(['/nl/requests/new', '/nl/consent', '/dpo', '/nl/policies/privacy-notice?x=1', '/de/policies/privacy-notice', '/api/consent/config'])(
+    '%s is never kept',
+    async (path) => {
+      const { url, cleanRenders, visitorRenders } = await serverWith({}, () => shared);
+      for (let index = 0; index < 2; index += 1) await (await fetch(`${url}${path}`)).text();
+      expect(cleanRenders).toHaveLength(0);
+      expect(visitorRenders).toHaveLength(2);
+    },
+  );
 
   test.each<[string, Answer]>([
     ['a 404', { status: 404, headers: { 'Content-Type': 'text/html', 'Cache-Control': 'public' } }],

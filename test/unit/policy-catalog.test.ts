@@ -1,12 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { locales, type Locale } from '../../src/lib/locale.ts';
-import {
-  buildCatalog,
-  currentVersion,
-  parseVersionParam,
-  todayIn,
-  versionStatus,
-} from '../../src/lib/policy-catalog.ts';
+import { buildCatalog, currentVersion, parseVersionParam, todayIn, versionStatus } from '../../src/lib/policy-catalog.ts';
 import type { PolicyText } from '../../src/lib/policy.ts';
 
 function text(document: PolicyText['document'], version: number, locale: Locale, effective: string, keys = ['a', 'b']): PolicyText {

@@ -45,12 +45,9 @@ describe('parseEntryId()', () => {
     expect(parseEntryId('privacy-notice/2/pl')).toEqual({ document: 'privacy-notice', version: 2, locale: 'pl' });
   });
 
-  test.each(['privacy-notice/2', 'privacy-notice/02/pl', 'privacy-notice/2/en', 'terms/1/pl', '../x/1/pl', 'privacy-notice/1/pl/x'])(
-    'refuses %s',
-    (id) => {
-      expect(() => parseEntryId(id)).toThrow();
-    },
-  );
+  test.each(['privacy-notice/2', 'privacy-notice/02/pl', 'privacy-notice/2/en', 'terms/1/pl', '../x/1/pl', 'privacy-notice/1/pl/x'])('refuses %s', (id) => {
+    expect(() => parseEntryId(id)).toThrow();
+  });
 });
 
 describe('toPolicyText()', () => {

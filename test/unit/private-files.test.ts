@@ -48,7 +48,12 @@ describe('openDatabase()', () => {
 describe('the outbox', () => {
   test('every mail is 0600, in a folder made 0700', async () => {
     const outboxDir = join(scratch, 'outbox-made');
-    const sent = await createMailer({ from: 'dpo@example.org', outboxDir, log: createLogger({ write: () => {} }) }).send({ to: 'ewa@example.pl', subject: 'Wniosek', text: 'Treść', html: '<p>Treść</p>' });
+    const sent = await createMailer({ from: 'dpo@example.org', outboxDir, log: createLogger({ write: () => {} }) }).send({
+      to: 'ewa@example.pl',
+      subject: 'Wniosek',
+      text: 'Treść',
+      html: '<p>Treść</p>',
+    });
     expect([modeOf(outboxDir), modeOf(sent.file ?? '')]).toEqual(['700', '600']);
   });
 });
@@ -78,7 +83,12 @@ describe('tightenPortalFiles()', () => {
     writeFileSync(join(shared, 'notes.txt'), 'x', { mode: 0o644 });
     writeFileSync(join(shared, 'other.eml'), 'x', { mode: 0o644 });
     const lines = tightenPortalFiles(join(shared, 'portal.db'), join(scratch, 'no-outbox-yet'));
-    expect([modeOf(shared), modeOf(join(shared, 'portal.db')), modeOf(join(shared, 'notes.txt')), modeOf(join(shared, 'other.eml'))]).toEqual(['755', '600', '644', '644']);
+    expect([modeOf(shared), modeOf(join(shared, 'portal.db')), modeOf(join(shared, 'notes.txt')), modeOf(join(shared, 'other.eml'))]).toEqual([
+      '755',
+      '600',
+      '644',
+      '644',
+    ]);
     expect(lines).toEqual([
       `${join(shared, 'portal.db')}: was readable by others (0644), now 0600`,
       `${shared}: readable by others (0755), left as it is since it holds other files too; the portal's files in it are private`,

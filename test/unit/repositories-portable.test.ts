@@ -12,7 +12,8 @@ function sqliteOnlyCalls(file: string): string[] {
   let inside = '';
   for (const [index, line] of readFileSync(join(lib, file), 'utf8').split('\n').entries()) {
     inside = /^(?:export )?(?:async )?function\*? ?(\w+)/.exec(line)?.[1] ?? inside;
-    if (/\.(get|all|run)\(\)|\$client|\b(db|tx|client)\.transaction\(|\bPortalDatabase\b/.test(line) && !sqliteOnly.has(`${file}:${inside}`)) found.push(`${file}:${index + 1}: ${line.trim()}`);
+    if (/\.(get|all|run)\(\)|\$client|\b(db|tx|client)\.transaction\(|\bPortalDatabase\b/.test(line) && !sqliteOnly.has(`${file}:${inside}`))
+      found.push(`${file}:${index + 1}: ${line.trim()}`);
   }
   return found;
 }

@@ -2,7 +2,16 @@ import { describe, expect, test } from 'vitest';
 import { createTranslator } from '../../src/lib/i18n.ts';
 import { locales } from '../../src/lib/locale.ts';
 import { requesterEventDetail, statusAfter, transitionProblem, type WorkflowAction } from '../../src/lib/request-workflow.ts';
-import { cleanText, consentIdProofAtSubmission, fieldProblems, isReference, newReference, requestSubmissionSchema, requestTypes, typeFields } from '../../src/lib/requests.ts';
+import {
+  cleanText,
+  consentIdProofAtSubmission,
+  fieldProblems,
+  isReference,
+  newReference,
+  requestSubmissionSchema,
+  requestTypes,
+  typeFields,
+} from '../../src/lib/requests.ts';
 import bg from '../../locales/bg.json' with { type: 'json' };
 import el from '../../locales/el.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
@@ -49,7 +58,16 @@ describe('the request schema (form and API alike)', () => {
   });
 
   test('names every bad field at once, with the limit when too long', () => {
-    const problems = problemsOf({ type: 'erasure', locale: 'el', name: '  ', email: 'maria@@example', scope: 'x'.repeat(2001), grounds: 'ok', consentId: 'short', customerReference: 'y'.repeat(101) });
+    const problems = problemsOf({
+      type: 'erasure',
+      locale: 'el',
+      name: '  ',
+      email: 'maria@@example',
+      scope: 'x'.repeat(2001),
+      grounds: 'ok',
+      consentId: 'short',
+      customerReference: 'y'.repeat(101),
+    });
     expect(problems).toEqual({
       name: { problem: 'required' },
       email: { problem: 'email' },
@@ -61,7 +79,13 @@ describe('the request schema (form and API alike)', () => {
   });
 
   test('the fields a type asks for are reported together with every other problem', () => {
-    expect(Object.keys(problemsOf({ type: 'erasure', locale: 'el', name: '', email: 'x' })).sort()).toEqual(['declaration', 'email', 'grounds', 'name', 'scope']);
+    expect(Object.keys(problemsOf({ type: 'erasure', locale: 'el', name: '', email: 'x' })).sort()).toEqual([
+      'declaration',
+      'email',
+      'grounds',
+      'name',
+      'scope',
+    ]);
   });
 
   test('refuses wrong types, unknown types and keys, and a filled honeypot', () => {
@@ -75,7 +99,12 @@ describe('the request schema (form and API alike)', () => {
   });
 
   test('keeps HTML as text, and drops control and bidi characters, lone surrogates become U+FFFD', () => {
-    const parsed = requestSubmissionSchema.parse({ ...base, type: 'access', name: '<script>alert(1)</script>\u0000 \u202Eevil', details: 'line 1\r\nline 2\u0007' });
+    const parsed = requestSubmissionSchema.parse({
+      ...base,
+      type: 'access',
+      name: '<script>alert(1)</script>\u0000 \u202Eevil',
+      details: 'line 1\r\nline 2\u0007',
+    });
     expect(parsed.name).toBe('<script>alert(1)</script> evil');
     expect(parsed.details).toBe('line 1\nline 2');
     expect(cleanText('a\uD800b', true)).toBe('a\uFFFDb');
@@ -91,7 +120,19 @@ describe('the request schema (form and API alike)', () => {
 describe('validation messages in each language', () => {
   test.each(locales)('%s has a message for every problem, with plural-correct limits', (locale) => {
     const t = createTranslator(locale, messages[locale]);
-    for (const problem of ['required', 'email', 'emailScripts', 'type', 'locale', 'consentId', 'declaration', 'honeypot', 'unknownField', 'invalid', 'tooLarge']) {
+    for (const problem of [
+      'required',
+      'email',
+      'emailScripts',
+      'type',
+      'locale',
+      'consentId',
+      'declaration',
+      'honeypot',
+      'unknownField',
+      'invalid',
+      'tooLarge',
+    ]) {
       expect(t(`requests.errors.${problem}`).length).toBeGreaterThan(5);
     }
     expect(t('requests.errors.tooLong', { count: 2000 })).toMatch(/2000|2\s?000|2\.000/);
@@ -120,7 +161,11 @@ describe('references', () => {
 });
 
 describe('the request workflow', () => {
-  const request = (status: 'received' | 'verified' | 'in-progress' | 'completed' | 'rejected', extended = false, type: 'access' | 'erasure' = 'access') => ({ status, type, extended });
+  const request = (status: 'received' | 'verified' | 'in-progress' | 'completed' | 'rejected', extended = false, type: 'access' | 'erasure' = 'access') => ({
+    status,
+    type,
+    extended,
+  });
 
   test('goes received → verified → in progress → completed', () => {
     let status = request('received').status;
@@ -169,10 +214,16 @@ describe('a consent id named in a request', () => {
 describe('what the requester reads of an event', () => {
   test('what was sent to them and how they were verified; never the DPO’s notes', () => {
     expect(requesterEventDetail('identity-verified', { method: 'identity-document', note: 'Passport AB123' })).toEqual({ method: 'identity-document' });
-    expect(requesterEventDetail('extended', { days: 10, reason: 'Archives', dueOn: '2027-01-01' })).toEqual({ days: 10, reason: 'Archives', dueOn: '2027-01-01' });
+    expect(requesterEventDetail('extended', { days: 10, reason: 'Archives', dueOn: '2027-01-01' })).toEqual({
+      days: 10,
+      reason: 'Archives',
+      dueOn: '2027-01-01',
+    });
     expect(requesterEventDetail('completed', { message: 'Attached.' })).toEqual({ message: 'Attached.' });
     expect(requesterEventDetail('rejected', { reason: 'Not the account holder.' })).toEqual({ reason: 'Not the account holder.' });
-    expect(requesterEventDetail('consent-id-linked', { consentId: 'vvvvvvvvvvvvvvvvvvvvvv', note: 'Receipt compared' })).toEqual({ consentId: 'vvvvvvvvvvvvvvvvvvvvvv' });
+    expect(requesterEventDetail('consent-id-linked', { consentId: 'vvvvvvvvvvvvvvvvvvvvvv', note: 'Receipt compared' })).toEqual({
+      consentId: 'vvvvvvvvvvvvvvvvvvvvvv',
+    });
     expect(requesterEventDetail('note', { text: 'Internal' })).toBeNull();
     expect(requesterEventDetail('received', null)).toBeNull();
     // A field a later change adds is internal until it is named here.

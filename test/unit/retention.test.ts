@@ -42,7 +42,16 @@ describe('retentionSchema', () => {
   });
 
   test('refuses periods that could delete consent proof while the consent lasts, fractions and typos', () => {
-    for (const bad of [{ consentRecordsMonths: 13 }, { consentRecordsMonths: 0 }, { consentRecordsMonths: -36 }, { consentRecordsMonths: 24.5 }, { closedRequestsMonths: 11 }, { closedRequestsMonths: 360 }, { consentRecordsMonths: '36' }, { keepForever: true }]) {
+    for (const bad of [
+      { consentRecordsMonths: 13 },
+      { consentRecordsMonths: 0 },
+      { consentRecordsMonths: -36 },
+      { consentRecordsMonths: 24.5 },
+      { closedRequestsMonths: 11 },
+      { closedRequestsMonths: 360 },
+      { consentRecordsMonths: '36' },
+      { keepForever: true },
+    ]) {
       expect(retentionSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
     expect(retentionSchema.parse({ consentRecordsMonths: 14, closedRequestsMonths: 12 })).toEqual({ consentRecordsMonths: 14, closedRequestsMonths: 12 });
@@ -62,9 +71,14 @@ describe('redactEventDetail()', () => {
       dueOn: '2026-08-01',
       redacted: ['reason'],
     });
-    expect(JSON.parse(redactEventDetail(JSON.stringify({ method: 'identity-document', note: 'passport AB123' })) ?? '')).toEqual({ method: 'identity-document', redacted: ['note'] });
+    expect(JSON.parse(redactEventDetail(JSON.stringify({ method: 'identity-document', note: 'passport AB123' })) ?? '')).toEqual({
+      method: 'identity-document',
+      redacted: ['note'],
+    });
     // The consent id a DPO linked is the person's too: it goes with the request's own consent id.
-    expect(JSON.parse(redactEventDetail(JSON.stringify({ consentId: 'vvvvvvvvvvvvvvvvvvvvvv', note: 'receipt compared' })) ?? '')).toEqual({ redacted: ['consentId', 'note'] });
+    expect(JSON.parse(redactEventDetail(JSON.stringify({ consentId: 'vvvvvvvvvvvvvvvvvvvvvv', note: 'receipt compared' })) ?? '')).toEqual({
+      redacted: ['consentId', 'note'],
+    });
     expect(JSON.parse(redactEventDetail('not json') ?? '')).toEqual({ redacted: ['detail'] });
   });
 

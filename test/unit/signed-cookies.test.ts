@@ -46,7 +46,12 @@ describe('the portal_request receipt cookie', () => {
 });
 
 describe('the portal_consent cookie on the portal', () => {
-  const cookie = { consentId: 'abcdefghijklmnopqrstuv', revision: '2-0c32a859', choices: { preferences: false, analytics: true, marketing: false }, expires: 1_900_000_000 };
+  const cookie = {
+    consentId: 'abcdefghijklmnopqrstuv',
+    revision: '2-0c32a859',
+    choices: { preferences: false, analytics: true, marketing: false },
+    expires: 1_900_000_000,
+  };
 
   test('is the shared format followed by a signature, and round-trips', () => {
     const value = formatPortalConsentCookie(secret, cookie);

@@ -71,14 +71,22 @@ describe('createSmsSender()', () => {
     await new Promise<void>((listening) => gateway.listen(0, '127.0.0.1', listening));
     const { port } = gateway.address() as AddressInfo;
     try {
-      await createSmsSender({ url: `http://s%3Acret@127.0.0.1:${port}/send`, outboxDir: join(scratch, 'unused') }).send({ to: '+48512345678', text: 'Kod: 123456' });
-      await createSmsSender({ url: `http://127.0.0.1:${port}/v1/sms`, token: 'from-env', outboxDir: join(scratch, 'unused') }).send({ to: '+31612345678', text: 'Code: 654321' });
+      await createSmsSender({ url: `http://s%3Acret@127.0.0.1:${port}/send`, outboxDir: join(scratch, 'unused') }).send({
+        to: '+48512345678',
+        text: 'Kod: 123456',
+      });
+      await createSmsSender({ url: `http://127.0.0.1:${port}/v1/sms`, token: 'from-env', outboxDir: join(scratch, 'unused') }).send({
+        to: '+31612345678',
+        text: 'Code: 654321',
+      });
       expect(seen.map(({ path, headers, body }) => [path, headers.authorization, headers['content-type'], JSON.parse(body)])).toEqual([
         ['/send', 'Bearer s:cret', 'application/json', { to: '+48512345678', text: 'Kod: 123456' }],
         ['/v1/sms', 'Bearer from-env', 'application/json', { to: '+31612345678', text: 'Code: 654321' }],
       ]);
       status = 500;
-      await expect(createSmsSender({ url: `http://127.0.0.1:${port}/send`, outboxDir: join(scratch, 'unused') }).send({ to: '+48512345678', text: 'x' })).rejects.toThrow('500');
+      await expect(
+        createSmsSender({ url: `http://127.0.0.1:${port}/send`, outboxDir: join(scratch, 'unused') }).send({ to: '+48512345678', text: 'x' }),
+      ).rejects.toThrow('500');
     } finally {
       await new Promise((closed) => gateway.close(closed));
     }

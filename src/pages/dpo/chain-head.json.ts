@@ -8,6 +8,10 @@ export const GET: APIRoute = async ({ cookies }) => {
   const key = chainPublicKey();
   const body = { ...chainProof(), publicKey: key?.pem ?? null, keyId: key?.keyId ?? null };
   return new Response(JSON.stringify(body, null, 2), {
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': 'attachment; filename="consent-chain-head.json"', 'Cache-Control': 'no-store' },
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': 'attachment; filename="consent-chain-head.json"',
+      'Cache-Control': 'no-store',
+    },
   });
 };

@@ -167,10 +167,14 @@ describe.skipIf(!hasBrowser)('a withdrawal the portal does not record', () => {
     const { revision } = JSON.parse((await sendRaw(portal.baseURL, 'GET', '/api/consent/config?site=demo&lang=pl')).body) as { revision: string };
     const context = await (session as BrowserSession).browser.newContext();
     // Everything granted under the current terms, as an earlier visit recorded it.
-    await context.addCookies([{ name: 'portal_consent', value: `abcdefghijklmnopqrstuv.${revision}.111.${Math.floor(Date.now() / 1000) + 86_400}`, url: demoUrl }]);
+    await context.addCookies([
+      { name: 'portal_consent', value: `abcdefghijklmnopqrstuv.${revision}.111.${Math.floor(Date.now() / 1000) + 86_400}`, url: demoUrl },
+    ]);
     // However it comes (a 429, the portal unreachable), the portal does not record this decision.
     await context.route(`${portal.baseURL}/api/consent`, (route) =>
-      route.request().method() === 'POST' ? route.fulfill({ status: 429, headers: { 'Access-Control-Allow-Origin': '*', 'Retry-After': '60' }, body: '{}' }) : route.fallback(),
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 429, headers: { 'Access-Control-Allow-Origin': '*', 'Retry-After': '60' }, body: '{}' })
+        : route.fallback(),
     );
     const page = await context.newPage();
     await page.goto(demoUrl);

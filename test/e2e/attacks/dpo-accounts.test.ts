@@ -37,10 +37,17 @@ let addressCounter = 0;
 /** Signs in from a fresh address (so no test's failures throttle another); `code` for an account with a second factor. */
 function signIn(account: DpoAccount, options: { password?: string; code?: string } = {}): Promise<Answer> {
   addressCounter += 1;
-  return sendRaw(portal.baseURL, 'POST', '/dpo/login', { form: { email: account.email, password: options.password ?? account.password, code: options.code ?? '' }, from: `127.0.20.${addressCounter}` });
+  return sendRaw(portal.baseURL, 'POST', '/dpo/login', {
+    form: { email: account.email, password: options.password ?? account.password, code: options.code ?? '' },
+    from: `127.0.20.${addressCounter}`,
+  });
 }
 
-const sessionOf = (answer: Answer) => [answer.headers['set-cookie'] ?? []].flat().find((line) => line.startsWith('portal_dpo='))?.split(';')[0] ?? '';
+const sessionOf = (answer: Answer) =>
+  [answer.headers['set-cookie'] ?? []]
+    .flat()
+    .find((line) => line.startsWith('portal_dpo='))
+    ?.split(';')[0] ?? '';
 
 async function signedInCookie(account: DpoAccount, code?: string): Promise<string> {
   const answer = await signIn(account, code === undefined ? {} : { code });
@@ -74,13 +81,20 @@ interface AuditRow {
   kind: string;
   detail: string;
 }
-const auditAbout = (email: string) => query<AuditRow>("SELECT actor, kind, detail FROM audit_events WHERE kind LIKE 'dpo-%' AND detail LIKE ? ORDER BY id", `%${email}%`);
-const sessionRows = (email: string) => query<{ n: number }>('SELECT count(*) AS n FROM dpo_sessions s JOIN dpo_users u ON u.id = s.user_id WHERE u.email = ?', email)[0]?.n;
+const auditAbout = (email: string) =>
+  query<AuditRow>("SELECT actor, kind, detail FROM audit_events WHERE kind LIKE 'dpo-%' AND detail LIKE ? ORDER BY id", `%${email}%`);
+const sessionRows = (email: string) =>
+  query<{ n: number }>('SELECT count(*) AS n FROM dpo_sessions s JOIN dpo_users u ON u.id = s.user_id WHERE u.email = ?', email)[0]?.n;
 
 /** What no command may print or record: passwords, hashes, TOTP secrets (plain or sealed), session tokens. */
 function expectNoSecrets(text: string, account: DpoAccount, extra: string[] = []): void {
-  const stored = query<{ password_hash: string; totp_secret: string | null }>('SELECT password_hash, totp_secret FROM dpo_users WHERE email = ?', account.email)[0];
-  const secrets = [account.password, account.totpSecret, stored?.password_hash, stored?.totp_secret, ...extra].filter((value): value is string => Boolean(value));
+  const stored = query<{ password_hash: string; totp_secret: string | null }>(
+    'SELECT password_hash, totp_secret FROM dpo_users WHERE email = ?',
+    account.email,
+  )[0];
+  const secrets = [account.password, account.totpSecret, stored?.password_hash, stored?.totp_secret, ...extra].filter((value): value is string =>
+    Boolean(value),
+  );
   for (const secret of secrets) expect(text).not.toContain(secret);
   expect(text).not.toMatch(/scrypt\$|otpauth:|portal_dpo=/);
 }
@@ -125,7 +139,11 @@ describe('dpo:create-user --reset', () => {
     expect(removed.status, removed.stderr).toBe(0);
     expect(removed.stdout).toMatch(/second factor/i);
     expect((await signIn(account)).status).toBe(303);
-    expect(auditAbout(account.email).map((event) => JSON.parse(event.detail) as { secondFactor?: string }).map((detail) => detail.secondFactor)).toEqual([undefined, 'replaced', 'removed']);
+    expect(
+      auditAbout(account.email)
+        .map((event) => JSON.parse(event.detail) as { secondFactor?: string })
+        .map((detail) => detail.secondFactor),
+    ).toEqual([undefined, 'replaced', 'removed']);
 
     const both = createUser(['--email', account.email, '--reset', '--totp', '--remove-totp'], account.password);
     expect(both.status).toBe(1);
@@ -168,7 +186,11 @@ describe('npm run dpo:users', () => {
     expect(sessionOf(right)).toBe('');
     const problem = (answer: Answer) => /data-sign-in-problem="(\w+)"[^>]*>([^<]*)/.exec(answer.body)?.slice(1);
     expect(problem(right)).toEqual(problem(wrong));
-    expect(users(['list']).stdout.split('\n').find((line) => line.includes(account.email))).toMatch(/\bdisabled\b/);
+    expect(
+      users(['list'])
+        .stdout.split('\n')
+        .find((line) => line.includes(account.email)),
+    ).toMatch(/\bdisabled\b/);
 
     const enabled = users(['enable', '--email', account.email]);
     expect(enabled.status, enabled.stderr).toBe(0);
@@ -211,13 +233,16 @@ describe('npm run dpo:users', () => {
     expectNoSecrets(removed.stdout + removed.stderr + JSON.stringify(events), account);
   });
 
-  test.each([['disable'], ['enable'], ['remove'], ['revoke-sessions']])('%s of an unknown account exits 1 with a clear message and records nothing', (command) => {
-    const before = query<{ n: number }>('SELECT count(*) AS n FROM audit_events')[0]?.n;
-    const answer = users([command, '--email', 'nobody@ostria.example']);
-    expect(answer.status).toBe(1);
-    expect(answer.stderr).toContain('No DPO account for nobody@ostria.example');
-    expect(query<{ n: number }>('SELECT count(*) AS n FROM audit_events')[0]?.n).toBe(before);
-  });
+  test.each([['disable'], ['enable'], ['remove'], ['revoke-sessions']])(
+    '%s of an unknown account exits 1 with a clear message and records nothing',
+    (command) => {
+      const before = query<{ n: number }>('SELECT count(*) AS n FROM audit_events')[0]?.n;
+      const answer = users([command, '--email', 'nobody@ostria.example']);
+      expect(answer.status).toBe(1);
+      expect(answer.stderr).toContain('No DPO account for nobody@ostria.example');
+      expect(query<{ n: number }>('SELECT count(*) AS n FROM audit_events')[0]?.n).toBe(before);
+    },
+  );
 
   test('a reset of an unknown account exits 1 and makes nothing', async () => {
     const answer = createUser(['--email', 'ghost@ostria.example', '--reset'], 'a passphrase long enough');
@@ -242,7 +267,14 @@ describe('npm run dpo:reminders', () => {
     const store = sqliteStore(db);
     try {
       await createRequest(store, {
-        submission: requestSubmissionSchema.parse({ type: 'restriction', locale: 'el', name: 'Αργή', email: 'late.for.reminders@example.gr', details: 'x', declaration: true }),
+        submission: requestSubmissionSchema.parse({
+          type: 'restriction',
+          locale: 'el',
+          name: 'Αργή',
+          email: 'late.for.reminders@example.gr',
+          details: 'x',
+          declaration: true,
+        }),
         now: Date.now() - 33 * day,
         timeZone: 'Europe/Athens',
         statusTokenHashFor: () => newToken().hash,

@@ -48,7 +48,10 @@ const octal = (mode: number) => `0${mode.toString(8)}`;
 /** The mode of every path, as octal text (a failure then names the file that is too open). */
 const modes = (paths: string[]) => Object.fromEntries(paths.map((path) => [path, octal(modeOf(path))]));
 const fileHash = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-const emlFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.eml')).map((name) => join(dir, name));
+const emlFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.eml'))
+    .map((name) => join(dir, name));
 
 function submitRequest(email: string, locale = 'pl') {
   return sendRaw(portal.baseURL, 'POST', '/api/requests', { json: { type: 'access', locale, name: 'Ewa Nowak', email, declaration: true } });
@@ -69,7 +72,12 @@ async function portalDatabase(path: string, records = 3, change?: (client: Datab
   migrateDatabase(db);
   const store = sqliteStore(db);
   const now = Date.now();
-  await store.transaction((tx) => appendConsentRecords(tx, Array.from({ length: records }, (_, index) => consentDecision(`${'B'.repeat(18)}${String(index).padStart(4, '0')}`, now - records + index))));
+  await store.transaction((tx) =>
+    appendConsentRecords(
+      tx,
+      Array.from({ length: records }, (_, index) => consentDecision(`${'B'.repeat(18)}${String(index).padStart(4, '0')}`, now - records + index)),
+    ),
+  );
   change?.(db.$client);
   db.$client.pragma('journal_mode = DELETE');
   db.$client.close();
@@ -82,14 +90,21 @@ async function portalDatabase(path: string, records = 3, change?: (client: Datab
  */
 async function startOutcome(environment: Record<string, string>): Promise<{ exitCode: number | null; served: boolean; output: string }> {
   const port = await freePort();
-  const child = spawn(node, [join(root, 'scripts/start.ts')], { cwd: root, env: { ...process.env, ...environment, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [join(root, 'scripts/start.ts')], {
+    cwd: root,
+    env: { ...process.env, ...environment, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
   while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
-    const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((answer) => answer.ok, () => false);
+    const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (answer) => answer.ok,
+      () => false,
+    );
     if (healthy) {
       child.kill('SIGTERM');
       await exited;
@@ -160,7 +175,9 @@ describe('files holding personal data are the portal account’s own', () => {
       watcher.close();
     }
     expect(seen.size).toBeGreaterThan(0);
-    expect(Object.fromEntries([...seen].map(([name, mode]) => [name, octal(mode)]))).toEqual(Object.fromEntries([...seen.keys()].map((name) => [name, '0600'])));
+    expect(Object.fromEntries([...seen].map(([name, mode]) => [name, octal(mode)]))).toEqual(
+      Object.fromEntries([...seen.keys()].map((name) => [name, '0600'])),
+    );
     expect(modes([target])).toEqual({ [target]: '0600' });
     // The operator's folder is left as they made it.
     expect(modeOf(backups)).toBe(0o755);
@@ -179,9 +196,17 @@ describe('files holding personal data are the portal account’s own', () => {
     chmodSync(live, 0o644);
     const second = runScript('scripts/db-restore.ts', [backup], { DATABASE_PATH: live });
     expect([second.status, second.stderr]).toEqual([0, '']);
-    const keptAside = readdirSync(liveDir).filter((name) => name.startsWith('portal.db.before-restore-')).map((name) => join(liveDir, name));
+    const keptAside = readdirSync(liveDir)
+      .filter((name) => name.startsWith('portal.db.before-restore-'))
+      .map((name) => join(liveDir, name));
     expect(keptAside).toHaveLength(1);
-    const results = [live, ...keptAside, ...readdirSync(liveDir).filter((name) => name.startsWith('portal.db-')).map((name) => join(liveDir, name))];
+    const results = [
+      live,
+      ...keptAside,
+      ...readdirSync(liveDir)
+        .filter((name) => name.startsWith('portal.db-'))
+        .map((name) => join(liveDir, name)),
+    ];
     expect(modes(results)).toEqual(Object.fromEntries(results.map((path) => [path, '0600'])));
   });
 });
@@ -189,9 +214,13 @@ describe('files holding personal data are the portal account’s own', () => {
 describe('the database’s protections are checked', () => {
   const dropDeleteGuard = (client: Database.Database) => client.exec('drop trigger consent_records_no_delete');
   const extraTrigger = (client: Database.Database) =>
-    client.exec("create trigger requests_copy_out after insert on requests begin insert into audit_events (occurred_at, actor, kind, detail) values (0, 'x', 'x', new.email); end");
+    client.exec(
+      "create trigger requests_copy_out after insert on requests begin insert into audit_events (occurred_at, actor, kind, detail) values (0, 'x', 'x', new.email); end",
+    );
   const looseUpdateGuard = (client: Database.Database) =>
-    client.exec("drop trigger consent_records_no_update; create trigger consent_records_no_update before update on consent_records when 0 begin select raise(abort, 'consent records are append-only'); end");
+    client.exec(
+      "drop trigger consent_records_no_update; create trigger consent_records_no_update before update on consent_records when 0 begin select raise(abort, 'consent records are append-only'); end",
+    );
 
   test.each([
     ['a dropped append-only trigger', dropDeleteGuard, 'trigger consent_records_no_delete is missing'],
@@ -264,29 +293,32 @@ describe('look-alike addresses are refused after IDN decoding', () => {
     expect(await outboxMessagesTo(outboxDir, lookAlike)).toEqual([]);
   });
 
-  test.skipIf(!hasBrowser).each(['el', 'pl'] as const)('typed into the form in Chromium with JavaScript on (%s), it is refused beside the field', async (locale) => {
-    const session = await launchBrowser();
-    try {
-      const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: true });
-      const page = await context.newPage();
-      const requests = rowCount(databasePath, 'requests');
-      await page.goto(`/${locale}/requests/new?type=access`);
-      await page.fill('#field-name', 'Ivan Petrov');
-      await page.fill('#field-email', lookAlike);
-      await page.check('#field-declaration');
-      const [sent] = await Promise.all([
-        page.waitForRequest((request) => request.method() === 'POST'),
-        page.getByRole('button', { name: translate(locale)('requests.form.submit') }).click(),
-      ]);
-      // What makes this an attack on the old check: the browser sends the domain as punycode, all ASCII.
-      expect(new URLSearchParams(sent.postData() ?? '').get('email')).toBe(lookAlikeAscii);
-      expect(await page.locator('#field-email-error').textContent({ timeout: 5000 })).toBe(translate(locale)('requests.errors.emailScripts'));
-      expect(await page.locator('#field-email').getAttribute('aria-describedby')).toContain('field-email-error');
-      expect(rowCount(databasePath, 'requests')).toBe(requests);
-      expect(await outboxMessagesTo(outboxDir, lookAlike)).toEqual([]);
-      await context.close();
-    } finally {
-      await session.close();
-    }
-  });
+  test.skipIf(!hasBrowser).each(['el', 'pl'] as const)(
+    'typed into the form in Chromium with JavaScript on (%s), it is refused beside the field',
+    async (locale) => {
+      const session = await launchBrowser();
+      try {
+        const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: true });
+        const page = await context.newPage();
+        const requests = rowCount(databasePath, 'requests');
+        await page.goto(`/${locale}/requests/new?type=access`);
+        await page.fill('#field-name', 'Ivan Petrov');
+        await page.fill('#field-email', lookAlike);
+        await page.check('#field-declaration');
+        const [sent] = await Promise.all([
+          page.waitForRequest((request) => request.method() === 'POST'),
+          page.getByRole('button', { name: translate(locale)('requests.form.submit') }).click(),
+        ]);
+        // What makes this an attack on the old check: the browser sends the domain as punycode, all ASCII.
+        expect(new URLSearchParams(sent.postData() ?? '').get('email')).toBe(lookAlikeAscii);
+        expect(await page.locator('#field-email-error').textContent({ timeout: 5000 })).toBe(translate(locale)('requests.errors.emailScripts'));
+        expect(await page.locator('#field-email').getAttribute('aria-describedby')).toContain('field-email-error');
+        expect(rowCount(databasePath, 'requests')).toBe(requests);
+        expect(await outboxMessagesTo(outboxDir, lookAlike)).toEqual([]);
+        await context.close();
+      } finally {
+        await session.close();
+      }
+    },
+  );
 });

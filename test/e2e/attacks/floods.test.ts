@@ -41,7 +41,10 @@ afterAll(async () => {
 function count(sql: string, ...parameters: unknown[]): number {
   const db = new Database(databasePath, { readonly: true });
   try {
-    return db.prepare(sql).pluck().get(...parameters) as number;
+    return db
+      .prepare(sql)
+      .pluck()
+      .get(...parameters) as number;
   } finally {
     db.close();
   }
@@ -64,7 +67,15 @@ function decide(options: { from: string; forwardedFor?: string; action?: Action;
       Origin: site === 'demo' ? 'http://localhost:4322' : portal.baseURL,
       ...(options.forwardedFor ? { 'X-Forwarded-For': options.forwardedFor } : {}),
     },
-    body: JSON.stringify({ site, action, source: 'banner', locale: 'pl', revision: revisions[site], bannerVersion: '1', choices: { preferences: granted, analytics: granted, marketing: granted } }),
+    body: JSON.stringify({
+      site,
+      action,
+      source: 'banner',
+      locale: 'pl',
+      revision: revisions[site],
+      bannerVersion: '1',
+      choices: { preferences: granted, analytics: granted, marketing: granted },
+    }),
   });
 }
 
@@ -115,7 +126,10 @@ describe('consent decisions: a budget per visitor', () => {
 
   test('the cookie form without JavaScript shares the budget, and says so in the page language', async () => {
     const save = () =>
-      sendRaw(portal.baseURL, 'POST', '/nl/consent?_action=consent.saveCookies', { from: '127.0.0.6', form: { decision: 'reject-all', locale: 'nl', returnTo: '/nl/' } });
+      sendRaw(portal.baseURL, 'POST', '/nl/consent?_action=consent.saveCookies', {
+        from: '127.0.0.6',
+        form: { decision: 'reject-all', locale: 'nl', returnTo: '/nl/' },
+      });
     expect(await statuses([() => decide({ from: '127.0.0.6' }), () => decide({ from: '127.0.0.6' })])).toEqual([201, 201]);
     expect(await statuses(times(perMinute - 2, () => save))).toEqual(times(perMinute - 2, () => 303));
     const before = consentRecords();
@@ -137,7 +151,9 @@ describe('consent decisions: a budget per visitor', () => {
     expect((await decide({ from: proxy, forwardedFor: '203.0.113.22' })).status).toBe(201);
     // An IPv6 visitor is one visitor for their whole /64.
     const network = '2001:db8:5:9';
-    expect(await statuses(times(perMinute, (index) => () => decide({ from: proxy, forwardedFor: `${network}::${index + 1}` })))).toEqual(times(perMinute, () => 201));
+    expect(await statuses(times(perMinute, (index) => () => decide({ from: proxy, forwardedFor: `${network}::${index + 1}` })))).toEqual(
+      times(perMinute, () => 201),
+    );
     expect((await decide({ from: proxy, forwardedFor: `${network}:ffff::1` })).status).toBe(429);
   });
 });

@@ -63,7 +63,10 @@ describe.each(setups)('$name', (setup) => {
   const from = () => `127.0.0.${(visitor += 1)}`;
 
   beforeAll(async () => {
-    portal = await startPortal({ DATABASE_PATH: join(dataDir, 'portal.db'), OUTBOX_DIR: outboxDir, REQUESTS_PER_HOUR_PER_ADDRESS: '1000', ...setup.env }, { publicUrl: 'unset' });
+    portal = await startPortal(
+      { DATABASE_PATH: join(dataDir, 'portal.db'), OUTBOX_DIR: outboxDir, REQUESTS_PER_HOUR_PER_ADDRESS: '1000', ...setup.env },
+      { publicUrl: 'unset' },
+    );
     host = setup.host(portal);
     origin = setup.origin(portal);
   });
@@ -84,7 +87,12 @@ describe.each(setups)('$name', (setup) => {
     const statuses = [];
     for (const foreign of foreigners) statuses.push((await submitRequest(victim, { Host: foreign })).status);
     // Behind the proxy, forwarded host and scheme headers change nothing either.
-    const forwarded = await submitRequest(victim, { Host: host, 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http', Forwarded: 'host=evil.example' });
+    const forwarded = await submitRequest(victim, {
+      Host: host,
+      'X-Forwarded-Host': 'evil.example',
+      'X-Forwarded-Proto': 'http',
+      Forwarded: 'host=evil.example',
+    });
     expect(forwarded.status).toBe(201);
     await waitForMessageTo(outboxDir, victim);
     const mails = await outboxMessagesTo(outboxDir, victim);
@@ -101,7 +109,11 @@ describe.each(setups)('$name', (setup) => {
   test('a marketing sign-up with a foreign Host sends no confirmation link to that host', async () => {
     const victim = `news.${setup.env.PUBLIC_URL ? 'b' : 'a'}@example.org`;
     const signUp = (headers: Record<string, string>) =>
-      sendRaw(portal.baseURL, 'POST', '/nl/consent?_action=marketing.signUp', { from: from(), headers, form: { channel: 'email', email: victim, agree: 'on', locale: 'nl' } });
+      sendRaw(portal.baseURL, 'POST', '/nl/consent?_action=marketing.signUp', {
+        from: from(),
+        headers,
+        form: { channel: 'email', email: victim, agree: 'on', locale: 'nl' },
+      });
     const foreign = await signUp({ Host: 'evil.example', Origin: 'http://evil.example' });
     await new Promise((settle) => setTimeout(settle, 300));
     for (const mail of await outboxMessagesTo(outboxDir, victim)) expect(mail.text + mail.html).not.toContain('evil.example');
@@ -116,9 +128,13 @@ describe.each(setups)('$name', (setup) => {
     const foreign = await get('/api/consent/config?site=demo&lang=pl', { Host: 'evil.example' });
     expect(foreign.body).not.toContain('evil.example');
     expect(foreign.status).toBe(421);
-    const config = JSON.parse((await get('/api/consent/config?site=demo&lang=pl', { 'X-Forwarded-Host': 'evil.example' })).body) as { endpoint: string; policy: Record<string, string> };
+    const config = JSON.parse((await get('/api/consent/config?site=demo&lang=pl', { 'X-Forwarded-Host': 'evil.example' })).body) as {
+      endpoint: string;
+      policy: Record<string, string>;
+    };
     expect(config.endpoint).toBe(`${origin}/api/consent`);
-    for (const url of Object.values(config.policy).filter((value) => typeof value === 'string' && value.startsWith('http'))) expect(url.startsWith(`${origin}/pl/policies/`), url).toBe(true);
+    for (const url of Object.values(config.policy).filter((value) => typeof value === 'string' && value.startsWith('http')))
+      expect(url.startsWith(`${origin}/pl/policies/`), url).toBe(true);
   });
 
   test.each([
@@ -135,9 +151,15 @@ describe.each(setups)('$name', (setup) => {
   });
 
   test('several Host headers, or an absolute-form target naming another host, are a 400', async () => {
-    const twice = await sendText(portal.baseURL, `GET /nl/policies/privacy-notice HTTP/1.1\r\nHost: ${host}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
+    const twice = await sendText(
+      portal.baseURL,
+      `GET /nl/policies/privacy-notice HTTP/1.1\r\nHost: ${host}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`,
+    );
     expect(twice.status).toBe(400);
-    const absolute = await sendText(portal.baseURL, `GET http://evil.example/nl/policies/privacy-notice HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    const absolute = await sendText(
+      portal.baseURL,
+      `GET http://evil.example/nl/policies/privacy-notice HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+    );
     expect(absolute.status).toBe(400);
     const ours = await sendText(portal.baseURL, `GET ${origin}/nl/policies/cookie-policy HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
     expect(ours.status).toBe(200);

@@ -32,7 +32,11 @@ function signIn(email: string, password: string, from: string, path = '/dpo/logi
   return sendRaw(portal.baseURL, 'POST', path, { form: { email, password, code: '' }, from });
 }
 
-const sessionOf = (answer: Answer) => [answer.headers['set-cookie'] ?? []].flat().find((line) => line.startsWith('portal_dpo='))?.split(';')[0];
+const sessionOf = (answer: Answer) =>
+  [answer.headers['set-cookie'] ?? []]
+    .flat()
+    .find((line) => line.startsWith('portal_dpo='))
+    ?.split(';')[0];
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The live sessions the database holds for an account. */
@@ -118,7 +122,10 @@ describe('guesses fired all at once', () => {
     // The flood gets its 5 free checks at once, the next ones 1, 2, 4 and 8 s later; the bystander waits for none
     // of the throttled ones (a wall-clock bound would measure the shared machine, not the portal).
     const checkedBefore = checkedAt.filter((at) => at < answeredAt).length;
-    expect(checkedBefore, `${checkedBefore} guesses were checked before the bystander (answered after ${Math.round(answeredAt - started)} ms)`).toBeLessThanOrEqual(freeFailures + 2);
+    expect(
+      checkedBefore,
+      `${checkedBefore} guesses were checked before the bystander (answered after ${Math.round(answeredAt - started)} ms)`,
+    ).toBeLessThanOrEqual(freeFailures + 2);
   });
 });
 
@@ -162,7 +169,10 @@ describe('hostile return paths after a correct sign-in', () => {
   });
 
   test.each(nextValues)('next= with %s: the DPO language switch returns to /dpo', async (_, next) => {
-    const answer = await sendRaw(portal.baseURL, 'POST', '/dpo/language', { body: `locale=pl&next=${next}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie } });
+    const answer = await sendRaw(portal.baseURL, 'POST', '/dpo/language', {
+      body: `locale=pl&next=${next}`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
+    });
     expect(answer.status, answer.body.slice(0, 200)).toBe(303);
     expect(answer.headers.location).toBe('/dpo');
   });

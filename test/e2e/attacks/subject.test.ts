@@ -36,7 +36,12 @@ interface Victim {
 let victim: Victim;
 
 beforeAll(async () => {
-  portal = await startPortal({ DATABASE_PATH: databasePath, OUTBOX_DIR: outboxDir, REQUESTS_PER_HOUR_PER_ADDRESS: '10000', REQUESTS_PER_HOUR_PER_EMAIL: '100' });
+  portal = await startPortal({
+    DATABASE_PATH: databasePath,
+    OUTBOX_DIR: outboxDir,
+    REQUESTS_PER_HOUR_PER_ADDRESS: '10000',
+    REQUESTS_PER_HOUR_PER_EMAIL: '100',
+  });
   const account = createDpoAccount(dpoEmail, 'nl', { env: { DATABASE_PATH: databasePath, OUTBOX_DIR: outboxDir } });
   dpoCookie = sessionCookie(await signInDpo(portal.baseURL, account));
   expect(dpoCookie).not.toBe('');
@@ -67,7 +72,10 @@ function setCookie(answer: Answer, name: string): string | undefined {
 
 /** A browser's cookie choice on the portal's preferences page: the consent cookie the portal sets for it. */
 async function chooseCookies(decision: 'accept-all' | 'reject-all', cookie?: string): Promise<Browser> {
-  const answer = await send('POST', '/nl/consent?_action=consent.saveCookies', { ...(cookie ? { cookie } : {}), form: { decision, locale: 'nl', returnTo: '/nl/' } });
+  const answer = await send('POST', '/nl/consent?_action=consent.saveCookies', {
+    ...(cookie ? { cookie } : {}),
+    form: { decision, locale: 'nl', returnTo: '/nl/' },
+  });
   expect(answer.status).toBe(303);
   const value = setCookie(answer, 'portal_consent') ?? '';
   expect(value).toMatch(/^[A-Za-z0-9_-]{22}\./);
@@ -87,7 +95,10 @@ async function forgedConsentCookie(consentId: string): Promise<string> {
 
 /** Sends the request form as a browser without JavaScript does; the answer sets the receipt cookie. */
 async function submitForm(fields: Record<string, string>, cookie?: string): Promise<Answer> {
-  const answer = await send('POST', '/nl/requests/new?_action=requests.submit', { ...(cookie ? { cookie } : {}), form: { locale: 'nl', declaration: 'on', ...fields } });
+  const answer = await send('POST', '/nl/requests/new?_action=requests.submit', {
+    ...(cookie ? { cookie } : {}),
+    form: { locale: 'nl', declaration: 'on', ...fields },
+  });
   expect(answer.status).toBe(303);
   return answer;
 }
@@ -226,10 +237,30 @@ describe('a consent id named in a request', () => {
   test('an erasure naming it (API, or the form with a forged cookie) leaves the victim’s consent records and marketing consents untouched', async () => {
     const erin = await newVictim('erin', '+31612340003');
     const before = { records: consentRecordCount(erin.browser.consentId), subscriptions: subscriptionsOf(erin) };
-    expect(before.subscriptions.map((row) => [row.channel, row.address])).toEqual([['email', erin.email], ['sms', erin.phone]]);
-    const byApi = await submitApi({ type: 'erasure', name: 'Adam Aanvaller', email: 'adam.erase@attacker.example', consentId: erin.browser.consentId, scope: 'Alles', grounds: 'Ik trek mijn toestemming in.' });
+    expect(before.subscriptions.map((row) => [row.channel, row.address])).toEqual([
+      ['email', erin.email],
+      ['sms', erin.phone],
+    ]);
+    const byApi = await submitApi({
+      type: 'erasure',
+      name: 'Adam Aanvaller',
+      email: 'adam.erase@attacker.example',
+      consentId: erin.browser.consentId,
+      scope: 'Alles',
+      grounds: 'Ik trek mijn toestemming in.',
+    });
     const forged = await forgedConsentCookie(erin.browser.consentId);
-    await submitForm({ type: 'erasure', name: 'Adam Aanvaller', email: 'adam.erase2@attacker.example', consentId: erin.browser.consentId, scope: 'Alles', grounds: 'Ik trek mijn toestemming in.' }, forged);
+    await submitForm(
+      {
+        type: 'erasure',
+        name: 'Adam Aanvaller',
+        email: 'adam.erase2@attacker.example',
+        consentId: erin.browser.consentId,
+        scope: 'Alles',
+        grounds: 'Ik trek mijn toestemming in.',
+      },
+      forged,
+    );
     const byForm = newestReferenceOf('adam.erase2@attacker.example');
     for (const reference of [byApi, byForm]) {
       await startWork(reference);
@@ -253,9 +284,15 @@ describe('a consent id named in a request', () => {
     const reference = newestReferenceOf(wim.email);
     expect(linkedBy(reference)).toBe('browser');
     // The API, called from that same browser (its cookie goes along), proves it the same way; a typed other id does not.
-    const viaApi = await submitApi({ type: 'objection', name: 'Wim de Wit', email: wim.email, consentId: browser.consentId, scope: 'Nieuwsbrief', grounds: 'Direct marketing' }, browser.cookie);
+    const viaApi = await submitApi(
+      { type: 'objection', name: 'Wim de Wit', email: wim.email, consentId: browser.consentId, scope: 'Nieuwsbrief', grounds: 'Direct marketing' },
+      browser.cookie,
+    );
     expect(linkedBy(viaApi)).toBe('browser');
-    const otherId = await submitApi({ type: 'objection', name: 'Wim de Wit', email: 'wim.other@example.nl', consentId: victim.browser.consentId, scope: 'x', grounds: 'y' }, browser.cookie);
+    const otherId = await submitApi(
+      { type: 'objection', name: 'Wim de Wit', email: 'wim.other@example.nl', consentId: victim.browser.consentId, scope: 'x', grounds: 'y' },
+      browser.cookie,
+    );
     expect(linkedBy(otherId)).toBeNull();
 
     await startWork(reference);
@@ -291,7 +328,10 @@ describe('a consent id named in a request', () => {
     expect(linkedBy(reference)).toBeNull();
     expect((await dpoAct(reference, { action: 'link', checked: 'yes', linkNote: 'Ontvangstbewijs vergeleken (intern-7391)' })).status).toBe(303);
     expect(linkedBy(reference)).toBe('dpo');
-    const events = query<{ kind: string; actor: string; detail: string }>('select kind, actor, detail from request_events where request_id = (select id from requests where reference = ?) order by id', reference);
+    const events = query<{ kind: string; actor: string; detail: string }>(
+      'select kind, actor, detail from request_events where request_id = (select id from requests where reference = ?) order by id',
+      reference,
+    );
     expect(events.at(-1)).toMatchObject({ kind: 'consent-id-linked', actor: `dpo:${dpoEmail}` });
     expect(JSON.parse(events.at(-1)?.detail ?? '{}')).toMatchObject({ consentId: phone.consentId });
     const after = await send('GET', `/dpo/requests/${reference}`, { cookie: dpoCookie });
@@ -379,7 +419,6 @@ describe('a forged portal_consent cookie', () => {
     );
     expect(withdrawn[0]?.n).toBe(0);
   });
-
 });
 
 describe('internal DPO notes', () => {
@@ -399,13 +438,19 @@ describe('internal DPO notes', () => {
     const { text: exported } = await downloadExport(nina, reference);
     expect(statusPage.status).toBe(200);
     expect(json.status).toBe(200);
-    for (const [name, body] of [['status page', statusPage.body], ['request JSON', json.body], ['export', exported]] as const) {
+    for (const [name, body] of [
+      ['status page', statusPage.body],
+      ['request JSON', json.body],
+      ['export', exported],
+    ] as const) {
       expect(body, name).not.toContain('NLX-VERIFY-4471');
       expect(body, name).not.toContain('NOTE-8812');
       expect(body, name).not.toContain(dpoEmail);
     }
     // The requester still sees how they were verified.
-    expect(JSON.parse(json.body)).toMatchObject({ events: expect.arrayContaining([expect.objectContaining({ kind: 'identity-verified', actor: 'dpo', detail: { method: 'identity-document' } })]) });
+    expect(JSON.parse(json.body)).toMatchObject({
+      events: expect.arrayContaining([expect.objectContaining({ kind: 'identity-verified', actor: 'dpo', detail: { method: 'identity-document' } })]),
+    });
 
     const forDpo = await send('GET', `/dpo/requests/${reference}.json`, { cookie: dpoCookie });
     expect(forDpo.body).toContain('NLX-VERIFY-4471');

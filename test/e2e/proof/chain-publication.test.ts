@@ -32,7 +32,14 @@ async function decide(): Promise<string> {
   const answer = await fetch(`${portal.baseURL}/api/consent`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Origin: 'http://localhost:4322' },
-    body: JSON.stringify({ site: 'demo', action: 'reject-all', locale: 'nl', revision: config.revision, bannerVersion: '1', choices: { preferences: false, analytics: false, marketing: false } }),
+    body: JSON.stringify({
+      site: 'demo',
+      action: 'reject-all',
+      locale: 'nl',
+      revision: config.revision,
+      bannerVersion: '1',
+      choices: { preferences: false, analytics: false, marketing: false },
+    }),
   });
   expect(answer.status, await answer.clone().text()).toBeLessThan(300);
   return ((await answer.json()) as { consentId: string }).consentId;
@@ -42,7 +49,9 @@ describe('the signed chain, published', () => {
   test('before the first anchoring there is no key to publish, and a receipt says the record is not anchored yet', async () => {
     expect((await fetch(`${portal.baseURL}/api/consent/chain/key`)).status).toBe(404);
     const consentId = await decide();
-    const receipt = (await (await fetch(`${portal.baseURL}/api/consent/${consentId}/receipt`)).json()) as { chain: { anchoredHead: unknown; anchored: boolean } };
+    const receipt = (await (await fetch(`${portal.baseURL}/api/consent/${consentId}/receipt`)).json()) as {
+      chain: { anchoredHead: unknown; anchored: boolean };
+    };
     expect(receipt.chain).toMatchObject({ anchoredHead: null, anchored: false });
   });
 
@@ -70,11 +79,22 @@ describe('the signed chain, published', () => {
     expect(verify(null, Buffer.from(JSON.stringify(head)), createPublicKey(pem), Buffer.from(signature, 'base64'))).toBe(true);
     expect(head).toMatchObject({ count: 2, lastId: 2 });
 
-    const receipt = (await (await fetch(`${portal.baseURL}/api/consent/${consentId}/receipt`)).json()) as { chain: { recordId: number; recordHash: string; anchoredHead: unknown; anchored: boolean; publicKeyUrl: string } };
+    const receipt = (await (await fetch(`${portal.baseURL}/api/consent/${consentId}/receipt`)).json()) as {
+      chain: { recordId: number; recordHash: string; anchoredHead: unknown; anchored: boolean; publicKeyUrl: string };
+    };
     const db = openDatabase(env.DATABASE_PATH);
-    const stored = db.$client.prepare('select id, record_hash as hash from consent_records where consent_id = ?').get(consentId) as { id: number; hash: string };
+    const stored = db.$client.prepare('select id, record_hash as hash from consent_records where consent_id = ?').get(consentId) as {
+      id: number;
+      hash: string;
+    };
     db.$client.close();
-    expect(receipt.chain).toEqual({ recordId: stored.id, recordHash: stored.hash, anchoredHead: JSON.parse(printed), anchored: true, publicKeyUrl: `${portal.baseURL}/api/consent/chain/key` });
+    expect(receipt.chain).toEqual({
+      recordId: stored.id,
+      recordHash: stored.hash,
+      anchoredHead: JSON.parse(printed),
+      anchored: true,
+      publicKeyUrl: `${portal.baseURL}/api/consent/chain/key`,
+    });
   });
 
   test('the DPO, signed in, downloads the latest head with its key; nobody else does', async () => {

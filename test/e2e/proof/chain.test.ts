@@ -44,8 +44,24 @@ beforeAll(async () => {
   }
   const retention = await applyRetention(store, { now, retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 }, timeZone: 'Europe/Athens' });
   expect(retention.consentRecords.deleted).toBe(oldRecords);
-  const submission = requestSubmissionSchema.parse({ type: 'erasure', locale: 'el', name: 'Ελένη Ιωάννου', email: 'eleni.chain@example.gr', scope: 'Όλα', grounds: 'Ανακαλώ', declaration: true, consentId: erasedId });
-  const request = await createRequest(store, { submission, now, timeZone: 'Europe/Athens', statusTokenHashFor: () => newToken().hash, verifyTokenHash: newToken().hash, consentIdLinkedBy: 'browser' });
+  const submission = requestSubmissionSchema.parse({
+    type: 'erasure',
+    locale: 'el',
+    name: 'Ελένη Ιωάννου',
+    email: 'eleni.chain@example.gr',
+    scope: 'Όλα',
+    grounds: 'Ανακαλώ',
+    declaration: true,
+    consentId: erasedId,
+  });
+  const request = await createRequest(store, {
+    submission,
+    now,
+    timeZone: 'Europe/Athens',
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+    consentIdLinkedBy: 'browser',
+  });
   await takeAction(store, request.reference, { action: 'verify', method: 'email-link' }, 'requester', now);
   await takeAction(store, request.reference, { action: 'start' }, 'dpo:eleni@ostria.example', now);
   expect((await takeAction(store, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1)).ok).toBe(true);
@@ -117,7 +133,13 @@ describe('npm run consent:anchor', () => {
     const line = readFileSync(env.ANCHORS_PATH, 'utf8').trim();
     const head = JSON.parse(line) as { count: number; lastId: number; lastHash: string; keyId: string; signature: string };
     expect(first.stdout).toContain(line);
-    expect(head).toMatchObject({ count: total, lastId: total, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/), keyId: expect.any(String), signature: expect.any(String) });
+    expect(head).toMatchObject({
+      count: total,
+      lastId: total,
+      lastHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      keyId: expect.any(String),
+      signature: expect.any(String),
+    });
     expect(anchor(env).status).toBe(0);
     expect(readFileSync(env.ANCHORS_PATH, 'utf8').trim().split('\n')).toHaveLength(2);
     const verified = verify(env);
@@ -149,7 +171,9 @@ describe('npm run consent:verify names each tampering', () => {
     anchor(env);
     const client = new Database(env.DATABASE_PATH);
     const last = client.prepare('select id, record_hash as hash from consent_records order by id desc limit 1').get() as { id: number; hash: string };
-    client.prepare('insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (?, ?, ?, ?)').run(last.id, last.hash, total - oldRecords, now);
+    client
+      .prepare('insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (?, ?, ?, ?)')
+      .run(last.id, last.hash, total - oldRecords, now);
     client.prepare('delete from consent_records').run();
     client.close();
     const result = verify(env);
@@ -176,7 +200,11 @@ describe('npm run consent:verify names each tampering', () => {
     let target = 0;
     tamper(env.DATABASE_PATH, (client) => {
       target = client.prepare("select id from consent_records where consent_id = 'erased' order by id limit 1").pluck().get() as number;
-      client.prepare("update consent_records set action = 'accept-all', preferences = 1, analytics = 1, marketing = 1, origin = 'https://evil.example' where id = ?").run(target);
+      client
+        .prepare(
+          "update consent_records set action = 'accept-all', preferences = 1, analytics = 1, marketing = 1, origin = 'https://evil.example' where id = ?",
+        )
+        .run(target);
     });
     expect(target).toBeGreaterThan(0);
     const result = verify(env);
@@ -187,7 +215,9 @@ describe('npm run consent:verify names each tampering', () => {
   test('a record changed without recomputing its hash (a rewritten record)', async () => {
     const env = freshCase();
     anchor(env);
-    tamper(env.DATABASE_PATH, (client) => client.prepare("update consent_records set action = 'accept-all', preferences = 1, analytics = 1, marketing = 1 where id = ?").run(20_000));
+    tamper(env.DATABASE_PATH, (client) =>
+      client.prepare("update consent_records set action = 'accept-all', preferences = 1, analytics = 1, marketing = 1 where id = ?").run(20_000),
+    );
     const result = verify(env);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/rewritten record #20000/i);

@@ -11,10 +11,34 @@ const minute = 60;
 const hour = 60 * minute;
 const day = 24 * hour;
 const units: Record<Locale, [RegExp, number][]> = {
-  el: [[/^λεπτ/, minute], [/^ώρ/, hour], [/^(ημέρ|μέρ)/, day], [/^μήν/, 30.4375 * day], [/^(έτ|χρόν)/, 365.25 * day]],
-  bg: [[/^минут/, minute], [/^час/, hour], [/^(ден|дни|дена)/, day], [/^месец/, 30.4375 * day], [/^(година|години)/, 365.25 * day]],
-  nl: [[/^minu/, minute], [/^uur/, hour], [/^dag/, day], [/^maand/, 30.4375 * day], [/^jaar/, 365.25 * day]],
-  pl: [[/^minut/, minute], [/^godzin/, hour], [/^(dzień|dni)/, day], [/^miesi/, 30.4375 * day], [/^(rok|lat)/, 365.25 * day]],
+  el: [
+    [/^λεπτ/, minute],
+    [/^ώρ/, hour],
+    [/^(ημέρ|μέρ)/, day],
+    [/^μήν/, 30.4375 * day],
+    [/^(έτ|χρόν)/, 365.25 * day],
+  ],
+  bg: [
+    [/^минут/, minute],
+    [/^час/, hour],
+    [/^(ден|дни|дена)/, day],
+    [/^месец/, 30.4375 * day],
+    [/^(година|години)/, 365.25 * day],
+  ],
+  nl: [
+    [/^minu/, minute],
+    [/^uur/, hour],
+    [/^dag/, day],
+    [/^maand/, 30.4375 * day],
+    [/^jaar/, 365.25 * day],
+  ],
+  pl: [
+    [/^minut/, minute],
+    [/^godzin/, hour],
+    [/^(dzień|dni)/, day],
+    [/^miesi/, 30.4375 * day],
+    [/^(rok|lat)/, 365.25 * day],
+  ],
 };
 
 /** Every "<number> <unit>" a lifetime cell states, in seconds; a unit this reader does not know fails loudly. */

@@ -45,7 +45,13 @@ function monthsLater(date: string, months: number): string {
 async function receivedDaysAgo(daysAgo: number, email: string): Promise<{ request: RequestRow; token: string }> {
   const token = newToken();
   const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'pl', name: 'Anna Nowak', email, declaration: true });
-  const request = await createRequest(store, { submission, now: Date.now() - daysAgo * day, timeZone, statusTokenHashFor: () => token.hash, verifyTokenHash: newToken().hash });
+  const request = await createRequest(store, {
+    submission,
+    now: Date.now() - daysAgo * day,
+    timeZone,
+    statusTokenHashFor: () => token.hash,
+    verifyTokenHash: newToken().hash,
+  });
   return { request, token: token.token };
 }
 

@@ -33,8 +33,21 @@ afterAll(async () => {
 
 async function request(type: 'access' | 'erasure', email: string, statusToken = newToken()) {
   const now = Date.now();
-  const submission = requestSubmissionSchema.parse({ type, locale: 'bg', name: 'Иван Петров', email, declaration: true, ...(type === 'erasure' ? { scope: 'Всичко', grounds: 'Оттеглям съгласието си' } : {}) });
-  const row = await createRequest(store, { submission, now, timeZone: 'Europe/Sofia', statusTokenHashFor: () => statusToken.hash, verifyTokenHash: newToken().hash });
+  const submission = requestSubmissionSchema.parse({
+    type,
+    locale: 'bg',
+    name: 'Иван Петров',
+    email,
+    declaration: true,
+    ...(type === 'erasure' ? { scope: 'Всичко', grounds: 'Оттеглям съгласието си' } : {}),
+  });
+  const row = await createRequest(store, {
+    submission,
+    now,
+    timeZone: 'Europe/Sofia',
+    statusTokenHashFor: () => statusToken.hash,
+    verifyTokenHash: newToken().hash,
+  });
   expect((await takeAction(store, row.reference, { action: 'verify', method: 'email-link' }, 'requester', now + 1)).ok).toBe(true);
   expect((await takeAction(store, row.reference, { action: 'start' }, `dpo:${dpoEmail}`, now + 2)).ok).toBe(true);
   return row;
@@ -43,7 +56,17 @@ async function request(type: 'access' | 'erasure', email: string, statusToken = 
 describe.runIf(hasBrowser)('an erasure through the DPO pages', () => {
   test('finds the person under another capitalisation, leaves no export or details, and runs once', async () => {
     const earlier = await request('access', 'иван@пример.бг');
-    expect((await takeAction(store, earlier.reference, { action: 'complete', message: 'Готово', exportContent: async () => '{"email":"иван@пример.бг"}' }, `dpo:${dpoEmail}`, Date.now())).ok).toBe(true);
+    expect(
+      (
+        await takeAction(
+          store,
+          earlier.reference,
+          { action: 'complete', message: 'Готово', exportContent: async () => '{"email":"иван@пример.бг"}' },
+          `dpo:${dpoEmail}`,
+          Date.now(),
+        )
+      ).ok,
+    ).toBe(true);
     const erasure = await request('erasure', 'Иван@пример.бг');
     const t = translate('bg');
 
@@ -64,10 +87,17 @@ describe.runIf(hasBrowser)('an erasure through the DPO pages', () => {
     await page.getByRole('button', { name: t('dpo.request.eraseSubmit') }).click();
     await page.waitForURL('**?done=erase#result');
     expect(await exportOf(db, earlier.id)).toBeUndefined();
-    expect(await findRequest(db, earlier.reference)).toMatchObject({ name: 'anonymised', email: 'anonymised@retention.invalid', anonymisedAt: expect.any(Number) });
+    expect(await findRequest(db, earlier.reference)).toMatchObject({
+      name: 'anonymised',
+      email: 'anonymised@retention.invalid',
+      anonymisedAt: expect.any(Number),
+    });
 
     await second.getByRole('checkbox', { name: t('dpo.request.eraseConfirm') }).check();
-    const [response] = await Promise.all([second.waitForResponse((answer) => answer.request().method() === 'POST'), second.getByRole('button', { name: t('dpo.request.eraseSubmit') }).click()]);
+    const [response] = await Promise.all([
+      second.waitForResponse((answer) => answer.request().method() === 'POST'),
+      second.getByRole('button', { name: t('dpo.request.eraseSubmit') }).click(),
+    ]);
     expect(response.status()).toBe(409);
     expect(await second.locator('[data-conflict]').textContent()).toBe(t('dpo.request.errors.alreadyErased'));
     const erasedEvents = db.$client.prepare("select count(*) from request_events where request_id = ? and kind = 'erased'").pluck().get(erasure.id);
@@ -84,7 +114,13 @@ describe.runIf(hasBrowser)('an erasure through the DPO pages', () => {
     expect(await page.locator('main').textContent()).not.toMatch(/Иван|Петров|Всичко|Оттеглям/u);
     const answer = await waitForMessageTo(join(dataDir, 'outbox'), 'Иван@пример.бг');
     expect(answer.text).toContain('Изтрихме всички ваши данни, г-н Петров.');
-    expect(await findRequest(db, erasure.reference)).toMatchObject({ name: 'anonymised', email: 'anonymised@retention.invalid', scope: null, grounds: null, outcome: null });
+    expect(await findRequest(db, erasure.reference)).toMatchObject({
+      name: 'anonymised',
+      email: 'anonymised@retention.invalid',
+      scope: null,
+      grounds: null,
+      outcome: null,
+    });
 
     // His earlier request says which erasure anonymised it.
     await page.goto(`/dpo/requests/${earlier.reference}`);

@@ -123,10 +123,17 @@ describe('a mail scanner opening every link of the sign-up mail', () => {
 
   test('the RFC 8058 one-click POST still withdraws at once', async () => {
     const address = 'one.click@example.nl';
-    await sendRaw(portal.baseURL, 'POST', '/nl/consent?_action=marketing.signUp', { from: source(), form: { channel: 'email', email: address, agree: 'on', locale: 'nl' } });
+    await sendRaw(portal.baseURL, 'POST', '/nl/consent?_action=marketing.signUp', {
+      from: source(),
+      form: { channel: 'email', email: address, agree: 'on', locale: 'nl' },
+    });
     const mail = await waitForMessageTo(outboxDir, address);
     const unsubscribe = /^List-Unsubscribe: <([^>]+)>/m.exec(mail.headerBlock)?.[1] ?? '';
-    const oneClick = await fetch(unsubscribe, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const oneClick = await fetch(unsubscribe, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(oneClick.status).toBe(200);
     expect(subscriptionOf(address)?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'list-unsubscribe' });
   });
@@ -170,7 +177,11 @@ describe('a phone (voice) consent', () => {
     expect(subscription.events.map((event) => event.event)).toEqual(['requested']);
     const code = codeIn(smsTo(number)[0]?.text ?? '');
     const enter = (value: string, cookie = browser.header()) =>
-      sendRaw(portal.baseURL, 'POST', '/bg/consent?_action=marketing.confirmCode', { from: source(), headers: { Cookie: cookie }, form: { subscription: String(subscription.id), code: value, locale: 'bg' } });
+      sendRaw(portal.baseURL, 'POST', '/bg/consent?_action=marketing.confirmCode', {
+        from: source(),
+        headers: { Cookie: cookie },
+        form: { subscription: String(subscription.id), code: value, locale: 'bg' },
+      });
 
     const stranger = await enter(code, '');
     expect(stranger.status).toBe(400);
@@ -203,7 +214,7 @@ describe('a phone (voice) consent', () => {
   });
 });
 
-describe('through the operator\'s SMS gateway (SMS_URL)', () => {
+describe("through the operator's SMS gateway (SMS_URL)", () => {
   const received: { authorization: string | undefined; body: { to: string; text: string } }[] = [];
   let failing = false;
   let gateway: Server;
@@ -237,7 +248,10 @@ describe('through the operator\'s SMS gateway (SMS_URL)', () => {
   });
 
   const signUp = (phone: string) =>
-    sendRaw(gatewayPortal.baseURL, 'POST', '/nl/consent?_action=marketing.signUp', { from: source(), form: { channel: 'sms', phone, agree: 'on', locale: 'nl' } });
+    sendRaw(gatewayPortal.baseURL, 'POST', '/nl/consent?_action=marketing.signUp', {
+      from: source(),
+      form: { channel: 'sms', phone, agree: 'on', locale: 'nl' },
+    });
 
   test('the code goes to the gateway as POST JSON {to, text} with the bearer token, and nothing to the outbox', async () => {
     expect((await signUp('+31612345674')).status).toBe(303);
@@ -248,7 +262,7 @@ describe('through the operator\'s SMS gateway (SMS_URL)', () => {
     expect(existsSync(join(gatewayData, 'outbox')) ? readdirSync(join(gatewayData, 'outbox')) : []).toEqual([]);
   });
 
-  test('a gateway that fails: the visitor is told in their language, and the number is not held for the code\'s lifetime', async () => {
+  test("a gateway that fails: the visitor is told in their language, and the number is not held for the code's lifetime", async () => {
     failing = true;
     const refused = await signUp('+31612345675');
     expect(refused.status).toBe(503);
@@ -304,7 +318,10 @@ describe.skipIf(!hasBrowser).each([
     await axeOn(context, page, javaScript);
 
     // A second sign-up for the same number while the code waits sends no second SMS.
-    await sendRaw(portal.baseURL, 'POST', `/${locale}/consent?_action=marketing.signUp`, { from: source(), form: { channel: 'sms', phone: number, agree: 'on', locale } });
+    await sendRaw(portal.baseURL, 'POST', `/${locale}/consent?_action=marketing.signUp`, {
+      from: source(),
+      form: { channel: 'sms', phone: number, agree: 'on', locale },
+    });
     expect(smsTo(number)).toHaveLength(1);
 
     const wrong = code === '000000' ? '111111' : '000000';
@@ -337,7 +354,10 @@ describe.skipIf(!hasBrowser).each([
 
   test('the unsubscribe link opens a page with a button; only the button withdraws', async () => {
     const address = `unsubscribe.button.${locale}@example.org`;
-    await sendRaw(portal.baseURL, 'POST', `/${locale}/consent?_action=marketing.signUp`, { from: source(), form: { channel: 'email', email: address, agree: 'on', locale } });
+    await sendRaw(portal.baseURL, 'POST', `/${locale}/consent?_action=marketing.signUp`, {
+      from: source(),
+      form: { channel: 'email', email: address, agree: 'on', locale },
+    });
     const mail = await waitForMessageTo(outboxDir, address);
     const unsubscribe = urlsIn(mail).find((url) => url.includes('/marketing/unsubscribe?token=')) ?? '';
     const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: javaScript });
@@ -369,14 +389,20 @@ describe.skipIf(!hasBrowser)('a sign-up before any cookie choice', () => {
     // No cookie decision was made, so none is recorded or claimed: the banner still asks.
     expect(withDatabase((db) => db.prepare('select count(*) as count from consent_records where consent_id = ?').get(stored?.consentId))).toEqual({ count: 0 });
 
-    await page.locator('[data-channel="email"]').getByRole('button', { name: translate('bg')('marketing.withdraw') }).click();
+    await page
+      .locator('[data-channel="email"]')
+      .getByRole('button', { name: translate('bg')('marketing.withdraw') })
+      .click();
     expect(await page.locator('[data-channel="email"]').getAttribute('data-status')).toBe('withdrawn');
     expect(subscriptionOf(address)?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'preferences' });
 
     // No cookie decision was claimed for the visitor: other pages still ask. A later choice continues the same id.
     await page.goto('/bg/');
     expect(await page.locator('[data-consent-banner]').count()).toBe(1);
-    await page.locator('[data-consent-banner]').getByRole('button', { name: translate('bg')('banner.rejectAll') }).click();
+    await page
+      .locator('[data-consent-banner]')
+      .getByRole('button', { name: translate('bg')('banner.rejectAll') })
+      .click();
     await page.goto('/bg/consent');
     expect(await page.locator('[data-consent-id]').textContent()).toBe(stored?.consentId);
     await context.close();

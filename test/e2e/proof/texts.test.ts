@@ -106,7 +106,10 @@ describe('the cookie policy tells the truth', () => {
       const section = newest?.texts[locale].sections.find((entry) => entry.key === 'websites');
       const rows = cookieTable(section?.markdown ?? '', locale);
       const consent = rows.find((row) => row.name === 'portal_consent');
-      expect(consent?.lifetimes.every((stated) => close(stated, bannerLifetime)), locale).toBe(true);
+      expect(
+        consent?.lifetimes.every((stated) => close(stated, bannerLifetime)),
+        locale,
+      ).toBe(true);
       for (const row of rows.filter((entry) => entry !== consent)) {
         const governed = patterns.some((pattern) => (pattern.endsWith('*') ? row.name.startsWith(pattern.slice(0, -1)) : row.name === pattern));
         expect(governed, `${locale} ${row.name} is deleted by the banner when consent is withdrawn`).toBe(true);

@@ -32,7 +32,10 @@ export const POST: APIRoute = async (context) => {
   }
   if (!result.ok) {
     const fields = Object.fromEntries(
-      Object.entries(result.problems).map(([field, problem]) => [field, { problem: problem.problem, ...(problem.max ? { max: problem.max } : {}), message: problemMessage(problem, locale) }]),
+      Object.entries(result.problems).map(([field, problem]) => [
+        field,
+        { problem: problem.problem, ...(problem.max ? { max: problem.max } : {}), message: problemMessage(problem, locale) },
+      ]),
     );
     return jsonError(400, 'invalid_request', 'The request is not valid; see fields.', { fields });
   }

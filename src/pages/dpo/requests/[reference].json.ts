@@ -15,7 +15,9 @@ export const GET: APIRoute = async ({ cookies, params }) => {
   const found = isReference(reference)
     ? await getStore().read(async (db) => {
         const request = await findRequest(db, reference);
-        return request && { request, document: await requestDocument(db, request, 'dpo', portalOrigin(), { timeZone: organisation.timeZone, now: Date.now() }) };
+        return (
+          request && { request, document: await requestDocument(db, request, 'dpo', portalOrigin(), { timeZone: organisation.timeZone, now: Date.now() }) }
+        );
       })
     : undefined;
   if (!found) return jsonError(404, 'unknown_request', `No request ${reference.slice(0, 40)} exists.`);

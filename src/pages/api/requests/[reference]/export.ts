@@ -19,7 +19,8 @@ export const GET: APIRoute = async ({ params, url }) => {
     : { request: undefined, snapshot: undefined };
   if (!request || !snapshot) return jsonError(404, 'no_export', 'No export is available for this reference and token.');
   const now = Date.now();
-  if (snapshot.expiresAt < now) return jsonError(410, 'export_expired', 'This export was downloadable for 7 days and has expired; ask the data protection officer for a new one.');
+  if (snapshot.expiresAt < now)
+    return jsonError(410, 'export_expired', 'This export was downloadable for 7 days and has expired; ask the data protection officer for a new one.');
   await recordEvent(store, request.id, 'exported', 'requester', now, { contentHash: snapshot.contentHash });
   return new Response(snapshot.content, {
     headers: {

@@ -13,7 +13,12 @@ export const GET: APIRoute = async ({ params, url }) => {
   const found = isReference(reference)
     ? await getStore().read(async (db) => {
         const request = await findRequestForRequester(db, reference, url.searchParams.get('token'));
-        return request && { request, document: await requestDocument(db, request, 'requester', portalOrigin(), { timeZone: organisation.timeZone, now: Date.now() }) };
+        return (
+          request && {
+            request,
+            document: await requestDocument(db, request, 'requester', portalOrigin(), { timeZone: organisation.timeZone, now: Date.now() }),
+          }
+        );
       })
     : undefined;
   if (!found) return jsonError(404, 'unknown_request', 'No request is found for this reference and token.');
