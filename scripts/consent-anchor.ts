@@ -13,7 +13,7 @@ const environment = readEnvironment(process.env);
 const anchorsPath = anchorsPathOf(environment);
 const database = await checkChainDatabase(environment.DATABASE_PATH);
 const anchors = readAnchors(anchorsPath);
-let key;
+let key: ReturnType<typeof loadChainKey>;
 try {
   // Read before the database is opened for writing, so a bad key changes nothing; generated only for the first head
   // (a key made while heads exist could never match them).

@@ -169,7 +169,7 @@ try {
     .all(samples + warmUp) as { reference: string; email: string; consentId: string; records: number }[];
   if (subjects.length < 2) throw new Error(`${source} has too few access requests in progress for the export bench`);
   const exportSamples = Math.min(samples, subjects.length - Math.min(warmUp, Math.floor(subjects.length / 4)));
-  const exportWarmUp = subjects.length - exportSamples >= warmUp ? warmUp : subjects.length - exportSamples;
+  const exportWarmUp = Math.min(subjects.length - exportSamples, warmUp);
   const subjectAt = (index: number) => subjects[index] as (typeof subjects)[number];
   const exportBuild = await measureLatency(
     async (index) => {

@@ -14,7 +14,7 @@ export interface Banner {
 /** An element with attributes (undefined ones left out) and children; strings become text nodes, never HTML. */
 function h(tag: string, attributes: Record<string, string | undefined> = {}, ...children: (Node | string)[]): HTMLElement {
   const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) if (value != undefined) element.setAttribute(name, value);
+  for (const [name, value] of Object.entries(attributes)) if (value != null) element.setAttribute(name, value);
   element.append(...children);
   return element;
 }
@@ -54,7 +54,7 @@ export function mountBanner(config: BannerConfig, stored: () => ConsentCookie | 
 
   const firstLayer = () => {
     const previous = stored();
-    const from = previous && previous.revision != config.revision ? revisionPolicyVersion(previous.revision) : 0;
+    const from = previous && previous.revision !== config.revision ? revisionPolicyVersion(previous.revision) : 0;
     show(
       strings.title,
       h('p', { id: 'd' }, strings.description),
@@ -78,13 +78,13 @@ export function mountBanner(config: BannerConfig, stored: () => ConsentCookie | 
     h(
       'div',
       { class: 'c' },
-      h('label', {}, h('input', { type: 'checkbox', role: 'switch', id: key, 'aria-describedby': key + '-d', ...attributes }), text.name, ...extra),
-      h('p', { id: key + '-d' }, text.description),
+      h('label', {}, h('input', { type: 'checkbox', role: 'switch', id: key, 'aria-describedby': `${key}-d`, ...attributes }), text.name, ...extra),
+      h('p', { id: `${key}-d` }, text.description),
     );
 
   const preferences = () => {
     const previous = stored();
-    const current = previous?.revision == config.revision ? previous.choices : undefined;
+    const current = previous?.revision === config.revision ? previous.choices : undefined;
     show(
       strings.preferencesTitle,
       category('necessary', strings.categories.necessary, { checked: '', disabled: '' }, h('span', { class: 'm' }, strings.alwaysOn)),
@@ -101,20 +101,20 @@ export function mountBanner(config: BannerConfig, stored: () => ConsentCookie | 
     if (!target) return;
     const action = target.getAttribute('data-consent-action');
     if (action == null) firstLayer();
-    else if (action == 'customize') preferences();
+    else if (action === 'customize') preferences();
     else {
       dialog.close();
-      if (action == 'accept-all')
+      if (action === 'accept-all')
         choose(
           action,
           choices(() => true),
         );
-      if (action == 'reject-all')
+      if (action === 'reject-all')
         choose(
           action,
           choices(() => false),
         );
-      if (action == 'save')
+      if (action === 'save')
         choose(
           'custom',
           choices((key) => (root.getElementById(key) as HTMLInputElement | null)?.checked),

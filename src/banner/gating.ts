@@ -3,7 +3,7 @@ import type { Choices } from '../lib/consent-cookie.ts';
 /** Categories whose scripts or iframes have been started in this page. */
 const started = new Set<string>();
 
-const granted = (choices: Choices | undefined, category: string) => category == 'necessary' || !!(choices as Record<string, boolean> | undefined)?.[category];
+const granted = (choices: Choices | undefined, category: string) => category === 'necessary' || !!(choices as Record<string, boolean> | undefined)?.[category];
 
 /**
  * Starts what the page gated behind a granted category: `<script type="text/plain" data-category>` is re-created
@@ -17,7 +17,7 @@ export function runGated(choices?: Choices): void {
     const script = document.createElement('script');
     // Inserted scripts are async by default; gated scripts keep their document order unless marked async.
     script.async = false;
-    for (const { name, value } of gated.attributes) if (name != 'type') script.setAttribute(name, value);
+    for (const { name, value } of gated.attributes) if (name !== 'type') script.setAttribute(name, value);
     const src = gated.dataset.src;
     if (src) script.src = src;
     // Browsers hide the nonce attribute's value once parsed, so strict CSPs need the property copied.
@@ -29,7 +29,7 @@ export function runGated(choices?: Choices): void {
   for (const frame of document.querySelectorAll<HTMLIFrameElement>('iframe[data-src][data-category]')) {
     const category = frame.dataset.category ?? '';
     const src = frame.dataset.src ?? '';
-    if (!granted(choices, category) || frame.getAttribute('src') == src) continue;
+    if (!granted(choices, category) || frame.getAttribute('src') === src) continue;
     frame.src = src;
     started.add(category);
   }
@@ -45,7 +45,7 @@ type Gtag = (command: 'consent', action: 'update', state: Record<string, 'grante
 /** Google Consent Mode v2: passes the choices on when the page has gtag. */
 export function updateConsentMode({ preferences, analytics, marketing }: Choices): void {
   const gtag = (window as { gtag?: Gtag }).gtag;
-  if (typeof gtag != 'function') return;
+  if (typeof gtag !== 'function') return;
   const state = (on: boolean) => (on ? 'granted' : 'denied');
   gtag('consent', 'update', {
     analytics_storage: state(analytics),

@@ -18,7 +18,7 @@ const anyGranted = (choices: Choices | undefined) => optionalCategories.some((ke
 async function start(script: HTMLScriptElement, site: string): Promise<void> {
   const query = new URLSearchParams({ site, lang: document.documentElement.lang });
   const response = fetch(`${new URL(script.src).origin}/api/consent/config?${query}`).catch(() => undefined);
-  if (document.readyState == 'loading') await new Promise((ready) => document.addEventListener('DOMContentLoaded', ready));
+  if (document.readyState === 'loading') await new Promise((ready) => document.addEventListener('DOMContentLoaded', ready));
   const answer = await response;
   // A site the portal does not know, or one that does not allow this page's origin: every decision would be refused,
   // so the banner shows nothing, runs nothing and tells the site owner. An unreachable portal still lets `necessary` run.
@@ -50,7 +50,7 @@ async function start(script: HTMLScriptElement, site: string): Promise<void> {
     }
     // Not recorded, so nothing may rest on it: no cookie, nothing newly granted. What it refuses still takes effect
     // here, and a cookie that granted more is dropped, so the next page asks again instead of granting it again.
-    const current = stored?.revision == config.revision ? stored.choices : undefined;
+    const current = stored?.revision === config.revision ? stored.choices : undefined;
     const kept = Object.fromEntries(optionalCategories.map((key) => [key, choices[key] && !!current?.[key]])) as Choices;
     if (optionalCategories.some((key) => current?.[key] && !kept[key])) {
       forgetConsent();
@@ -63,10 +63,10 @@ async function start(script: HTMLScriptElement, site: string): Promise<void> {
     config,
     () => stored,
     // Refusing everything after having granted something is a withdrawal, whichever button did it.
-    (choice, choices) => decide(choice != 'accept-all' && anyGranted(stored?.choices) && !anyGranted(choices) ? 'withdraw' : choice, choices),
+    (choice, choices) => decide(choice !== 'accept-all' && anyGranted(stored?.choices) && !anyGranted(choices) ? 'withdraw' : choice, choices),
   );
 
-  const current: ConsentCookie | undefined = stored?.revision == config.revision ? stored : undefined;
+  const current: ConsentCookie | undefined = stored?.revision === config.revision ? stored : undefined;
   if (current) apply(current.choices);
   else if ((navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true)
     void decide('gpc', { preferences: false, analytics: false, marketing: false });

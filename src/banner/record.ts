@@ -23,7 +23,7 @@ export function sendDecision(endpoint: string, decision: ConsentDecision): Promi
     mode: 'cors',
     credentials: 'omit',
   }).then(
-    (response) => response.status == 201,
+    (response) => response.status === 201,
     () => false,
   );
 }

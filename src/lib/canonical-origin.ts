@@ -75,6 +75,7 @@ export function checkRequestTarget(rawHeaders: readonly string[], url: string, h
   }
   // Control characters, spaces and backslashes never belong in a target (a proxy or a URL parser may read them as
   // separators); node:http already refuses most of them on the request line.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is this line's purpose
   if (/[\u0000-\u0020\u007f\\]/.test(path)) return { ok: false, status: 400, reason: 'malformed request target' };
   if (!hosts.names.has(host.name)) return { ok: false, status: 421, reason: 'this portal does not answer for that host' };
   return { ok: true, path };

@@ -36,7 +36,7 @@ export function parseConsentCookie(value: string | undefined | null, nowSeconds:
   const [, consentId = '', revision = '', bits = '', expires = '0'] = match;
   if (Number(expires) <= nowSeconds) return undefined;
   const choices = {} as Choices;
-  optionalCategories.forEach((category, index) => (choices[category] = bits[index] === '1'));
+  for (const [index, category] of optionalCategories.entries()) choices[category] = bits[index] === '1';
   return { consentId, revision, choices, expires: Number(expires) };
 }
 

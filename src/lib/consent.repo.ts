@@ -119,7 +119,7 @@ export function createConsentAppender(store: Store, onCommit: (records: readonly
       )
       .then(
         (records) => {
-          batch.forEach((entry, index) => entry.settle(records[index] as ConsentRecord));
+          for (const [index, entry] of batch.entries()) entry.settle(records[index] as ConsentRecord);
           onCommit(records);
         },
         (error: unknown) => {

@@ -110,6 +110,7 @@ export function dueDateFor(receivedOn: string, rule: DeadlineRule = defaultDeadl
   const month = addCalendarMonths(receivedOn, 1);
   if (rule === '30-days') return days;
   if (rule === 'one-month') return month;
+  // biome-ignore lint/complexity/useMathMinMax: ISO dates compared as strings; Math.min would make them NaN
   return days < month ? days : month;
 }
 

@@ -47,13 +47,11 @@ export function flattenKeys(messages: Messages, prefix = ''): Map<string, unknow
 
 /** "20 Νοε 2026, 23:14:05 EET": a moment in the reader's usual time zone, with the zone named. */
 export function formatMoment(epochMs: number, locale: Locale): string {
-  return (
-    new Intl.DateTimeFormat(intlTags[locale], {
-      dateStyle: 'medium',
-      timeStyle: 'medium',
-      timeZone: readerTimeZones[locale],
-    }).format(new Date(epochMs)) + ` (${timeZoneName(epochMs, locale)})`
-  );
+  return `${new Intl.DateTimeFormat(intlTags[locale], {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+    timeZone: readerTimeZones[locale],
+  }).format(new Date(epochMs))} (${timeZoneName(epochMs, locale)})`;
 }
 
 function timeZoneName(epochMs: number, locale: Locale): string {

@@ -60,16 +60,14 @@ export async function recordSignup(store: Store, input: SignupInput): Promise<Ma
         })
         .returning(),
     );
-    await tx
-      .insert(marketingEvents)
-      .values({
-        subscriptionId: subscription.id,
-        event: 'requested',
-        occurredAt: input.now,
-        via: 'preferences',
-        policyVersion: input.policyVersion,
-        wording: input.wording,
-      });
+    await tx.insert(marketingEvents).values({
+      subscriptionId: subscription.id,
+      event: 'requested',
+      occurredAt: input.now,
+      via: 'preferences',
+      policyVersion: input.policyVersion,
+      wording: input.wording,
+    });
     return subscription;
   });
 }
@@ -93,16 +91,14 @@ export async function confirmSignupByCode(
     if ((subscription.confirmExpiresAt ?? 0) < confirmation.now) return 'expired';
     if (!matches(subscription.confirmTokenHash)) return 'wrong';
     await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscription.id));
-    await tx
-      .insert(marketingEvents)
-      .values({
-        subscriptionId: subscription.id,
-        event: 'confirmed',
-        occurredAt: confirmation.now,
-        via: 'confirmation-code',
-        policyVersion: confirmation.policyVersion,
-        wording: confirmation.wording,
-      });
+    await tx.insert(marketingEvents).values({
+      subscriptionId: subscription.id,
+      event: 'confirmed',
+      occurredAt: confirmation.now,
+      via: 'confirmation-code',
+      policyVersion: confirmation.policyVersion,
+      wording: confirmation.wording,
+    });
     return 'confirmed';
   });
 }
@@ -131,16 +127,14 @@ export async function confirmSignup(
       .limit(1);
     if (!subscription || (subscription.confirmExpiresAt ?? 0) < confirmation.now) return undefined;
     await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscription.id));
-    await tx
-      .insert(marketingEvents)
-      .values({
-        subscriptionId: subscription.id,
-        event: 'confirmed',
-        occurredAt: confirmation.now,
-        via: 'confirmation-link',
-        policyVersion: confirmation.policyVersion,
-        wording: confirmation.wording,
-      });
+    await tx.insert(marketingEvents).values({
+      subscriptionId: subscription.id,
+      event: 'confirmed',
+      occurredAt: confirmation.now,
+      via: 'confirmation-link',
+      policyVersion: confirmation.policyVersion,
+      wording: confirmation.wording,
+    });
     return subscription;
   });
 }
@@ -157,16 +151,14 @@ export async function withdrawSignup(
     const events = await tx.select().from(marketingEvents).where(eq(marketingEvents.subscriptionId, subscriptionId)).orderBy(asc(marketingEvents.id));
     if (subscriptionStatus(events) === 'withdrawn') return subscription;
     await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscriptionId));
-    await tx
-      .insert(marketingEvents)
-      .values({
-        subscriptionId,
-        event: 'withdrawn',
-        occurredAt: withdrawal.now,
-        via: withdrawal.via,
-        policyVersion: withdrawal.policyVersion,
-        wording: withdrawal.wording,
-      });
+    await tx.insert(marketingEvents).values({
+      subscriptionId,
+      event: 'withdrawn',
+      occurredAt: withdrawal.now,
+      via: withdrawal.via,
+      policyVersion: withdrawal.policyVersion,
+      wording: withdrawal.wording,
+    });
     return subscription;
   });
 }

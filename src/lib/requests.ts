@@ -37,6 +37,7 @@ export const typeFields: Record<RequestType, readonly ('inaccurateData' | 'corre
 
 // C0/C1 controls other than tab and line feed, and the bidi embedding/override/isolate controls that can make text
 // read differently from what it is. Stored text is what the person typed, minus these.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is this pattern's purpose
 const controlCharacters = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
 /** Text as typed, made safe to keep: well-formed Unicode in NFC, Unix line breaks, no control characters, trimmed. */

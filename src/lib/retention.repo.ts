@@ -146,7 +146,7 @@ export function anonymisedRequestFields(now: number) {
     extensionReason: sql`case when ${requests.extensionDays} is null then null else ${anonymisedValue} end`,
     outcome: null,
     // Unique and never the SHA-256 of any token: no status link opens the request again.
-    statusTokenHash: sql`${anonymisedValue + ':'} || ${requests.id}`,
+    statusTokenHash: sql`${`${anonymisedValue}:`} || ${requests.id}`,
     verifyTokenHash: null,
     verifyExpiresAt: null,
     anonymisedAt: now,

@@ -35,5 +35,7 @@ let ownLimits: DecisionLimits | undefined;
 
 /** The budget of consent decisions per visitor: the one the portal's server shares, else (`astro dev`) Astro's own. */
 export function decisionLimits(locals: App.Locals): DecisionLimits {
-  return locals.decisionLimits ?? (ownLimits ??= decisionLimitsOf(getEnvironment()));
+  if (locals.decisionLimits) return locals.decisionLimits;
+  ownLimits ??= decisionLimitsOf(getEnvironment());
+  return ownLimits;
 }

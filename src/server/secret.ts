@@ -10,12 +10,16 @@ let secret: string | undefined;
 export function getPortalSecret(): string {
   if (secret) return secret;
   const environment = getEnvironment();
-  if (environment.PORTAL_SECRET) return (secret = environment.PORTAL_SECRET);
+  if (environment.PORTAL_SECRET) {
+    secret = environment.PORTAL_SECRET;
+    return secret;
+  }
   const file = join(dirname(resolve(environment.DATABASE_PATH)), 'portal-secret');
   if (!existsSync(file)) {
     makePrivateFolder(dirname(file));
     writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
     chmodSync(file, 0o600);
   }
-  return (secret = readFileSync(file, 'utf8').trim());
+  secret = readFileSync(file, 'utf8').trim();
+  return secret;
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase } from '../../db/connection.ts';
 import { appendConsentRecord, consentHistory } from '../../src/lib/consent.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, exportOf, findRequest, takeAction } from '../../src/lib/requests.repo.ts';

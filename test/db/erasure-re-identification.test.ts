@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase } from '../../db/connection.ts';
 import { consentRecords } from '../../db/schema.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
 import { commitToConsentId, genesisHash, hashConsentRecord, type ConsentRecordFields } from '../../src/lib/consent.ts';

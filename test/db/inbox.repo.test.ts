@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase } from '../../db/connection.ts';
 import { migratedStore } from '../support/database.ts';
 import type { SqliteStore } from '../../db/store.ts';
 import { openByWeekDue } from '../../src/lib/inbox-chart.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase } from '../../db/connection.ts';
 import { migratedStore } from '../support/database.ts';
 import type { SqliteStore } from '../../db/store.ts';
 import { loadDpoEmail, seedLoadDatabase, type LoadSeedSummary } from '../../scripts/support/load-seed.ts';

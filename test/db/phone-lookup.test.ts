@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase } from '../../db/connection.ts';
 import { lookUpConsent } from '../../src/lib/consent-lookup.ts';
 import { recordSignup } from '../../src/lib/marketing.repo.ts';
 import { migratedStore } from '../support/database.ts';

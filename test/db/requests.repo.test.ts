@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase } from '../../db/connection.ts';
 import { migratedStore } from '../support/database.ts';
 import type { SqliteStore } from '../../db/store.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase } from '../../db/connection.ts';
 import { latestAuditEvents } from '../../src/lib/audit.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { applyRetention } from '../../src/lib/retention.repo.ts';

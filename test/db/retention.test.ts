@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type PortalDatabase } from '../../db/connection.ts';
+import type { PortalDatabase } from '../../db/connection.ts';
 import { migratedStore } from '../support/database.ts';
 import type { SqliteStore } from '../../db/store.ts';
 import { latestAuditEvents } from '../../src/lib/audit.repo.ts';

@@ -154,7 +154,10 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
       expect(await page.locator('[data-reference]').textContent()).toBe(reference);
       expect(await page.title()).toContain(messages[locale].requests.submitted.title);
       await expectNoViolations(
-        await (await session.newContext({ storageState: await context.storageState() })).newPage().then(async (twin) => (await twin.goto(page.url()), twin)),
+        await (await session.newContext({ storageState: await context.storageState() })).newPage().then(async (twin) => {
+          await twin.goto(page.url());
+          return twin;
+        }),
       );
       expect(db.$client.prepare('select count(*) as count from requests where email = ?').get(email)).toEqual({ count: 1 });
       expect(await outboxMessagesTo(outbox, email)).toHaveLength(1);

@@ -27,6 +27,7 @@ export const markupInjection = [
   "'><svg/onload=alert(1)>",
   'javascript:alert(1)',
   '{{constructor.constructor("alert(1)")()}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as text
   '${7*7}',
   '<!--',
   ']]>',

@@ -160,7 +160,7 @@ describe('files holding personal data are the portal account’s own', () => {
     mkdirSync(backups, { mode: 0o755 });
     const seen = new Map<string, number>();
     const watcher = watch(backups, (_event, name) => {
-      if (!name || !name.includes('.partial-')) return;
+      if (!name?.includes('.partial-')) return;
       try {
         seen.set(name, Math.max(seen.get(name) ?? 0, modeOf(join(backups, name))));
       } catch {

@@ -60,7 +60,7 @@ describe.each(setups)('$name', (setup) => {
   let host: string;
   let origin: string;
   let visitor = 10;
-  const from = () => `127.0.0.${(visitor += 1)}`;
+  const from = () => `127.0.0.${++visitor}`;
 
   beforeAll(async () => {
     portal = await startPortal(

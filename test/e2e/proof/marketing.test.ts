@@ -60,7 +60,7 @@ function subscriptionOf(address: string): StoredSubscription | undefined {
 
 let nextSource = 10;
 /** Each sign-up from its own loopback address, so the sign-up budget never gets in the way. */
-const source = () => `127.0.5.${(nextSource += 1)}`;
+const source = () => `127.0.5.${++nextSource}`;
 
 /** Every URL a mail carries, in its headers, text and HTML parts, as a link-checking scanner collects them. */
 function urlsIn(message: { headerBlock: string; text: string; html: string }): string[] {
@@ -279,7 +279,7 @@ describe("through the operator's SMS gateway (SMS_URL)", () => {
  * field) is checked in the JavaScript-on run, which posts the same form.
  */
 async function axeOn(context: BrowserContext, page: Page, javaScript: boolean): Promise<void> {
-  let violations;
+  let violations: Awaited<ReturnType<typeof axeViolations>>;
   if (javaScript) violations = await axeViolations(page);
   else {
     const twin = await session.newContext({ baseURL: portal.baseURL, storageState: await context.storageState() });
