@@ -6,6 +6,8 @@ import { eq, isNull } from 'drizzle-orm';
 import { emailLookupKey, marketingLookupKey } from '../src/lib/email-address.ts';
 import { createPrivateFile, makePrivateFolder } from '../src/lib/private-files.ts';
 import * as schema from './schema.ts';
+import { closePostgresDatabase, migratePostgresDatabase, openPostgresDatabase, type PostgresOptions } from './postgres/connection.ts';
+import { postgresStore } from './postgres/store.ts';
 import { sqliteStore, type SqliteStore, type Store } from './store.ts';
 
 export type PortalDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -76,12 +78,35 @@ export function backfillLookupKeys(db: PortalDatabase): void {
   });
 }
 
+/** What names the portal's store in its environment. */
+export interface StoreLocation {
+  DATABASE_PATH: string;
+  DATABASE_URL?: string | undefined;
+}
+
 /**
- * The portal's store as the environment names it. Today always the SQLite file at `DATABASE_PATH`; the PostgreSQL
- * store (`DATABASE_URL`) slots in here, so pages and scripts that open their store through this never change.
+ * The portal's store as the environment names it: PostgreSQL when `DATABASE_URL` is set, else the SQLite file at
+ * `DATABASE_PATH`. Pages and scripts open their store through this, so they never depend on which one it is.
  */
-export function openStore(environment: { DATABASE_PATH: string }, options: { migrate?: boolean } = {}): Store {
-  return openSqliteStore(environment.DATABASE_PATH, options);
+export function openStore(environment: StoreLocation, options: PostgresOptions = {}): Store {
+  if (environment.DATABASE_URL) return postgresStore(openPostgresDatabase(environment.DATABASE_URL, options));
+  return openSqliteStore(environment.DATABASE_PATH);
+}
+
+/**
+ * The store as `openStore` opens it, with every committed migration applied first (a script that may be the first
+ * thing run against a new database; on PostgreSQL under the migrations' advisory lock).
+ */
+export async function openMigratedStore(environment: StoreLocation): Promise<Store> {
+  if (!environment.DATABASE_URL) return openSqliteStore(environment.DATABASE_PATH, { migrate: true });
+  const handle = openPostgresDatabase(environment.DATABASE_URL);
+  try {
+    await migratePostgresDatabase(handle);
+  } catch (error) {
+    await closePostgresDatabase(handle);
+    throw error;
+  }
+  return postgresStore(handle);
 }
 
 /** Opens the SQLite store at `path` (see `openDatabase`); with `migrate`, applies the committed migrations first. */

@@ -48,6 +48,26 @@ export class NestedStoreAccessError extends Error {
   }
 }
 
+/**
+ * Tells whether the current async flow is inside one of the store's reads or transactions, so a nested entry is
+ * refused on every store alike: on SQLite it would wait for itself; on PostgreSQL it would take a second connection
+ * that does not see its caller's uncommitted writes (and, under load, wait for a connection its caller holds).
+ */
+export function reentryGuard() {
+  const inside = new AsyncLocalStorage<{ active: boolean }>();
+  return {
+    inside: () => inside.getStore()?.active === true,
+    async run<T>(fn: () => Promise<T>): Promise<T> {
+      const mark = { active: true };
+      try {
+        return await inside.run(mark, fn);
+      } finally {
+        mark.active = false;
+      }
+    },
+  };
+}
+
 const sqliteClients = new WeakMap<object, Database.Database>();
 
 /**
@@ -70,22 +90,15 @@ export function sqliteStore(handle: PortalDatabase): SqliteStore {
   const beginRead = client.prepare('begin deferred');
   const commit = client.prepare('commit');
   const rollback = client.prepare('rollback');
-  const inside = new AsyncLocalStorage<{ active: boolean }>();
+  const guard = reentryGuard();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   /** Runs `fn` when every earlier turn has finished; refused from inside a turn that is still running. */
   const turn = <T>(fn: () => Promise<T>): Promise<T> => {
-    if (inside.getStore()?.active) return Promise.reject(new NestedStoreAccessError());
+    if (guard.inside()) return Promise.reject(new NestedStoreAccessError());
     if (closed) return Promise.reject(new Error('The store is closed.'));
-    const run = queue.then(async () => {
-      const mark = { active: true };
-      try {
-        return await inside.run(mark, fn);
-      } finally {
-        mark.active = false;
-      }
-    });
+    const run = queue.then(() => guard.run(fn));
     queue = run.catch(() => undefined);
     return run;
   };

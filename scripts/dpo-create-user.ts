@@ -6,7 +6,7 @@
 // app; a reset keeps the second factor unless --remove-totp is given. There is no default account. Every change is
 // an audit event naming the operator.
 import { createInterface } from 'node:readline';
-import { openStore } from '../db/connection.ts';
+import { openMigratedStore } from '../db/connection.ts';
 import { createDpoAccount, resetDpoPassword, type SecondFactorChange } from '../src/lib/dpo-accounts.repo.ts';
 import { findDpoUser } from '../src/lib/dpo.repo.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
@@ -56,7 +56,7 @@ function ask(question: string): Promise<string> {
 }
 
 const environment = readEnvironment(process.env);
-const store = openStore(environment, { migrate: true });
+const store = await openMigratedStore(environment);
 // Checked before the password is asked for, so a mistyped address costs no typing.
 const existing = await store.read((db) => findDpoUser(db, email.data));
 if (existing && !values.reset) fail(`A DPO account for ${email.data} exists already; use --reset to set a new password.`);

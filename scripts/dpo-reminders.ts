@@ -2,7 +2,7 @@
 // within 7 days, in the DPO's own language. Meant for cron (once each morning); sends nothing when nothing needs
 // attention. Exit status 1 when an email could not be sent, so cron reports it.
 import { resolve } from 'node:path';
-import { openStore } from '../db/connection.ts';
+import { openMigratedStore } from '../db/connection.ts';
 import { portalHosts } from '../src/lib/canonical-origin.ts';
 import { localDate } from '../src/lib/deadline.ts';
 import { enabledDpoUsers } from '../src/lib/dpo.repo.ts';
@@ -15,7 +15,7 @@ import { readMessages, readOrganisation } from './support/content.ts';
 
 const organisation = readOrganisation();
 const environment = readEnvironment(process.env);
-const store = openStore(environment, { migrate: true });
+const store = await openMigratedStore(environment);
 
 const now = Date.now();
 const today = localDate(now, organisation.timeZone);

@@ -4,7 +4,7 @@
 // in; its sessions end), enable it again, remove it (its sessions first), or end its sessions only. Every change is
 // an audit event naming the operator (`cli:<os user>`). Nothing secret is printed: no hash, no second-factor
 // secret, no session token. An unknown account exits 1 and changes nothing.
-import { openStore } from '../db/connection.ts';
+import { openMigratedStore } from '../db/connection.ts';
 import {
   disableDpoAccount,
   enableDpoAccount,
@@ -29,7 +29,7 @@ const email = command === 'list' ? undefined : emailAddressSchema.safeParse((val
 if (email && !email.success) fail(`${command} needs --email <address>.\n${usage}`);
 
 const environment = readEnvironment(process.env);
-const store = openStore(environment, { migrate: true });
+const store = await openMigratedStore(environment);
 const by = { actor: operatorActor(), now: Date.now() };
 
 const isoDate = (at: number) => new Date(at).toISOString().slice(0, 16).replace('T', ' ');

@@ -3,7 +3,7 @@
 // and anonymises closed requests past theirs, in one short transaction, and records an audit event with the counts.
 // Meant for cron (e.g. nightly) and safe while the portal runs. Prints counts and dates only, never personal data.
 import { parseArgs } from 'node:util';
-import { openStore } from '../db/connection.ts';
+import { openMigratedStore } from '../db/connection.ts';
 import { localDate } from '../src/lib/deadline.ts';
 import { readEnvironment } from '../src/lib/environment.ts';
 import { applyRetention } from '../src/lib/retention.repo.ts';
@@ -20,7 +20,7 @@ function readDryRun(): boolean {
 const dryRun = readDryRun();
 const organisation = readOrganisation();
 const environment = readEnvironment(process.env);
-const store = openStore(environment, { migrate: true });
+const store = await openMigratedStore(environment);
 
 const report = await applyRetention(store, { now: Date.now(), retention: organisation.retention, timeZone: organisation.timeZone, dryRun });
 await store.close();

@@ -1,5 +1,5 @@
 import { desc, eq } from 'drizzle-orm';
-import { auditEvents } from '../../db/schema.ts';
+import { auditEvents } from '../../db/tables.ts';
 import { onlyRow, type Executor, type Transaction } from '../../db/store.ts';
 
 export type AuditEventRow = typeof auditEvents.$inferSelect;

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { asc, eq } from 'drizzle-orm';
-import { auditEvents, consentRetentionCheckpoints, requestEvents } from '../../db/schema.ts';
+import { auditEvents, consentRetentionCheckpoints, requestEvents } from '../../db/tables.ts';
 import type { Executor } from '../../db/store.ts';
 import { headSignatureHolds, type Anchor } from './chain-head.ts';
 import type { AnchorLine } from './chain-files.ts';

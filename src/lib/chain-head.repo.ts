@@ -1,5 +1,5 @@
 import { count, desc, sum } from 'drizzle-orm';
-import { consentRecords, consentRetentionCheckpoints } from '../../db/schema.ts';
+import { consentRecords, consentRetentionCheckpoints } from '../../db/tables.ts';
 import type { Executor } from '../../db/store.ts';
 import { genesisHash } from './consent.ts';
 import type { ChainHead } from './chain-head.ts';

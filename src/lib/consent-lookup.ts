@@ -1,6 +1,6 @@
 import { asc, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/store.ts';
-import { marketingEvents } from '../../db/schema.ts';
+import { marketingEvents } from '../../db/tables.ts';
 import { consentIdSchema, type ChainCheck } from './consent.ts';
 import { checkRecordsInChain, consentHistory, type ConsentRecord } from './consent.repo.ts';
 import { emailAddressSchema } from './email-address.ts';

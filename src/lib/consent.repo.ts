@@ -1,6 +1,8 @@
 import { asc, desc, eq, gt, lt, sum } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
-import { consentRecords, consentRetentionCheckpoints } from '../../db/schema.ts';
+import { consentRecords, consentRetentionCheckpoints } from '../../db/tables.ts';
+import { takeConsentChainLock } from '../../db/postgres/consent-chain-lock.ts';
+import { postgresTransactionOf } from '../../db/postgres/store.ts';
 import { sqliteClientOf, type Executor, type Store, type Transaction } from '../../db/store.ts';
 import {
   chainGenesis,
@@ -78,18 +80,19 @@ export async function appendConsentRecords(tx: Transaction, batch: readonly Cons
   if (batch.length === 0) return [];
   const client = sqliteClientOf(tx);
   if (client) return sqliteAppend(client)(batch);
+  // On PostgreSQL other instances append too: their appends wait here, one at a time, until this transaction ends.
+  const postgres = postgresTransactionOf(tx);
+  if (postgres) await takeConsentChainLock(postgres);
   let previousHash = await lastChainHash(tx);
-  const records: ConsentRecord[] = [];
-  for (const fields of batch) {
-    const [record] = await tx
-      .insert(consentRecords)
-      .values({ ...fields, previousHash, ...hashNewRecord(previousHash, fields) })
-      .returning();
-    if (!record) throw new Error('the append wrote no record');
-    records.push(record);
-    previousHash = record.recordHash;
-  }
-  return records;
+  const rows = batch.map((fields) => {
+    const row = { ...fields, previousHash, ...hashNewRecord(previousHash, fields) };
+    previousHash = row.recordHash;
+    return row;
+  });
+  // One statement for the whole group; ids come from the sequence in the order of the rows.
+  const records = await tx.insert(consentRecords).values(rows).returning();
+  if (records.length !== rows.length) throw new Error('the append wrote fewer records than it was given');
+  return records.sort((a, b) => a.id - b.id);
 }
 
 /** Appends one decision to the chain in a transaction of its own. */
@@ -107,9 +110,13 @@ export async function appendConsentRecord(store: Store, fields: ConsentRecordFie
  */
 export function createConsentAppender(store: Store, onCommit: (records: readonly ConsentRecord[]) => void = () => {}) {
   let queue: { fields: ConsentRecordFields; settle: (record: ConsentRecord) => void; fail: (error: unknown) => void }[] = [];
+  // One group in flight at a time: decisions arriving meanwhile wait for the next group instead of each taking a
+  // connection of their own to queue on the chain's lock.
+  let flushing = false;
   const flush = () => {
     const batch = queue;
     queue = [];
+    flushing = true;
     store
       .transaction((tx) =>
         appendConsentRecords(
@@ -125,11 +132,15 @@ export function createConsentAppender(store: Store, onCommit: (records: readonly
         (error: unknown) => {
           for (const entry of batch) entry.fail(error);
         },
-      );
+      )
+      .finally(() => {
+        flushing = false;
+        if (queue.length > 0) setImmediate(flush);
+      });
   };
   return (fields: ConsentRecordFields): Promise<ConsentRecord> =>
     new Promise((settle, fail) => {
-      if (queue.length === 0) setImmediate(flush);
+      if (queue.length === 0 && !flushing) setImmediate(flush);
       queue.push({ fields, settle, fail });
     });
 }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Executor, Store, Transaction } from '../../db/store.ts';
-import { dpoUsers } from '../../db/schema.ts';
+import { dpoUsers } from '../../db/tables.ts';
 import { recordAuditEvent } from './audit.repo.ts';
 import { allDpoUsers, createDpoUser, endUserSessions, findDpoUser, liveSessionCounts, type DpoUser } from './dpo.repo.ts';
 

@@ -1,6 +1,6 @@
 import { and, count, eq, gt, gte, isNull, lt } from 'drizzle-orm';
 import { onlyRow, type Executor, type Store, type Transaction } from '../../db/store.ts';
-import { dpoSessions, dpoUsers } from '../../db/schema.ts';
+import { dpoSessions, dpoUsers } from '../../db/tables.ts';
 import { hashToken, newToken } from './marketing.ts';
 
 export type DpoUser = typeof dpoUsers.$inferSelect;

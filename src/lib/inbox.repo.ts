@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/store.ts';
-import { requestEvents, requests } from '../../db/schema.ts';
+import { requestEvents, requests } from '../../db/tables.ts';
 import { addCalendarDays, dueSoonDays } from './deadline.ts';
+import { isoDateDaysBefore, matchesText } from './sql-dialect.ts';
 import { openStatuses } from './request-workflow.ts';
 import { requestStatuses, requestTypes } from './requests.ts';
 import type { RequestRow } from './requests.repo.ts';
@@ -17,9 +18,10 @@ const isOpenRequest = sql`${requests.status} in ${openStatuses}`;
  * `due_at` minus the added days, off by at most the hour a DST change moves; only such old late extensions depend on it.
  */
 const extendedAt = sql`(select min(${requestEvents.occurredAt}) from ${requestEvents} where ${requestEvents.requestId} = ${requests.id} and ${requestEvents.kind} = 'extended')`;
-const firstDueAt = sql`(${requests.dueAt} - ${requests.extensionDays} * 86400000)`;
+// bigint: 60 days of milliseconds overflow PostgreSQL's integer.
+const firstDueAt = sql`(${requests.dueAt} - cast(${requests.extensionDays} as bigint) * 86400000)`;
 const extendedLate = sql`(${requests.extensionDays} is not null and ${extendedAt} > ${firstDueAt})`;
-const dueOnInForce = sql<string>`(case when ${extendedLate} then date(${requests.dueOn}, '-' || ${requests.extensionDays} || ' days') else ${requests.dueOn} end)`;
+const dueOnInForce = sql<string>`(case when ${extendedLate} then ${isoDateDaysBefore(requests.dueOn, requests.extensionDays)} else ${requests.dueOn} end)`;
 /**
  * Answered after the deadline in force: late for good, whatever happened later. Written so that most rows are decided
  * by two comparisons (after the due date, or never extended); only an extended request answered within its extension
@@ -48,10 +50,6 @@ export type InboxFilter = Partial<z.infer<typeof inboxFilterSchema>>;
 
 export const inboxPageSize = 25;
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
 function conditions(filter: InboxFilter, today: string): SQL | undefined {
   const parts: (SQL | undefined)[] = [];
   if (filter.status === 'open') parts.push(isOpenRequest);
@@ -62,8 +60,7 @@ function conditions(filter: InboxFilter, today: string): SQL | undefined {
   // Late: still open past the deadline in force, or answered after it.
   if (filter.due === 'late') parts.push(or(and(isOpenRequest, lt(dueOnInForce, today)), answeredLate));
   if (filter.q) {
-    const q = escapeLike(filter.q);
-    parts.push(or(like(requests.reference, `${q.toUpperCase()}%`), like(requests.email, `%${q.toLowerCase()}%`)));
+    parts.push(or(matchesText(requests.reference, filter.q.toUpperCase(), 'start'), matchesText(requests.email, filter.q.toLowerCase(), 'anywhere')));
   }
   return parts.length ? and(...parts) : undefined;
 }
@@ -142,8 +139,8 @@ export async function inboxCounts(db: Executor, today: string): Promise<InboxCou
   const [open] = await db
     .select({
       open: count(),
-      overdue: sql<number>`coalesce(sum(case when ${dueOnInForce} < ${today} then 1 else 0 end), 0)`,
-      dueSoon: sql<number>`coalesce(sum(case when ${dueOnInForce} >= ${today} and ${dueOnInForce} <= ${soonEnd} then 1 else 0 end), 0)`,
+      overdue: sql<number>`coalesce(sum(case when ${dueOnInForce} < ${today} then 1 else 0 end), 0)`.mapWith(Number),
+      dueSoon: sql<number>`coalesce(sum(case when ${dueOnInForce} >= ${today} and ${dueOnInForce} <= ${soonEnd} then 1 else 0 end), 0)`.mapWith(Number),
     })
     .from(requests)
     .where(isOpenRequest);

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull } from 'drizzle-orm';
 import { onlyRow, type Executor, type Store } from '../../db/store.ts';
 import { marketingLookupKey } from './email-address.ts';
-import { marketingEvents, marketingSubscriptions } from '../../db/schema.ts';
+import { marketingEvents, marketingSubscriptions } from '../../db/tables.ts';
 import { confirmationLifetimeMs, confirmedByCode, hashToken, subscriptionStatus, type MarketingChannel, type MarketingStatus } from './marketing.ts';
 
 export type MarketingSubscription = typeof marketingSubscriptions.$inferSelect;

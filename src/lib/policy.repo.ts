@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor, Store } from '../../db/store.ts';
-import { policyVersions } from '../../db/schema.ts';
+import { policyVersions } from '../../db/tables.ts';
 import type { PolicyText } from './policy.ts';
 
 export interface PublishOutcome {

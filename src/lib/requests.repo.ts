@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { emailLookupKey } from './email-address.ts';
 import { and, asc, eq } from 'drizzle-orm';
 import { onlyRow, type Executor, type Store, type Transaction } from '../../db/store.ts';
-import { requestEvents, requestExports, requests } from '../../db/schema.ts';
+import { requestEvents, requestExports, requests } from '../../db/tables.ts';
 import { eraseSubject, reduceErasureRequest } from './erasure.repo.ts';
 import { daysBetween, deadlineFor, extendedDeadline, extensionProblem, localDate, type DeadlineRule } from './deadline.ts';
 import { hashToken } from './marketing.ts';

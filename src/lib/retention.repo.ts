@@ -1,6 +1,9 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, lte, not, sql, type SQLWrapper } from 'drizzle-orm';
+import { takeConsentChainLock } from '../../db/postgres/consent-chain-lock.ts';
+import { postgresTransactionOf } from '../../db/postgres/store.ts';
 import type { Store, Transaction } from '../../db/store.ts';
-import { consentRecords, consentRetentionCheckpoints, requestEvents, requestExports, requests } from '../../db/schema.ts';
+import { concatText } from './sql-dialect.ts';
+import { consentRecords, consentRetentionCheckpoints, requestEvents, requestExports, requests } from '../../db/tables.ts';
 import { recordAuditEvent } from './audit.repo.ts';
 import { redactEventDetail, retentionCutoffs, type Retention, type RetentionCutoffs } from './retention.ts';
 
@@ -105,6 +108,9 @@ function auditDetail(report: RetentionReport) {
  * the delete).
  */
 async function deleteExpiredConsentRecords(tx: Transaction, cutoff: number, now: number): Promise<RetentionReport['consentRecords']> {
+  // Moving the chain's start is a change to the chain: on PostgreSQL it waits for appends under way, as they wait for it.
+  const postgres = postgresTransactionOf(tx);
+  if (postgres) await takeConsentChainLock(postgres);
   const expired = and(lt(consentRecords.recordedAt, cutoff), lt(consentRecords.expiresAt, now));
   const [firstKept] = await tx
     .select({ id: consentRecords.id })
@@ -146,7 +152,7 @@ export function anonymisedRequestFields(now: number) {
     extensionReason: sql`case when ${requests.extensionDays} is null then null else ${anonymisedValue} end`,
     outcome: null,
     // Unique and never the SHA-256 of any token: no status link opens the request again.
-    statusTokenHash: sql`${`${anonymisedValue}:`} || ${requests.id}`,
+    statusTokenHash: concatText(`${anonymisedValue}:`, requests.id),
     verifyTokenHash: null,
     verifyExpiresAt: null,
     anonymisedAt: now,

@@ -1,6 +1,6 @@
 import { asc, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/store.ts';
-import { marketingEvents } from '../../db/schema.ts';
+import { marketingEvents } from '../../db/tables.ts';
 import { describeRecord } from './consent-receipt.ts';
 import { consentHistory } from './consent.repo.ts';
 import { subscriptionStatus } from './marketing.ts';

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Executor } from '../../db/store.ts';
-import { marketingSubscriptions, requests } from '../../db/schema.ts';
+import { marketingSubscriptions, requests } from '../../db/tables.ts';
 import { emailLookupKey, phoneLookupKey } from './email-address.ts';
 import type { MarketingSubscription } from './marketing.repo.ts';
 import type { ConsentIdProof, RequestRow } from './requests.repo.ts';

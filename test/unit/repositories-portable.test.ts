@@ -25,3 +25,18 @@ describe('the repositories in src/lib', () => {
     expect(files.flatMap(sqliteOnlyCalls)).toEqual([]);
   });
 });
+
+describe('the code that serves', () => {
+  test('takes its tables from db/tables.ts, which picks the store of the process, never one dialect’s schema', () => {
+    const served = ['src/lib', 'src/server', 'src/pages', 'src/actions'].flatMap((folder) =>
+      readdirSync(join(import.meta.dirname, '../..', folder), { recursive: true, encoding: 'utf8' })
+        .filter((file) => /\.(ts|astro)$/.test(file))
+        .map((file) => join(folder, file)),
+    );
+    const offenders = served.filter((file) =>
+      /^import (?!type )[^;]*from '[./]*db\/(postgres\/)?schema\.ts'/m.test(readFileSync(join(import.meta.dirname, '../..', file), 'utf8')),
+    );
+    expect(served.length).toBeGreaterThan(40);
+    expect(offenders).toEqual([]);
+  });
+});
