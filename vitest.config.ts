@@ -5,6 +5,20 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'db', include: ['test/db/**/*.test.ts'] } },
+      // The same db tests on PostgreSQL: DATABASE_URL makes db/tables.ts pick PostgreSQL's tables, and
+      // test/support/database.ts gives each test a fresh database on the server at 127.0.0.1:5432 (TEST_POSTGRES_URL).
+      {
+        extends: true,
+        test: {
+          name: 'db-postgres',
+          include: ['test/db/**/*.test.ts'],
+          // Tests of the SQLite file itself (its schema check, the load seed's bulk writer); PostgreSQL's own are in test/db-pg.
+          exclude: ['test/db/schema-check.test.ts', 'test/db/load-seed.test.ts'],
+          env: { DATABASE_URL: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
       // The PostgreSQL store, on the server at 127.0.0.1:5432 (test/support/postgres.ts): skipped with a warning when
       // none answers, except in CI.
       { extends: true, test: { name: 'db-pg', include: ['test/db-pg/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } },

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { DrizzleQueryError, sql } from 'drizzle-orm';
 import { NestedStoreAccessError, reentryGuard, type Executor, type Store, type Transaction } from '../store.ts';
 import { closePostgresDatabase, type PostgresDatabase, type PostgresTransaction } from './connection.ts';
 
@@ -9,6 +9,29 @@ export interface PostgresStore extends Store {
 }
 
 const postgresTransactions = new WeakSet<object>();
+
+/**
+ * A statement PostgreSQL refused, with the server's own reason as its message (a trigger's "consent records are
+ * append-only", a unique violation), its SQLSTATE `code` and `constraint`, and nothing else: drizzle's own error puts
+ * the statement's parameters (addresses, names) in its message, where a log line would carry them.
+ */
+export class StoreQueryError extends Error {
+  readonly code: string | undefined;
+  readonly constraint: string | undefined;
+  constructor(message: string, code?: string, constraint?: string) {
+    super(message);
+    this.name = 'StoreQueryError';
+    this.code = code;
+    this.constraint = constraint;
+  }
+}
+
+/** `error` as the store lets it out: a refused statement as a StoreQueryError, anything else unchanged. */
+function withoutParameters(error: unknown): unknown {
+  if (!(error instanceof DrizzleQueryError)) return error;
+  const cause = error.cause as { message?: string; code?: string; constraint?: string } | undefined;
+  return new StoreQueryError(cause?.message ?? 'the database refused a statement', cause?.code, cause?.constraint);
+}
 
 /**
  * The drizzle transaction behind a Transaction of the PostgreSQL store, or undefined on any other store: for what
@@ -31,7 +54,9 @@ export function postgresStore(handle: PostgresDatabase): PostgresStore {
   const enter = <T>(fn: () => Promise<T>): Promise<T> => {
     if (guard.inside()) return Promise.reject(new NestedStoreAccessError());
     if (closed) return Promise.reject(new Error('The store is closed.'));
-    return guard.run(fn);
+    return guard.run(fn).catch((error: unknown) => {
+      throw withoutParameters(error);
+    });
   };
   const withTransaction = <T>(tx: PostgresTransaction, fn: (tx: Transaction) => Promise<T> | T): Promise<T> | T => {
     postgresTransactions.add(tx);

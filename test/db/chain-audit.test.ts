@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import type { Executor } from '../../db/store.ts';
 import { auditConsentChain } from '../../src/lib/chain-audit.repo.ts';
 import { parseChainKey, signHead, type ChainKey } from '../../src/lib/chain-head.ts';
 import { currentChainHead } from '../../src/lib/chain-head.repo.ts';
@@ -9,18 +8,18 @@ import { recordAuditEvent } from '../../src/lib/audit.repo.ts';
 import { appendConsentRecords } from '../../src/lib/consent.repo.ts';
 import { applyRetention, retentionActor, retentionEventKind } from '../../src/lib/retention.repo.ts';
 import { consentDecision } from '../support/consent-decision.ts';
-import { migratedStore } from '../support/database.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
 
 const day = 24 * 60 * 60 * 1000;
 const now = Date.parse('2026-12-02T10:00:00Z');
 const fourYearsAgo = now - 4 * 365 * day;
-let store: SqliteStore;
-let db: PortalDatabase;
+let store: TestStore;
+let db: Executor;
 let key: ChainKey;
 
 beforeEach(async () => {
-  store = migratedStore();
-  db = store.handle;
+  store = await migratedStore();
+  db = store.db;
   const parsed = parseChainKey(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   if (!parsed) throw new Error('expected a key');
   key = parsed;
@@ -51,10 +50,14 @@ describe('auditConsentChain()', () => {
 
   test('a forged checkpoint with a forged retention event of matching counts is caught by the anchored record’s time, after the cutoff', async () => {
     const anchors = await anchorNow();
-    const last = db.$client.prepare('select id, record_hash as hash from consent_records order by id desc limit 1').get() as { id: number; hash: string };
-    db.$client
-      .prepare('insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (?, ?, ?, ?)')
-      .run(last.id, last.hash, 1000, now);
+    const last = (await store.row('select id, record_hash as hash from consent_records order by id desc limit 1')) as { id: number; hash: string };
+    await store.run(
+      'insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (?, ?, ?, ?)',
+      last.id,
+      last.hash,
+      1000,
+      now,
+    );
     await store.transaction((tx) =>
       recordAuditEvent(tx, {
         actor: retentionActor,
@@ -63,7 +66,7 @@ describe('auditConsentChain()', () => {
         detail: { consentRecords: { periodMonths: 36, cutoff: new Date(now - 3 * 365 * day).toISOString(), deleted: 1000, upToId: last.id } },
       }),
     );
-    db.$client.prepare('delete from consent_records').run();
+    await store.run('delete from consent_records');
     const audit = await auditConsentChain(db, anchors, key);
     expect(audit.problems.map((problem) => problem.kind)).toEqual(['unbacked-checkpoint']);
     expect(audit.problems[0]?.message).toMatch(/removed record #1000, recorded .* \(anchor 1\), after the run's cutoff/);

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { openSqliteStore, type PortalDatabase } from '../../db/connection.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { openSqliteStore } from '../../db/connection.ts';
+import type { Executor } from '../../db/store.ts';
+import { migratedStore, onPostgres, type TestStore } from '../support/database.ts';
 import { findChainBreak } from '../../src/lib/consent.ts';
 import { consentDecision } from '../support/consent-decision.ts';
 import { allConsentRecords, appendConsentRecord, consentHistory, createConsentAppender } from '../../src/lib/consent.repo.ts';
@@ -11,11 +12,11 @@ import { allConsentRecords, appendConsentRecord, consentHistory, createConsentAp
 const migrations = join(import.meta.dirname, '../../db/migrations');
 const fields = consentDecision;
 
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = openSqliteStore(':memory:', { migrate: true, migrationsFolder: migrations });
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 
@@ -33,18 +34,20 @@ describe('appendConsentRecord()', () => {
 
   test('the database refuses to edit or delete a record', async () => {
     await appendConsentRecord(store, fields('aaaaaaaaaaaaaaaaaaaaaa', 1));
-    expect(() => db.$client.prepare('update consent_records set analytics = 1').run()).toThrow('append-only');
-    expect(() => db.$client.prepare('delete from consent_records').run()).toThrow('append-only');
+    await expect(store.run('update consent_records set analytics = true')).rejects.toThrow('append-only');
+    await expect(store.run('delete from consent_records')).rejects.toThrow('append-only');
     expect((await consentHistory(db, 'aaaaaaaaaaaaaaaaaaaaaa'))[0]?.analytics).toBe(false);
   });
 
   test('an edit made behind the triggers is found and named', async () => {
     for (let at = 1; at <= 5; at += 1) await appendConsentRecord(store, fields('aaaaaaaaaaaaaaaaaaaaaa', at));
-    db.$client.exec('drop trigger consent_records_no_update; update consent_records set analytics = 1 where id = 4;');
+    await store.dropTrigger('consent_records', 'consent_records_no_update');
+    await store.run('update consent_records set analytics = true where id = 4');
     expect((await findChainBreak(allConsentRecords(db))).firstBreak).toMatchObject({ id: 4, reason: 'record hash does not match its fields' });
   });
 
-  test('two connections writing to one file never fork the chain', async () => {
+  // The SQLite file itself; on PostgreSQL test/db-pg/consent-chain-lock.test.ts holds several pools to the same.
+  test.skipIf(onPostgres)('two connections writing to one file never fork the chain', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portal-chain-'));
     const first = openSqliteStore(join(dir, 'portal.db'), { migrate: true, migrationsFolder: migrations });
     const second = openSqliteStore(join(dir, 'portal.db'));

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import type { Executor } from '../../db/store.ts';
 import { readMessages } from '../../scripts/support/content.ts';
 import { digestEmail, requestsNeedingAttention } from '../../src/lib/dpo-digest.ts';
 import { createTranslator } from '../../src/lib/i18n.ts';
@@ -15,11 +14,11 @@ import { describeRequest } from '../../src/lib/subject-export.ts';
  * The deadline a regulator accepts (issue 13): one month per Regulation 1182/71 (or 30 days, whichever is earlier),
  * extensions by calendar months granted only before the first deadline, and a request answered late stays late.
  */
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 
@@ -123,12 +122,18 @@ describe('a request past its deadline stays late', () => {
     // What the old code let a DPO do: extend on 5 November a request due on 31 October, by 30 days.
     const request = await receive('2026-10-01T09:00:00Z');
     const extendedAt = Date.parse('2026-11-05T10:00:00Z');
-    db.$client
-      .prepare("update requests set due_on = '2026-11-30', due_at = ?, extension_days = 30, extension_reason = 'x' where id = ?")
-      .run(Date.parse('2026-11-30T21:59:59.999Z'), request.id);
-    db.$client
-      .prepare("insert into request_events (request_id, occurred_at, actor, kind, detail) values (?, ?, ?, 'extended', ?)")
-      .run(request.id, extendedAt, dpo, JSON.stringify({ days: 30, reason: 'x', dueOn: '2026-11-30' }));
+    await store.run(
+      "update requests set due_on = '2026-11-30', due_at = ?, extension_days = 30, extension_reason = 'x' where id = ?",
+      Date.parse('2026-11-30T21:59:59.999Z'),
+      request.id,
+    );
+    await store.run(
+      "insert into request_events (request_id, occurred_at, actor, kind, detail) values (?, ?, ?, 'extended', ?)",
+      request.id,
+      extendedAt,
+      dpo,
+      JSON.stringify({ days: 30, reason: 'x', dueOn: '2026-11-30' }),
+    );
     expect(await inboxCounts(db, '2026-11-06')).toMatchObject({ overdue: 1 });
     const attention = await requestsNeedingAttention(db, '2026-11-06');
     expect(attention.overdue.map((row) => row.reference)).toEqual([request.reference]);

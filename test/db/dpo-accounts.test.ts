@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
 import { latestAuditEvents } from '../../src/lib/audit.repo.ts';
 import {
   createDpoAccount,
@@ -12,14 +11,14 @@ import {
   revokeDpoSessions,
 } from '../../src/lib/dpo-accounts.repo.ts';
 import { enabledDpoUsers, findDpoUser, resumeSession, sessionIdleMs, startSession, useTotpStep } from '../../src/lib/dpo.repo.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import type { Executor } from '../../db/store.ts';
 
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 
@@ -58,7 +57,7 @@ describe('resetDpoPassword()', () => {
   test('is one transaction with its audit event: when the event cannot be written, nothing changes', async () => {
     const user = await make();
     const session = await startSession(store, user.id, now);
-    db.$client.exec("CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'audit refused'); END");
+    await store.failInserts('audit_events', 'audit refused');
     await expect(resetDpoPassword(store, email, 'scrypt$new', { change: 'removed' }, by)).rejects.toThrow(/audit refused/);
     await expect(removeDpoAccount(store, email, by)).rejects.toThrow(/audit refused/);
     expect(await findDpoUser(db, email)).toMatchObject({ passwordHash: 'scrypt$old', totpSecret: 'sealed-secret' });

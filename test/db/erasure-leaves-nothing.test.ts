@@ -1,19 +1,18 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
 import { appendConsentRecord, consentHistory } from '../../src/lib/consent.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, exportOf, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { consentDecision } from '../support/consent-decision.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import type { Executor } from '../../db/store.ts';
 
 // Issue 13: an erasure finds the person whatever the case of their address, and leaves nothing behind.
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 
@@ -89,7 +88,7 @@ describe('an erasure of Иван@пример.бг', () => {
     const after = await findRequest(db, earlier.reference);
     expect(after).toMatchObject({ name: 'anonymised', consentId: null, customerReference: null });
     expect(after?.email).not.toContain('ivan');
-    const rows = db.$client.prepare('select name, email, email_key, consent_id from requests where id != ?').all(erasure.id);
+    const rows = await store.rows('select name, email, email_key, consent_id from requests where id != ?', erasure.id);
     expect(JSON.stringify(rows)).not.toMatch(/ivan|Иван|iiii/i);
   });
 

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
-import { consentRecords } from '../../db/schema.ts';
+import { consentRecords } from '../../db/tables.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
 import { commitToConsentId, genesisHash, hashConsentRecord, type ConsentRecordFields } from '../../src/lib/consent.ts';
 import { recordSignup } from '../../src/lib/marketing.repo.ts';
@@ -8,18 +7,18 @@ import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema, type RequestType } from '../../src/lib/requests.ts';
 import { consentDecision } from '../support/consent-decision.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import type { Executor } from '../../db/store.ts';
 
 // Issue 13: after an erasure, nothing the portal still holds re-identifies the person's consent records. An erased
 // record keeps its hash; a format-1 hash covers the consent id, a format-2 one its salted commitment. Whoever finds
 // the consent id anywhere (a request row, a DPO note, a link event, the answer, a marketing consent) can recompute
 // the hash and point at the records again. So the test takes every string left in every table as a guess.
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 
@@ -29,10 +28,8 @@ const ivansPhone = '+359 888 000 111';
 const dpo = 'dpo:eleni@ostria.example';
 
 /** A record in the first hash format, as every record written before issue 13 is (the chain starts with it). */
-function formatOneRecord(fields: ConsentRecordFields): void {
-  db.insert(consentRecords)
-    .values({ ...fields, previousHash: genesisHash, recordHash: hashConsentRecord(genesisHash, fields), hashVersion: 1 })
-    .run();
+async function formatOneRecord(fields: ConsentRecordFields): Promise<void> {
+  await db.insert(consentRecords).values({ ...fields, previousHash: genesisHash, recordHash: hashConsentRecord(genesisHash, fields), hashVersion: 1 });
 }
 
 async function request(type: RequestType, extra: Record<string, string>, linkedBy: 'browser' | undefined, at: number) {
@@ -53,14 +50,11 @@ async function request(type: RequestType, extra: Record<string, string>, linkedB
 }
 
 /** Every string in every table, and each word-like run in it (JSON details included). */
-function everythingLeft(): Set<string> {
-  const tables = db.$client
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'")
-    .pluck()
-    .all() as string[];
+async function everythingLeft(): Promise<Set<string>> {
+  const tables = await store.tableNames();
   const found = new Set<string>();
   for (const table of tables) {
-    for (const row of db.$client.prepare(`select * from "${table}"`).all() as Record<string, unknown>[]) {
+    for (const row of (await store.rows(`select * from "${table}"`)) as Record<string, unknown>[]) {
       for (const value of Object.values(row)) {
         if (typeof value !== 'string') continue;
         found.add(value);
@@ -72,12 +66,8 @@ function everythingLeft(): Set<string> {
 }
 
 /** The erased records whose hash a guess reproduces: for format 1 the consent id, for format 2 a salt and an id. */
-function reIdentified(guesses: Set<string>): number[] {
-  const erased = db
-    .select()
-    .from(consentRecords)
-    .all()
-    .filter((record) => record.erasedAt !== null);
+async function reIdentified(guesses: Set<string>): Promise<number[]> {
+  const erased = (await db.select().from(consentRecords)).filter((record) => record.erasedAt !== null);
   expect(erased.length).toBeGreaterThan(1);
   const hits: number[] = [];
   for (const record of erased) {
@@ -95,7 +85,7 @@ function reIdentified(guesses: Set<string>): number[] {
 
 describe('after an erasure of Иван@пример.бг, answered', () => {
   test('no string left anywhere re-identifies his erased consent records', async () => {
-    formatOneRecord(consentDecision(ivansBrowser, now - 90_000));
+    await formatOneRecord(consentDecision(ivansBrowser, now - 90_000));
     await appendConsentRecord(store, consentDecision(ivansBrowser, now - 80_000, true));
     const signup = await recordSignup(store, {
       channel: 'sms',
@@ -151,11 +141,11 @@ describe('after an erasure of Иван@пример.бг, answered', () => {
       true,
     );
 
-    const left = everythingLeft();
+    const left = await everythingLeft();
     // The detector finds him when the id is known, so an empty answer below means something.
-    expect(reIdentified(new Set([ivansBrowser])).length).toBeGreaterThan(0);
+    expect((await reIdentified(new Set([ivansBrowser]))).length).toBeGreaterThan(0);
     expect([...left].filter((value) => value.includes(ivansBrowser))).toEqual([]);
-    expect(reIdentified(left)).toEqual([]);
+    expect(await reIdentified(left)).toEqual([]);
     expect([...left].filter((value) => /Иван|иван|888 000 111|359888000111/u.test(value))).toEqual([]);
   });
 
@@ -181,7 +171,7 @@ describe('after an erasure of Иван@пример.бг, answered', () => {
       outcome: null,
       anonymisedAt: now + 3000,
     });
-    const events = db.$client.prepare('select kind, detail from request_events where request_id = ? order by id').all(erasure.id) as {
+    const events = (await store.rows('select kind, detail from request_events where request_id = ? order by id', erasure.id)) as {
       kind: string;
       detail: string | null;
     }[];

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import type { Executor } from '../../db/store.ts';
 import { findChainBreak } from '../../src/lib/consent.ts';
 import { consentDecision } from '../support/consent-decision.ts';
 import { allConsentRecords, appendConsentRecord, consentHistory } from '../../src/lib/consent.repo.ts';
@@ -12,11 +11,11 @@ import { confirmedSignup } from '../support/marketing.ts';
 import { createRequest, eventsOf, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 
@@ -102,8 +101,8 @@ describe('erasure', () => {
     // only a request sent from that browser (or the DPO's check) makes it hers.
     expect(await consentHistory(db, annasOtherBrowser)).toHaveLength(1);
     expect(await consentHistory(db, someoneElse)).toHaveLength(2);
-    expect(db.$client.prepare("select count(*) from consent_records where consent_id = 'erased' and erased_at is not null").pluck().get()).toBe(2);
-    expect(db.$client.prepare('select address, consent_id as consentId from marketing_subscriptions order by id').all()).toEqual([
+    expect(await store.value("select count(*) from consent_records where consent_id = 'erased' and erased_at is not null")).toBe(2);
+    expect(await store.rows('select address, consent_id as "consentId" from marketing_subscriptions order by id')).toEqual([
       { address: 'erased', consentId: null },
       { address: 'someone@else.example', consentId: someoneElse },
     ]);
@@ -155,9 +154,7 @@ describe('erasure', () => {
     expect(scope.subscriptions.map(({ subscription, linkedBy }) => [subscription.address, linkedBy])).toEqual([['anna@example.pl', 'address']]);
     expect((await takeAction(store, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now + 1000)).ok).toBe(true);
     expect(await consentHistory(db, someoneElse)).toHaveLength(2);
-    expect(db.$client.prepare("select address from marketing_subscriptions where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz'").pluck().all()).toEqual([
-      'someone@else.example',
-    ]);
+    expect(await store.column("select address from marketing_subscriptions where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz'")).toEqual(['someone@else.example']);
   });
 
   test('the review lists each item with what links it, and the requests it keeps', async () => {
@@ -203,23 +200,23 @@ describe('erasure', () => {
     const request = await erasureRequest(annasCookie);
     await startWork(request.reference);
     await takeAction(store, request.reference, { action: 'erase' }, 'dpo:eleni@ostria.example', now);
-    const run = (sql: string) => () => db.$client.prepare(sql).run();
+    const run = (sql: string) => store.run(sql);
     // An erasure must remove the commitment's salt with the consent id, or the record could still be tied to the id.
-    expect(run("update consent_records set consent_id = 'erased', erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2")).toThrow(
+    await expect(run("update consent_records set consent_id = 'erased', erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2")).rejects.toThrow(
       'append-only',
     );
-    expect(run("update consent_records set consent_commitment = null, consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2")).toThrow(
-      'append-only',
-    );
-    expect(
+    await expect(
+      run("update consent_records set consent_commitment = null, consent_id = 'erased', consent_salt = null, erased_at = 1 where id = 2"),
+    ).rejects.toThrow('append-only');
+    await expect(
       run("update consent_records set consent_id = 'erased', consent_salt = null, erased_at = 1 where consent_id = 'zzzzzzzzzzzzzzzzzzzzzz' and id = 2"),
-    ).not.toThrow();
-    expect(run("update consent_records set consent_id = 'someone', erased_at = 1 where id = 5")).toThrow('append-only');
-    expect(run("update consent_records set analytics = 0, consent_id = 'erased', erased_at = 1 where id = 5")).toThrow('append-only');
-    expect(run("update consent_records set consent_id = 'aaaaaaaaaaaaaaaaaaaaaa' where id = 1")).toThrow('append-only');
-    expect(run('update consent_records set erased_at = 99 where id = 1')).toThrow('append-only');
-    expect(run('delete from consent_records where id = 1')).toThrow('append-only');
-    expect(run('delete from marketing_events')).toThrow('append-only');
+    ).resolves.toBeUndefined();
+    await expect(run("update consent_records set consent_id = 'someone', erased_at = 1 where id = 5")).rejects.toThrow('append-only');
+    await expect(run("update consent_records set analytics = false, consent_id = 'erased', erased_at = 1 where id = 5")).rejects.toThrow('append-only');
+    await expect(run("update consent_records set consent_id = 'aaaaaaaaaaaaaaaaaaaaaa' where id = 1")).rejects.toThrow('append-only');
+    await expect(run('update consent_records set erased_at = 99 where id = 1')).rejects.toThrow('append-only');
+    await expect(run('delete from consent_records where id = 1')).rejects.toThrow('append-only');
+    await expect(run('delete from marketing_events')).rejects.toThrow('append-only');
   });
 });
 
@@ -259,11 +256,12 @@ describe('consent lookup', () => {
 
   test('names a record changed behind the triggers, and its neighbours', async () => {
     await seed();
-    db.$client.exec('drop trigger consent_records_no_update; update consent_records set analytics = 0 where id = 4;');
+    await store.dropTrigger('consent_records', 'consent_records_no_update');
+    await store.run('update consent_records set analytics = false where id = 4');
     const lookup = await lookUpConsent(db, annasOtherBrowser);
     expect(lookup.found && lookup.chain.firstBreak).toEqual({ id: 4, consentId: annasOtherBrowser, reason: 'record hash does not match its fields' });
     // Someone else's record right after Anna's first one no longer links to it: Anna's proof is in doubt too.
-    db.$client.exec("update consent_records set previous_hash = 'f' where id = 2;");
+    await store.run("update consent_records set previous_hash = 'f' where id = 2");
     const neighbour = await lookUpConsent(db, annasCookie);
     expect(neighbour.found && neighbour.chain).toEqual({
       checked: 1,

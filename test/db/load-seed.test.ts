@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PortalDatabase } from '../../db/connection.ts';
-import { migratedStore } from '../support/database.ts';
+import { migratedSqliteStore } from '../support/database.ts';
 import type { SqliteStore } from '../../db/store.ts';
 import { loadDpoEmail, seedLoadDatabase, type LoadSeedSummary } from '../../scripts/support/load-seed.ts';
 import { node, root } from '../../scripts/support/server-process.ts';
@@ -23,7 +23,7 @@ let db: PortalDatabase;
 let summary: LoadSeedSummary;
 
 beforeAll(async () => {
-  store = migratedStore();
+  store = migratedSqliteStore();
   db = store.handle;
   summary = await seedLoadDatabase(store, { requests: 3_000, consentRecords: 20_000, heavySubjects: 8, recordsPerHeavySubject: 400, now });
 });

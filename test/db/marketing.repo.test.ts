@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import type { Executor } from '../../db/store.ts';
 import { codeLifetimeMs, codeMatches, confirmationLifetimeMs, newConfirmationCode, newToken } from '../../src/lib/marketing.ts';
 import {
   confirmationPending,
@@ -13,11 +12,11 @@ import {
   withdrawSignup,
 } from '../../src/lib/marketing.repo.ts';
 
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 
@@ -106,14 +105,14 @@ describe('marketing consent', () => {
 
   test('events are append-only', async () => {
     await signup('sms', newConfirmationCode(secret).hash);
-    expect(() => db.$client.prepare("update marketing_events set event = 'withdrawn'").run()).toThrow('append-only');
-    expect(() => db.$client.prepare('delete from marketing_events').run()).toThrow('append-only');
+    await expect(store.run("update marketing_events set event = 'withdrawn'")).rejects.toThrow('append-only');
+    await expect(store.run('delete from marketing_events')).rejects.toThrow('append-only');
   });
 });
 
 describe('one pending confirmation per address', () => {
-  const rows = () =>
-    db.$client.prepare('select (select count(*) from marketing_subscriptions) as subscriptions, (select count(*) from marketing_events) as events').get();
+  const rows = async () =>
+    await store.row('select (select count(*) from marketing_subscriptions) as subscriptions, (select count(*) from marketing_events) as events');
   const emailSignup = async (address: string, now: number, confirmTokenHash = newToken().hash) =>
     await recordSignup(store, {
       channel: 'email',

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
 import { lookUpConsent } from '../../src/lib/consent-lookup.ts';
 import { recordSignup } from '../../src/lib/marketing.repo.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import type { Executor } from '../../db/store.ts';
 
 // Issue 13: a phone marketing consent without a consent id is found by its number, however it is written.
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 

@@ -1,19 +1,19 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { openDatabase, type PortalDatabase } from '../../db/connection.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
-import { policyVersions } from '../../db/schema.ts';
+import { openDatabase } from '../../db/connection.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import type { Executor } from '../../db/store.ts';
+import { policyVersions } from '../../db/tables.ts';
 import { readPolicyTexts } from '../../src/lib/policy-source.ts';
 import { findPublishedText, PolicyTextAlteredError, publishPolicyTexts } from '../../src/lib/policy.repo.ts';
 
 const texts = readPolicyTexts(join(import.meta.dirname, '../../content/policies'));
-let store: SqliteStore;
-let db: PortalDatabase;
+let store: TestStore;
+let db: Executor;
 
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 
@@ -34,7 +34,7 @@ describe('publishPolicyTexts()', () => {
     const extra = { ...texts[0]!, document: 'cookie-policy' as const, version: 9, locale: 'el' as const };
     await expect(publishPolicyTexts(store, [...edited, extra], '2026-11-20')).rejects.toThrow(PolicyTextAlteredError);
     await expect(publishPolicyTexts(store, edited, '2026-11-20')).rejects.toThrow('privacy-notice v1 (nl), in effect since 2025-05-25');
-    expect(db.select().from(policyVersions).all()).toHaveLength(20);
+    expect(await db.select().from(policyVersions)).toHaveLength(20);
     expect(await findPublishedText(db, 'cookie-policy', 9, 'el')).toBeUndefined();
   });
 

@@ -3,9 +3,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import { NestedStoreAccessError, type Executor } from '../../db/store.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
 import { hashToken, newToken } from '../../src/lib/marketing.ts';
 import { recordSignup } from '../../src/lib/marketing.repo.ts';
@@ -34,11 +33,11 @@ ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, 'subject-export.v1.json'),
 const validRequestDocument = ajv.getSchema('/schemas/request.v1.json');
 const validSubjectExport = ajv.getSchema('/schemas/subject-export.v1.json');
 
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 
@@ -68,7 +67,7 @@ describe('requests', () => {
     expect(request).toMatchObject({ status: 'received', dueOn: '2026-12-20', dueAt: Date.parse('2026-12-20T21:59:59.999Z') });
     expect(request.statusTokenHash).toBe(hashToken(status));
     expect(request.verifyTokenHash).toBe(hashToken(verify));
-    expect(JSON.stringify(db.$client.prepare('select * from requests').all())).not.toContain(status);
+    expect(JSON.stringify(await store.rows('select * from requests'))).not.toContain(status);
     expect((await eventsOf(db, request.id)).map((event) => [event.kind, event.actor])).toEqual([['received', 'requester']]);
   });
 
@@ -99,7 +98,8 @@ describe('requests', () => {
     const { request } = await submit({ type: 'access' });
     const seen: boolean[] = [];
     const exporter = async () => {
-      seen.push(db.$client.inTransaction);
+      // Inside the completion's transaction the store refuses to be entered again, on either store.
+      seen.push(await store.read(() => false).catch((error: unknown) => error instanceof NestedStoreAccessError));
       return '{"a":1}';
     };
     expect(await takeAction(store, request.reference, { action: 'complete', message: 'Done', exportContent: exporter }, 'dpo:x', received + 1)).toEqual({
@@ -157,8 +157,8 @@ describe('requests', () => {
 
   test('the audit trail is append-only', async () => {
     const { request } = await submit({ type: 'access' });
-    expect(() => db.$client.prepare('update request_events set actor = ? where request_id = ?').run('someone', request.id)).toThrow(/append-only/);
-    expect(() => db.$client.prepare('delete from request_events where request_id = ?').run(request.id)).toThrow(/append-only/);
+    await expect(store.run('update request_events set actor = ? where request_id = ?', 'someone', request.id)).rejects.toThrow(/append-only/);
+    await expect(store.run('delete from request_events where request_id = ?', request.id)).rejects.toThrow(/append-only/);
   });
 });
 
@@ -237,7 +237,7 @@ describe('JSON exports validate against the published schemas', () => {
     await takeAction(store, first.reference, { action: 'verify', method: 'email-link' }, 'requester', received + 1);
     await submit({ type: 'erasure', scope: 'Wszystko', grounds: 'Cofam zgodę' });
     (await submit({ type: 'access' }, received)).request;
-    db.$client.prepare("update requests set email = 'other@example.pl', email_key = 'other@example.pl' where id = 3").run();
+    await store.run("update requests set email = 'other@example.pl', email_key = 'other@example.pl' where id = 3");
     return first;
   }
 

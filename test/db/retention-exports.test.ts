@@ -1,20 +1,19 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
 import { latestAuditEvents } from '../../src/lib/audit.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { applyRetention } from '../../src/lib/retention.repo.ts';
 import { createRequest, exportOf, takeAction } from '../../src/lib/requests.repo.ts';
 import { exportLifetimeMs, requestSubmissionSchema } from '../../src/lib/requests.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import type { Executor } from '../../db/store.ts';
 
 // Issue 13: an export past its expiry (request_exports.expires_at) holds the person's data for nothing: retention
 // deletes it and counts it in its audit event.
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 

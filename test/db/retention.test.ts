@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { PortalDatabase } from '../../db/connection.ts';
-import { migratedStore } from '../support/database.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import type { Executor } from '../../db/store.ts';
 import { latestAuditEvents } from '../../src/lib/audit.repo.ts';
 import { appendConsentRecord, consentHistory, verifyConsentChain } from '../../src/lib/consent.repo.ts';
 import { lookUpConsent } from '../../src/lib/consent-lookup.ts';
@@ -20,11 +19,11 @@ import { findByConsentId, findSubject } from '../../src/lib/subject.repo.ts';
 import { readMessages } from '../../scripts/support/content.ts';
 import { consentDecision } from '../support/consent-decision.ts';
 
-let store: SqliteStore;
-let db: PortalDatabase;
-beforeEach(() => {
-  store = migratedStore();
-  db = store.handle;
+let store: TestStore;
+let db: Executor;
+beforeEach(async () => {
+  store = await migratedStore();
+  db = store.db;
 });
 afterEach(() => store.close());
 
@@ -55,7 +54,7 @@ async function seedConsent() {
   await decide(ids.eva, '2026-05-10T09:00:00Z', 182);
   await decide(ids.filip, '2029-11-01T09:00:00Z', 182);
 }
-const remainingIds = () => db.$client.prepare('select id from consent_records order by id').pluck().all();
+const remainingIds = () => store.column<number>('select id from consent_records order by id');
 
 describe('retention of consent records', () => {
   test('deletes the oldest expired stretch of the chain behind a checkpoint; the rest verifies from it', async () => {
@@ -64,7 +63,7 @@ describe('retention of consent records', () => {
     expect(report.consentRecords).toEqual({ deleted: 3, upToId: 3 });
     expect(new Date(report.cutoffs.consentRecords).toISOString()).toBe('2026-11-30T22:00:00.000Z');
     // Dora's consent may still be in effect: it and everything after it stay, Eva's expired record too.
-    expect(remainingIds()).toEqual([4, 5, 6]);
+    expect(await remainingIds()).toEqual([4, 5, 6]);
     expect(await consentHistory(db, ids.anna)).toEqual([]);
     const chain = await verifyConsentChain(db);
     expect(chain).toMatchObject({ checked: 3, erased: 0, start: { afterId: 3, removed: 3 } });
@@ -76,7 +75,7 @@ describe('retention of consent records', () => {
     await run();
     const second = await run({ now: now + 60_000 });
     expect(second.consentRecords).toEqual({ deleted: 0, upToId: null });
-    expect(remainingIds()).toEqual([4, 5, 6]);
+    expect(await remainingIds()).toEqual([4, 5, 6]);
     expect(await verifyConsentChain(db)).toMatchObject({ checked: 3, start: { removed: 3 } });
     expect(await latestAuditEvents(db, 'retention-applied')).toHaveLength(2);
   });
@@ -88,19 +87,19 @@ describe('retention of consent records', () => {
     expect((await run({ now: Date.parse('2030-02-01T10:00:00Z') })).consentRecords).toEqual({ deleted: 2, upToId: 5 });
     expect(await verifyConsentChain(db)).toMatchObject({ checked: 1, start: { afterId: 5, removed: 5 } });
     expect((await run({ now: Date.parse('2033-02-01T10:00:00Z') })).consentRecords).toEqual({ deleted: 1, upToId: 6 });
-    expect(remainingIds()).toEqual([]);
+    expect(await remainingIds()).toEqual([]);
     await decide(ids.anna, '2033-02-01T11:00:00Z', 182);
     const chain = await verifyConsentChain(db);
     expect(chain).toMatchObject({ checked: 1, start: { afterId: 6, removed: 6 } });
     expect(chain.firstBreak).toBeUndefined();
-    expect(remainingIds()).toEqual([7]);
+    expect(await remainingIds()).toEqual([7]);
   });
 
   test('erased records are removed like any other once expired, and those that stay still verify as erased', async () => {
     await seedConsent();
-    const erase = db.$client.prepare("update consent_records set consent_id = 'erased', consent_salt = null, erased_at = ? where id = ?");
-    erase.run(now - day, 2);
-    erase.run(now - day, 6);
+    const erase = (id: number) => store.run("update consent_records set consent_id = 'erased', consent_salt = null, erased_at = ? where id = ?", now - day, id);
+    await erase(2);
+    await erase(6);
     expect((await run()).consentRecords).toEqual({ deleted: 3, upToId: 3 });
     const chain = await verifyConsentChain(db);
     expect(chain).toMatchObject({ checked: 3, erased: 1 });
@@ -112,9 +111,8 @@ describe('retention of consent records', () => {
     await run();
     const lookup = await lookUpConsent(db, ids.dora);
     expect(lookup.found && lookup.chain).toEqual({ checked: 1, erased: 0 });
-    db.$client.exec(
-      "drop trigger consent_records_no_update; update consent_records set previous_hash = '0000000000000000000000000000000000000000000000000000000000000000' where id = 4;",
-    );
+    await store.dropTrigger('consent_records', 'consent_records_no_update');
+    await store.run("update consent_records set previous_hash = '0000000000000000000000000000000000000000000000000000000000000000' where id = 4");
     const forged = await lookUpConsent(db, ids.dora);
     expect(forged.found && forged.chain.firstBreak).toEqual({ id: 4, consentId: ids.dora, reason: 'previous hash does not match' });
     expect((await verifyConsentChain(db)).firstBreak).toMatchObject({ id: 4 });
@@ -122,24 +120,24 @@ describe('retention of consent records', () => {
 
   test('the database refuses to delete any record the latest checkpoint does not cover, and any checkpoint that lies', async () => {
     await seedConsent();
-    const sql = (statement: string) => () => db.$client.prepare(statement).run();
-    expect(sql('delete from consent_records where id = 1')).toThrow('append-only');
+    const sql = (statement: string) => store.run(statement);
+    await expect(sql('delete from consent_records where id = 1')).rejects.toThrow('append-only');
     await run();
-    expect(sql('delete from consent_records where id = 4')).toThrow('append-only');
-    expect(sql('delete from consent_records')).toThrow('append-only');
-    expect(sql("insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (5, 'f', 2, 1)")).toThrow(
-      'retention checkpoint',
-    );
-    expect(
+    await expect(sql('delete from consent_records where id = 4')).rejects.toThrow('append-only');
+    await expect(sql('delete from consent_records')).rejects.toThrow('append-only');
+    await expect(
+      sql("insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (5, 'f', 2, 1)"),
+    ).rejects.toThrow('retention checkpoint');
+    await expect(
       sql(
         'insert into consent_retention_checkpoints (up_to_id, last_deleted_hash, deleted_count, occurred_at) values (2, (select record_hash from consent_records where id = 4), 1, 1)',
       ),
-    ).toThrow('retention checkpoint');
-    expect(sql('update consent_retention_checkpoints set up_to_id = 6')).toThrow('append-only');
-    expect(sql('delete from consent_retention_checkpoints')).toThrow('append-only');
-    expect(sql("update audit_events set detail = '{}'")).toThrow('append-only');
-    expect(sql('delete from audit_events')).toThrow('append-only');
-    expect(remainingIds()).toEqual([4, 5, 6]);
+    ).rejects.toThrow('retention checkpoint');
+    await expect(sql('update consent_retention_checkpoints set up_to_id = 6')).rejects.toThrow('append-only');
+    await expect(sql('delete from consent_retention_checkpoints')).rejects.toThrow('append-only');
+    await expect(sql("update audit_events set detail = '{}'")).rejects.toThrow('append-only');
+    await expect(sql('delete from audit_events')).rejects.toThrow('append-only');
+    expect(await remainingIds()).toEqual([4, 5, 6]);
   });
 });
 
@@ -272,7 +270,7 @@ describe('retention of closed requests', () => {
       [t('deadline.extensionMonths', { count: 1, reason: removed }), expect.any(String)],
       [removed],
     ]);
-    const everything = JSON.stringify([after, events, db.$client.prepare('select * from audit_events').all()]);
+    const everything = JSON.stringify([after, events, await store.rows('select * from audit_events')]);
     expect(everything).not.toMatch(/Ann[ay]|KLIENT|AB123|anna@/);
   });
 
@@ -290,14 +288,14 @@ describe('retention of closed requests', () => {
 
   test('the database allows redacting an event’s detail only for an anonymised request, and nothing else about it', async () => {
     const { old, recent } = await seedRequests();
-    const sql = (statement: string) => () => db.$client.prepare(statement).run();
-    expect(sql(`update request_events set detail = null, redacted_at = 1 where request_id = ${recent?.id}`)).toThrow('append-only');
+    const sql = (statement: string) => store.run(statement);
+    await expect(sql(`update request_events set detail = null, redacted_at = 1 where request_id = ${recent?.id}`)).rejects.toThrow('append-only');
     await run();
-    expect(sql(`update request_events set actor = 'system', redacted_at = 1 where request_id = ${old.request.id} and redacted_at is null`)).toThrow(
-      'append-only',
-    );
-    expect(sql(`update request_events set detail = '{"text":"x"}' where request_id = ${old.request.id}`)).toThrow('append-only');
-    expect(sql(`delete from request_events where request_id = ${old.request.id}`)).toThrow('append-only');
+    await expect(
+      sql(`update request_events set actor = 'system', redacted_at = 1 where request_id = ${old.request.id} and redacted_at is null`),
+    ).rejects.toThrow('append-only');
+    await expect(sql(`update request_events set detail = '{"text":"x"}' where request_id = ${old.request.id}`)).rejects.toThrow('append-only');
+    await expect(sql(`delete from request_events where request_id = ${old.request.id}`)).rejects.toThrow('append-only');
   });
 });
 
@@ -324,7 +322,7 @@ describe('a retention run', () => {
       closedRequests: { anonymised: 1, exportsDeleted: 1, eventDetailsRedacted: 4 },
       auditEventId: null,
     });
-    expect(remainingIds()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await remainingIds()).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await findRequest(db, old.request.reference))?.name).toBe('Anna Nowak');
     expect(await latestAuditEvents(db, 'retention-applied')).toEqual([]);
     expect(await run()).toMatchObject({ consentRecords: dry.consentRecords, closedRequests: dry.closedRequests });
@@ -333,10 +331,10 @@ describe('a retention run', () => {
   test('is all or nothing: when its last step fails, no record is deleted and no request anonymised', async () => {
     await seedConsent();
     const { old } = await seedRequests();
-    db.$client.exec("create trigger fail_audit before insert on audit_events begin select raise(abort, 'disk full'); end;");
+    await store.failInserts('audit_events', 'disk full');
     await expect(run()).rejects.toThrow('disk full');
-    expect(remainingIds()).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(db.$client.prepare('select count(*) from consent_retention_checkpoints').pluck().get()).toBe(0);
+    expect(await remainingIds()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await store.value('select count(*) from consent_retention_checkpoints')).toBe(0);
     expect(await findRequest(db, old.request.reference)).toMatchObject({ name: 'Anna Nowak', anonymisedAt: null });
     expect(await exportOf(db, old.request.id)).toBeDefined();
     expect((await eventsOf(db, old.request.id)).every((event) => event.redactedAt === null)).toBe(true);

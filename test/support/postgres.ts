@@ -43,10 +43,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Makes an empty database with a unique name on the test server. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** Makes an empty database with a unique name on the test server (a copy of `template` when one is named). */
+export async function createTestDatabase(template?: string): Promise<TestDatabase> {
   const name = `portal_test_${process.pid}_${randomBytes(5).toString('hex')}`;
-  await withServer((client) => client.query(`create database "${name}"`));
+  await withServer((client) => client.query(`create database "${name}"${template ? ` template "${template}"` : ''}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
