@@ -284,3 +284,20 @@ export const auditEvents = sqliteTable('audit_events', {
   kind: text('kind').notNull(),
   detail: text('detail'),
 });
+
+/**
+ * Attempts counted per flood key and window, shared by every instance of the portal on PostgreSQL (flood limits, the
+ * DPO sign-in throttle; see src/lib/flood-counters.repo.ts). The key is a keyed hash (HMAC with the portal secret) of
+ * what is counted and the limit's name, never an address or an email. A row whose `expires_at` has passed counts as
+ * zero and may be deleted at any time. The SQLite store counts in memory (one process by design) and leaves it empty.
+ */
+export const floodCounters = sqliteTable(
+  'flood_counters',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    /** Epoch ms when the window ends: the count starts again from zero at that instant. */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('flood_counters_expires_at').on(table.expiresAt)],
+);

@@ -30,4 +30,5 @@ export const {
   dpoSessions,
   consentRetentionCheckpoints,
   auditEvents,
+  floodCounters,
 } = tables;

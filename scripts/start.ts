@@ -10,6 +10,7 @@ import { openStore, storeName } from '../db/connection.ts';
 import { migrationsProblem, schemaChanges } from '../db/store-status.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
 import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
+import { floodLimitsFor } from '../src/lib/flood-limits.ts';
 import { log } from '../src/lib/log.ts';
 import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../src/lib/policy-source.ts';
@@ -94,8 +95,9 @@ else log.warn('PUBLIC_URL is not set: links in mail and pages point to the local
 const staticHeaders = securityHeaders(publicUrlIsHttps(environment));
 const assets = loadStaticAssets(join(root, 'dist/client'));
 const proxies = trustedProxies(environment.TRUSTED_PROXIES);
-// One budget of consent decisions per visitor, whether they reach the fast path, Astro's route or the cookie form.
-const decisionLimits = decisionLimitsOf(environment);
+// One budget of consent decisions per visitor, whether they reach the fast path, Astro's route or the cookie form (and,
+// on PostgreSQL, whichever instance they reach: the counts are in the database).
+const decisionLimits = decisionLimitsOf(environment, floodLimitsFor(store, { secret: environment.PORTAL_SECRET }));
 collectDefaultMetrics();
 watchDpoRequests(() => store.read((db) => requestCountsByStatus(db)));
 const consentEndpoint = createConsentEndpoint({

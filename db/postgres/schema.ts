@@ -255,3 +255,14 @@ export const auditEvents = pgTable('audit_events', {
   kind: text('kind').notNull(),
   detail: text('detail'),
 });
+
+/** Attempts counted per flood key and window, shared by every instance (see db/schema.ts). */
+export const floodCounters = pgTable(
+  'flood_counters',
+  {
+    key: text('key').primaryKey(),
+    count: int64('count').notNull(),
+    expiresAt: int64('expires_at').notNull(),
+  },
+  (table) => [index('flood_counters_expires_at').on(table.expiresAt)],
+);

@@ -26,7 +26,7 @@ export const consent = {
       returnTo: z.string().max(2048).nullish(),
     }),
     handler: async (input, context) => {
-      const retryAfter = decisionLimits(context.locals).admit(visitorFloodKey(context));
+      const retryAfter = await decisionLimits(context.locals).admit(visitorFloodKey(context));
       if (retryAfter > 0) return { ok: false as const, retryAfter };
       const locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
       const choices = Object.fromEntries(

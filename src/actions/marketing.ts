@@ -4,9 +4,10 @@ import { emailProblemOf } from '../lib/email-address.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { codeAttempts, codeLifetimeMs, codeMatches, confirmationCodeSchema, marketingSignupSchema, signupAddress } from '../lib/marketing.ts';
 import { confirmSignupByCode, findSubscription, recordSignup, spendConfirmation, withdrawSignup } from '../lib/marketing.repo.ts';
-import { createRateLimiter } from '../lib/rate-limit.ts';
+import type { RateLimiter } from '../lib/rate-limit.ts';
 import { consentTerms } from '../server/consent.ts';
 import { getStore } from '../server/db.ts';
+import { getFloodLimits } from '../server/flood-limits.ts';
 import { servedOverHttps } from '../server/environment.ts';
 import { translatorFor } from '../server/i18n.ts';
 import { prepareConfirmation, signupWording } from '../server/marketing.ts';
@@ -18,10 +19,17 @@ import { issueVisitorConsentId, readVisitorConsentId } from '../server/visitor-c
 import { log } from '../lib/log.ts';
 import { errorKind } from '../server/requests.ts';
 
-// Generous enough for an office behind one address, tight enough to stop a script mailing strangers.
-const signupsPerAddress = createRateLimiter(20, 10 * 60 * 1000);
-// Entries of a code per subscription while it is valid; past the limit the code is spent (src/lib/marketing.ts).
-const codeEntries = createRateLimiter(codeAttempts, codeLifetimeMs);
+let limits: { signupsPerAddress: RateLimiter; codeEntries: RateLimiter } | undefined;
+
+function rateLimits() {
+  limits ??= {
+    // Generous enough for an office behind one address, tight enough to stop a script mailing strangers.
+    signupsPerAddress: getFloodLimits().perWindow('marketing-signups', 20, 10 * 60 * 1000),
+    // Entries of a code per subscription while it is valid; past the limit the code is spent (src/lib/marketing.ts).
+    codeEntries: getFloodLimits().perWindow('marketing-code-entries', codeAttempts, codeLifetimeMs),
+  };
+  return limits;
+}
 
 // Text as typed: the sign-up schema checks each field and names the one that is wrong (a limit here would be a bare
 // 400 without a message); the 64 KB body limit bounds them.
@@ -34,7 +42,7 @@ export const marketing = {
     handler: async (input, context) => {
       const locale: Locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
       const values = { channel: input.channel ?? '', email: input.email ?? '', phone: input.phone ?? '' };
-      if (!signupsPerAddress.allow(visitorFloodKey(context))) return { ok: false as const, values, fields: { form: 'tooMany' } };
+      if (!(await rateLimits().signupsPerAddress.allow(visitorFloodKey(context)))) return { ok: false as const, values, fields: { form: 'tooMany' } };
       const parsed = marketingSignupSchema.safeParse({ ...input, locale });
       if (!parsed.success) {
         const fields: Record<string, string> = {};
@@ -86,7 +94,7 @@ export const marketing = {
       if (!code.success) return refused('code');
       // Only the browser holding the sign-up's consent id enters its code, and only its entries count.
       if (!consentId || !(await getStore().read((db) => findSubscription(db, input.subscription, consentId)))) return refused('codeExpired');
-      if (!codeEntries.allow(String(input.subscription))) {
+      if (!(await rateLimits().codeEntries.allow(String(input.subscription)))) {
         await spendConfirmation(getStore(), input.subscription);
         return refused('codeTooMany');
       }

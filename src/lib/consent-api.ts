@@ -159,7 +159,7 @@ export async function answerConsentDecision(
       cors,
     );
   }
-  const wait = context.limits.admit(input.visitor);
+  const wait = await context.limits.admit(input.visitor);
   if (wait > 0) {
     return error(429, 'too_many', `Too many decisions from this connection; try again in ${wait} s.`, {}, { ...cors, 'Retry-After': String(wait) });
   }

@@ -1,5 +1,5 @@
 import type { Environment } from './environment.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { memoryFloodLimits, type FloodLimits } from './flood-limits.ts';
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -10,25 +10,32 @@ const hour = 60 * minute;
  */
 export interface DecisionLimits {
   /** Counts one decision of a visitor: 0 when it may be recorded, else the whole seconds until one may. */
-  admit(visitorKey: string): number;
+  admit(visitorKey: string): Promise<number>;
 }
 
-/** A minute's budget against bursts, and an hour's against a steady trickle. In memory, per process. */
-export function createDecisionLimits(settings: { perMinute: number; perHour: number }, clock: () => number = Date.now): DecisionLimits {
-  const perMinute = createRateLimiter(settings.perMinute, minute, clock);
-  const perHour = createRateLimiter(settings.perHour, hour, clock);
+/**
+ * A minute's budget against bursts, and an hour's against a steady trickle, counted where `flood` counts (in memory
+ * for one process, or in the database on PostgreSQL: see `floodLimitsFor`).
+ */
+export function createDecisionLimits(settings: { perMinute: number; perHour: number }, flood: FloodLimits): DecisionLimits {
+  const perMinute = flood.perWindow('consent-minute', settings.perMinute, minute);
+  const perHour = flood.perWindow('consent-hour', settings.perHour, hour);
   return {
-    admit(visitorKey) {
-      if (!perMinute.allow(visitorKey)) return perMinute.retryAfterSeconds(visitorKey);
-      if (!perHour.allow(visitorKey)) return perHour.retryAfterSeconds(visitorKey);
+    async admit(visitorKey) {
+      if (!(await perMinute.allow(visitorKey))) return perMinute.retryAfterSeconds(visitorKey);
+      if (!(await perHour.allow(visitorKey))) return perHour.retryAfterSeconds(visitorKey);
       return 0;
     },
   };
 }
 
-/** The decision limits the environment sets. */
+/** The decision limits the environment sets, counted where `flood` counts. */
 export function decisionLimitsOf(
   environment: Pick<Environment, 'CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS' | 'CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS'>,
+  flood: FloodLimits = memoryFloodLimits(),
 ): DecisionLimits {
-  return createDecisionLimits({ perMinute: environment.CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS, perHour: environment.CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS });
+  return createDecisionLimits(
+    { perMinute: environment.CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS, perHour: environment.CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS },
+    flood,
+  );
 }

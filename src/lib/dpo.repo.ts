@@ -1,4 +1,4 @@
-import { and, count, eq, gt, gte, isNull, lt } from 'drizzle-orm';
+import { and, count, eq, gt, gte, isNull, lt, or } from 'drizzle-orm';
 import { onlyRow, type Executor, type Store, type Transaction } from '../../db/store.ts';
 import { dpoSessions, dpoUsers } from '../../db/tables.ts';
 import { hashToken, newToken } from './marketing.ts';
@@ -35,13 +35,19 @@ export async function enabledDpoUsers(db: Executor): Promise<DpoUser[]> {
   return db.select().from(dpoUsers).where(isNull(dpoUsers.disabledAt));
 }
 
-/** Records that a TOTP step was used; false when it (or a later one) already was, so a code works once. */
+/**
+ * Records that a TOTP step was used; false when it (or a later one) already was, so a code works once. One conditional
+ * update: sign-ins with the same code on several instances at once queue on the account's row, and every one after
+ * the first finds the step already used (a read, then a write, would let them all through at READ COMMITTED).
+ */
 export async function useTotpStep(store: Store, userId: number, step: number): Promise<boolean> {
   return store.transaction(async (tx) => {
-    const [user] = await tx.select().from(dpoUsers).where(eq(dpoUsers.id, userId)).limit(1);
-    if (!user || (user.totpLastStep !== null && step <= user.totpLastStep)) return false;
-    await tx.update(dpoUsers).set({ totpLastStep: step }).where(eq(dpoUsers.id, userId));
-    return true;
+    const used = await tx
+      .update(dpoUsers)
+      .set({ totpLastStep: step })
+      .where(and(eq(dpoUsers.id, userId), or(isNull(dpoUsers.totpLastStep), lt(dpoUsers.totpLastStep, step))))
+      .returning({ id: dpoUsers.id });
+    return used.length === 1;
   });
 }
 

@@ -6,6 +6,7 @@ import { requestEvents, requestExports, requests } from '../../db/tables.ts';
 import { eraseSubject, reduceErasureRequest } from './erasure.repo.ts';
 import { daysBetween, deadlineFor, extendedDeadline, extensionProblem, localDate, type DeadlineRule } from './deadline.ts';
 import { hashToken } from './marketing.ts';
+import { brokenUniqueIndex } from './sql-dialect.ts';
 import { isOpen, statusAfter, transitionProblem, type RequestEventKind, type VerificationMethod, type WorkflowAction } from './request-workflow.ts';
 import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSubmission } from './requests.ts';
 
@@ -27,19 +28,42 @@ export interface NewRequest {
   verifyTokenHash: string;
   /** `browser` when the sending browser's own consent cookie carries the named consent id; absent or null otherwise. */
   consentIdLinkedBy?: 'browser' | null;
+  /** Draws a reference for the year (`newReference` unless a test forces collisions with one that repeats). */
+  drawReference?: (year: number) => string;
 }
 
+/** References drawn for one request before its submission fails: 6 random characters collide about once in 10^9. */
+const referenceDraws = 10;
+
 /**
- * Records a submitted request and its `received` event in one transaction, under a fresh reference
- * (a new random one is drawn if it ever collides).
+ * The unique indexes that say a reference is taken: the reference's own, and the status token's, whose hash is made
+ * from the reference (either may be the one a store reports first), as PostgreSQL and SQLite name them.
+ */
+const referenceTaken = new Set(['requests_reference', 'requests_status_token', 'requests.reference', 'requests.status_token_hash']);
+
+/**
+ * Records a submitted request and its `received` event in one transaction, under a fresh reference. The unique index
+ * decides whether a reference is free: when another submission (on any instance) took it first, the whole transaction
+ * is rolled back and tried again with a new one. Looking first and inserting after would not do: two transactions at
+ * READ COMMITTED both see the reference free.
  */
 export async function createRequest(store: Store, input: NewRequest): Promise<RequestRow> {
+  const year = Number(localDate(input.now, input.timeZone).slice(0, 4));
+  const draw = input.drawReference ?? newReference;
+  for (let drawn = 1; ; drawn += 1) {
+    try {
+      return await insertRequest(store, input, draw(year));
+    } catch (error) {
+      const index = brokenUniqueIndex(error);
+      if (drawn >= referenceDraws || index === undefined || !referenceTaken.has(index)) throw error;
+    }
+  }
+}
+
+async function insertRequest(store: Store, input: NewRequest, reference: string): Promise<RequestRow> {
   const { submission, now } = input;
   const { dueOn, dueAt } = deadlineFor(now, input.timeZone, input.deadlineRule);
-  const year = Number(localDate(now, input.timeZone).slice(0, 4));
   return store.transaction(async (tx) => {
-    let reference = newReference(year);
-    while ((await tx.select({ id: requests.id }).from(requests).where(eq(requests.reference, reference)).limit(1)).length > 0) reference = newReference(year);
     const row = onlyRow(
       await tx
         .insert(requests)

@@ -27,6 +27,20 @@ export function isoDateDaysBefore(date: SQLWrapper, days: SQLWrapper): SQL<strin
     : sql<string>`date(${date}, '-' || ${days} || ' days')`;
 }
 
+/**
+ * The unique index a failed write broke, as the store names it: PostgreSQL gives the index's name
+ * (`requests_reference`), SQLite the indexed columns (`requests.reference`). Undefined for any other error. drizzle
+ * wraps the driver's error, so its causes are searched too.
+ */
+export function brokenUniqueIndex(error: unknown): string | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const code = 'code' in cause ? cause.code : undefined;
+    if (code === '23505') return 'constraint' in cause ? String(cause.constraint) : '';
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE') return cause.message.replace(/^UNIQUE constraint failed: /, '');
+  }
+  return undefined;
+}
+
 /** `left || right` with both sides taken as text (PostgreSQL will not guess the type of a parameter beside a number). */
 export function concatText(left: SQLWrapper | string, right: SQLWrapper | string): SQL<string> {
   return sql<string>`(cast(${left} as text) || cast(${right} as text))`;

@@ -6,6 +6,7 @@ import type { Locale } from '../lib/locale.ts';
 import { countCommittedDecisions } from '../lib/metrics.ts';
 import { getStore } from './db.ts';
 import { getEnvironment } from './environment.ts';
+import { getFloodLimits } from './flood-limits.ts';
 import { translatorFor } from './i18n.ts';
 import { organisation } from './organisation.ts';
 import { getPolicyCatalog } from './policies.ts';
@@ -36,6 +37,6 @@ let ownLimits: DecisionLimits | undefined;
 /** The budget of consent decisions per visitor: the one the portal's server shares, else (`astro dev`) Astro's own. */
 export function decisionLimits(locals: App.Locals): DecisionLimits {
   if (locals.decisionLimits) return locals.decisionLimits;
-  ownLimits ??= decisionLimitsOf(getEnvironment());
+  ownLimits ??= decisionLimitsOf(getEnvironment(), getFloodLimits());
   return ownLimits;
 }

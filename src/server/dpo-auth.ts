@@ -1,19 +1,20 @@
 import type { AstroCookies } from 'astro';
 import { endSession, findDpoUser, resumeSession, startSession, useTotpStep, type DpoUser } from '../lib/dpo.repo.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
-import { createLoginThrottle } from '../lib/login-throttle.ts';
+import type { Throttle } from '../lib/login-throttle.ts';
 import { decoyHash, maxPasswordLength, verifyPassword } from '../lib/password.ts';
 import { open } from '../lib/secret-box.ts';
 import { matchTotp } from '../lib/totp.ts';
 import type { Translate } from '../lib/i18n.ts';
 import { getStore } from './db.ts';
+import { getFloodLimits } from './flood-limits.ts';
 import { translatorFor } from './i18n.ts';
 import { getPortalSecret } from './secret.ts';
 
 /** The DPO's session cookie: HttpOnly, SameSite=Strict, only sent to /dpo, Secure over HTTPS. */
 export const sessionCookie = 'portal_dpo';
 
-const throttle = createLoginThrottle();
+let throttle: Throttle | undefined;
 
 export interface SignedIn {
   user: DpoUser;
@@ -53,7 +54,8 @@ export type SignInResult = { ok: true; user: DpoUser } | { ok: false; reason: 'f
  */
 export async function signIn(input: { email: string; password: string; code: string }, visitorKey: string, now = Date.now()): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase().slice(0, 254);
-  const attempt = throttle.reserve({ account: `account:${email}`, address: `address:${visitorKey}` });
+  throttle ??= getFloodLimits().signInThrottle();
+  const attempt = await throttle.reserve({ account: `account:${email}`, address: `address:${visitorKey}` });
   if (attempt === 'locked') return { ok: false, reason: 'locked' };
   if (attempt.wait > 0) await new Promise((resolve) => setTimeout(resolve, attempt.wait));
 
@@ -70,7 +72,7 @@ export async function signIn(input: { email: string; password: string; code: str
   }
   // A failed attempt stays counted.
   if (!ok || !user) return { ok: false, reason: 'failed' };
-  attempt.succeeded();
+  await attempt.succeeded();
   return { ok: true, user };
 }
 

@@ -2,26 +2,27 @@ import { localDate } from '../lib/deadline.ts';
 import { formatCalendarDate } from '../lib/i18n.ts';
 import type { Locale } from '../lib/locale.ts';
 import { hashToken, newToken } from '../lib/marketing.ts';
-import { createRateLimiter } from '../lib/rate-limit.ts';
 import { requestReceivedEmail } from '../lib/request-email.ts';
 import { createRequest, recordEvent, type RequestRow } from '../lib/requests.repo.ts';
 import { consentIdProofAtSubmission, fieldProblems, requestStatusToken, requestSubmissionSchema, type FieldProblem } from '../lib/requests.ts';
 import { getStore } from './db.ts';
 import { getEnvironment } from './environment.ts';
+import { getFloodLimits } from './flood-limits.ts';
 import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';
 import { getPortalSecret } from './secret.ts';
 import { organisation } from './organisation.ts';
 import { log } from '../lib/log.ts';
+import type { RateLimiter } from '../lib/rate-limit.ts';
 
 const hour = 60 * 60 * 1000;
-let limits: { perAddress: ReturnType<typeof createRateLimiter>; perEmail: ReturnType<typeof createRateLimiter> } | undefined;
+let limits: { perAddress: RateLimiter; perEmail: RateLimiter } | undefined;
 
 function rateLimits() {
   const environment = getEnvironment();
   limits ??= {
-    perAddress: createRateLimiter(environment.REQUESTS_PER_HOUR_PER_ADDRESS, hour),
-    perEmail: createRateLimiter(environment.REQUESTS_PER_HOUR_PER_EMAIL, hour),
+    perAddress: getFloodLimits().perWindow('requests-address', environment.REQUESTS_PER_HOUR_PER_ADDRESS, hour),
+    perEmail: getFloodLimits().perWindow('requests-email', environment.REQUESTS_PER_HOUR_PER_EMAIL, hour),
   };
   return limits;
 }
@@ -55,7 +56,7 @@ export async function submitRequest(
   const submission = parsed.data;
   const { perAddress, perEmail } = rateLimits();
   const emailKey = hashToken(submission.email.toLowerCase());
-  if (!perAddress.allow(visitorKey) || !perEmail.allow(emailKey)) return { ok: false, reason: 'tooMany' };
+  if (!(await perAddress.allow(visitorKey)) || !(await perEmail.allow(emailKey))) return { ok: false, reason: 'tooMany' };
 
   const verifyToken = newToken();
   const store = getStore();

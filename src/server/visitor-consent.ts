@@ -11,9 +11,10 @@ import {
   parseConsentIdCookie,
   parsePortalConsentCookie,
 } from '../lib/portal-consent-cookie.ts';
-import { createDailyLimiter } from '../lib/rate-limit.ts';
+import type { RateLimiter } from '../lib/rate-limit.ts';
 import { consentTerms, recordDecision } from './consent.ts';
 import { getEnvironment } from './environment.ts';
+import { getFloodLimits } from './flood-limits.ts';
 import { getPortalSecret } from './secret.ts';
 import { portalSite } from './sites.ts';
 
@@ -100,7 +101,7 @@ export async function decideOnPortal(input: {
   return record;
 }
 
-let gpcRecords: ReturnType<typeof createDailyLimiter> | undefined;
+let gpcRecords: RateLimiter | undefined;
 
 /**
  * Global Privacy Control on a page view of a visitor without an up-to-date choice: a refusal of statistics and
@@ -116,8 +117,8 @@ export async function honourGpc(input: {
   visitor: string;
   consent: VisitorConsent;
 }): Promise<VisitorConsent> {
-  gpcRecords ??= createDailyLimiter(getEnvironment().GPC_RECORDS_PER_DAY_PER_ADDRESS);
-  if (!gpcRecords.allow(input.visitor)) return { ...input.consent, refusedByGpc: true };
+  gpcRecords ??= getFloodLimits().perDay('gpc-records', getEnvironment().GPC_RECORDS_PER_DAY_PER_ADDRESS);
+  if (!(await gpcRecords.allow(input.visitor))) return { ...input.consent, refusedByGpc: true };
   const { cookies, locale, origin, secure } = input;
   await decideOnPortal({
     cookies,

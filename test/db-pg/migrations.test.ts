@@ -64,6 +64,7 @@ describe.skipIf(!reachable)('migratePostgresDatabase()', () => {
       'consent_retention_checkpoints',
       'dpo_sessions',
       'dpo_users',
+      'flood_counters',
       'marketing_events',
       'marketing_subscriptions',
       'policy_versions',
@@ -138,13 +139,17 @@ describe.skipIf(!reachable)('databaseIsCurrent() and migrationDifferences()', ()
   test('an empty database is not current and names every migration it lacks; once migrated it is', async () => {
     const db = await freshPool();
     expect(await databaseIsCurrent(db)).toBe(false);
-    expect(await migrationDifferences(db)).toEqual(['migration 0000_initial is not applied', 'migration 0001_append_only_triggers is not applied']);
+    expect(await migrationDifferences(db)).toEqual([
+      'migration 0000_initial is not applied',
+      'migration 0001_append_only_triggers is not applied',
+      'migration 0002_flood_counters is not applied',
+    ]);
     await migratePostgresDatabase(db);
     expect(await migrationDifferences(db)).toEqual([]);
     expect(await databaseIsCurrent(db)).toBe(true);
   });
 
-  test('a database migrated by an older version lacks the newer migration', async () => {
+  test('a database migrated by an older version lacks the newer migrations', async () => {
     const db = await freshPool();
     const older = migrationsCopy();
     rmSync(join(older, '0001_append_only_triggers.sql'));
@@ -152,7 +157,7 @@ describe.skipIf(!reachable)('databaseIsCurrent() and migrationDifferences()', ()
     const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] };
     writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }));
     await migratePostgresDatabase(db, older);
-    expect(await migrationDifferences(db)).toEqual(['migration 0001_append_only_triggers is not applied']);
+    expect(await migrationDifferences(db)).toEqual(['migration 0001_append_only_triggers is not applied', 'migration 0002_flood_counters is not applied']);
     expect(await databaseIsCurrent(db)).toBe(false);
     // Seen from that older version, the database records a migration it does not have.
     expect(await migrationDifferences(db, older)).toEqual([]);

@@ -68,7 +68,7 @@ describe('the PostgreSQL schema description', () => {
         .filter((key) => is(module[key], PgTable) || is(module[key], SQLiteTable))
         .sort();
     expect(exported(postgres)).toEqual(exported(sqlite));
-    expect(sqliteTables.size).toBe(11);
+    expect(sqliteTables.size).toBe(12);
   });
 
   test.each([...sqliteTables.keys()])('%s has the same columns (names, nullability, type family, defaults, enums), indexes and foreign keys', (name) => {
@@ -89,6 +89,7 @@ describe('the PostgreSQL schema description', () => {
     expectTypeOf<typeof postgres.dpoSessions.$inferSelect>().toEqualTypeOf<typeof sqlite.dpoSessions.$inferSelect>();
     expectTypeOf<typeof postgres.consentRetentionCheckpoints.$inferSelect>().toEqualTypeOf<typeof sqlite.consentRetentionCheckpoints.$inferSelect>();
     expectTypeOf<typeof postgres.auditEvents.$inferSelect>().toEqualTypeOf<typeof sqlite.auditEvents.$inferSelect>();
+    expectTypeOf<typeof postgres.floodCounters.$inferSelect>().toEqualTypeOf<typeof sqlite.floodCounters.$inferSelect>();
 
     expectTypeOf<typeof postgres.policyVersions.$inferInsert>().toEqualTypeOf<typeof sqlite.policyVersions.$inferInsert>();
     expectTypeOf<typeof postgres.consentRecords.$inferInsert>().toEqualTypeOf<typeof sqlite.consentRecords.$inferInsert>();
@@ -101,6 +102,7 @@ describe('the PostgreSQL schema description', () => {
     expectTypeOf<typeof postgres.dpoSessions.$inferInsert>().toEqualTypeOf<typeof sqlite.dpoSessions.$inferInsert>();
     expectTypeOf<typeof postgres.consentRetentionCheckpoints.$inferInsert>().toEqualTypeOf<typeof sqlite.consentRetentionCheckpoints.$inferInsert>();
     expectTypeOf<typeof postgres.auditEvents.$inferInsert>().toEqualTypeOf<typeof sqlite.auditEvents.$inferInsert>();
+    expectTypeOf<typeof postgres.floodCounters.$inferInsert>().toEqualTypeOf<typeof sqlite.floodCounters.$inferInsert>();
   });
 
   test('reads an epoch-ms instant back as the same Date SQLite hands out', () => {

@@ -71,6 +71,23 @@ describe('requests', () => {
     expect((await eventsOf(db, request.id)).map((event) => [event.kind, event.actor])).toEqual([['received', 'requester']]);
   });
 
+  test('a reference already taken is drawn again: the unique index refuses it and the request gets the next one', async () => {
+    const { request: first } = await submit({ type: 'access' });
+    const drawn = [first.reference, 'DSR-2026-ABCDEF'];
+    const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'pl', name: 'Jan Kowalski', email: 'jan@example.pl', declaration: true });
+    const second = await createRequest(store, {
+      submission,
+      now: received,
+      timeZone: 'Europe/Athens',
+      statusTokenHashFor: (reference) => hashToken(`status:${reference}`),
+      verifyTokenHash: newToken().hash,
+      drawReference: () => drawn.shift() ?? 'DSR-2026-ZZZZZZ',
+    });
+    expect(second.reference).toBe('DSR-2026-ABCDEF');
+    expect(drawn).toEqual([]);
+    expect((await eventsOf(db, second.id)).map((event) => event.kind)).toEqual(['received']);
+  });
+
   test('the status page opens only with the right token', async () => {
     const { request, status } = await submit({ type: 'access' });
     expect((await findRequestForRequester(db, request.reference, status))?.id).toBe(request.id);

@@ -4,6 +4,7 @@ import { readMessages, readSites } from '../../scripts/support/content.ts';
 import type { BannerStrings } from '../../src/lib/banner-config.ts';
 import { answerConsentDecision, termsFor, type ConsentApiContext } from '../../src/lib/consent-api.ts';
 import { createDecisionLimits } from '../../src/lib/consent-limits.ts';
+import { memoryFloodLimits } from '../../src/lib/flood-limits.ts';
 import type { ConsentRecordFields } from '../../src/lib/consent.ts';
 import { buildCatalog } from '../../src/lib/policy-catalog.ts';
 import { readPolicyTexts } from '../../src/lib/policy-source.ts';
@@ -26,7 +27,10 @@ function portal(perMinute: number) {
       return { ...fields, id: appended.length, previousHash: '', recordHash: '', erasedAt: null, hashVersion: 2, consentSalt: '', consentCommitment: '' };
     },
     selfOrigins: ['http://127.0.0.1:4321'],
-    limits: createDecisionLimits({ perMinute, perHour: 1000 }, () => 0),
+    limits: createDecisionLimits(
+      { perMinute, perHour: 1000 },
+      memoryFloodLimits(() => 0),
+    ),
     now: 0,
   };
   return { context, appended };
