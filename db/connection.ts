@@ -93,6 +93,13 @@ export function openStore(environment: StoreLocation, options: PostgresOptions =
   return openSqliteStore(environment.DATABASE_PATH);
 }
 
+/** How the store is named to an operator: the SQLite path, or the PostgreSQL server and database (never the password). */
+export function storeName(environment: StoreLocation): string {
+  if (!environment.DATABASE_URL) return environment.DATABASE_PATH;
+  const url = new URL(environment.DATABASE_URL);
+  return `postgres://${url.host}${url.pathname}`;
+}
+
 /**
  * The store as `openStore` opens it, with every committed migration applied first (a script that may be the first
  * thing run against a new database; on PostgreSQL under the migrations' advisory lock).

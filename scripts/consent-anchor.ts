@@ -11,7 +11,7 @@ import { checkChainDatabase, refuse } from './support/chain-database.ts';
 
 const environment = readEnvironment(process.env);
 const anchorsPath = anchorsPathOf(environment);
-const database = await checkChainDatabase(environment.DATABASE_PATH);
+const database = await checkChainDatabase(environment);
 const anchors = readAnchors(anchorsPath);
 let key: ReturnType<typeof loadChainKey>;
 try {

@@ -9,7 +9,7 @@ import { checkChainDatabase, refuse } from './support/chain-database.ts';
 
 const environment = readEnvironment(process.env);
 const anchorsPath = anchorsPathOf(environment);
-const database = await checkChainDatabase(environment.DATABASE_PATH);
+const database = await checkChainDatabase(environment);
 const anchors = readAnchors(anchorsPath);
 let verifier: ChainVerifier | undefined;
 try {
@@ -28,7 +28,7 @@ await store.close();
 
 if (audit.problems.length > 0) {
   const shown = audit.problems.slice(0, 50);
-  console.error(`Consent chain NOT intact (${environment.DATABASE_PATH}, anchors ${anchorsPath}): ${audit.problems.length} problem(s).`);
+  console.error(`Consent chain NOT intact (${database.name}, anchors ${anchorsPath}): ${audit.problems.length} problem(s).`);
   for (const problem of shown) console.error(`- ${problem.message}`);
   if (audit.problems.length > shown.length) console.error(`- … and ${audit.problems.length - shown.length} more`);
   process.exit(1);
@@ -41,4 +41,4 @@ const retentionNote = start.removed
 const anchorNote = latest
   ? `; checked against ${audit.anchorsChecked} signed heads (latest ${latest.at}: ${latest.count} records up to #${latest.lastId})`
   : `; not anchored yet (no signed head in ${anchorsPath}): a cut tail or recomputed hashes are found only against a signed head, run npm run consent:anchor`;
-console.log(`Consent chain intact: ${checked} records verified in ${seconds} s${erasedNote}${retentionNote}${anchorNote} (${environment.DATABASE_PATH}).`);
+console.log(`Consent chain intact: ${checked} records verified in ${seconds} s${erasedNote}${retentionNote}${anchorNote} (${database.name}).`);

@@ -6,8 +6,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import compression from 'compression';
 import { join } from 'node:path';
 import { constants as zlibConstants } from 'node:zlib';
-import { openSqliteStore } from '../db/connection.ts';
-import { migrationProblem, migrationState } from '../db/migration-state.ts';
+import { openStore, storeName } from '../db/connection.ts';
+import { migrationsProblem, schemaChanges } from '../db/store-status.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
 import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
 import { log } from '../src/lib/log.ts';
@@ -33,7 +33,6 @@ import { changedSchemaRefusal } from './support/schema-refusal.ts';
 const root = projectRoot;
 const entry = serverEntry;
 const environment = readEnvironment(process.env);
-const migrations = join(root, 'db/migrations');
 
 try {
   buildPortalIfStale();
@@ -54,25 +53,27 @@ const catalog = buildCatalog(texts);
 keepNewFilesPrivate();
 for (const line of tightenPortalFiles(environment.DATABASE_PATH, environment.OUTBOX_DIR)) log.warn(`Private files: ${line}`);
 
-// One store for the whole process: Astro's pages and the consent fast path share its connection and its turn queue, so
-// a transaction of one never waits on a lock the other holds across an await.
-const store = openSqliteStore(environment.DATABASE_PATH);
-const db = store.handle;
-refuseToStart(changedSchemaRefusal(db.$client, environment.DATABASE_PATH, migrations, 'as it was found'));
-const notCurrent = migrationProblem(migrationState(db.$client, migrations));
-refuseToStart(notCurrent && `the database at ${environment.DATABASE_PATH} is not current: ${notCurrent}.`);
+// One store for the whole process: Astro's pages and the consent fast path share it (on SQLite its connection and its
+// turn queue, so a transaction of one never waits on a lock the other holds across an await; on PostgreSQL its pool).
+const store = openStore(environment, { onConnectionError: (error) => log.warn('PostgreSQL: a connection failed.', { reason: error.message }) });
+const database = storeName(environment);
+const migrations = join(root, store.dialect === 'postgres' ? 'db/postgres/migrations' : 'db/migrations');
+if (!(await store.answers())) await refuseToStart(`the database at ${database} does not answer (is it running, and does DATABASE_URL name it?)`);
+await refuseToStart(changedSchemaRefusal(await schemaChanges(store, migrations), database, 'as it was found'));
+const notCurrent = await migrationsProblem(store, migrations);
+await refuseToStart(notCurrent && `the database at ${database} is not current: ${notCurrent}.`);
 const published = await publishPolicyTexts(store, texts, todayIn(organisation.timeZone));
 log.info('Database is current; policy texts recorded.', {
-  database: environment.DATABASE_PATH,
+  database,
   texts: texts.length,
   recorded: published.recorded,
   updated: published.updated,
 });
 
 /** Stops start-up (exit 1, before anything is served or written) with the reason, when there is one. */
-function refuseToStart(reason: string | undefined): void {
+async function refuseToStart(reason: string | undefined): Promise<void> {
   if (!reason) return;
-  db.$client.close();
+  await store.close().catch(() => undefined);
   log.error(`Refusing to start: ${reason}`);
   process.exit(1);
 }

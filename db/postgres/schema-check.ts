@@ -63,9 +63,10 @@ async function schemaObjects(client: pg.PoolClient, schema: string): Promise<Map
 
 /** The newest migration the database records (drizzle's `created_at`), 0 when none. */
 async function newestAppliedMigration(client: pg.PoolClient): Promise<number> {
-  const { rows } = await client.query<{ newest: string | null }>(
-    "select case when to_regclass('drizzle.__drizzle_migrations') is null then null else (select max(created_at) from drizzle.__drizzle_migrations) end as newest",
-  );
+  // Two statements: a query naming the table is refused at planning time when it does not exist, whatever guards it.
+  const recorded = await client.query<{ exists: boolean }>("select to_regclass('drizzle.__drizzle_migrations') is not null as exists");
+  if (!recorded.rows[0]?.exists) return 0;
+  const { rows } = await client.query<{ newest: string | null }>('select max(created_at) as newest from drizzle.__drizzle_migrations');
   return Number(rows[0]?.newest ?? 0);
 }
 

@@ -1,6 +1,5 @@
 import type { APIRoute } from 'astro';
-import { migrationProblem, migrationState } from '../../db/migration-state.ts';
-import type { SqliteStore } from '../../db/store.ts';
+import { migrationsProblem } from '../../db/store-status.ts';
 import { getStore } from '../server/db.ts';
 
 /**
@@ -13,11 +12,7 @@ export const GET: APIRoute = async () => {
   try {
     const store = getStore();
     if (!(await store.answers())) reason = 'the database does not answer';
-    else if (store.dialect === 'sqlite') {
-      const { handle } = store as SqliteStore;
-      // In the store's turn: the migrations table is read on the connection every request shares.
-      reason = await store.read(() => migrationProblem(migrationState(handle.$client)));
-    }
+    else reason = await migrationsProblem(store);
   } catch {
     reason = 'the database cannot be opened';
   }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { readEnvironment } from '../../src/lib/environment.ts';
 
@@ -45,5 +46,24 @@ describe('security headers', () => {
     const { securityHeaders } = await import('../../src/lib/security-headers.ts');
     expect(securityHeaders(true)['Strict-Transport-Security']).toBe('max-age=31536000; includeSubDomains');
     expect(securityHeaders(false)['Strict-Transport-Security']).toBeUndefined();
+  });
+});
+
+describe('with DATABASE_URL (several instances on PostgreSQL)', () => {
+  const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const secret = 'a-secret-of-at-least-thirty-two-characters';
+
+  test('start-up refuses without the shared secret and signing key, naming both', () => {
+    expect(() => readEnvironment({ DATABASE_URL: 'postgres://portal@db.internal:5432/portal' })).toThrow(
+      /PORTAL_SECRET: is required with DATABASE_URL[\s\S]*CHAIN_SIGNING_KEY: is required/,
+    );
+  });
+
+  test('runs with both given, and refuses a URL that is not PostgreSQL', () => {
+    const environment = readEnvironment({ DATABASE_URL: 'postgres://portal@db.internal:5432/portal', PORTAL_SECRET: secret, CHAIN_SIGNING_KEY: key });
+    expect(environment.DATABASE_URL).toBe('postgres://portal@db.internal:5432/portal');
+    expect(() => readEnvironment({ DATABASE_URL: 'mysql://db.internal/portal', PORTAL_SECRET: secret, CHAIN_SIGNING_KEY: key })).toThrow(
+      /DATABASE_URL: must be a PostgreSQL URL/,
+    );
   });
 });
