@@ -62,5 +62,5 @@ export function medianLatency(results: readonly Latency[]): Latency {
 
 /** `0.62 (0.55–0.70 over 5 rounds)`: how the table shows a ratio. */
 export function shownRatio(ratio: Rounds<unknown>['ratio'], rounds: number, digits = 2): string {
-  return `${ratio.median.toFixed(digits)} (${ratio.min.toFixed(digits)}–${ratio.max.toFixed(digits)} over ${rounds} rounds)`;
+  return `${ratio.median.toFixed(digits)} (${ratio.min.toFixed(digits)}–${ratio.max.toFixed(digits)} over ${rounds} round${rounds === 1 ? '' : 's'})`;
 }
