@@ -82,7 +82,7 @@ describe.skipIf(!reachable)('two instances on one PostgreSQL database behind a r
     console.info(
       `Two instances, one killed: ${load.answered.length} decisions answered 201 (${answeredBeforeKill} before the kill, ${answeredAfterKill} sent after it), ` +
         `${badGateways.length} answered 502, ${otherAnswers.length - badGateways.length} other answers, ${load.unanswered.length} unanswered; ` +
-        `${stored.length} records stored; proxy: ${JSON.stringify(proxy.counts)}.`,
+        `${stored.length} records stored (${stored.length - load.answered.length} beyond those answered 201); proxy: ${JSON.stringify(proxy.counts)}.`,
     );
 
     // Both instances served before the kill; the survivor alone served the visitors who came after it.

@@ -201,6 +201,24 @@ describe('startRoundRobinProxy()', () => {
     expect((await answer(`${proxy.url}/api/consent`, { method: 'POST', body: 'x' })).status).toBe(502);
   });
 
+  test('a client that goes away before the answer takes its request to the upstream with it', async () => {
+    let upstreamGone: () => void = () => {};
+    const gone = new Promise<void>((resolve) => (upstreamGone = resolve));
+    const slow = await upstream('slow', (incoming) => {
+      // Never answers; only the proxy closing the connection ends it.
+      incoming.socket.once('close', () => upstreamGone());
+      return true;
+    });
+    const proxy = await proxyTo([slow]);
+    const leaving = new AbortController();
+    const asked = fetch(`${proxy.url}/slow`, { signal: leaving.signal });
+    await expect.poll(() => slow.seen.length).toBe(1);
+    leaving.abort();
+    await expect(asked).rejects.toThrow();
+    await gone;
+    expect(proxy.counts.badGateway).toBe(0);
+  });
+
   test('an answer cut half-way reaches the client as a cut connection, never as a complete answer', async () => {
     const half = await upstream('half', (_incoming, response) => {
       response.writeHead(200, { 'Content-Length': '100' });
