@@ -156,9 +156,12 @@ export async function startRoundRobinProxy(options: RoundRobinProxyOptions): Pro
           if (!answer.complete) response.destroy();
         });
       });
-      outgoing.once('error', () => {
+      // Listened to for good, not once: a second error on a request already given up must not end the process.
+      let failed = false;
+      outgoing.on('error', () => {
         clearTimeout(connectTimer);
-        if (clientGone) return;
+        if (failed || clientGone) return;
+        failed = true;
         if (answered) {
           response.destroy();
           return;
