@@ -1,7 +1,7 @@
-// The baseline for `npm run bench:consent`: a bare node:http server doing the same better-sqlite3 insert of a consent
-// record (same database settings, same table), with none of the portal's validation, origin checks or chaining.
-import { createServer } from 'node:http';
+// The SQLite baseline for the consent POST rows of `npm run bench`: a bare node:http server doing the same
+// better-sqlite3 insert of a consent record (same database settings, same table) per POST.
 import { migrateDatabase, openDatabase } from '../../db/connection.ts';
+import { serveConsentInserts } from './baseline-consent-http.ts';
 
 const db = openDatabase(process.env.DATABASE_PATH ?? ':memory:');
 migrateDatabase(db);
@@ -12,46 +12,22 @@ const insert = db.$client.prepare(
 );
 const zeros = '0'.repeat(64);
 
-createServer((request, response) => {
-  let body = '';
-  request.setEncoding('utf8');
-  request.on('data', (chunk: string) => (body += chunk));
-  request.on('end', () => {
-    if (request.method !== 'POST') {
-      response.writeHead(404).end();
-      return;
-    }
-    const decision = JSON.parse(body) as {
-      site: string;
-      consentId: string;
-      action: string;
-      locale: string;
-      revision: string;
-      bannerVersion: string;
-      choices: Record<string, boolean>;
-    };
-    const now = Date.now();
-    insert.run(
-      decision.consentId,
-      decision.site,
-      request.headers.origin ?? '',
-      now,
-      decision.action,
-      Number(decision.choices.preferences),
-      Number(decision.choices.analytics),
-      Number(decision.choices.marketing),
-      decision.locale,
-      zeros,
-      decision.bannerVersion,
-      decision.revision,
-      now + 1000,
-      zeros,
-      zeros,
-    );
-    response.writeHead(201, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ consentId: decision.consentId }));
-  });
-}).listen(Number(process.env.PORT ?? 0), '127.0.0.1', function (this: import('node:net').Server) {
-  const address = this.address();
-  console.log(`listening ${typeof address === 'object' && address ? address.port : ''}`);
+serveConsentInserts((decision) => {
+  insert.run(
+    decision.consentId,
+    decision.site,
+    decision.origin,
+    decision.recordedAt,
+    decision.action,
+    Number(decision.preferences),
+    Number(decision.analytics),
+    Number(decision.marketing),
+    decision.locale,
+    zeros,
+    decision.bannerVersion,
+    decision.revision,
+    decision.recordedAt + 1000,
+    zeros,
+    zeros,
+  );
 });

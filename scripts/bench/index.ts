@@ -1,7 +1,9 @@
-// `npm run bench [-- --quick] [-- --seconds 10 --connections 50 --samples 200 --database PATH]`
-// One table, each figure next to its baseline from the same run:
+// `npm run bench [-- --quick] [-- --seconds 10 --connections 50 --samples 200 --rounds 5 --database PATH]`
+// One table, each figure next to its baseline from the same run, the two measured in alternating rounds (baseline,
+// portal, baseline, portal…) and compared by the median of the rounds' ratios, with their spread:
 //   - a policy page through the portal vs a plain node:http server answering the same HTML bytes (throughput);
-//   - consent POSTs vs a bare node:http + better-sqlite3 insert (throughput);
+//   - consent POSTs vs a bare node:http + better-sqlite3 insert, and on PostgreSQL (BENCH_POSTGRES_URL, else this
+//     machine's server; a fresh database per run, dropped after) with one and two instances vs a bare `pg` insert;
 //   - the DPO inbox's first page, signed in, on the load database vs the same src/lib queries run in-process
 //     (time to the last byte, one request at a time);
 //   - completing an access request, which builds and stores the subject's JSON export, vs building that export
@@ -24,8 +26,10 @@ import { projectRoot, readOrganisation } from '../support/content.ts';
 import { loadDpoEmail } from '../support/load-seed.ts';
 import { buildPortalIfStale } from '../support/portal-build.ts';
 import { migrateFor, node, startServerProcess } from '../support/server-process.ts';
-import { benchConsentPost } from './consent-post.ts';
-import { measureLatency, measureThroughput, timedFetch, type Latency, type Throughput } from './measure.ts';
+import { consentRows } from './consent-rows.ts';
+import { measureLatency, measureThroughput, timedFetch } from './measure.ts';
+import { alternatingRounds, medianLatency, medianThroughput, shownRatio } from './rounds.ts';
+import { printTable, type Row, shownLoad, shownTiming } from './table.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +37,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     connections: { type: 'string' },
     samples: { type: 'string' },
+    rounds: { type: 'string' },
     database: { type: 'string' },
   },
 });
@@ -45,6 +50,7 @@ const positive = (name: string, value: string | undefined, fallback: number) => 
 const seconds = positive('seconds', values.seconds, quick ? 2 : 10);
 const connections = positive('connections', values.connections, 50);
 const samples = positive('samples', values.samples, quick ? 20 : 200);
+const rounds = positive('rounds', values.rounds, 5);
 const warmUp = quick ? 5 : 20;
 const seed = quick
   ? { requests: 5_000, consentRecords: 50_000, heavySubjects: 40, recordsPerHeavySubject: 500 }
@@ -81,19 +87,8 @@ const database = join(dir, 'load.db');
 copyFileSync(source, database);
 if (existsSync(`${source}-wal`)) copyFileSync(`${source}-wal`, `${database}-wal`);
 
-interface Row {
-  what: string;
-  portal: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  pass: boolean;
-}
 const rows: Row[] = [];
-const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
-const load = (result: Throughput) =>
-  `${Math.round(result.requestsPerSecond).toLocaleString('en')} req/s, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}${result.failures ? `, ${result.failures} failed` : ''}`;
-const timing = (result: Latency) => `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}`;
+const result = (pass: boolean): Row['result'] => (pass ? 'pass' : 'FAIL');
 
 const startedAt = Date.now();
 const load1 = loadavg()[0] ?? 0;
@@ -113,22 +108,27 @@ try {
   const policyPath = '/nl/policies/privacy-notice';
   const html = await (await fetch(`${portal.baseURL}${policyPath}`)).arrayBuffer();
   writeFileSync(join(dir, 'policy.html'), Buffer.from(html));
-  staticServer = await startServerProcess('scripts/bench/baseline-static-server.ts', { BENCH_HTML_PATH: join(dir, 'policy.html') }, '/');
+  const plainServer = await startServerProcess('scripts/bench/baseline-static-server.ts', { BENCH_HTML_PATH: join(dir, 'policy.html') }, '/');
+  staticServer = plainServer;
   const get = (url: string, time: number) => measureThroughput({ url, connections, seconds: time });
   const policyWarmUp = Math.max(1, Math.round(seconds / 3));
-  await get(`${staticServer.baseURL}${policyPath}`, policyWarmUp);
+  await get(`${plainServer.baseURL}${policyPath}`, policyWarmUp);
   await get(`${portal.baseURL}${policyPath}`, policyWarmUp);
-  const plain = await get(`${staticServer.baseURL}${policyPath}`, seconds);
-  const page = await get(`${portal.baseURL}${policyPath}`, seconds);
-  await staticServer.stop();
-  const policyRatio = page.requestsPerSecond / plain.requestsPerSecond;
+  const policyRounds = await alternatingRounds({
+    rounds,
+    baseline: () => get(`${plainServer.baseURL}${policyPath}`, seconds),
+    portal: () => get(`${portal.baseURL}${policyPath}`, seconds),
+    ratio: (ours, plain) => ours.requestsPerSecond / plain.requestsPerSecond,
+  });
+  await plainServer.stop();
+  const page = medianThroughput(policyRounds.pairs.map((pair) => pair.portal));
   rows.push({
     what: `Policy page GET ${policyPath} (${(html.byteLength / 1024).toFixed(0)} KB), ${connections} connections`,
-    portal: load(page),
-    baseline: `static node:http, same bytes: ${load(plain)}`,
-    ratio: `${policyRatio.toFixed(2)} of static`,
+    portal: shownLoad(page),
+    baseline: `static node:http, same bytes: ${shownLoad(medianThroughput(policyRounds.pairs.map((pair) => pair.baseline)))}`,
+    ratio: `${shownRatio(policyRounds.ratio, rounds)} of static`,
     target: '≥ 0.80',
-    pass: policyRatio >= 0.8 && page.failures === 0,
+    result: result(policyRounds.ratio.median >= 0.8 && page.failures === 0),
   });
 
   // --- The DPO inbox, signed in with a real session cookie. ---
@@ -137,24 +137,27 @@ try {
   if (!user) throw new Error(`${source} has no DPO account; seed it with npm run db:seed-load`);
   const cookie = `portal_dpo=${(await startSession(store, user.id, Date.now())).token}`;
   const today = localDate(Date.now(), organisation.timeZone);
-  const inboxQueries = await measureLatency(
-    () =>
-      store.read(async (db) => {
-        await inboxPage(db, {}, today);
-        await inboxCounts(db, today);
-        openByWeekDue(await openDueDates(db), today);
-      }),
-    samples,
-    warmUp,
-  );
-  const inbox = await measureLatency(() => timedFetch(`${portal.baseURL}/dpo`, { headers: { cookie } }, 200), samples, warmUp);
+  const inboxQueries = () =>
+    store.read(async (db) => {
+      await inboxPage(db, {}, today);
+      await inboxCounts(db, today);
+      openByWeekDue(await openDueDates(db), today);
+    });
+  const inboxPageFetch = () => timedFetch(`${portal.baseURL}/dpo`, { headers: { cookie } }, 200);
+  const inboxRounds = await alternatingRounds({
+    rounds,
+    baseline: (round) => measureLatency(inboxQueries, samples, round === 0 ? warmUp : 0),
+    portal: (round) => measureLatency(inboxPageFetch, samples, round === 0 ? warmUp : 0),
+    ratio: (ours, queries) => ours.p50 / queries.p50,
+  });
+  const inbox = medianLatency(inboxRounds.pairs.map((pair) => pair.portal));
   rows.push({
     what: `DPO inbox GET /dpo, first page (${size}), one at a time`,
-    portal: timing(inbox),
-    baseline: `its queries in-process: ${timing(inboxQueries)}`,
-    ratio: `${(inbox.p50 / inboxQueries.p50).toFixed(1)}× queries`,
+    portal: shownTiming(inbox),
+    baseline: `its queries in-process: ${shownTiming(medianLatency(inboxRounds.pairs.map((pair) => pair.baseline)))}`,
+    ratio: `${shownRatio(inboxRounds.ratio, rounds, 1)} × queries`,
     target: 'p50 < 50 ms',
-    pass: inbox.p50 < 50,
+    result: result(inbox.p50 < 50),
   });
 
   // --- The subject export: completing access requests of the subjects with the most consent records. ---
@@ -170,35 +173,40 @@ try {
   if (subjects.length < 2) throw new Error(`${source} has too few access requests in progress for the export bench`);
   const exportSamples = Math.min(samples, subjects.length - Math.min(warmUp, Math.floor(subjects.length / 4)));
   const exportWarmUp = Math.min(subjects.length - exportSamples, warmUp);
+  // Completing a request uses it up: each round takes its own subjects, the build in-process the same ones.
+  const perRound = Math.max(1, Math.floor(exportSamples / rounds));
+  const exportRounds = Math.min(rounds, exportSamples);
   const subjectAt = (index: number) => subjects[index] as (typeof subjects)[number];
-  const exportBuild = await measureLatency(
-    async (index) => {
-      const subject = subjectAt(index);
-      JSON.stringify(
-        await store.read((db) => buildSubjectExport(db, { email: subject.email, organisation, portalOrigin: portal.baseURL, now: Date.now() })),
-        null,
-        2,
-      );
-    },
-    exportSamples,
-    exportWarmUp,
-  );
-  const completion = await measureLatency(
-    (index) =>
-      timedFetch(
-        `${portal.baseURL}/dpo/requests/${subjectAt(index).reference}`,
-        {
-          method: 'POST',
-          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ action: 'complete', message: 'Your data is in the attached export.' }).toString(),
-        },
-        303,
-      ),
-    exportSamples,
-    exportWarmUp,
-  );
+  const buildExport = async (index: number) => {
+    const subject = subjectAt(index);
+    JSON.stringify(
+      await store.read((db) => buildSubjectExport(db, { email: subject.email, organisation, portalOrigin: portal.baseURL, now: Date.now() })),
+      null,
+      2,
+    );
+  };
+  const completeRequest = (index: number) =>
+    timedFetch(
+      `${portal.baseURL}/dpo/requests/${subjectAt(index).reference}`,
+      {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ action: 'complete', message: 'Your data is in the attached export.' }).toString(),
+      },
+      303,
+    );
+  for (let index = 0; index < exportWarmUp; index += 1) await buildExport(index);
+  for (let index = 0; index < exportWarmUp; index += 1) await completeRequest(index);
+  const firstOf = (round: number) => exportWarmUp + round * perRound;
+  const exportRoundsRun = await alternatingRounds({
+    rounds: exportRounds,
+    baseline: (round) => measureLatency((index) => buildExport(firstOf(round) + index), perRound, 0),
+    portal: (round) => measureLatency((index) => completeRequest(firstOf(round) + index), perRound, 0),
+    ratio: (ours, build) => ours.p50 / build.p50,
+  });
+  const completion = medianLatency(exportRoundsRun.pairs.map((pair) => pair.portal));
   // The export really holds every record: check the last one stored.
-  const last = subjectAt(exportWarmUp + exportSamples - 1);
+  const last = subjectAt(firstOf(exportRounds) - 1);
   const stored = client
     .prepare('select e.content from request_exports e join requests r on r.id = e.request_id where r.reference = ?')
     .pluck()
@@ -206,16 +214,16 @@ try {
   const storedRecords = stored ? (JSON.parse(stored) as { consentRecords: unknown[] }).consentRecords.length : 0;
   if (storedRecords !== last.records) throw new Error(`the export of ${last.reference} holds ${storedRecords} consent records, not ${last.records}`);
   const measured = subjects
-    .slice(exportWarmUp, exportWarmUp + exportSamples)
+    .slice(exportWarmUp, firstOf(exportRounds))
     .map((subject) => subject.records)
     .sort((a, b) => a - b);
   rows.push({
     what: `Subject JSON export: DPO completes an access request (POST, export built and stored; ${measured[Math.floor(measured.length / 2)]?.toLocaleString('en')} consent records median), one at a time`,
-    portal: timing(completion),
-    baseline: `export built in-process: ${timing(exportBuild)}`,
-    ratio: `${(completion.p50 / exportBuild.p50).toFixed(1)}× build`,
+    portal: shownTiming(completion),
+    baseline: `export built in-process: ${shownTiming(medianLatency(exportRoundsRun.pairs.map((pair) => pair.baseline)))}`,
+    ratio: `${shownRatio(exportRoundsRun.ratio, exportRounds, 1)} × build`,
     target: 'p50 < 300 ms',
-    pass: completion.p50 < 300,
+    result: result(completion.p50 < 300),
   });
   await store.close();
 } finally {
@@ -224,27 +232,12 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-// --- Consent POSTs: a fresh database for both, as `npm run bench:consent`. ---
-const consent = await benchConsentPost({ connections, seconds });
-const consentRatio = consent.portal.requestsPerSecond / consent.baseline.requestsPerSecond;
-rows.splice(1, 0, {
-  what: `Consent POST /api/consent, ${connections} connections`,
-  portal: load(consent.portal),
-  baseline: `node:http + better-sqlite3 insert: ${load(consent.baseline)}`,
-  ratio: `${consentRatio.toFixed(2)} of bare`,
-  target: '≥ 0.50, p99 < 20 ms',
-  pass: consentRatio >= 0.5 && consent.portal.p99 < 20 && consent.portal.failures === 0,
-});
+// --- Consent POSTs: fresh databases for portal and baseline, on SQLite and on PostgreSQL. ---
+rows.splice(1, 0, ...(await consentRows({ connections, seconds, rounds })));
 
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
 console.log(
   `\nMachine: ${availableParallelism()} cores (${cpu}), Node ${process.versions.node}, load average ${load1.toFixed(2)} at start; ` +
-    `${seconds} s per load run, ${samples} sequential samples after ${warmUp} warm-up${quick ? ' (--quick: small database, short runs)' : ''}; ${Math.round((Date.now() - startedAt) / 1000)} s in all.\n`,
+    `${rounds} alternating rounds of ${seconds} s per load run and of ${samples} sequential samples (after ${warmUp} warm-up)${quick ? ' (--quick: small database, short runs)' : ''}; ${Math.round((Date.now() - startedAt) / 1000)} s in all.\n`,
 );
-const columns = ['what', 'portal', 'baseline', 'ratio', 'target', 'result'] as const;
-const cells = rows.map((row) => ({ ...row, result: row.pass ? 'pass' : 'FAIL' }));
-const widths = columns.map((column) => Math.max(column.length, ...cells.map((cell) => String(cell[column]).length)));
-const line = (values: readonly string[]) => `| ${values.map((value, index) => value.padEnd(widths[index] as number)).join(' | ')} |`;
-console.log(line(columns));
-console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-for (const cell of cells) console.log(line(columns.map((column) => String(cell[column]))));
+printTable(rows);
