@@ -7,6 +7,7 @@ import compression from 'compression';
 import { join } from 'node:path';
 import { constants as zlibConstants } from 'node:zlib';
 import { openStore, storeName } from '../db/connection.ts';
+import { holdLocalOutbox, type LocalOutboxHold } from '../db/postgres/outbox-lock.ts';
 import { migrationsProblem, schemaChanges } from '../db/store-status.ts';
 import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
 import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
@@ -63,6 +64,16 @@ if (!(await store.answers())) await refuseToStart(`the database at ${database} d
 await refuseToStart(changedSchemaRefusal(await schemaChanges(store, migrations), database, 'as it was found'));
 const notCurrent = await migrationsProblem(store, migrations);
 await refuseToStart(notCurrent && `the database at ${database} is not current: ${notCurrent}.`);
+// On PostgreSQL without SMTP_URL, mail goes to this machine's outbox: only one instance may do that.
+let outbox: LocalOutboxHold | undefined;
+try {
+  outbox = await holdLocalOutbox(environment, (error) => {
+    log.error('The local outbox lock was lost: stopping, so another instance can take the outbox.', { reason: error.message });
+    stop('outbox lock lost');
+  });
+} catch (error) {
+  await refuseToStart(error instanceof Error ? error.message : String(error));
+}
 const published = await publishPolicyTexts(store, texts, todayIn(organisation.timeZone));
 log.info('Database is current; policy texts recorded.', {
   database,
@@ -182,7 +193,7 @@ function stop(signal: string) {
   stopping = true;
   log.info('Finishing the requests under way, then stopping.', { signal });
   server.close(() => {
-    void store.close().finally(() => {
+    void Promise.all([store.close(), outbox?.release()]).finally(() => {
       log.info('Stopped.');
       process.exit(0);
     });

@@ -104,7 +104,8 @@ async function postgresServers(serverUrl: string, instances: number): Promise<Se
     databases.push(portalDatabase);
     const baselineDatabase = await createScratchDatabase(serverUrl, 'portal_bench_baseline');
     databases.push(baselineDatabase);
-    const env = { DATABASE_URL: portalDatabase.url, ...postgresPortalSecrets(), ...unlimited };
+    // Several instances refuse the local outbox; consent POSTs send no mail, so an SMTP server that is never reached will do.
+    const env = { DATABASE_URL: portalDatabase.url, SMTP_URL: 'smtp://127.0.0.1:9', ...postgresPortalSecrets(), ...unlimited };
     migrateFor(env);
     const portals: ServerProcess[] = [];
     const baselines: ServerProcess[] = [];
