@@ -6,10 +6,11 @@ import { anchorLine, signHead } from '../src/lib/chain-head.ts';
 import { currentChainHead } from '../src/lib/chain-head.repo.ts';
 import { auditConsentChain } from '../src/lib/chain-audit.repo.ts';
 import { appendAnchor, ChainFileError, loadChainKey, publishPublicKey, readAnchors } from '../src/lib/chain-files.ts';
-import { anchorsPathOf, chainKeySourceOf, readEnvironment } from '../src/lib/environment.ts';
+import { anchorsPathOf, chainKeySourceOf } from '../src/lib/environment.ts';
 import { checkChainDatabase, refuse } from './support/chain-database.ts';
+import { environmentOrExit } from './support/cli.ts';
 
-const environment = readEnvironment(process.env);
+const environment = environmentOrExit();
 const anchorsPath = anchorsPathOf(environment);
 const database = await checkChainDatabase(environment);
 const anchors = readAnchors(anchorsPath);

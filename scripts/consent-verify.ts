@@ -4,10 +4,11 @@
 // database that is not the portal's is refused the same way, and nothing is changed.
 import { auditConsentChain, type ChainVerifier } from '../src/lib/chain-audit.repo.ts';
 import { ChainFileError, loadChainKey, readAnchors } from '../src/lib/chain-files.ts';
-import { anchorsPathOf, chainKeySourceOf, readEnvironment } from '../src/lib/environment.ts';
+import { anchorsPathOf, chainKeySourceOf } from '../src/lib/environment.ts';
 import { checkChainDatabase, refuse } from './support/chain-database.ts';
+import { environmentOrExit } from './support/cli.ts';
 
-const environment = readEnvironment(process.env);
+const environment = environmentOrExit();
 const anchorsPath = anchorsPathOf(environment);
 const database = await checkChainDatabase(environment);
 const anchors = readAnchors(anchorsPath);

@@ -5,9 +5,8 @@
 import { existsSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { readEnvironment } from '../src/lib/environment.ts';
 import { createPrivateFile } from '../src/lib/private-files.ts';
-import { errorText, fail, readCommandLine } from './support/cli.ts';
+import { errorText, fail, readCommandLine, environmentOrExit } from './support/cli.ts';
 import { removeDatabaseFiles } from './support/database-files.ts';
 import { describeDatabase, inspectDatabase } from './support/database-report.ts';
 import { keepNewFilesPrivate } from './support/private-files.ts';
@@ -19,7 +18,7 @@ const parsed = readCommandLine(usage, { force: { type: 'boolean' } });
 const [target, ...extra] = parsed.positionals.map((path) => resolve(path));
 if (!target || extra.length > 0) fail(`Name one file to write the backup to.\n${usage}`);
 
-const source = resolve(readEnvironment(process.env).DATABASE_PATH);
+const source = resolve(environmentOrExit().DATABASE_PATH);
 if (!existsSync(source)) fail(`No database at ${source} (DATABASE_PATH): nothing to back up.`);
 if (target === source) fail('The backup cannot replace the live database itself.');
 if (!existsSync(dirname(target)) || !statSync(dirname(target)).isDirectory()) fail(`The folder ${dirname(target)} does not exist.`);

@@ -7,14 +7,13 @@ import { closePostgresDatabase, migratePostgresDatabase, migrationDifferences, o
 import { postgresSchemaDifferences } from '../db/postgres/schema-check.ts';
 import { sqliteMigrationLock } from '../db/migration-lock.ts';
 import { migrationState } from '../db/migration-state.ts';
-import { readEnvironment } from '../src/lib/environment.ts';
-import { errorText, fail } from './support/cli.ts';
+import { errorText, fail, environmentOrExit } from './support/cli.ts';
 import { projectRoot } from './support/content.ts';
 import { keepNewFilesPrivate, tightenPortalFiles } from './support/private-files.ts';
 import { changedSchemaRefusal } from './support/schema-refusal.ts';
 import { schemaDifferences } from '../db/schema-check.ts';
 
-const environment = readEnvironment(process.env);
+const environment = environmentOrExit();
 class Refusal extends Error {}
 
 if (environment.DATABASE_URL) await migratePostgres(environment.DATABASE_URL);

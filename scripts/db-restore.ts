@@ -7,9 +7,8 @@ import { chmodSync, existsSync, renameSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
-import { readEnvironment } from '../src/lib/environment.ts';
 import { createPrivateFile, makePrivateFolder } from '../src/lib/private-files.ts';
-import { errorText, fail, readCommandLine } from './support/cli.ts';
+import { errorText, fail, readCommandLine, environmentOrExit } from './support/cli.ts';
 import { processesUsing, removeDatabaseFiles, withSidecars } from './support/database-files.ts';
 import { describeDatabase, inspectDatabase, portalMigrationsFolder, problemsOf } from './support/database-report.ts';
 import { keepNewFilesPrivate } from './support/private-files.ts';
@@ -21,7 +20,7 @@ const parsed = readCommandLine(usage, {});
 const [backup, ...extra] = parsed.positionals.map((path) => resolve(path));
 if (!backup || extra.length > 0) fail(`Name the one backup file to restore.\n${usage}`);
 if (!existsSync(backup) || !statSync(backup).isFile()) fail(`No backup file at ${backup}.`);
-const live = resolve(readEnvironment(process.env).DATABASE_PATH);
+const live = resolve(environmentOrExit().DATABASE_PATH);
 if (backup === live) fail('The backup is the live database itself (DATABASE_PATH); nothing to restore.');
 
 // 1. The backup, read-only.

@@ -6,8 +6,8 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../db/connection.ts';
-import { readEnvironment } from '../src/lib/environment.ts';
 import { seedLoadDatabase } from './support/load-seed.ts';
+import { environmentOrExit } from './support/cli.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +32,7 @@ const options = {
   heavySubjects: count('heavy-subjects', values['heavy-subjects']),
   recordsPerHeavySubject: count('records-per-heavy-subject', values['records-per-heavy-subject']),
 };
-const path = readEnvironment(process.env).DATABASE_PATH;
+const path = environmentOrExit().DATABASE_PATH;
 if (path === ':memory:') {
   console.error('DATABASE_PATH must name a file for a load database.');
   process.exit(1);

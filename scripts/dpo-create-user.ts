@@ -9,13 +9,12 @@ import { createInterface } from 'node:readline';
 import { openMigratedStore } from '../db/connection.ts';
 import { createDpoAccount, resetDpoPassword, type SecondFactorChange } from '../src/lib/dpo-accounts.repo.ts';
 import { findDpoUser } from '../src/lib/dpo.repo.ts';
-import { readEnvironment } from '../src/lib/environment.ts';
 import { isLocale } from '../src/lib/locale.ts';
 import { emailAddressSchema } from '../src/lib/email-address.ts';
 import { hashPassword, maxPasswordLength, minPasswordLength } from '../src/lib/password.ts';
 import { seal } from '../src/lib/secret-box.ts';
 import { newTotpSecret, totpUri } from '../src/lib/totp.ts';
-import { fail, operatorActor, readCommandLine } from './support/cli.ts';
+import { fail, operatorActor, readCommandLine, environmentOrExit } from './support/cli.ts';
 import { readOrganisation } from './support/content.ts';
 import { getPortalSecret } from '../src/server/secret.ts';
 
@@ -55,7 +54,7 @@ function ask(question: string): Promise<string> {
   });
 }
 
-const environment = readEnvironment(process.env);
+const environment = environmentOrExit();
 const store = await openMigratedStore(environment);
 // Checked before the password is asked for, so a mistyped address costs no typing.
 const existing = await store.read((db) => findDpoUser(db, email.data));

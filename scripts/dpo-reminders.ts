@@ -7,14 +7,14 @@ import { portalHosts } from '../src/lib/canonical-origin.ts';
 import { localDate } from '../src/lib/deadline.ts';
 import { enabledDpoUsers } from '../src/lib/dpo.repo.ts';
 import { digestEmail, requestsNeedingAttention } from '../src/lib/dpo-digest.ts';
-import { readEnvironment } from '../src/lib/environment.ts';
 import { createTranslator } from '../src/lib/i18n.ts';
 import { isLocale, type Locale } from '../src/lib/locale.ts';
 import { createMailer } from '../src/lib/mailer.ts';
 import { readMessages, readOrganisation } from './support/content.ts';
+import { environmentOrExit } from './support/cli.ts';
 
 const organisation = readOrganisation();
-const environment = readEnvironment(process.env);
+const environment = environmentOrExit();
 const store = await openMigratedStore(environment);
 
 const now = Date.now();

@@ -14,8 +14,7 @@ import {
   type DpoAccountSummary,
 } from '../src/lib/dpo-accounts.repo.ts';
 import { emailAddressSchema } from '../src/lib/email-address.ts';
-import { readEnvironment } from '../src/lib/environment.ts';
-import { fail, operatorActor, readCommandLine } from './support/cli.ts';
+import { fail, operatorActor, readCommandLine, environmentOrExit } from './support/cli.ts';
 
 const usage =
   'Usage: npm run dpo:users -- list | disable --email <address> | enable --email <address> | remove --email <address> | revoke-sessions --email <address>';
@@ -28,7 +27,7 @@ if (positionals.length !== 1 || !commands.includes(command as Command)) fail(usa
 const email = command === 'list' ? undefined : emailAddressSchema.safeParse((values.email ?? '').toLowerCase());
 if (email && !email.success) fail(`${command} needs --email <address>.\n${usage}`);
 
-const environment = readEnvironment(process.env);
+const environment = environmentOrExit();
 const store = await openMigratedStore(environment);
 const by = { actor: operatorActor(), now: Date.now() };
 

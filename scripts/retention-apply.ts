@@ -5,9 +5,9 @@
 import { parseArgs } from 'node:util';
 import { openMigratedStore } from '../db/connection.ts';
 import { localDate } from '../src/lib/deadline.ts';
-import { readEnvironment } from '../src/lib/environment.ts';
 import { applyRetention } from '../src/lib/retention.repo.ts';
 import { readOrganisation } from './support/content.ts';
+import { environmentOrExit } from './support/cli.ts';
 
 function readDryRun(): boolean {
   try {
@@ -19,7 +19,7 @@ function readDryRun(): boolean {
 }
 const dryRun = readDryRun();
 const organisation = readOrganisation();
-const environment = readEnvironment(process.env);
+const environment = environmentOrExit();
 const store = await openMigratedStore(environment);
 
 const report = await applyRetention(store, { now: Date.now(), retention: organisation.retention, timeZone: organisation.timeZone, dryRun });

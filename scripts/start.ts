@@ -9,7 +9,7 @@ import { constants as zlibConstants } from 'node:zlib';
 import { openStore, storeName } from '../db/connection.ts';
 import { holdLocalOutbox, type LocalOutboxHold } from '../db/postgres/outbox-lock.ts';
 import { migrationsProblem, schemaChanges } from '../db/store-status.ts';
-import { publicUrlIsHttps, readEnvironment } from '../src/lib/environment.ts';
+import { publicUrlIsHttps } from '../src/lib/environment.ts';
 import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
 import { floodLimitsFor } from '../src/lib/flood-limits.ts';
 import { log } from '../src/lib/log.ts';
@@ -31,10 +31,11 @@ import { projectRoot, readOrganisation } from './support/content.ts';
 import { buildPortalIfStale, registerServer, serverEntry } from './support/portal-build.ts';
 import { keepNewFilesPrivate, tightenPortalFiles } from './support/private-files.ts';
 import { changedSchemaRefusal } from './support/schema-refusal.ts';
+import { environmentOrExit } from './support/cli.ts';
 
 const root = projectRoot;
 const entry = serverEntry;
-const environment = readEnvironment(process.env);
+const environment = environmentOrExit();
 
 try {
   buildPortalIfStale();

@@ -1,6 +1,7 @@
 // What the operator scripts share on the command line: their arguments, how they stop with a message, who ran them.
 import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type Environment, readEnvironment } from '../../src/lib/environment.ts';
 
 /** Prints `message` to stderr and exits 1. */
 export function fail(message: string): never {
@@ -10,6 +11,18 @@ export function fail(message: string): never {
 
 /** The text of an error, for a message. */
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The validated environment, or exit 1 with every bad variable named (one line each, no stack trace): what an
+ * operator reads when a start-up or a script refuses its settings.
+ */
+export function environmentOrExit(env: NodeJS.ProcessEnv = process.env): Environment {
+  try {
+    return readEnvironment(env);
+  } catch (error) {
+    return fail(`Refusing to run: ${errorText(error)}`);
+  }
+}
 
 /** The command line's options and file arguments; a bad option stops the script with `usage`. */
 export function readCommandLine<T extends ParseArgsConfig['options']>(usage: string, options: T) {
