@@ -12,8 +12,8 @@ export default defineConfig({
         test: {
           name: 'db-postgres',
           include: ['test/db/**/*.test.ts'],
-          // Tests of the SQLite file itself (its schema check, the load seed's bulk writer); PostgreSQL's own are in test/db-pg.
-          exclude: ['test/db/schema-check.test.ts', 'test/db/load-seed.test.ts'],
+          // The SQLite file's own schema check; PostgreSQL's is in test/db-pg.
+          exclude: ['test/db/schema-check.test.ts'],
           env: { DATABASE_URL: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
           testTimeout: 30_000,
           hookTimeout: 30_000,

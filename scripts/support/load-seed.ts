@@ -2,10 +2,13 @@
 // over two years with their audit trails, and a million consent records chained with the portal's own hash function,
 // so `npm run consent:verify` passes on it. Everything is made up (names, addresses, texts); nothing is real data.
 import { join } from 'node:path';
-import type { SqliteStore } from '../../db/store.ts';
+import { desc, sql } from 'drizzle-orm';
+import { postgresTransactionOf } from '../../db/postgres/store.ts';
+import type { SqliteStore, Store, Transaction } from '../../db/store.ts';
+import { consentRecords, requestEvents, requestExports, requests } from '../../db/tables.ts';
 import type { BannerStrings } from '../../src/lib/banner-config.ts';
 import { decisionRecord, termsFor, type ConsentTerms } from '../../src/lib/consent-api.ts';
-import { genesisHash, hashConsentRecord, type ConsentAction, type ConsentSource } from '../../src/lib/consent.ts';
+import { genesisHash, hashConsentRecord, type ConsentAction, type ConsentRecordFields, type ConsentSource } from '../../src/lib/consent.ts';
 import { daysBetween, deadlineFor, extendedDeadline, localDate } from '../../src/lib/deadline.ts';
 import { createDpoUser } from '../../src/lib/dpo.repo.ts';
 import { createTranslator } from '../../src/lib/i18n.ts';
@@ -154,12 +157,161 @@ function consentChoice(next: Random): {
   return { action, source, choices: { preferences: false, analytics: false, marketing: false } };
 }
 
-/** Seeds an empty, migrated database. One transaction per table group, prepared statements, no fsync until the end. */
-export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOptions): Promise<LoadSeedSummary> {
+type RequestRowValues = Omit<typeof requests.$inferInsert, 'id'>;
+
+/**
+ * Where the seed writes, row by row: on SQLite prepared statements on the connection itself (a new file, nothing else
+ * runs meanwhile), on PostgreSQL multi-row inserts of a thousand rows at a time. `full()` says when the buffered rows
+ * should be written (`flush()`); on SQLite rows are written at once and it never is.
+ */
+interface SeedWriter {
+  group(work: () => Promise<void>): Promise<void>;
+  record(fields: ConsentRecordFields, previousHash: string, recordHash: string): void;
+  /** The request's id. */
+  request(row: RequestRowValues): number;
+  event(requestId: number, at: number, actor: string, kind: RequestEventKind, detail: string | null): void;
+  export(requestId: number, at: number, expiresAt: number, content: string, contentHash: string): void;
+  full(): boolean;
+  flush(): Promise<void>;
+  lastHash(): Promise<string>;
+  done(): Promise<void>;
+}
+
+function sqliteWriter(store: SqliteStore): SeedWriter {
+  const client = store.handle.$client;
+  // Fast bulk load: the database is new, so a crash halfway means starting again, not losing anything.
+  client.pragma('journal_mode = MEMORY');
+  client.pragma('synchronous = OFF');
+  client.pragma('cache_size = -400000');
+  client.pragma('temp_store = MEMORY');
+  const insertRecord = client.prepare(
+    `insert into consent_records (consent_id, site_id, origin, recorded_at, action, source, preferences, analytics, marketing,
+       locale, policy_document, policy_version, text_hash, banner_version, revision, expires_at, gpc_signal, previous_hash, record_hash)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertRequest = client.prepare(
+    `insert into requests (reference, type, locale, name, email, email_key, customer_reference, consent_id, consent_id_linked_by, details, inaccurate_data,
+       correct_data, scope, grounds, format, status, received_at, due_on, due_at, extension_days, extension_reason,
+       verified_at, closed_at, outcome, status_token_hash, verify_token_hash, verify_expires_at)
+     values (@reference, @type, @locale, @name, @email, @emailKey, @customerReference, @consentId, @consentIdLinkedBy, @details, @inaccurateData,
+       @correctData, @scope, @grounds, @format, @status, @receivedAt, @dueOn, @dueAt, @extensionDays, @extensionReason,
+       @verifiedAt, @closedAt, @outcome, @statusTokenHash, @verifyTokenHash, @verifyExpiresAt)`,
+  );
+  const insertEvent = client.prepare('insert into request_events (request_id, occurred_at, actor, kind, detail) values (?, ?, ?, ?, ?)');
+  const insertExport = client.prepare('insert into request_exports (request_id, created_at, expires_at, content, content_hash) values (?, ?, ?, ?, ?)');
+  return {
+    group: async (work) => {
+      client.exec('begin');
+      try {
+        await work();
+        client.exec('commit');
+      } catch (error) {
+        client.exec('rollback');
+        throw error;
+      }
+    },
+    record: (fields, previousHash, recordHash) =>
+      void insertRecord.run(
+        fields.consentId,
+        fields.siteId,
+        fields.origin,
+        fields.recordedAt,
+        fields.action,
+        fields.source,
+        Number(fields.preferences),
+        Number(fields.analytics),
+        Number(fields.marketing),
+        fields.locale,
+        fields.policyDocument,
+        fields.policyVersion,
+        fields.textHash,
+        fields.bannerVersion,
+        fields.revision,
+        fields.expiresAt,
+        Number(fields.gpcSignal),
+        previousHash,
+        recordHash,
+      ),
+    request: (row) => Number(insertRequest.run(row).lastInsertRowid),
+    event: (requestId, at, actor, kind, detail) => void insertEvent.run(requestId, at, actor, kind, detail),
+    export: (requestId, at, expiresAt, content, contentHash) => void insertExport.run(requestId, at, expiresAt, content, contentHash),
+    full: () => false,
+    flush: async () => {},
+    lastHash: async () =>
+      (client.prepare('select record_hash from consent_records order by id desc limit 1').pluck().get() as string | undefined) ?? genesisHash,
+    done: async () => {
+      client.pragma('journal_mode = WAL');
+      client.pragma('synchronous = FULL');
+    },
+  };
+}
+
+function postgresWriter(store: Store): SeedWriter {
+  const batchSize = 1_000;
+  let tx: Transaction | undefined;
+  let records: (typeof consentRecords.$inferInsert)[] = [];
+  let requestRows: (typeof requests.$inferInsert)[] = [];
+  let events: (typeof requestEvents.$inferInsert)[] = [];
+  let exports: (typeof requestExports.$inferInsert)[] = [];
+  // Request ids are given here (their events name them before the requests are written), then the sequence moves past them.
+  let nextRequestId = 0;
+  const within = () => {
+    if (!tx) throw new Error('the seed writes inside a group');
+    return tx;
+  };
+  const flush = async () => {
+    const open = within();
+    // Parents first: events and exports refer to their requests.
+    if (records.length) await open.insert(consentRecords).values(records);
+    if (requestRows.length) await open.insert(requests).values(requestRows);
+    if (events.length) await open.insert(requestEvents).values(events);
+    if (exports.length) await open.insert(requestExports).values(exports);
+    records = [];
+    requestRows = [];
+    events = [];
+    exports = [];
+  };
+  return {
+    group: async (work) => {
+      await store.transaction(async (open) => {
+        tx = open;
+        if (nextRequestId === 0) {
+          const [row] = await open.select({ last: sql<number>`coalesce(max(${requests.id}), 0)`.mapWith(Number) }).from(requests);
+          nextRequestId = (row?.last ?? 0) + 1;
+        }
+        await work();
+        await flush();
+        if (nextRequestId > 1) await postgresTransactionOf(open)?.execute(sql`select setval(pg_get_serial_sequence('requests', 'id'), ${nextRequestId - 1})`);
+        tx = undefined;
+      });
+    },
+    record: (fields, previousHash, recordHash) => void records.push({ ...fields, previousHash, recordHash, hashVersion: 1 }),
+    request: (row) => {
+      const id = nextRequestId++;
+      requestRows.push({ ...row, id });
+      return id;
+    },
+    event: (requestId, at, actor, kind, detail) => void events.push({ requestId, occurredAt: at, actor, kind, detail }),
+    export: (requestId, at, expiresAt, content, contentHash) => void exports.push({ requestId, createdAt: at, expiresAt, content, contentHash }),
+    full: () => records.length + requestRows.length + events.length >= batchSize,
+    flush,
+    lastHash: () =>
+      store.read(async (db) => {
+        const [last] = await db.select({ hash: consentRecords.recordHash }).from(consentRecords).orderBy(desc(consentRecords.id)).limit(1);
+        return last?.hash ?? genesisHash;
+      }),
+    done: async () => {},
+  };
+}
+
+/**
+ * Seeds an empty, migrated database, on either store. One transaction per table group; on SQLite prepared statements
+ * and no fsync until the end, on PostgreSQL inserts of a thousand rows at a time.
+ */
+export async function seedLoadDatabase(store: Store, options: LoadSeedOptions): Promise<LoadSeedSummary> {
   const log = options.log ?? (() => {});
   const next = random(options.seed ?? 20_260_501);
-  // A bulk load into a new SQLite file: prepared statements on the connection itself, nothing else runs meanwhile.
-  const client = store.handle.$client;
+  const writer = store.dialect === 'sqlite' ? sqliteWriter(store as SqliteStore) : postgresWriter(store);
   const started = performance.now();
   const organisation = readOrganisation();
   const timeZone = organisation.timeZone;
@@ -169,12 +321,6 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
     locales.map((locale) => [locale, createTranslator(locale, readMessages(locale))('banner', { returnObjects: true }) as unknown as BannerStrings]),
   );
   const from = options.now - spanDays * dayMs;
-
-  // Fast bulk load: the database is new, so a crash halfway means starting again, not losing anything.
-  client.pragma('journal_mode = MEMORY');
-  client.pragma('synchronous = OFF');
-  client.pragma('cache_size = -400000');
-  client.pragma('temp_store = MEMORY');
 
   // --- Consent records: every decision chained to the one before, as the portal appends them. ---
   const heavyCount = Math.min(options.heavySubjects, Math.floor(options.consentRecords / Math.max(1, options.recordsPerHeavySubject)));
@@ -193,17 +339,12 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
     }
     return terms;
   };
-  const insertRecord = client.prepare(
-    `insert into consent_records (consent_id, site_id, origin, recorded_at, action, source, preferences, analytics, marketing,
-       locale, policy_document, policy_version, text_hash, banner_version, revision, expires_at, gpc_signal, previous_hash, record_hash)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
   const origins: Record<string, string> = { portal: 'https://privacy.ostria.example', demo: 'http://localhost:4322' };
   const consentStarted = performance.now();
   let day = '';
   let dayEnds = 0;
-  client.transaction(() => {
-    let previousHash = (client.prepare('select record_hash from consent_records order by id desc limit 1').pluck().get() as string | undefined) ?? genesisHash;
+  let previousHash = await writer.lastHash();
+  await writer.group(async () => {
     const step = (options.now - from) / Math.max(1, options.consentRecords);
     for (let index = 0; index < options.consentRecords; index += 1) {
       const recordedAt = Math.floor(from + index * step + next() * step);
@@ -225,46 +366,17 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
         recordedAt,
       );
       const recordHash = hashConsentRecord(previousHash, fields);
-      insertRecord.run(
-        fields.consentId,
-        fields.siteId,
-        fields.origin,
-        fields.recordedAt,
-        fields.action,
-        fields.source,
-        Number(fields.preferences),
-        Number(fields.analytics),
-        Number(fields.marketing),
-        fields.locale,
-        fields.policyDocument,
-        fields.policyVersion,
-        fields.textHash,
-        fields.bannerVersion,
-        fields.revision,
-        fields.expiresAt,
-        Number(fields.gpcSignal),
-        previousHash,
-        recordHash,
-      );
+      writer.record(fields, previousHash, recordHash);
       previousHash = recordHash;
+      if (writer.full()) await writer.flush();
       if (index > 0 && index % 200_000 === 0) log(`  ${index.toLocaleString('en')} consent records…`);
     }
-  })();
+  });
   const consentSeconds = (performance.now() - consentStarted) / 1000;
   log(`${options.consentRecords.toLocaleString('en')} consent records (${usedIds.size.toLocaleString('en')} consent ids) in ${consentSeconds.toFixed(1)} s`);
 
   // --- Requests, their audit trails and the exports of completed access and portability requests. ---
   const requestsStarted = performance.now();
-  const insertRequest = client.prepare(
-    `insert into requests (reference, type, locale, name, email, email_key, customer_reference, consent_id, consent_id_linked_by, details, inaccurate_data,
-       correct_data, scope, grounds, format, status, received_at, due_on, due_at, extension_days, extension_reason,
-       verified_at, closed_at, outcome, status_token_hash, verify_token_hash, verify_expires_at)
-     values (@reference, @type, @locale, @name, @email, @emailKey, @customerReference, @consentId, @consentIdLinkedBy, @details, @inaccurateData,
-       @correctData, @scope, @grounds, @format, @status, @receivedAt, @dueOn, @dueAt, @extensionDays, @extensionReason,
-       @verifiedAt, @closedAt, @outcome, @statusTokenHash, @verifyTokenHash, @verifyExpiresAt)`,
-  );
-  const insertEvent = client.prepare('insert into request_events (request_id, occurred_at, actor, kind, detail) values (?, ?, ?, ?, ?)');
-  const insertExport = client.prepare('insert into request_exports (request_id, created_at, expires_at, content, content_hash) values (?, ?, ?, ?, ?)');
   const references = new Set<string>();
   const dpoActor = `dpo:${organisation.dpo.email}`;
   // About one person in five asks more than once; a fifth of the people name the consent id of their cookie.
@@ -285,7 +397,7 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
 
   let eventCount = 0;
   let exportCount = 0;
-  client.transaction(() => {
+  await writer.group(async () => {
     for (let index = 0; index < options.requests; index += 1) {
       const receivedAt = Math.floor(from + index * requestStep + next() * requestStep);
       const ageDays = (options.now - receivedAt) / dayMs;
@@ -348,7 +460,7 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
         customerReference: next() < 0.3 ? `C-${10_000 + Math.floor(next() * 90_000)}` : null,
         consentId: person.consentId,
         // Sent from the browser whose cookie holds it, as the form does: proven, so its records join the person's export.
-        consentIdLinkedBy: person.consentId ? 'browser' : null,
+        consentIdLinkedBy: person.consentId ? ('browser' as const) : null,
         details:
           type === 'restriction'
             ? 'Please stop using my data for profiling while my complaint is open.'
@@ -373,9 +485,9 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
         verifyTokenHash: status === 'received' ? hashToken(`load-verify-${reference}-${next()}`) : null,
         verifyExpiresAt: status === 'received' ? receivedAt + 72 * 60 * 60 * 1000 : null,
       };
-      const requestId = Number(insertRequest.run(row).lastInsertRowid);
+      const requestId = writer.request(row);
       const event = (at: number, actor: string, kind: RequestEventKind, detail: Record<string, unknown> | null) => {
-        insertEvent.run(requestId, at, actor, kind, detail && JSON.stringify(detail));
+        writer.event(requestId, at, actor, kind, detail && JSON.stringify(detail));
         eventCount += 1;
       };
       event(receivedAt, 'requester', 'received', null);
@@ -405,13 +517,14 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
           consentRecords: [],
           marketing: [],
         });
-        insertExport.run(requestId, closedAt, closedAt + exportLifetimeMs, content, hashToken(content));
+        writer.export(requestId, closedAt, closedAt + exportLifetimeMs, content, hashToken(content));
         exportCount += 1;
         if (next() < 0.6) event(closedAt + Math.floor(next() * 6 * dayMs), 'requester', 'exported', { contentHash: hashToken(content) });
       }
+      if (writer.full()) await writer.flush();
       if (index > 0 && index % 25_000 === 0) log(`  ${index.toLocaleString('en')} requests…`);
     }
-  })();
+  });
   const passwordHash = await hashPassword(Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'));
   const user = await store.transaction((tx) => createDpoUser(tx, { email: loadDpoEmail, passwordHash, totpSecret: null, locale: 'el', now: options.now }));
   const requestsSeconds = (performance.now() - requestsStarted) / 1000;
@@ -419,8 +532,7 @@ export async function seedLoadDatabase(store: SqliteStore, options: LoadSeedOpti
     `${options.requests.toLocaleString('en')} requests, ${eventCount.toLocaleString('en')} events, ${exportCount.toLocaleString('en')} exports in ${requestsSeconds.toFixed(1)} s`,
   );
 
-  client.pragma('journal_mode = WAL');
-  client.pragma('synchronous = FULL');
+  await writer.done();
   return {
     requests: options.requests,
     requestEvents: eventCount,
