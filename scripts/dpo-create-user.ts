@@ -6,7 +6,7 @@
 // app; a reset keeps the second factor unless --remove-totp is given. There is no default account. Every change is
 // an audit event naming the operator.
 import { createInterface } from 'node:readline';
-import { openMigratedStore } from '../db/connection.ts';
+import { openMigratedStore, storeName } from '../db/connection.ts';
 import { createDpoAccount, resetDpoPassword, type SecondFactorChange } from '../src/lib/dpo-accounts.repo.ts';
 import { findDpoUser } from '../src/lib/dpo.repo.ts';
 import { isLocale } from '../src/lib/locale.ts';
@@ -83,11 +83,11 @@ if (existing) {
   await store.close();
   if (!reset) fail(`No DPO account for ${email.data} any more; nothing was changed.`);
   const factor = { kept: 'second factor kept', removed: 'second factor removed', replaced: 'new second factor below' }[secondFactor.change];
-  console.log(`New password set for ${email.data} (${environment.DATABASE_PATH}); ${factor}; ${reset.sessionsEnded} session(s) ended.`);
+  console.log(`New password set for ${email.data} (${storeName(environment)}); ${factor}; ${reset.sessionsEnded} session(s) ended.`);
 } else {
   await createDpoAccount(store, { email: email.data, passwordHash, totpSecret: sealed, locale }, by);
   await store.close();
-  console.log(`DPO account created: ${email.data} (${environment.DATABASE_PATH}).`);
+  console.log(`DPO account created: ${email.data} (${storeName(environment)}).`);
 }
 if (secret) {
   console.log(`Second factor: add this to an authenticator app (shown once):\n  ${totpUri(secret, email.data, organisation.shortName)}\n  secret ${secret}`);

@@ -3,7 +3,7 @@
 // and anonymises closed requests past theirs, in one short transaction, and records an audit event with the counts.
 // Meant for cron (e.g. nightly) and safe while the portal runs. Prints counts and dates only, never personal data.
 import { parseArgs } from 'node:util';
-import { openMigratedStore } from '../db/connection.ts';
+import { openMigratedStore, storeName } from '../db/connection.ts';
 import { localDate } from '../src/lib/deadline.ts';
 import { applyRetention } from '../src/lib/retention.repo.ts';
 import { readOrganisation } from './support/content.ts';
@@ -39,4 +39,4 @@ console.log(
     `audit-event texts removed ${closedRequests.eventDetailsRedacted}.`,
 );
 console.log(`Exports past their expiry: deleted ${report.expiredExports.deleted}.`);
-console.log(`Dates in ${organisation.timeZone}; database ${environment.DATABASE_PATH}.`);
+console.log(`Dates in ${organisation.timeZone}; database ${storeName(environment)}.`);
