@@ -1,7 +1,8 @@
+import type { ConsentRecord } from '../../db/rows.ts';
 import type { BannerStrings } from '../lib/banner-config.ts';
 import { createTermsSource, decisionRecord, type Decision } from '../lib/consent-api.ts';
 import { decisionLimitsOf, type DecisionLimits } from '../lib/consent-limits.ts';
-import { createConsentAppender, type ConsentRecord } from '../lib/consent.repo.ts';
+import { createConsentAppender } from '../lib/consent.repo.ts';
 import type { Locale } from '../lib/locale.ts';
 import { countCommittedDecisions } from '../lib/metrics.ts';
 import { getStore } from './db.ts';

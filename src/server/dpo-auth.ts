@@ -1,5 +1,6 @@
+import type { DpoUser } from '../../db/rows.ts';
 import type { AstroCookies } from 'astro';
-import { endSession, findDpoUser, resumeSession, startSession, useTotpStep, type DpoUser } from '../lib/dpo.repo.ts';
+import { endSession, findDpoUser, resumeSession, startSession, useTotpStep } from '../lib/dpo.repo.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { createLoginThrottle } from '../lib/login-throttle.ts';
 import { decoyHash, maxPasswordLength, verifyPassword } from '../lib/password.ts';

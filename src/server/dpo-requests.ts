@@ -1,10 +1,11 @@
+import type { RequestRow } from '../../db/rows.ts';
 import { actionProblems, dpoActionSchema, toRequestAction, type ActionFieldProblem, type DpoActionForm } from '../lib/dpo-actions.ts';
 import { formatCalendarDate } from '../lib/i18n.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { completeRequest } from '../lib/request-completion.ts';
 import { requestUpdateEmail, type RequestUpdateEmailInput } from '../lib/request-email.ts';
 import { producesExport, type WorkflowAction } from '../lib/request-workflow.ts';
-import { findRequest, recordEvent, takeAction, type RequestRow } from '../lib/requests.repo.ts';
+import { findRequest, recordEvent, takeAction } from '../lib/requests.repo.ts';
 import { getStore } from './db.ts';
 import type { SignedIn } from './dpo-auth.ts';
 import { translatorFor } from './i18n.ts';

@@ -1,3 +1,4 @@
+import type { MarketingSubscription } from '../../db/rows.ts';
 import type { Locale } from '../lib/locale.ts';
 import { confirmationEmail } from '../lib/marketing-email.ts';
 import {
@@ -9,7 +10,6 @@ import {
   type MarketingChannel,
   type MarketingSignup,
 } from '../lib/marketing.ts';
-import type { MarketingSubscription } from '../lib/marketing.repo.ts';
 import { portalOrigin } from './environment.ts';
 import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';

@@ -1,10 +1,11 @@
+import type { RequestRow } from '../../db/rows.ts';
 import { localDate } from '../lib/deadline.ts';
 import { formatCalendarDate } from '../lib/i18n.ts';
 import type { Locale } from '../lib/locale.ts';
 import { hashToken, newToken } from '../lib/marketing.ts';
 import { createRateLimiter } from '../lib/rate-limit.ts';
 import { requestReceivedEmail } from '../lib/request-email.ts';
-import { createRequest, recordEvent, type RequestRow } from '../lib/requests.repo.ts';
+import { createRequest, recordEvent } from '../lib/requests.repo.ts';
 import { consentIdProofAtSubmission, fieldProblems, requestStatusToken, requestSubmissionSchema, type FieldProblem } from '../lib/requests.ts';
 import { getStore } from './db.ts';
 import { getEnvironment } from './environment.ts';

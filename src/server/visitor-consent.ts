@@ -1,7 +1,7 @@
+import type { ConsentRecord } from '../../db/rows.ts';
 import type { AstroCookies } from 'astro';
 import { consentCookieName, revisionPolicyVersion, type ConsentCookie } from '../lib/consent-cookie.ts';
 import { newConsentId, type ConsentAction } from '../lib/consent.ts';
-import type { ConsentRecord } from '../lib/consent.repo.ts';
 import type { Locale } from '../lib/locale.ts';
 import {
   consentIdCookieMaxAge,
