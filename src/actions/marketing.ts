@@ -11,7 +11,7 @@ import { servedOverHttps } from '../server/environment.ts';
 import { translatorFor } from '../server/i18n.ts';
 import { prepareConfirmation, signupWording } from '../server/marketing.ts';
 import { getPortalSecret } from '../server/secret.ts';
-import { organisation } from '../server/organisation.ts';
+import { getOrganisation } from '../server/organisation.ts';
 import { portalSite } from '../server/sites.ts';
 import { visitorFloodKey } from '../server/visitor-address.ts';
 import { issueVisitorConsentId, readVisitorConsentId } from '../server/visitor-consent.ts';
@@ -32,7 +32,7 @@ export const marketing = {
     accept: 'form',
     input: z.object({ channel: text, email: text, phone: text, agree: z.boolean(), locale: text }),
     handler: async (input, context) => {
-      const locale: Locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
+      const locale: Locale = isLocale(input.locale) ? input.locale : getOrganisation().defaultLocale;
       const values = { channel: input.channel ?? '', email: input.email ?? '', phone: input.phone ?? '' };
       if (!signupsPerAddress.allow(visitorFloodKey(context))) return { ok: false as const, values, fields: { form: 'tooMany' } };
       const parsed = marketingSignupSchema.safeParse({ ...input, locale });
@@ -46,7 +46,7 @@ export const marketing = {
       }
       const signup = parsed.data;
       const now = Date.now();
-      const terms = await consentTerms(portalSite, locale);
+      const terms = await consentTerms(portalSite(), locale);
       const confirmation = prepareConfirmation(signup, locale, now);
       const subscription = await recordSignup(getStore(), {
         channel: signup.channel,
@@ -79,7 +79,7 @@ export const marketing = {
     accept: 'form',
     input: z.object({ subscription: z.coerce.number().int().positive(), code: text, locale: text }),
     handler: async (input, context) => {
-      const locale: Locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
+      const locale: Locale = isLocale(input.locale) ? input.locale : getOrganisation().defaultLocale;
       const refused = (error: 'code' | 'codeWrong' | 'codeExpired' | 'codeTooMany') => ({ ok: false as const, subscription: input.subscription, error });
       const consentId = readVisitorConsentId(context.cookies);
       const code = confirmationCodeSchema.safeParse(input.code ?? '');
@@ -90,7 +90,7 @@ export const marketing = {
         await spendConfirmation(getStore(), input.subscription);
         return refused('codeTooMany');
       }
-      const terms = await consentTerms(portalSite, locale);
+      const terms = await consentTerms(portalSite(), locale);
       const outcome = await confirmSignupByCode(
         getStore(),
         { subscriptionId: input.subscription, consentId },
@@ -110,11 +110,11 @@ export const marketing = {
     accept: 'form',
     input: z.object({ subscription: z.coerce.number().int().positive(), locale: text }),
     handler: async (input, context) => {
-      const locale: Locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
+      const locale: Locale = isLocale(input.locale) ? input.locale : getOrganisation().defaultLocale;
       const consentId = readVisitorConsentId(context.cookies);
       const subscription = consentId ? await getStore().read((db) => findSubscription(db, input.subscription, consentId)) : undefined;
       if (!subscription) return { ok: false as const };
-      const terms = await consentTerms(portalSite, locale);
+      const terms = await consentTerms(portalSite(), locale);
       await withdrawSignup(getStore(), subscription.id, {
         via: 'preferences',
         policyVersion: terms.policy.version,

@@ -10,7 +10,7 @@ import { getStore } from './db.ts';
 import type { SignedIn } from './dpo-auth.ts';
 import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';
-import { organisation } from './organisation.ts';
+import { getOrganisation } from './organisation.ts';
 import { errorKind, statusUrl } from './requests.ts';
 import { log } from '../lib/log.ts';
 
@@ -36,8 +36,8 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
   const actor = `dpo:${dpo.user.email}`;
   const outcome =
     form.action === 'complete'
-      ? await completeRequest(store, { reference, message: form.message, actor, now, organisation, portalOrigin: origin })
-      : await takeAction(store, reference, toRequestAction(form, organisation.timeZone), actor, now);
+      ? await completeRequest(store, { reference, message: form.message, actor, now, organisation: getOrganisation(), portalOrigin: origin })
+      : await takeAction(store, reference, toRequestAction(form, getOrganisation().timeZone), actor, now);
   if (!outcome.ok) {
     if (outcome.problem === 'months' || outcome.problem === 'reason') {
       return { ok: false, status: 400, problems: [{ field: outcome.problem === 'months' ? 'months' : 'reason', problem: outcome.problem }] };
@@ -46,7 +46,7 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
     return { ok: false, status: outcome.problem === 'alreadyExtended' ? 400 : 409, conflict: outcome.problem, request: current };
   }
   const request = outcome.request;
-  const locale = isLocale(request.locale) ? request.locale : organisation.defaultLocale;
+  const locale = isLocale(request.locale) ? request.locale : getOrganisation().defaultLocale;
   const update = updateFor(form, request, locale);
   if (!update) return { ok: true, action: form.action, request };
   // Addressed as the request was before the action: an answered erasure request no longer holds the address.
@@ -82,9 +82,9 @@ async function tellRequester(
         name: addressee.name,
         reference: request.reference,
         statusUrl: statusUrl(origin, locale, request.reference),
-        organisation: organisation.legalName,
-        dpoName: organisation.dpo.name,
-        dpoEmail: organisation.dpo.email,
+        organisation: getOrganisation().legalName,
+        dpoName: getOrganisation().dpo.name,
+        dpoEmail: getOrganisation().dpo.email,
         update,
       }),
     );

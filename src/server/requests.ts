@@ -12,7 +12,7 @@ import { getEnvironment } from './environment.ts';
 import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';
 import { getPortalSecret } from './secret.ts';
-import { organisation } from './organisation.ts';
+import { getOrganisation } from './organisation.ts';
 import { log } from '../lib/log.ts';
 
 const hour = 60 * 60 * 1000;
@@ -63,8 +63,8 @@ export async function submitRequest(
   const request = await createRequest(store, {
     submission,
     now,
-    timeZone: organisation.timeZone,
-    deadlineRule: organisation.deadline,
+    timeZone: getOrganisation().timeZone,
+    deadlineRule: getOrganisation().deadline,
     statusTokenHashFor: (reference) => hashToken(requestStatusToken(getPortalSecret(), reference)),
     verifyTokenHash: verifyToken.hash,
     consentIdLinkedBy: consentIdProofAtSubmission(submission.consentId, browserConsentId),
@@ -81,13 +81,13 @@ export async function submitRequest(
         name: request.name,
         reference: request.reference,
         typeName: t(`requests.types.${request.type}.name`),
-        receivedOn: formatCalendarDate(localDate(request.receivedAt, organisation.timeZone), locale),
+        receivedOn: formatCalendarDate(localDate(request.receivedAt, getOrganisation().timeZone), locale),
         dueOn: formatCalendarDate(request.dueOn, locale),
         verifyUrl: `${status}&verify=${verifyToken.token}`,
         statusUrl: status,
-        organisation: organisation.legalName,
-        dpoName: organisation.dpo.name,
-        dpoEmail: organisation.dpo.email,
+        organisation: getOrganisation().legalName,
+        dpoName: getOrganisation().dpo.name,
+        dpoEmail: getOrganisation().dpo.email,
       }),
     );
     return { ok: true, request, emailSent: true };
@@ -113,5 +113,5 @@ export function problemMessage(problem: FieldProblem, locale: Locale): string {
 }
 
 export function tooManyMessage(locale: Locale): string {
-  return translatorFor(locale)('requests.errors.tooMany', { dpoEmail: organisation.dpo.email });
+  return translatorFor(locale)('requests.errors.tooMany', { dpoEmail: getOrganisation().dpo.email });
 }

@@ -64,7 +64,7 @@ export function issueVisitorConsentId(cookies: AstroCookies, secure: boolean): s
 
 export async function readVisitorConsent(cookies: AstroCookies, locale: Locale): Promise<VisitorConsent> {
   const cookie = readConsentCookie(cookies);
-  const { revision, policy } = await consentTerms(portalSite, locale);
+  const { revision, policy } = await consentTerms(portalSite(), locale);
   const upToDate = cookie?.revision === revision;
   const earlier = cookie && !upToDate ? revisionPolicyVersion(cookie.revision) : undefined;
   return { cookie, upToDate, changedSince: earlier !== undefined && earlier < policy.version ? earlier : undefined };
@@ -82,7 +82,7 @@ export async function decideOnPortal(input: {
 }): Promise<ConsentRecord> {
   // An expired choice, or a marketing sign-up before any choice, keeps its consent id: the history continues.
   const record = await recordDecision({
-    site: portalSite,
+    site: portalSite(),
     consentId: readVisitorConsentId(input.cookies) ?? newConsentId(),
     origin: input.origin,
     action: input.action,

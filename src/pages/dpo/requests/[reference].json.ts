@@ -6,7 +6,7 @@ import { getStore } from '../../../server/db.ts';
 import { signedInDpo, unauthorized } from '../../../server/dpo-auth.ts';
 import { portalOrigin } from '../../../server/environment.ts';
 import { jsonError } from '../../../server/http.ts';
-import { organisation } from '../../../server/organisation.ts';
+import { getOrganisation } from '../../../server/organisation.ts';
 
 /** One request as JSON (schema request.v1.json) with its whole audit trail, for the signed-in DPO. */
 export const GET: APIRoute = async ({ cookies, params }) => {
@@ -16,7 +16,7 @@ export const GET: APIRoute = async ({ cookies, params }) => {
     ? await getStore().read(async (db) => {
         const request = await findRequest(db, reference);
         return (
-          request && { request, document: await requestDocument(db, request, 'dpo', portalOrigin(), { timeZone: organisation.timeZone, now: Date.now() }) }
+          request && { request, document: await requestDocument(db, request, 'dpo', portalOrigin(), { timeZone: getOrganisation().timeZone, now: Date.now() }) }
         );
       })
     : undefined;

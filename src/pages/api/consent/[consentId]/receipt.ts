@@ -6,7 +6,7 @@ import { isLocale } from '../../../../lib/locale.ts';
 import { getStore } from '../../../../server/db.ts';
 import { jsonError } from '../../../../server/http.ts';
 import { bannerStrings } from '../../../../server/consent.ts';
-import { organisation } from '../../../../server/organisation.ts';
+import { getOrganisation } from '../../../../server/organisation.ts';
 import { portalOrigin } from '../../../../server/environment.ts';
 import { chainProof } from '../../../../server/chain.ts';
 
@@ -16,10 +16,10 @@ export const GET: APIRoute = async ({ params }) => {
   const records = consentId.success ? await getStore().read((db) => consentHistory(db, consentId.data)) : [];
   const latest = records.at(-1);
   if (!latest) return jsonError(404, 'unknown_consent', 'No consent is recorded under this id.');
-  const locale = isLocale(latest.locale) ? latest.locale : organisation.defaultLocale;
+  const locale = isLocale(latest.locale) ? latest.locale : getOrganisation().defaultLocale;
   const receipt = buildConsentReceipt({
     records,
-    organisation,
+    organisation: getOrganisation(),
     portalOrigin: portalOrigin(),
     purposes: bannerStrings(locale).categories,
     issuedAt: new Date(),

@@ -5,7 +5,7 @@ import { requestDocument } from '../../../../lib/subject-export.ts';
 import { getStore } from '../../../../server/db.ts';
 import { portalOrigin } from '../../../../server/environment.ts';
 import { jsonError } from '../../../../server/http.ts';
-import { organisation } from '../../../../server/organisation.ts';
+import { getOrganisation } from '../../../../server/organisation.ts';
 
 /** One request as JSON (schema request.v1.json), for its requester: opened with the token from their email. */
 export const GET: APIRoute = async ({ params, url }) => {
@@ -16,7 +16,7 @@ export const GET: APIRoute = async ({ params, url }) => {
         return (
           request && {
             request,
-            document: await requestDocument(db, request, 'requester', portalOrigin(), { timeZone: organisation.timeZone, now: Date.now() }),
+            document: await requestDocument(db, request, 'requester', portalOrigin(), { timeZone: getOrganisation().timeZone, now: Date.now() }),
           }
         );
       })
