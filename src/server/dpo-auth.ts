@@ -1,6 +1,6 @@
 import type { DpoUser } from '../../db/rows.ts';
 import type { AstroCookies } from 'astro';
-import { endSession, findDpoUser, resumeSession, startSession, useTotpStep } from '../lib/dpo.repo.ts';
+import { endSession, findDpoUser, resumeSession, setDpoLocale, startSession, useTotpStep } from '../lib/dpo.repo.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { createLoginThrottle } from '../lib/login-throttle.ts';
 import { decoyHash, maxPasswordLength, verifyPassword } from '../lib/password.ts';
@@ -83,4 +83,9 @@ export async function startDpoSession(cookies: AstroCookies, user: DpoUser, secu
 export async function endDpoSession(cookies: AstroCookies): Promise<void> {
   await endSession(getStore(), cookies.get(sessionCookie)?.value);
   cookies.delete(sessionCookie, { path: '/dpo' });
+}
+
+/** The DPO chooses the language of their pages and emails: kept on their account. */
+export async function chooseDpoLanguage(user: DpoUser, locale: Locale): Promise<void> {
+  await setDpoLocale(getStore(), user.id, locale);
 }

@@ -5,6 +5,8 @@ import { anonymisation } from '../lib/request-trail.ts';
 import { transitionProblem, workflowActions, type WorkflowAction } from '../lib/request-workflow.ts';
 import { eventsOf, exportOf, findRequest } from '../lib/requests.repo.ts';
 import { isReference } from '../lib/requests.ts';
+import { requestDocument } from '../lib/subject-export.ts';
+import { portalOrigin } from './environment.ts';
 import { getPortal } from './portal.ts';
 
 /** A request as the DPO works it: the row, its trail and export, its deadline and what the workflow allows now. */
@@ -56,5 +58,16 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
       erasurePreview,
       anonymisedBy: anonymisation(events.findLast((event) => event.kind === 'anonymised')),
     };
+  });
+}
+
+/** One request as JSON (request.v1) with its whole audit trail, for the DPO's download. */
+export async function requestDocumentForDpo(reference: string) {
+  if (!isReference(reference)) return undefined;
+  const { store, organisation, clock } = getPortal();
+  const origin = portalOrigin();
+  return store.read(async (db) => {
+    const request = await findRequest(db, reference);
+    return request && { request, document: await requestDocument(db, request, 'dpo', origin, { timeZone: organisation.timeZone, now: clock() }) };
   });
 }
