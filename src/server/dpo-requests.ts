@@ -13,6 +13,7 @@ import { getMailer } from './mail.ts';
 import { getOrganisation } from './organisation.ts';
 import { errorKind, statusUrl } from './requests.ts';
 import { log } from '../lib/log.ts';
+import { getPortal } from './portal.ts';
 
 export type ActionResult =
   | { ok: true; action: WorkflowAction; request: RequestRow; emailed?: boolean }
@@ -26,7 +27,7 @@ export type ActionResult =
  * request's language when the action concerns them. A failed email leaves the action done and records a
  * `notification-failed` event for the DPO to follow up.
  */
-export async function actOnRequest(reference: string, fields: unknown, dpo: SignedIn, origin: string, now = Date.now()): Promise<ActionResult> {
+export async function actOnRequest(reference: string, fields: unknown, dpo: SignedIn, origin: string, now = getPortal().clock()): Promise<ActionResult> {
   const store = getStore();
   const before = await store.read((db) => findRequest(db, reference));
   if (!before) return { ok: false, status: 404 };
@@ -91,7 +92,7 @@ async function tellRequester(
     return true;
   } catch (error) {
     log.error('A request email could not be sent.', { reference: request.reference, email: update.kind, error: errorKind(error) });
-    await recordEvent(getStore(), request.id, 'notification-failed', 'system', Date.now(), { email: update.kind, error: errorKind(error) });
+    await recordEvent(getStore(), request.id, 'notification-failed', 'system', getPortal().clock(), { email: update.kind, error: errorKind(error) });
     return false;
   }
 }

@@ -14,6 +14,7 @@ import { getMailer } from './mail.ts';
 import { getPortalSecret } from './secret.ts';
 import { getOrganisation } from './organisation.ts';
 import { log } from '../lib/log.ts';
+import { getPortal } from './portal.ts';
 
 const hour = 60 * 60 * 1000;
 let limits: { perAddress: ReturnType<typeof createRateLimiter>; perEmail: ReturnType<typeof createRateLimiter> } | undefined;
@@ -49,7 +50,7 @@ export async function submitRequest(
   visitorKey: string,
   origin: string,
   browserConsentId: string | undefined,
-  now = Date.now(),
+  now = getPortal().clock(),
 ): Promise<Submission> {
   const parsed = requestSubmissionSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: 'invalid', problems: fieldProblems(parsed.error) };
@@ -94,7 +95,7 @@ export async function submitRequest(
   } catch (error) {
     // The reference and the error's kind only: no address, no name.
     log.error('A request email could not be sent.', { reference: request.reference, email: 'received', error: errorKind(error) });
-    await recordEvent(store, request.id, 'notification-failed', 'system', Date.now(), { email: 'received', error: errorKind(error) });
+    await recordEvent(store, request.id, 'notification-failed', 'system', getPortal().clock(), { email: 'received', error: errorKind(error) });
     return { ok: true, request, emailSent: false };
   }
 }

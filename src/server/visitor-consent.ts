@@ -16,6 +16,7 @@ import { consentTerms, recordDecision } from './consent.ts';
 import { getEnvironment } from './environment.ts';
 import { getPortalSecret } from './secret.ts';
 import { portalSite } from './sites.ts';
+import { getPortal } from './portal.ts';
 
 /** What the portal knows of this visitor's cookie choice on the portal itself. */
 export interface VisitorConsent {
@@ -35,7 +36,7 @@ export interface VisitorConsent {
  * This browser's consent cookie, only as the portal signed it (src/lib/portal-consent-cookie.ts); undefined when it
  * is missing, forged, malformed or expired at `nowSeconds` (0 reads an expired one too).
  */
-export function readConsentCookie(cookies: AstroCookies, nowSeconds = Date.now() / 1000): ConsentCookie | undefined {
+export function readConsentCookie(cookies: AstroCookies, nowSeconds = getPortal().clock() / 1000): ConsentCookie | undefined {
   return parsePortalConsentCookie(getPortalSecret(), cookies.get(consentCookieName)?.value, nowSeconds);
 }
 
