@@ -23,7 +23,9 @@ const source = resolve(sqliteOnly(environmentOrExit()).DATABASE_PATH);
 /** This script backs up the SQLite file; with DATABASE_URL the database is PostgreSQL's to back up, with its own tools. */
 function sqliteOnly<T extends { DATABASE_URL?: string | undefined }>(environment: T): T {
   if (environment.DATABASE_URL)
-    fail('DATABASE_URL is set: this script backs up the SQLite file (DATABASE_PATH). On PostgreSQL use pg_dump or point-in-time recovery, then npm run consent:verify (README: Production).');
+    fail(
+      'DATABASE_URL is set: this script backs up the SQLite file (DATABASE_PATH). On PostgreSQL use pg_dump or point-in-time recovery, then npm run consent:verify (README: Production).',
+    );
   return environment;
 }
 if (!existsSync(source)) fail(`No database at ${source} (DATABASE_PATH): nothing to back up.`);

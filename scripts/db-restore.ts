@@ -25,7 +25,9 @@ const live = resolve(sqliteOnly(environmentOrExit()).DATABASE_PATH);
 /** This script restores the SQLite file; with DATABASE_URL the database is PostgreSQL's to back up, with its own tools. */
 function sqliteOnly<T extends { DATABASE_URL?: string | undefined }>(environment: T): T {
   if (environment.DATABASE_URL)
-    fail('DATABASE_URL is set: this script restores the SQLite file (DATABASE_PATH). On PostgreSQL use pg_restore, then npm run consent:verify (README: Production).');
+    fail(
+      'DATABASE_URL is set: this script restores the SQLite file (DATABASE_PATH). On PostgreSQL use pg_restore, then npm run consent:verify (README: Production).',
+    );
   return environment;
 }
 if (backup === live) fail('The backup is the live database itself (DATABASE_PATH); nothing to restore.');

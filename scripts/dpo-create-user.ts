@@ -16,7 +16,7 @@ import { seal } from '../src/lib/secret-box.ts';
 import { newTotpSecret, totpUri } from '../src/lib/totp.ts';
 import { fail, operatorActor, readCommandLine, environmentOrExit } from './support/cli.ts';
 import { readOrganisation } from './support/content.ts';
-import { getPortalSecret } from '../src/server/secret.ts';
+import { readPortalSecret } from '../src/lib/portal-secret.ts';
 
 const organisation = readOrganisation();
 const usage = 'Usage: npm run dpo:create-user -- --email <address> [--locale el|bg|nl|pl] [--totp] [--reset [--remove-totp]]';
@@ -70,7 +70,7 @@ if (password.length < minPasswordLength || password.length > maxPasswordLength)
   fail(`The password must have ${minPasswordLength} to ${maxPasswordLength} characters; nothing was changed.`);
 
 const secret = values.totp ? newTotpSecret() : null;
-const sealed = secret ? seal(secret, getPortalSecret(), 'totp') : null;
+const sealed = secret ? seal(secret, readPortalSecret(environment), 'totp') : null;
 const passwordHash = await hashPassword(password);
 const by = { actor: operatorActor(), now: Date.now() };
 if (existing) {

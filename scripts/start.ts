@@ -10,24 +10,22 @@ import { openStore, storeName } from '../db/connection.ts';
 import { holdLocalOutbox, type LocalOutboxHold } from '../db/postgres/outbox-lock.ts';
 import { migrationsProblem, schemaChanges } from '../db/store-status.ts';
 import { publicUrlIsHttps } from '../src/lib/environment.ts';
-import { decisionLimitsOf } from '../src/lib/consent-limits.ts';
-import { floodLimitsFor } from '../src/lib/flood-limits.ts';
 import { log } from '../src/lib/log.ts';
-import { buildCatalog, todayIn } from '../src/lib/policy-catalog.ts';
-import { readPolicyTexts } from '../src/lib/policy-source.ts';
+import { todayIn } from '../src/lib/policy-catalog.ts';
 import { publishPolicyTexts } from '../src/lib/policy.repo.ts';
 import { cacheKey, createPageCache } from '../src/lib/page-cache.ts';
 import { cachedPageRoute, createMetricsEndpoint, observeRequest } from '../src/lib/http-metrics.ts';
 import { watchDpoRequests } from '../src/lib/metrics.ts';
 import { requestCountsByStatus } from '../src/lib/inbox.repo.ts';
 import { collectDefaultMetrics } from 'prom-client';
-import { checkRequestTarget, portalHosts, portalOrigins } from '../src/lib/canonical-origin.ts';
+import { checkRequestTarget } from '../src/lib/canonical-origin.ts';
 import { cleanRenderer, type NodeHandler } from '../src/lib/clean-render.ts';
 import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts';
 import { securityHeaders } from '../src/lib/security-headers.ts';
 import { trustedProxies, visitorAddress } from '../src/lib/visitor-address.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
-import { projectRoot, readOrganisation } from './support/content.ts';
+import { createPortal } from '../src/server/portal.ts';
+import { projectRoot } from './support/content.ts';
 import { buildPortalIfStale, registerServer, serverEntry } from './support/portal-build.ts';
 import { keepNewFilesPrivate, tightenPortalFiles } from './support/private-files.ts';
 import { changedSchemaRefusal } from './support/schema-refusal.ts';
@@ -45,10 +43,6 @@ try {
 }
 // From here until it exits, a stale build is refused rather than rebuilt under this server.
 registerServer();
-
-const organisation = readOrganisation();
-const texts = readPolicyTexts(join(root, 'content/policies'));
-const catalog = buildCatalog(texts);
 
 // From here on every file this process makes is private (the build above stays readable, a proxy may serve it). An
 // older version's files are made private before SQLite opens the database: it gives a new WAL and SHM the mode of
@@ -75,6 +69,9 @@ try {
 } catch (error) {
   await refuseToStart(error instanceof Error ? error.message : String(error));
 }
+// The portal's parts, built once: Astro's pages (through `locals.portal`) and the consent fast path share them.
+const portal = createPortal(environment, { root, store });
+const { organisation, policyTexts: texts } = portal;
 const published = await publishPolicyTexts(store, texts, todayIn(organisation.timeZone));
 log.info('Database is current; policy texts recorded.', {
   database,
@@ -98,29 +95,21 @@ async function refuseToStart(reason: string | undefined): Promise<void> {
 process.env.HOST = environment.HOST;
 process.env.PORT = String(environment.PORT);
 const { handler: astroHandler } = (await import(entry)) as { handler: NodeHandler };
-// Every render, the page cache's too, is handed the process's one store: Astro never opens a second connection.
-// The same locals object is passed on (not a copy): the middleware writes the route pattern into it for the metrics.
-const handler: NodeHandler = (request, response, next, locals) => astroHandler(request, response, next, Object.assign(locals ?? {}, { store }));
-const hosts = portalHosts(environment);
+// Every render, the page cache's too, is handed the process's one portal: Astro never builds a second one (nor opens a
+// second connection). The same locals object is passed on (not a copy): the middleware writes the route pattern into
+// it for the metrics.
+const handler: NodeHandler = (request, response, next, locals) => astroHandler(request, response, next, Object.assign(locals ?? {}, { portal }));
+const { hosts } = portal;
 if (environment.PUBLIC_URL) log.info('Every link the portal writes points to its public origin.', { origin: hosts.origin });
 else log.warn('PUBLIC_URL is not set: links in mail and pages point to the local origin (set PUBLIC_URL for any other use).', { origin: hosts.origin });
 const staticHeaders = securityHeaders(publicUrlIsHttps(environment));
 const assets = loadStaticAssets(join(root, 'dist/client'));
 const proxies = trustedProxies(environment.TRUSTED_PROXIES);
-// One budget of consent decisions per visitor, whether they reach the fast path, Astro's route or the cookie form (and,
-// on PostgreSQL, whichever instance they reach: the counts are in the database).
-const decisionLimits = decisionLimitsOf(environment, floodLimitsFor(store, { secret: environment.PORTAL_SECRET }));
 collectDefaultMetrics();
 watchDpoRequests(() => store.read((db) => requestCountsByStatus(db)));
-const consentEndpoint = createConsentEndpoint({
-  store,
-  catalog,
-  timeZone: organisation.timeZone,
-  selfOrigins: portalOrigins(hosts),
-  headers: staticHeaders,
-  proxies,
-  limits: decisionLimits,
-});
+// One budget of consent decisions per visitor and one appender, whether a decision reaches the fast path, Astro's
+// route or the cookie form: the portal's.
+const consentEndpoint = createConsentEndpoint({ portal, headers: staticHeaders, proxies });
 /**
  * Brotli or gzip for every answer Astro renders in a compressible type and not already encoded (the banner's
  * configuration, pages rendered for one visitor, JSON exports). Brotli at quality 5 costs about what gzip's default
@@ -137,7 +126,7 @@ const metrics = createMetricsEndpoint({ token: environment.METRICS_TOKEN, header
 const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (request, response) => {
   // The route every answer is counted under: what answered it, or the pattern Astro puts in `locals` as it renders.
   let route = 'refused';
-  let locals: { visitorAddress: string; decisionLimits: typeof decisionLimits; routePattern?: string } | undefined;
+  let locals: { visitorAddress: string; routePattern?: string } | undefined;
   observeRequest(request, response, () => locals?.routePattern ?? route);
   const target = checkRequestTarget(request.rawHeaders, request.url ?? '', hosts);
   if (!target.ok) {
@@ -154,7 +143,7 @@ const server = createServer({ requestTimeout: 30_000, headersTimeout: 20_000, ke
   // Astro's answers are compressed as they stream (built files and cached pages carry their own gzip form).
   const render = () => {
     route = 'unmatched';
-    locals = { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies), decisionLimits };
+    locals = { visitorAddress: visitorAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], proxies) };
     compress(request, response, () => void handler(request, response, undefined, locals ?? {}));
   };
   if (metrics(request, response)) route = '/metrics';

@@ -10,11 +10,12 @@ declare namespace App {
     consent?: import('./server/visitor-consent.ts').VisitorConsent;
     /** The visitor's address as the portal's server worked it out (through TRUSTED_PROXIES); for flood limits. */
     visitorAddress?: string;
-    /** The consent decision budget the portal's server shares with its fast path; without it (`astro dev`) Astro keeps its own. */
-    decisionLimits?: import('./lib/consent-limits.ts').DecisionLimits;
     /** The route pattern that answered (`/[locale]/requests/[reference]`), for the portal server's request metrics. */
     routePattern?: string;
-    /** The store the portal's server opened and shares with its fast path; without it (`astro dev`) Astro opens its own. */
-    store?: import('../db/store.ts').Store;
+    /**
+     * The portal's parts (store, mailer, secrets, catalogue, sites, translators, clock, limits) as the portal's server
+     * built them and shares with its consent fast path; without it (`astro dev`) they are built on first use.
+     */
+    portal?: import('./server/portal.ts').Portal;
   }
 }

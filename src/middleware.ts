@@ -6,12 +6,12 @@ import { translatorFor } from './server/i18n.ts';
 import { honourGpc, readVisitorConsent } from './server/visitor-consent.ts';
 import { visitorFloodKey } from './server/visitor-address.ts';
 import { getEnvironment, getPortalHosts, portalOrigin, portalOrigins, servedOverHttps } from './server/environment.ts';
-import { organisation } from './server/organisation.ts';
+import { getOrganisation } from './server/organisation.ts';
 import { publicUrlIsHttps } from './lib/environment.ts';
 import { checkRequestTarget } from './lib/canonical-origin.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { localeCookie } from './server/locale-cookie.ts';
-import { adoptStore } from './server/db.ts';
+import { adoptPortal } from './server/portal.ts';
 
 /**
  * Resolves the locale of every request once: the path prefix when it is one of ours; otherwise (the root, a 404,
@@ -20,9 +20,11 @@ import { adoptStore } from './server/db.ts';
 export const onRequest = defineMiddleware(async (context, next) => {
   // The route pattern (never the URL: it can hold a reference or a token) the portal's server counts this answer under.
   context.locals.routePattern ??= context.routePattern;
+  // The portal the portal's server built (scripts/start.ts), shared with its consent fast path; under `astro dev`
+  // getPortal() builds one on first use.
+  if (context.locals.portal) adoptPortal(context.locals.portal);
   // A page that rewrites to /404 runs the middleware again; the visitor's page and language stay as they were.
   if (context.locals.locale) return next();
-  if (context.locals.store) adoptStore(context.locals.store);
   // The portal's own server checks Host before Astro sees the request (scripts/start.ts); this holds under `astro dev`.
   const target = checkRequestTarget(['Host', context.request.headers.get('host') ?? ''], context.url.pathname, getPortalHosts());
   if (!target.ok)
@@ -35,7 +37,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     matchAcceptLanguage(firstSegment) ??
     negotiateLocale(
       { saved: context.cookies.get(localeCookie)?.value, acceptLanguage: context.request.headers.get('accept-language') },
-      organisation.defaultLocale,
+      getOrganisation().defaultLocale,
     );
 
   context.locals.locale = locale;

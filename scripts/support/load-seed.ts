@@ -15,8 +15,7 @@ import { createTranslator } from '../../src/lib/i18n.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
 import { emailLookupKey } from '../../src/lib/email-address.ts';
 import { hashToken } from '../../src/lib/marketing.ts';
-import { buildCatalog } from '../../src/lib/policy-catalog.ts';
-import { readPolicyTexts } from '../../src/lib/policy-source.ts';
+import { readPolicyCatalog } from '../../src/lib/policy-source.ts';
 import { hashPassword } from '../../src/lib/password.ts';
 import type { RequestEventKind } from '../../src/lib/request-workflow.ts';
 import { exportLifetimeMs, newReference, type RequestStatus, type RequestType } from '../../src/lib/requests.ts';
@@ -316,7 +315,7 @@ export async function seedLoadDatabase(store: Store, options: LoadSeedOptions): 
   const organisation = readOrganisation();
   const timeZone = organisation.timeZone;
   const sites = readSites();
-  const catalog = buildCatalog(readPolicyTexts(join(projectRoot, 'content/policies')));
+  const { catalog } = readPolicyCatalog(join(projectRoot, 'content/policies'));
   const strings = new Map(
     locales.map((locale) => [locale, createTranslator(locale, readMessages(locale))('banner', { returnObjects: true }) as unknown as BannerStrings]),
   );

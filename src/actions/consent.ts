@@ -4,7 +4,7 @@ import { optionalCategories, type Choices } from '../lib/consent-cookie.ts';
 import { isLocale, safeReturnPath } from '../lib/locale.ts';
 import { decisionLimits } from '../server/consent.ts';
 import { portalOrigin, servedOverHttps } from '../server/environment.ts';
-import { organisation } from '../server/organisation.ts';
+import { getOrganisation } from '../server/organisation.ts';
 import { visitorFloodKey } from '../server/visitor-address.ts';
 import { decideOnPortal, readConsentCookie } from '../server/visitor-consent.ts';
 
@@ -26,9 +26,9 @@ export const consent = {
       returnTo: z.string().max(2048).nullish(),
     }),
     handler: async (input, context) => {
-      const retryAfter = await decisionLimits(context.locals).admit(visitorFloodKey(context));
+      const retryAfter = await decisionLimits().admit(visitorFloodKey(context));
       if (retryAfter > 0) return { ok: false as const, retryAfter };
-      const locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
+      const locale = isLocale(input.locale) ? input.locale : getOrganisation().defaultLocale;
       const choices = Object.fromEntries(
         optionalCategories.map((category) => [category, input.decision === 'accept-all' || (input.decision === 'custom' && input[category])]),
       ) as Choices;

@@ -2,7 +2,7 @@ import { defineAction } from 'astro:actions';
 import { z } from 'astro/zod';
 import { isLocale } from '../lib/locale.ts';
 import { portalOrigin } from '../server/environment.ts';
-import { organisation } from '../server/organisation.ts';
+import { getOrganisation } from '../server/organisation.ts';
 import { submitRequest } from '../server/requests.ts';
 import { visitorFloodKey } from '../server/visitor-address.ts';
 import { readConsentCookie } from '../server/visitor-consent.ts';
@@ -36,7 +36,7 @@ export const requests = {
     input: z.object(formFields),
     handler: async (input, context) => {
       const values: RequestFormValues = Object.fromEntries(Object.entries(input).map(([key, value]) => [key, value ?? undefined]));
-      const locale = isLocale(input.locale) ? input.locale : organisation.defaultLocale;
+      const locale = isLocale(input.locale) ? input.locale : getOrganisation().defaultLocale;
       // Blank optional fields are absent; the declaration is true only when ticked (false would read as "declined").
       const submission: Record<string, unknown> = { locale };
       for (const [key, value] of Object.entries(input))

@@ -1,8 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { auditEvents } from '../../db/tables.ts';
 import { onlyRow, type Executor, type Transaction } from '../../db/store.ts';
-
-export type AuditEventRow = typeof auditEvents.$inferSelect;
+import type { AuditEventRow } from '../../db/rows.ts';
 
 /** Appends an event to the portal's own audit trail (inside the caller's transaction); detail holds no personal data. */
 export async function recordAuditEvent(

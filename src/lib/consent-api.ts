@@ -1,3 +1,4 @@
+import type { ConsentRecord } from '../../db/rows.ts';
 import type { BannerStrings } from './banner-config.ts';
 import {
   bannerVersion,
@@ -11,7 +12,6 @@ import {
 } from './consent.ts';
 import type { Choices } from './consent-cookie.ts';
 import type { DecisionLimits } from './consent-limits.ts';
-import type { ConsentRecord } from './consent.repo.ts';
 import type { Locale } from './locale.ts';
 import { currentVersion, todayIn, type PolicyCatalog, type PolicyVersion } from './policy-catalog.ts';
 import { originAllowed, siteRevision, type Site } from './site.ts';

@@ -1,12 +1,11 @@
+import type { ConsentRecord, MarketingEvent, MarketingSubscription, RequestRow } from '../../db/rows.ts';
 import { asc, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/store.ts';
 import { marketingEvents } from '../../db/tables.ts';
 import { consentIdSchema, type ChainCheck } from './consent.ts';
-import { checkRecordsInChain, consentHistory, type ConsentRecord } from './consent.repo.ts';
+import { checkRecordsInChain, consentHistory } from './consent.repo.ts';
 import { emailAddressSchema } from './email-address.ts';
 import { subscriptionStatus, type MarketingStatus } from './marketing.ts';
-import type { MarketingEvent, MarketingSubscription } from './marketing.repo.ts';
-import type { RequestRow } from './requests.repo.ts';
 import {
   findByConsentId,
   findByPhone,

@@ -1,6 +1,6 @@
+import type { ConsentRecord } from '../../db/rows.ts';
 import type { Anchor } from './chain-head.ts';
 import { optionalCategories, type OptionalCategory } from './consent-cookie.ts';
-import type { ConsentRecord } from './consent.repo.ts';
 import { describeController, type Organisation } from './organisation.ts';
 
 /** How a record appears in an API answer or a receipt: ISO timestamps, categories granted and denied. */

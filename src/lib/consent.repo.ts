@@ -14,8 +14,7 @@ import {
   type ChainStart,
   type ConsentRecordFields,
 } from './consent.ts';
-
-export type ConsentRecord = typeof consentRecords.$inferSelect;
+import type { ConsentRecord } from '../../db/rows.ts';
 
 /** The hash the next record links to: the last record's, or once retention removed every record, the last removed one's. */
 async function lastChainHash(tx: Executor): Promise<string> {

@@ -1,8 +1,9 @@
+import type { DpoUser } from '../../db/rows.ts';
 import { eq } from 'drizzle-orm';
 import type { Executor, Store, Transaction } from '../../db/store.ts';
 import { dpoUsers } from '../../db/tables.ts';
 import { recordAuditEvent } from './audit.repo.ts';
-import { allDpoUsers, createDpoUser, endUserSessions, findDpoUser, liveSessionCounts, type DpoUser } from './dpo.repo.ts';
+import { allDpoUsers, createDpoUser, endUserSessions, findDpoUser, liveSessionCounts } from './dpo.repo.ts';
 
 /**
  * The operator's changes to DPO accounts (`npm run dpo:create-user`, `npm run dpo:users`). Each change, the end of

@@ -1,3 +1,4 @@
+import type { RequestRow } from '../../db/rows.ts';
 import type { Executor } from '../../db/store.ts';
 import { daysLeftText, deadlineStateAt, firstDeadline } from './deadline.ts';
 import { formatCalendarDate, type Translate } from './i18n.ts';
@@ -5,7 +6,6 @@ import { inboxAll } from './inbox.repo.ts';
 import type { Locale } from './locale.ts';
 import type { OutgoingMail } from './mailer.ts';
 import { composeMail } from './request-email.ts';
-import type { RequestRow } from './requests.repo.ts';
 
 /** The open requests a DPO must look at: overdue, and due within 7 days (today included), each by deadline. */
 export async function requestsNeedingAttention(db: Executor, today: string): Promise<{ overdue: RequestRow[]; dueSoon: RequestRow[] }> {

@@ -2,8 +2,7 @@ import { and, count, eq, gt, gte, isNull, lt, or } from 'drizzle-orm';
 import { onlyRow, type Executor, type Store, type Transaction } from '../../db/store.ts';
 import { dpoSessions, dpoUsers } from '../../db/tables.ts';
 import { hashToken, newToken } from './marketing.ts';
-
-export type DpoUser = typeof dpoUsers.$inferSelect;
+import type { DpoUser } from '../../db/rows.ts';
 
 /** A session ends after 30 minutes without a request, and 12 hours after sign-in at the latest. */
 export const sessionIdleMs = 30 * 60 * 1000;

@@ -1,8 +1,8 @@
+import type { RequestRow } from '../../db/rows.ts';
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../db/store.ts';
 import { consentRecords, marketingEvents, marketingSubscriptions, requestEvents, requestExports, requests } from '../../db/tables.ts';
 import { erasedConsentId } from './consent.ts';
-import type { RequestRow } from './requests.repo.ts';
 import { anonymisedRequestFields, redactRequestEvents } from './retention.repo.ts';
 import { findSubject, type LinkedConsentId, type LinkedSubscription, type UnlinkedConsentId } from './subject.repo.ts';
 

@@ -1,3 +1,4 @@
+import type { RequestRow } from '../../db/rows.ts';
 import { and, asc, count, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/store.ts';
@@ -6,7 +7,6 @@ import { addCalendarDays, dueSoonDays } from './deadline.ts';
 import { isoDateDaysBefore, matchesText } from './sql-dialect.ts';
 import { openStatuses } from './request-workflow.ts';
 import { requestStatuses, requestTypes } from './requests.ts';
-import type { RequestRow } from './requests.repo.ts';
 
 // The same statuses as isOpen() in request-workflow.ts, as one SQL condition for counting and ordering.
 const isOpenRequest = sql`${requests.status} in ${openStatuses}`;

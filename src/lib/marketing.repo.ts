@@ -3,9 +3,8 @@ import { onlyRow, type Executor, type Store } from '../../db/store.ts';
 import { marketingLookupKey } from './email-address.ts';
 import { marketingEvents, marketingSubscriptions } from '../../db/tables.ts';
 import { confirmationLifetimeMs, confirmedByCode, hashToken, subscriptionStatus, type MarketingChannel, type MarketingStatus } from './marketing.ts';
+import type { MarketingSubscription, MarketingEvent } from '../../db/rows.ts';
 
-export type MarketingSubscription = typeof marketingSubscriptions.$inferSelect;
-export type MarketingEvent = typeof marketingEvents.$inferSelect;
 type Via = MarketingEvent['via'];
 
 export interface SignupInput {

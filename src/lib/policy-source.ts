@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { buildCatalog, type PolicyCatalog } from './policy-catalog.ts';
 import { policyFrontmatterSchema, toPolicyText, type PolicyText } from './policy.ts';
 
 const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/;
@@ -18,8 +19,8 @@ export function parsePolicyFile(id: string, source: string) {
 }
 
 /**
- * Reads every policy text under `content/policies` straight from disk: what the start-up script records in the
- * database and what the content tests check. The pages read the same files through Astro's content collection.
+ * Reads every policy text under `content/policies` straight from disk: the one source of the policy catalogue, which
+ * the pages render, the banner's terms name, the start-up records in the database and the content tests check.
  */
 export function readPolicyTexts(policiesDir: string): PolicyText[] {
   return readdirSync(policiesDir, { recursive: true, encoding: 'utf8' })
@@ -30,4 +31,10 @@ export function readPolicyTexts(policiesDir: string): PolicyText[] {
       const { data, body } = parsePolicyFile(id, readFileSync(join(policiesDir, path), 'utf8'));
       return toPolicyText(id, data, body);
     });
+}
+
+/** Every policy text under `policiesDir` and the catalogue of versions built from them (checked for parity). */
+export function readPolicyCatalog(policiesDir: string): { texts: PolicyText[]; catalog: PolicyCatalog } {
+  const texts = readPolicyTexts(policiesDir);
+  return { texts, catalog: buildCatalog(texts) };
 }

@@ -1,6 +1,6 @@
+import type { RequestEventRow } from '../../db/rows.ts';
 import { formatCalendarDate, type Translate } from './i18n.ts';
 import type { Locale } from './locale.ts';
-import type { RequestEventRow } from './requests.repo.ts';
 
 /** One line of a request's audit trail as the DPO reads it: when, who, what, and the particulars. */
 export interface TrailEntry {

@@ -9,12 +9,7 @@ import { hashToken } from './marketing.ts';
 import { brokenUniqueIndex } from './sql-dialect.ts';
 import { isOpen, statusAfter, transitionProblem, type RequestEventKind, type VerificationMethod, type WorkflowAction } from './request-workflow.ts';
 import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSubmission } from './requests.ts';
-
-export type RequestRow = typeof requests.$inferSelect;
-/** How a request's consent id was proven to be the requester's (null on the row: only typed, it links nothing). */
-export type ConsentIdProof = NonNullable<RequestRow['consentIdLinkedBy']>;
-export type RequestEventRow = typeof requestEvents.$inferSelect;
-export type RequestExportRow = typeof requestExports.$inferSelect;
+import type { RequestEventRow, RequestExportRow, RequestRow } from '../../db/rows.ts';
 
 export interface NewRequest {
   submission: RequestSubmission;

@@ -1,3 +1,4 @@
+import type { RequestEventRow, RequestRow } from '../../db/rows.ts';
 import { asc, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/store.ts';
 import { marketingEvents } from '../../db/tables.ts';
@@ -7,7 +8,7 @@ import { subscriptionStatus } from './marketing.ts';
 import { describeController, type Organisation } from './organisation.ts';
 import { requestDeadline } from './request-deadline.ts';
 import { requesterEventDetail, requesterVisibleEvents, type RequestEventKind } from './request-workflow.ts';
-import { eventsOf, type RequestEventRow, type RequestRow } from './requests.repo.ts';
+import { eventsOf } from './requests.repo.ts';
 import { findSubject } from './subject.repo.ts';
 
 /** The versions of the published JSON Schemas (public/schemas/*.json); bump with any incompatible change. */

@@ -1,9 +1,8 @@
+import type { ConsentIdProof, MarketingSubscription, RequestRow } from '../../db/rows.ts';
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Executor } from '../../db/store.ts';
 import { marketingSubscriptions, requests } from '../../db/tables.ts';
 import { emailLookupKey, phoneLookupKey } from './email-address.ts';
-import type { MarketingSubscription } from './marketing.repo.ts';
-import type { ConsentIdProof, RequestRow } from './requests.repo.ts';
 
 /** What ties a record to a person: the email address of their request, or a consent id proven to be theirs. */
 export type LinkedBy = 'address' | 'consentId';

@@ -1,7 +1,7 @@
 import type { Anchor } from '../lib/chain-head.ts';
 import { latestAnchor, publicChainKey } from '../lib/chain-files.ts';
-import { anchorsPathOf, chainKeySourceOf } from '../lib/environment.ts';
-import { getEnvironment, portalOrigin } from './environment.ts';
+import { portalOrigin } from './environment.ts';
+import { getPortal } from './portal.ts';
 
 /** Where the chain's public key is published: stable, so a head printed years ago can still be checked. */
 export const chainKeyPath = '/api/consent/chain/key';
@@ -12,7 +12,7 @@ export const chainKeyPath = '/api/consent/chain/key';
  */
 export function chainPublicKey() {
   try {
-    return publicChainKey(chainKeySourceOf(getEnvironment()));
+    return publicChainKey(getPortal().secrets.chainKey);
   } catch {
     return undefined;
   }
@@ -21,7 +21,7 @@ export function chainPublicKey() {
 /** The newest signed head whose signature holds, or null while there is none. */
 export function latestChainHead(): Anchor | null {
   const key = chainPublicKey();
-  return (key && latestAnchor(anchorsPathOf(getEnvironment()), key.publicKey)) ?? null;
+  return (key && latestAnchor(getPortal().secrets.anchorsPath, key.publicKey)) ?? null;
 }
 
 /** What a receipt or the DPO's download says about the chain: the latest signed head and where its key is. */

@@ -1,42 +1,51 @@
+import type { ConsentRecord } from '../../db/rows.ts';
 import type { BannerStrings } from '../lib/banner-config.ts';
-import { createTermsSource, decisionRecord, type Decision } from '../lib/consent-api.ts';
-import { decisionLimitsOf, type DecisionLimits } from '../lib/consent-limits.ts';
-import { createConsentAppender, type ConsentRecord } from '../lib/consent.repo.ts';
+import { answerConsentDecision, decisionRecord, type ConsentApiAnswer, type ConsentTerms, type Decision } from '../lib/consent-api.ts';
+import { portalOrigins } from '../lib/canonical-origin.ts';
+import type { DecisionLimits } from '../lib/consent-limits.ts';
+import type { ConsentRecordFields } from '../lib/consent.ts';
 import type { Locale } from '../lib/locale.ts';
-import { countCommittedDecisions } from '../lib/metrics.ts';
-import { getStore } from './db.ts';
-import { getEnvironment } from './environment.ts';
-import { getFloodLimits } from './flood-limits.ts';
-import { translatorFor } from './i18n.ts';
-import { organisation } from './organisation.ts';
-import { getPolicyCatalog } from './policies.ts';
+import type { Site } from '../lib/site.ts';
+import { getPortal, type Portal } from './portal.ts';
 
 /** The banner's strings in a locale, straight from the locale file: what the banner shows and receipts name. */
 export function bannerStrings(locale: Locale): BannerStrings {
-  return translatorFor(locale)('banner', { returnObjects: true }) as unknown as BannerStrings;
+  return getPortal().translators.bannerStrings(locale);
 }
 
 /** The terms a visitor of a site is asked to agree to today, in a locale. */
-export const consentTerms = createTermsSource({ catalog: getPolicyCatalog, strings: bannerStrings, timeZone: organisation.timeZone });
+export function consentTerms(site: Site, locale: Locale): Promise<ConsentTerms> {
+  return getPortal().consentTerms(site, locale);
+}
 
-/** Appends decisions with group commit (one transaction for those arriving together). */
-let appender: ReturnType<typeof createConsentAppender> | undefined;
-
-export function appendDecision(fields: Parameters<ReturnType<typeof createConsentAppender>>[0]): Promise<ConsentRecord> {
-  appender ??= createConsentAppender(getStore(), countCommittedDecisions);
-  return appender(fields);
+/** Appends decisions with group commit, through the portal's one appender (the fast path's too). */
+export function appendDecision(fields: ConsentRecordFields): Promise<ConsentRecord> {
+  return getPortal().appendDecision(fields);
 }
 
 /** Stamps the server time and appends the decision, naming the policy version and text the visitor saw. */
-export async function recordDecision(decision: Decision, now: number = Date.now()): Promise<ConsentRecord> {
+export async function recordDecision(decision: Decision, now: number = getPortal().clock()): Promise<ConsentRecord> {
   return appendDecision(decisionRecord(decision, await consentTerms(decision.site, decision.locale), now));
 }
 
-let ownLimits: DecisionLimits | undefined;
+/** The budget of consent decisions per visitor, shared by every door a decision comes through. */
+export function decisionLimits(): DecisionLimits {
+  return getPortal().limits.decisions;
+}
 
-/** The budget of consent decisions per visitor: the one the portal's server shares, else (`astro dev`) Astro's own. */
-export function decisionLimits(locals: App.Locals): DecisionLimits {
-  if (locals.decisionLimits) return locals.decisionLimits;
-  ownLimits ??= decisionLimitsOf(getEnvironment(), getFloodLimits());
-  return ownLimits;
+/**
+ * A decision posted to `POST /api/consent` by a banner, answered with the portal's sites, terms, appender and budget:
+ * the one use case behind the portal server's fast path and Astro's route (`astro dev`) alike.
+ */
+export function answerBannerDecision(
+  portal: Portal,
+  input: { bodyText: string; origin: string | null; gpcHeader: boolean; visitor: string },
+): Promise<ConsentApiAnswer> {
+  return answerConsentDecision(input, {
+    findSite: (id) => portal.sites.find((site) => site.id === id),
+    terms: portal.consentTerms,
+    append: portal.appendDecision,
+    selfOrigins: portalOrigins(portal.hosts),
+    limits: portal.limits.decisions,
+  });
 }

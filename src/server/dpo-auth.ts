@@ -1,5 +1,6 @@
+import type { DpoUser } from '../../db/rows.ts';
 import type { AstroCookies } from 'astro';
-import { endSession, findDpoUser, resumeSession, startSession, useTotpStep, type DpoUser } from '../lib/dpo.repo.ts';
+import { endSession, findDpoUser, resumeSession, setDpoLocale, startSession, useTotpStep } from '../lib/dpo.repo.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import type { Throttle } from '../lib/login-throttle.ts';
 import { decoyHash, maxPasswordLength, verifyPassword } from '../lib/password.ts';
@@ -10,6 +11,7 @@ import { getStore } from './db.ts';
 import { getFloodLimits } from './flood-limits.ts';
 import { translatorFor } from './i18n.ts';
 import { getPortalSecret } from './secret.ts';
+import { getPortal } from './portal.ts';
 
 /** The DPO's session cookie: HttpOnly, SameSite=Strict, only sent to /dpo, Secure over HTTPS. */
 export const sessionCookie = 'portal_dpo';
@@ -26,7 +28,7 @@ export interface SignedIn {
  * The signed-in DPO, checked on every DPO page and endpoint itself (not by URL prefix). A cookie that names no live
  * session (expired, signed out, tampered with) is removed.
  */
-export async function signedInDpo(cookies: AstroCookies, now = Date.now()): Promise<SignedIn | undefined> {
+export async function signedInDpo(cookies: AstroCookies, now = getPortal().clock()): Promise<SignedIn | undefined> {
   const token = cookies.get(sessionCookie)?.value;
   if (token === undefined) return undefined;
   const user = await resumeSession(getStore(), token, now);
@@ -52,7 +54,7 @@ export type SignInResult = { ok: true; user: DpoUser } | { ok: false; reason: 'f
  * answer. The attempt is counted on the account and the client address before its password is checked (growing
  * delays after 5, then refusal), so guesses sent all at once are limited like guesses sent one by one.
  */
-export async function signIn(input: { email: string; password: string; code: string }, visitorKey: string, now = Date.now()): Promise<SignInResult> {
+export async function signIn(input: { email: string; password: string; code: string }, visitorKey: string, now = getPortal().clock()): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase().slice(0, 254);
   throttle ??= getFloodLimits().signInThrottle();
   const attempt = await throttle.reserve({ account: `account:${email}`, address: `address:${visitorKey}` });
@@ -76,7 +78,7 @@ export async function signIn(input: { email: string; password: string; code: str
   return { ok: true, user };
 }
 
-export async function startDpoSession(cookies: AstroCookies, user: DpoUser, secure: boolean, now = Date.now()): Promise<void> {
+export async function startDpoSession(cookies: AstroCookies, user: DpoUser, secure: boolean, now = getPortal().clock()): Promise<void> {
   const session = await startSession(getStore(), user.id, now);
   cookies.set(sessionCookie, session.token, { path: '/dpo', httpOnly: true, sameSite: 'strict', secure, expires: new Date(session.expiresAt) });
 }
@@ -84,4 +86,9 @@ export async function startDpoSession(cookies: AstroCookies, user: DpoUser, secu
 export async function endDpoSession(cookies: AstroCookies): Promise<void> {
   await endSession(getStore(), cookies.get(sessionCookie)?.value);
   cookies.delete(sessionCookie, { path: '/dpo' });
+}
+
+/** The DPO chooses the language of their pages and emails: kept on their account. */
+export async function chooseDpoLanguage(user: DpoUser, locale: Locale): Promise<void> {
+  await setDpoLocale(getStore(), user.id, locale);
 }

@@ -1,17 +1,19 @@
+import type { RequestRow } from '../../db/rows.ts';
 import { actionProblems, dpoActionSchema, toRequestAction, type ActionFieldProblem, type DpoActionForm } from '../lib/dpo-actions.ts';
 import { formatCalendarDate } from '../lib/i18n.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { completeRequest } from '../lib/request-completion.ts';
 import { requestUpdateEmail, type RequestUpdateEmailInput } from '../lib/request-email.ts';
 import { producesExport, type WorkflowAction } from '../lib/request-workflow.ts';
-import { findRequest, recordEvent, takeAction, type RequestRow } from '../lib/requests.repo.ts';
+import { findRequest, recordEvent, takeAction } from '../lib/requests.repo.ts';
 import { getStore } from './db.ts';
 import type { SignedIn } from './dpo-auth.ts';
 import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';
-import { organisation } from './organisation.ts';
+import { getOrganisation } from './organisation.ts';
 import { errorKind, statusUrl } from './requests.ts';
 import { log } from '../lib/log.ts';
+import { getPortal } from './portal.ts';
 
 export type ActionResult =
   | { ok: true; action: WorkflowAction; request: RequestRow; emailed?: boolean }
@@ -25,7 +27,7 @@ export type ActionResult =
  * request's language when the action concerns them. A failed email leaves the action done and records a
  * `notification-failed` event for the DPO to follow up.
  */
-export async function actOnRequest(reference: string, fields: unknown, dpo: SignedIn, origin: string, now = Date.now()): Promise<ActionResult> {
+export async function actOnRequest(reference: string, fields: unknown, dpo: SignedIn, origin: string, now = getPortal().clock()): Promise<ActionResult> {
   const store = getStore();
   const before = await store.read((db) => findRequest(db, reference));
   if (!before) return { ok: false, status: 404 };
@@ -35,8 +37,8 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
   const actor = `dpo:${dpo.user.email}`;
   const outcome =
     form.action === 'complete'
-      ? await completeRequest(store, { reference, message: form.message, actor, now, organisation, portalOrigin: origin })
-      : await takeAction(store, reference, toRequestAction(form, organisation.timeZone), actor, now);
+      ? await completeRequest(store, { reference, message: form.message, actor, now, organisation: getOrganisation(), portalOrigin: origin })
+      : await takeAction(store, reference, toRequestAction(form, getOrganisation().timeZone), actor, now);
   if (!outcome.ok) {
     if (outcome.problem === 'months' || outcome.problem === 'reason') {
       return { ok: false, status: 400, problems: [{ field: outcome.problem === 'months' ? 'months' : 'reason', problem: outcome.problem }] };
@@ -45,7 +47,7 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
     return { ok: false, status: outcome.problem === 'alreadyExtended' ? 400 : 409, conflict: outcome.problem, request: current };
   }
   const request = outcome.request;
-  const locale = isLocale(request.locale) ? request.locale : organisation.defaultLocale;
+  const locale = isLocale(request.locale) ? request.locale : getOrganisation().defaultLocale;
   const update = updateFor(form, request, locale);
   if (!update) return { ok: true, action: form.action, request };
   // Addressed as the request was before the action: an answered erasure request no longer holds the address.
@@ -81,16 +83,16 @@ async function tellRequester(
         name: addressee.name,
         reference: request.reference,
         statusUrl: statusUrl(origin, locale, request.reference),
-        organisation: organisation.legalName,
-        dpoName: organisation.dpo.name,
-        dpoEmail: organisation.dpo.email,
+        organisation: getOrganisation().legalName,
+        dpoName: getOrganisation().dpo.name,
+        dpoEmail: getOrganisation().dpo.email,
         update,
       }),
     );
     return true;
   } catch (error) {
     log.error('A request email could not be sent.', { reference: request.reference, email: update.kind, error: errorKind(error) });
-    await recordEvent(getStore(), request.id, 'notification-failed', 'system', Date.now(), { email: update.kind, error: errorKind(error) });
+    await recordEvent(getStore(), request.id, 'notification-failed', 'system', getPortal().clock(), { email: update.kind, error: errorKind(error) });
     return false;
   }
 }

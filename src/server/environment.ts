@@ -1,19 +1,15 @@
-import { portalHosts, portalOrigins as originsOf, type PortalHosts } from '../lib/canonical-origin.ts';
-import { publicUrlIsHttps, readEnvironment, type Environment } from '../lib/environment.ts';
+import { portalOrigins as originsOf, type PortalHosts } from '../lib/canonical-origin.ts';
+import { publicUrlIsHttps, type Environment } from '../lib/environment.ts';
+import { getPortal } from './portal.ts';
 
-let environment: Environment | undefined;
-let hosts: PortalHosts | undefined;
-
-/** The validated process environment, read once. */
+/** The validated environment the portal was built from. */
 export function getEnvironment(): Environment {
-  environment ??= readEnvironment(process.env);
-  return environment;
+  return getPortal().environment;
 }
 
 /** The canonical origin and the host names the portal answers for (PUBLIC_URL, PORT, ALLOWED_HOSTS). */
 export function getPortalHosts(): PortalHosts {
-  hosts ??= portalHosts(getEnvironment());
-  return hosts;
+  return getPortal().hosts;
 }
 
 /** The portal's canonical origin: PUBLIC_URL, else http://localhost:PORT. Never the origin a request names. */

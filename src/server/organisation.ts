@@ -1,5 +1,7 @@
-import source from '../../content/organisation.json';
-import { organisationSchema } from '../lib/organisation.ts';
+import type { Organisation } from '../lib/organisation.ts';
+import { getPortal } from './portal.ts';
 
-/** The organisation's details from content/organisation.json, validated when the server starts. */
-export const organisation = organisationSchema.parse(source);
+/** The organisation's details from content/organisation.json, validated when the portal is built. */
+export function getOrganisation(): Organisation {
+  return getPortal().organisation;
+}

@@ -1,6 +1,6 @@
 import { currentVersion, parseVersionParam, findVersion, todayIn, type PolicyVersion } from '../lib/policy-catalog.ts';
 import { isDocumentKey, type DocumentKey } from '../lib/policy.ts';
-import { organisation } from './organisation.ts';
+import { getOrganisation } from './organisation.ts';
 import { getPolicyCatalog } from './policies.ts';
 
 export interface DocumentContext {
@@ -14,8 +14,8 @@ export interface DocumentContext {
 /** The document named by a URL segment, or undefined (the page answers the localized 404). */
 export async function loadDocument(segment: string | undefined): Promise<DocumentContext | undefined> {
   if (!isDocumentKey(segment)) return undefined;
-  const versions = (await getPolicyCatalog())[segment];
-  const today = todayIn(organisation.timeZone);
+  const versions = getPolicyCatalog()[segment];
+  const today = todayIn(getOrganisation().timeZone);
   return { document: segment, versions, current: currentVersion(versions, today), today };
 }
 

@@ -2,6 +2,7 @@ import type { AstroCookies } from 'astro';
 import { formatReceipt, parseReceipt, receiptLifetimeSeconds, type Receipt } from '../lib/request-receipt.ts';
 import { servedOverHttps } from './environment.ts';
 import { getPortalSecret } from './secret.ts';
+import { getPortal } from './portal.ts';
 
 /**
  * After a request is submitted, its reference is kept for an hour in a signed cookie scoped to the requests pages, so
@@ -11,7 +12,7 @@ import { getPortalSecret } from './secret.ts';
 export const receiptCookie = 'portal_request';
 
 export function setReceipt(cookies: AstroCookies, locale: string, url: URL, receipt: Receipt): void {
-  cookies.set(receiptCookie, formatReceipt(getPortalSecret(), receipt, Date.now() / 1000), {
+  cookies.set(receiptCookie, formatReceipt(getPortalSecret(), receipt, getPortal().clock() / 1000), {
     path: `/${locale}/requests`,
     maxAge: receiptLifetimeSeconds,
     httpOnly: true,
@@ -22,5 +23,5 @@ export function setReceipt(cookies: AstroCookies, locale: string, url: URL, rece
 
 /** The receipt of this browser's last submission, or undefined. */
 export function readReceipt(cookies: AstroCookies): Receipt | undefined {
-  return parseReceipt(getPortalSecret(), cookies.get(receiptCookie)?.value, Date.now() / 1000);
+  return parseReceipt(getPortalSecret(), cookies.get(receiptCookie)?.value, getPortal().clock() / 1000);
 }

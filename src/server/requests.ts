@@ -1,9 +1,10 @@
+import type { RequestRow } from '../../db/rows.ts';
 import { localDate } from '../lib/deadline.ts';
 import { formatCalendarDate } from '../lib/i18n.ts';
 import type { Locale } from '../lib/locale.ts';
 import { hashToken, newToken } from '../lib/marketing.ts';
 import { requestReceivedEmail } from '../lib/request-email.ts';
-import { createRequest, recordEvent, type RequestRow } from '../lib/requests.repo.ts';
+import { createRequest, recordEvent } from '../lib/requests.repo.ts';
 import { consentIdProofAtSubmission, fieldProblems, requestStatusToken, requestSubmissionSchema, type FieldProblem } from '../lib/requests.ts';
 import { getStore } from './db.ts';
 import { getEnvironment } from './environment.ts';
@@ -11,9 +12,10 @@ import { getFloodLimits } from './flood-limits.ts';
 import { translatorFor } from './i18n.ts';
 import { getMailer } from './mail.ts';
 import { getPortalSecret } from './secret.ts';
-import { organisation } from './organisation.ts';
+import { getOrganisation } from './organisation.ts';
 import { log } from '../lib/log.ts';
 import type { RateLimiter } from '../lib/rate-limit.ts';
+import { getPortal } from './portal.ts';
 
 const hour = 60 * 60 * 1000;
 let limits: { perAddress: RateLimiter; perEmail: RateLimiter } | undefined;
@@ -49,7 +51,7 @@ export async function submitRequest(
   visitorKey: string,
   origin: string,
   browserConsentId: string | undefined,
-  now = Date.now(),
+  now = getPortal().clock(),
 ): Promise<Submission> {
   const parsed = requestSubmissionSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: 'invalid', problems: fieldProblems(parsed.error) };
@@ -63,8 +65,8 @@ export async function submitRequest(
   const request = await createRequest(store, {
     submission,
     now,
-    timeZone: organisation.timeZone,
-    deadlineRule: organisation.deadline,
+    timeZone: getOrganisation().timeZone,
+    deadlineRule: getOrganisation().deadline,
     statusTokenHashFor: (reference) => hashToken(requestStatusToken(getPortalSecret(), reference)),
     verifyTokenHash: verifyToken.hash,
     consentIdLinkedBy: consentIdProofAtSubmission(submission.consentId, browserConsentId),
@@ -81,20 +83,20 @@ export async function submitRequest(
         name: request.name,
         reference: request.reference,
         typeName: t(`requests.types.${request.type}.name`),
-        receivedOn: formatCalendarDate(localDate(request.receivedAt, organisation.timeZone), locale),
+        receivedOn: formatCalendarDate(localDate(request.receivedAt, getOrganisation().timeZone), locale),
         dueOn: formatCalendarDate(request.dueOn, locale),
         verifyUrl: `${status}&verify=${verifyToken.token}`,
         statusUrl: status,
-        organisation: organisation.legalName,
-        dpoName: organisation.dpo.name,
-        dpoEmail: organisation.dpo.email,
+        organisation: getOrganisation().legalName,
+        dpoName: getOrganisation().dpo.name,
+        dpoEmail: getOrganisation().dpo.email,
       }),
     );
     return { ok: true, request, emailSent: true };
   } catch (error) {
     // The reference and the error's kind only: no address, no name.
     log.error('A request email could not be sent.', { reference: request.reference, email: 'received', error: errorKind(error) });
-    await recordEvent(store, request.id, 'notification-failed', 'system', Date.now(), { email: 'received', error: errorKind(error) });
+    await recordEvent(store, request.id, 'notification-failed', 'system', getPortal().clock(), { email: 'received', error: errorKind(error) });
     return { ok: true, request, emailSent: false };
   }
 }
@@ -113,5 +115,5 @@ export function problemMessage(problem: FieldProblem, locale: Locale): string {
 }
 
 export function tooManyMessage(locale: Locale): string {
-  return translatorFor(locale)('requests.errors.tooMany', { dpoEmail: organisation.dpo.email });
+  return translatorFor(locale)('requests.errors.tooMany', { dpoEmail: getOrganisation().dpo.email });
 }

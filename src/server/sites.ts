@@ -1,11 +1,12 @@
-import source from '../../content/sites.json';
-import { sitesFileSchema, type Site } from '../lib/site.ts';
+import type { Site } from '../lib/site.ts';
+import { getPortal } from './portal.ts';
 
-/** The sites allowed to embed the banner, from content/sites.json, validated when the server starts. */
-export const sites: readonly Site[] = sitesFileSchema.parse(source).sites;
-
+/** A site allowed to embed the banner, from content/sites.json (validated when the portal is built). */
 export function findSite(id: string): Site | undefined {
-  return sites.find((site) => site.id === id);
+  return getPortal().sites.find((site) => site.id === id);
 }
 
-export const portalSite: Site = findSite('portal') as Site;
+/** The portal itself as a site of the banner (content/sites.json must name it `portal`). */
+export function portalSite(): Site {
+  return findSite('portal') as Site;
+}

@@ -1,7 +1,7 @@
+import type { ConsentRecord } from '../../db/rows.ts';
 import type { AstroCookies } from 'astro';
 import { consentCookieName, revisionPolicyVersion, type ConsentCookie } from '../lib/consent-cookie.ts';
 import { newConsentId, type ConsentAction } from '../lib/consent.ts';
-import type { ConsentRecord } from '../lib/consent.repo.ts';
 import type { Locale } from '../lib/locale.ts';
 import {
   consentIdCookieMaxAge,
@@ -17,6 +17,7 @@ import { getEnvironment } from './environment.ts';
 import { getFloodLimits } from './flood-limits.ts';
 import { getPortalSecret } from './secret.ts';
 import { portalSite } from './sites.ts';
+import { getPortal } from './portal.ts';
 
 /** What the portal knows of this visitor's cookie choice on the portal itself. */
 export interface VisitorConsent {
@@ -36,7 +37,7 @@ export interface VisitorConsent {
  * This browser's consent cookie, only as the portal signed it (src/lib/portal-consent-cookie.ts); undefined when it
  * is missing, forged, malformed or expired at `nowSeconds` (0 reads an expired one too).
  */
-export function readConsentCookie(cookies: AstroCookies, nowSeconds = Date.now() / 1000): ConsentCookie | undefined {
+export function readConsentCookie(cookies: AstroCookies, nowSeconds = getPortal().clock() / 1000): ConsentCookie | undefined {
   return parsePortalConsentCookie(getPortalSecret(), cookies.get(consentCookieName)?.value, nowSeconds);
 }
 
@@ -65,7 +66,7 @@ export function issueVisitorConsentId(cookies: AstroCookies, secure: boolean): s
 
 export async function readVisitorConsent(cookies: AstroCookies, locale: Locale): Promise<VisitorConsent> {
   const cookie = readConsentCookie(cookies);
-  const { revision, policy } = await consentTerms(portalSite, locale);
+  const { revision, policy } = await consentTerms(portalSite(), locale);
   const upToDate = cookie?.revision === revision;
   const earlier = cookie && !upToDate ? revisionPolicyVersion(cookie.revision) : undefined;
   return { cookie, upToDate, changedSince: earlier !== undefined && earlier < policy.version ? earlier : undefined };
@@ -83,7 +84,7 @@ export async function decideOnPortal(input: {
 }): Promise<ConsentRecord> {
   // An expired choice, or a marketing sign-up before any choice, keeps its consent id: the history continues.
   const record = await recordDecision({
-    site: portalSite,
+    site: portalSite(),
     consentId: readVisitorConsentId(input.cookies) ?? newConsentId(),
     origin: input.origin,
     action: input.action,

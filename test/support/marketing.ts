@@ -1,6 +1,7 @@
+import type { MarketingSubscription } from '../../db/rows.ts';
 import type { Store } from '../../db/store.ts';
 import { newToken } from '../../src/lib/marketing.ts';
-import { confirmSignup, recordSignup, type MarketingSubscription, type SignupInput } from '../../src/lib/marketing.repo.ts';
+import { confirmSignup, recordSignup, type SignupInput } from '../../src/lib/marketing.repo.ts';
 
 /** A sign-up already confirmed, as tests that need an active marketing consent set one up: requested, then confirmed. */
 export async function confirmedSignup(

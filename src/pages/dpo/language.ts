@@ -1,8 +1,6 @@
 import type { APIRoute } from 'astro';
-import { setDpoLocale } from '../../lib/dpo.repo.ts';
 import { isLocale } from '../../lib/locale.ts';
-import { getStore } from '../../server/db.ts';
-import { dpoReturnPath, signedInDpo } from '../../server/dpo-auth.ts';
+import { chooseDpoLanguage, dpoReturnPath, signedInDpo } from '../../server/dpo-auth.ts';
 import { readFormFields } from '../../server/http.ts';
 import { rememberLocale } from '../../server/locale-cookie.ts';
 
@@ -13,7 +11,7 @@ export const POST: APIRoute = async ({ request, cookies, redirect, url }) => {
   const target = dpoReturnPath(form.get('next'));
   if (!isLocale(locale)) return redirect(target, 303);
   const dpo = await signedInDpo(cookies);
-  if (dpo) await setDpoLocale(getStore(), dpo.user.id, locale);
+  if (dpo) await chooseDpoLanguage(dpo.user, locale);
   rememberLocale(cookies, locale, url);
   return redirect(target, 303);
 };

@@ -1,3 +1,4 @@
+import type { RequestRow } from '../../../db/rows.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { openDatabase, type PortalDatabase } from '../../../db/connection.ts';
@@ -5,7 +6,7 @@ import { sqliteStore, type SqliteStore } from '../../../db/store.ts';
 import { localDate } from '../../../src/lib/deadline.ts';
 import { formatCalendarDate } from '../../../src/lib/i18n.ts';
 import { newToken } from '../../../src/lib/marketing.ts';
-import { createRequest, findRequest, type RequestRow } from '../../../src/lib/requests.repo.ts';
+import { createRequest, findRequest } from '../../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../../src/lib/requests.ts';
 import { baseURL } from '../browser.ts';
 import { createDpoAccount, sessionCookie, signInDpo } from '../dpo-account.ts';

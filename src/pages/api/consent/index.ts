@@ -1,9 +1,8 @@
 import type { APIRoute } from 'astro';
-import { answerConsentDecision, consentBodyLimit, consentBodyTooLarge } from '../../../lib/consent-api.ts';
-import { appendDecision, consentTerms, decisionLimits } from '../../../server/consent.ts';
-import { portalOrigins } from '../../../server/environment.ts';
+import { consentBodyLimit, consentBodyTooLarge } from '../../../lib/consent-api.ts';
+import { answerBannerDecision } from '../../../server/consent.ts';
 import { jsonError, readBodyText } from '../../../server/http.ts';
-import { findSite } from '../../../server/sites.ts';
+import { getPortal } from '../../../server/portal.ts';
 import { visitorFloodKey } from '../../../server/visitor-address.ts';
 
 /**
@@ -13,15 +12,17 @@ import { visitorFloodKey } from '../../../server/visitor-address.ts';
  * serves `astro dev` and every other method.
  */
 export const POST: APIRoute = async (context) => {
-  const { request, locals } = context;
+  const { request } = context;
   const body = await readBodyText(request, consentBodyLimit);
   const answer =
     'response' in body
       ? consentBodyTooLarge()
-      : await answerConsentDecision(
-          { bodyText: body.text, origin: request.headers.get('origin'), gpcHeader: request.headers.get('sec-gpc') === '1', visitor: visitorFloodKey(context) },
-          { findSite, terms: consentTerms, append: appendDecision, selfOrigins: portalOrigins(), limits: decisionLimits(locals) },
-        );
+      : await answerBannerDecision(getPortal(), {
+          bodyText: body.text,
+          origin: request.headers.get('origin'),
+          gpcHeader: request.headers.get('sec-gpc') === '1',
+          visitor: visitorFloodKey(context),
+        });
   return Response.json(answer.body, { status: answer.status, headers: answer.headers });
 };
 

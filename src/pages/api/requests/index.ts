@@ -3,7 +3,7 @@ import { isLocale, type Locale } from '../../../lib/locale.ts';
 import { maxRequestBodyBytes } from '../../../lib/requests.ts';
 import { portalOrigin } from '../../../server/environment.ts';
 import { jsonError, parseJson, readBodyText } from '../../../server/http.ts';
-import { organisation } from '../../../server/organisation.ts';
+import { getOrganisation } from '../../../server/organisation.ts';
 import { problemMessage, submitRequest, tooManyMessage } from '../../../server/requests.ts';
 import { visitorFloodKey } from '../../../server/visitor-address.ts';
 import { readConsentCookie } from '../../../server/visitor-consent.ts';
@@ -23,7 +23,7 @@ export const POST: APIRoute = async (context) => {
     return jsonError(400, 'invalid_request', "The body must be a JSON object with the request's fields (type, locale, name, email, …).");
   }
   const claimed = (json.value as { locale?: unknown }).locale;
-  const locale: Locale = typeof claimed === 'string' && isLocale(claimed) ? claimed : organisation.defaultLocale;
+  const locale: Locale = typeof claimed === 'string' && isLocale(claimed) ? claimed : getOrganisation().defaultLocale;
 
   // Called from a browser on the portal, its consent cookie goes along and proves the consent id it names.
   const result = await submitRequest(json.value, visitorFloodKey(context), portalOrigin(), readConsentCookie(context.cookies)?.consentId);

@@ -1,0 +1,73 @@
+import type { RequestEventRow, RequestExportRow, RequestRow } from '../../db/rows.ts';
+import { erasureScope, type ErasureScope } from '../lib/erasure.repo.ts';
+import { requestDeadline, type RequestDeadline } from '../lib/request-deadline.ts';
+import { anonymisation } from '../lib/request-trail.ts';
+import { transitionProblem, workflowActions, type WorkflowAction } from '../lib/request-workflow.ts';
+import { eventsOf, exportOf, findRequest } from '../lib/requests.repo.ts';
+import { isReference } from '../lib/requests.ts';
+import { requestDocument } from '../lib/subject-export.ts';
+import { portalOrigin } from './environment.ts';
+import { getPortal } from './portal.ts';
+
+/** A request as the DPO works it: the row, its trail and export, its deadline and what the workflow allows now. */
+export interface DpoRequestCase {
+  request: RequestRow;
+  events: RequestEventRow[];
+  download: RequestExportRow | undefined;
+  /** The export's link has expired (it is kept for the trail). */
+  downloadExpired: boolean;
+  deadline: RequestDeadline;
+  /** The actions the workflow allows from the request's status. */
+  allowed: readonly WorkflowAction[];
+  /** The first deadline has passed: an extension can no longer be granted (the form gives way to a notice). */
+  tooLateToExtend: boolean;
+  /** The erasure already carried out, if any. */
+  erasure: RequestEventRow | undefined;
+  /** What an erasure would remove, when the DPO asked to review it and it may still be done. */
+  erasurePreview: ErasureScope | undefined;
+  /** Who anonymised the request (retention, its own erasure, another request's erasure), if anyone did. */
+  anonymisedBy: ReturnType<typeof anonymisation>;
+}
+
+/**
+ * Opens a request for the DPO's page, read in one snapshot: undefined when the reference names none. With
+ * `reviewingErasure`, and while an erasure may still be done, it also reads what the erasure would remove.
+ */
+export async function openDpoRequest(reference: string, options: { reviewingErasure: boolean }): Promise<DpoRequestCase | undefined> {
+  if (!isReference(reference)) return undefined;
+  const { store, organisation, clock } = getPortal();
+  const now = clock();
+  return store.read(async (db) => {
+    const request = await findRequest(db, reference);
+    if (!request) return undefined;
+    const events = await eventsOf(db, request.id);
+    const download = await exportOf(db, request.id);
+    const workflow = { ...request, extended: request.extensionDays !== null };
+    const allowed = workflowActions.filter((action) => transitionProblem(workflow, action) === undefined);
+    const erasure = events.findLast((event) => event.kind === 'erased');
+    const erasurePreview = options.reviewingErasure && allowed.includes('erase') && !erasure ? await erasureScope(db, request) : undefined;
+    return {
+      request,
+      events,
+      download,
+      downloadExpired: download !== undefined && download.expiresAt < now,
+      deadline: requestDeadline(request, events, organisation.timeZone, now),
+      allowed,
+      tooLateToExtend: now > request.dueAt,
+      erasure,
+      erasurePreview,
+      anonymisedBy: anonymisation(events.findLast((event) => event.kind === 'anonymised')),
+    };
+  });
+}
+
+/** One request as JSON (request.v1) with its whole audit trail, for the DPO's download. */
+export async function requestDocumentForDpo(reference: string) {
+  if (!isReference(reference)) return undefined;
+  const { store, organisation, clock } = getPortal();
+  const origin = portalOrigin();
+  return store.read(async (db) => {
+    const request = await findRequest(db, reference);
+    return request && { request, document: await requestDocument(db, request, 'dpo', origin, { timeZone: organisation.timeZone, now: clock() }) };
+  });
+}
