@@ -6,7 +6,7 @@ import { existsSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { createPrivateFile } from '../src/lib/private-files.ts';
-import { errorText, fail, readCommandLine, environmentOrExit } from './support/cli.ts';
+import { errorText, fail, readCommandLine, environmentOrExit, sqliteFileOnly } from './support/cli.ts';
 import { removeDatabaseFiles } from './support/database-files.ts';
 import { describeDatabase, inspectDatabase } from './support/database-report.ts';
 import { keepNewFilesPrivate } from './support/private-files.ts';
@@ -18,16 +18,8 @@ const parsed = readCommandLine(usage, { force: { type: 'boolean' } });
 const [target, ...extra] = parsed.positionals.map((path) => resolve(path));
 if (!target || extra.length > 0) fail(`Name one file to write the backup to.\n${usage}`);
 
-const source = resolve(sqliteOnly(environmentOrExit()).DATABASE_PATH);
+const source = resolve(sqliteFileOnly(environmentOrExit(), 'backs up', 'pg_dump or point-in-time recovery').DATABASE_PATH);
 
-/** This script backs up the SQLite file; with DATABASE_URL the database is PostgreSQL's to back up, with its own tools. */
-function sqliteOnly<T extends { DATABASE_URL?: string | undefined }>(environment: T): T {
-  if (environment.DATABASE_URL)
-    fail(
-      'DATABASE_URL is set: this script backs up the SQLite file (DATABASE_PATH). On PostgreSQL use pg_dump or point-in-time recovery, then npm run consent:verify (README: Production).',
-    );
-  return environment;
-}
 if (!existsSync(source)) fail(`No database at ${source} (DATABASE_PATH): nothing to back up.`);
 if (target === source) fail('The backup cannot replace the live database itself.');
 if (!existsSync(dirname(target)) || !statSync(dirname(target)).isDirectory()) fail(`The folder ${dirname(target)} does not exist.`);

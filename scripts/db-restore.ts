@@ -8,28 +8,20 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrateDatabase, openDatabase } from '../db/connection.ts';
 import { createPrivateFile, makePrivateFolder } from '../src/lib/private-files.ts';
-import { errorText, fail, readCommandLine, environmentOrExit } from './support/cli.ts';
+import { errorText, fail, readCommandLine, environmentOrExit, sqliteFileOnly } from './support/cli.ts';
 import { processesUsing, removeDatabaseFiles, withSidecars } from './support/database-files.ts';
 import { describeDatabase, inspectDatabase, portalMigrationsFolder, problemsOf } from './support/database-report.ts';
 import { keepNewFilesPrivate } from './support/private-files.ts';
 
 keepNewFilesPrivate();
 
+const live = resolve(sqliteFileOnly(environmentOrExit(), 'restores', 'pg_restore').DATABASE_PATH);
 const usage = 'Usage: npm run db:restore -- <backup file>   (stop the portal first)';
 const parsed = readCommandLine(usage, {});
 const [backup, ...extra] = parsed.positionals.map((path) => resolve(path));
 if (!backup || extra.length > 0) fail(`Name the one backup file to restore.\n${usage}`);
 if (!existsSync(backup) || !statSync(backup).isFile()) fail(`No backup file at ${backup}.`);
-const live = resolve(sqliteOnly(environmentOrExit()).DATABASE_PATH);
 
-/** This script restores the SQLite file; with DATABASE_URL the database is PostgreSQL's to back up, with its own tools. */
-function sqliteOnly<T extends { DATABASE_URL?: string | undefined }>(environment: T): T {
-  if (environment.DATABASE_URL)
-    fail(
-      'DATABASE_URL is set: this script restores the SQLite file (DATABASE_PATH). On PostgreSQL use pg_restore, then npm run consent:verify (README: Production).',
-    );
-  return environment;
-}
 if (backup === live) fail('The backup is the live database itself (DATABASE_PATH); nothing to restore.');
 
 // 1. The backup, read-only.

@@ -24,6 +24,18 @@ export function environmentOrExit(env: NodeJS.ProcessEnv = process.env): Environ
   }
 }
 
+/**
+ * The environment of a script that works on the SQLite file itself (`verb`: what it does to it); with DATABASE_URL it
+ * stops, naming PostgreSQL's own `tools`, instead of touching an unrelated file at DATABASE_PATH.
+ */
+export function sqliteFileOnly(environment: Environment, verb: string, tools: string): Environment {
+  if (environment.DATABASE_URL)
+    fail(
+      `DATABASE_URL is set: this script ${verb} the SQLite file (DATABASE_PATH). On PostgreSQL use ${tools}, then npm run consent:verify (README: Production).`,
+    );
+  return environment;
+}
+
 /** The command line's options and file arguments; a bad option stops the script with `usage`. */
 export function readCommandLine<T extends ParseArgsConfig['options']>(usage: string, options: T) {
   try {
