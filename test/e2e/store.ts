@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openStore } from '../../db/connection.ts';
 import type { Executor, Store } from '../../db/store.ts';
 import { createScratchDatabase, postgresPortalSecrets, postgresServerUrl, postgresUnavailable } from '../../scripts/support/postgres-server.ts';
@@ -170,4 +171,9 @@ function postgresSql(url: string): ClosableSql {
       pool = undefined;
     },
   };
+}
+
+/** The database of the portal the global setup started, which the test files share (close it after the file's tests). */
+export function sharedPortalStore(): PortalStore {
+  return portalStoreOf(inject('storeEnv'));
 }
