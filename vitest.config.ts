@@ -47,6 +47,12 @@ export default defineConfig({
             // beside it, a crash between the WAL and the file. PostgreSQL's backups are pg_dump's, its lock an advisory one.
             'test/e2e/backup.test.ts',
             'test/e2e/durability.test.ts',
+            // Tampering by copying and editing .db files (proof/chain-tampering.test.ts does the part that needs no
+            // copy on both stores), and the modes of the .db, -wal and portal-secret files and .db backups.
+            'test/e2e/proof/chain.test.ts',
+            'test/e2e/attacks/files.test.ts',
+            // Runs its two instances on PostgreSQL in the e2e run already.
+            'test/e2e/instances.test.ts',
           ],
           env: { E2E_STORE: 'postgres' },
           globalSetup: ['test/e2e/global-setup.ts'],
@@ -54,6 +60,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // After the other projects (which run together): never two browser suites at once on 2 cores.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -2,16 +2,23 @@
 // project (E2E_STORE=postgres) on PostgreSQL: each portal a test starts gets a fresh database of its own on the server
 // at 127.0.0.1:5432 (TEST_POSTGRES_URL), dropped afterwards. A test file takes its portal's environment and raw SQL from
 // here and never asks which store it is on, except where it tests something only one store has.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openStore } from '../../db/connection.ts';
+import { migrationsFolder, openStore } from '../../db/connection.ts';
+import { postgresMigrationsFolder } from '../../db/postgres/connection.ts';
 import type { Executor, Store } from '../../db/store.ts';
 import { createScratchDatabase, postgresPortalSecrets, postgresServerUrl, postgresUnavailable } from '../../scripts/support/postgres-server.ts';
 
 /** Whether this run's portals serve from PostgreSQL (the e2e-postgres project). */
 export const onPostgres = process.env.E2E_STORE === 'postgres';
+
+/** The migrations committed for this run's store, and the table where a database records those applied to it. */
+export const storeMigrations = onPostgres
+  ? { folder: postgresMigrationsFolder, table: 'drizzle.__drizzle_migrations' }
+  : { folder: migrationsFolder, table: '__drizzle_migrations' };
 
 /**
  * Raw SQL on a portal's database, for what a test checks below the portal (stored bytes, counters, a row changed
@@ -28,6 +35,13 @@ export interface PortableSql {
   run(statement: string, ...params: unknown[]): Promise<void>;
   /** Drops one of the migrations' triggers, as someone with write access to the database could. */
   dropTrigger(table: string, trigger: string): Promise<void>;
+  /**
+   * Runs `change` with one of the migrations' triggers dropped, then puts it back as it was: what someone with write
+   * access does so that the schema checks of the scripts find nothing missing.
+   */
+  behindTrigger(table: string, trigger: string, change: () => Promise<void>): Promise<void>;
+  /** Every table in the database, the migrations' bookkeeping included. */
+  tableNames(): Promise<string[]>;
 }
 
 /** A portal's database as a test reaches it. */
@@ -61,6 +75,7 @@ export async function testStoreEnvironment(dir: string, { postgres = onPostgres 
   const unavailable = await postgresUnavailable(serverUrl);
   if (unavailable) throw new Error(`${unavailable}: the e2e-postgres run needs it (set TEST_POSTGRES_URL or start it).`);
   const database = await createScratchDatabase(serverUrl, 'portal_e2e');
+  mkdirSync(dir, { recursive: true });
   const access = portalStoreOf({ DATABASE_URL: database.url, ...postgresPortalSecrets(), ANCHORS_PATH: join(dir, 'consent-anchors.jsonl') });
   return {
     ...access,
@@ -129,6 +144,13 @@ function sqliteSql(path: string): ClosableSql {
           .run(...bound(params));
     },
     dropTrigger: async (_table: string, trigger: string) => void open().exec(`drop trigger ${trigger}`),
+    behindTrigger: async (_table: string, trigger: string, change: () => Promise<void>) => {
+      const definition = open().prepare("select sql from sqlite_master where type = 'trigger' and name = ?").pluck().get(trigger) as string;
+      open().exec(`drop trigger ${trigger}`);
+      await change();
+      open().exec(definition);
+    },
+    tableNames: async () => open().prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'").pluck().all() as string[],
     close: async () => {
       client?.close();
       client = undefined;
@@ -166,6 +188,23 @@ function postgresSql(url: string): ClosableSql {
       await open().query(numbered(statement), params.length ? params : undefined);
     },
     dropTrigger: async (table: string, trigger: string) => void (await open().query(`drop trigger ${trigger} on ${table}`)),
+    behindTrigger: async (table: string, trigger: string, change: () => Promise<void>) => {
+      const [found] = await query<{ definition: string }>(
+        'select pg_get_triggerdef(oid) as definition from pg_trigger where tgname = ? and tgrelid = ?::regclass',
+        [trigger, table],
+      );
+      if (!found) throw new Error(`no trigger ${trigger} on ${table}`);
+      await open().query(`drop trigger ${trigger} on ${table}`);
+      await change();
+      await open().query(found.definition);
+    },
+    tableNames: async () =>
+      (
+        await query<{ name: string }>(
+          "select table_name as name from information_schema.tables where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')",
+          [],
+        )
+      ).map((row) => row.name),
     close: async () => {
       await pool?.end();
       pool = undefined;
