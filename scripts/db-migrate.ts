@@ -37,9 +37,9 @@ async function migratePostgres(url: string): Promise<void> {
     const newer = before.filter((line) => line.includes('this version does not have'));
     if (newer.length > 0) throw new Refusal(`Refusing to migrate ${name}: it was migrated by a newer version of the portal (${newer.join('; ')}).`);
     await refuseChanged('as it was found');
-    await migratePostgresDatabase(db, folder);
+    // Counted under the lock: an instance that waited while another migrated applied nothing, and says so.
+    const applied = await migratePostgresDatabase(db, folder);
     await refuseChanged('once migrated');
-    const applied = before.length;
     console.log(`Database ${name}: ${applied === 0 ? 'already current' : `${applied} migration${applied === 1 ? '' : 's'} applied`}.`);
   } catch (error) {
     fail(error instanceof Refusal ? error.message : `Could not migrate ${name}: ${errorText(error)}`);

@@ -74,15 +74,18 @@ export function openPostgresDatabase(url: string, options: PostgresOptions = {})
 /**
  * Applies every committed migration that has not run yet, holding `migrationsLockKey` on the connection that runs
  * them: a second instance migrating at the same moment waits, then finds the database current. drizzle applies the
- * pending migrations in one transaction, so a failure leaves the database as it was.
+ * pending migrations in one transaction, so a failure leaves the database as it was. Resolves to how many it applied,
+ * counted under the lock: none for an instance that waited while another migrated.
  */
-export async function migratePostgresDatabase(db: PostgresDatabase, folder: string = postgresMigrationsFolder): Promise<void> {
+export async function migratePostgresDatabase(db: PostgresDatabase, folder: string = postgresMigrationsFolder): Promise<number> {
   const client = await db.$client.connect();
   let broken: Error | undefined;
   try {
     await client.query('select pg_advisory_lock($1)', [migrationsLockKey]);
     try {
+      const before = await recordedMigrations(client);
       await migrate(drizzle({ client }), { migrationsFolder: folder, migrationsSchema, migrationsTable });
+      return (await recordedMigrations(client)) - before;
     } finally {
       await client.query('select pg_advisory_unlock($1)', [migrationsLockKey]);
     }
@@ -93,6 +96,14 @@ export async function migratePostgresDatabase(db: PostgresDatabase, folder: stri
   } finally {
     client.release(broken);
   }
+}
+
+/** How many migrations the database records as applied (none before the first). */
+async function recordedMigrations(client: pg.PoolClient): Promise<number> {
+  const table = `"${migrationsSchema}"."${migrationsTable}"`;
+  const recorded = await client.query<{ exists: boolean }>('select to_regclass($1) is not null as exists', [table]);
+  if (!recorded.rows[0]?.exists) return 0;
+  return Number((await client.query<{ count: string }>(`select count(*) as count from ${table}`)).rows[0]?.count ?? 0);
 }
 
 /**

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { baseURL } from './browser.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 import { createDpoAccount, signInDpo } from './dpo-account.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
 
 /**
  * Every cookie the portal sets, read off the Set-Cookie header a browser receives: what it may be sent with
@@ -49,10 +50,12 @@ const day = 24 * 60 * 60 * 1000;
 
 const dir = mkdtempSync(join(tmpdir(), 'portal-cookies-'));
 let httpsPortal: RunningPortal;
+let database: TestStoreEnvironment;
 
 beforeAll(async () => {
+  database = await testStoreEnvironment(dir);
   httpsPortal = await startPortal({
-    DATABASE_PATH: join(dir, 'portal.db'),
+    ...database.env,
     OUTBOX_DIR: join(dir, 'outbox'),
     PUBLIC_URL: 'https://privacy.ostria.example',
     // The tests reach it on its internal address, as a proxy would.
@@ -61,15 +64,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await httpsPortal?.stop();
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const portals = [
-  { name: 'over plain HTTP', url: () => baseURL, database: () => join(inject('dataDir'), 'portal.db'), secure: false },
-  { name: 'behind HTTPS (PUBLIC_URL https://…)', url: () => httpsPortal.baseURL, database: () => join(dir, 'portal.db'), secure: true },
+  { name: 'over plain HTTP', url: () => baseURL, storeEnv: () => inject('storeEnv'), secure: false },
+  { name: 'behind HTTPS (PUBLIC_URL https://…)', url: () => httpsPortal.baseURL, storeEnv: () => database.env, secure: true },
 ];
 
-describe.each(portals)('cookies $name', ({ url, database, secure }) => {
+describe.each(portals)('cookies $name', ({ url, storeEnv, secure }) => {
   test('portal_locale: the chosen language, a year, site-wide, not readable by scripts', async () => {
     const response = await fetch(`${url()}/language?to=pl&next=/pl/`, { redirect: 'manual' });
     expect(response.status).toBe(303);
@@ -114,7 +118,7 @@ describe.each(portals)('cookies $name', ({ url, database, secure }) => {
   });
 
   test('portal_dpo: the DPO session, only for /dpo, never cross-site, ending with the session; signing out clears it', async () => {
-    const account = createDpoAccount(`cookies-${secure ? 'https' : 'http'}@ostria.example`, 'nl', { totp: true, env: { DATABASE_PATH: database() } });
+    const account = createDpoAccount(`cookies-${secure ? 'https' : 'http'}@ostria.example`, 'nl', { totp: true, env: storeEnv() });
     const signedIn = await signInDpo(url(), account);
     expect(signedIn.status).toBe(303);
     const session = cookieFrom(signedIn, 'portal_dpo');

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../db/connection.ts';
-import { sqliteStore, type SqliteStore } from '../../db/store.ts';
+import type { Executor, Store } from '../../db/store.ts';
 import { addCalendarMonths, daysBetween, localDate } from '../../src/lib/deadline.ts';
 import type { Locale } from '../../src/lib/locale.ts';
 import { newToken } from '../../src/lib/marketing.ts';
@@ -11,25 +10,27 @@ import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { axeViolations, baseURL, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
 import { outboxMessagesTo, waitForMessageTo } from './mail.ts';
 import { runScript, translate } from './scripts.ts';
+import { sharedPortalStore } from './store.ts';
 
 const dataDir = inject('dataDir');
 const outbox = join(dataDir, 'outbox');
 const dpoEmail = 'joost.dpo@ostria.example';
 const password = 'Rotterdam haven 2026, kade 4';
 let session: BrowserSession;
-let db: PortalDatabase;
-let store: SqliteStore;
+const portalStore = sharedPortalStore();
+const { sql } = portalStore;
+let db: Executor;
+let store: Store;
 
 beforeAll(async () => {
   const made = runScript('scripts/dpo-create-user.ts', ['--email', dpoEmail, '--locale', 'nl'], { DPO_PASSWORD: password });
   expect(made.status, made.stderr).toBe(0);
-  db = openDatabase(join(dataDir, 'portal.db'));
-  migrateDatabase(db);
-  store = sqliteStore(db);
+  db = portalStore.db();
+  store = portalStore.store();
   if (hasBrowser) session = await launchBrowser();
 });
 afterAll(async () => {
-  db?.$client.close();
+  await portalStore.close();
   await session?.close();
 });
 
@@ -265,7 +266,7 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
 
     await page.goto(`/dpo/consent?q=${consentId}`);
     expect(await page.locator(`[data-consent-id="${consentId}"]`).count()).toBe(0);
-    expect(db.$client.prepare('select count(*) from consent_records where consent_id = ?').pluck().get(consentId)).toBe(0);
+    expect(await sql.value('select count(*) from consent_records where consent_id = ?', consentId)).toBe(0);
     expect((await context.request.get(`/api/consent/${consentId}/receipt`)).status()).toBe(404);
     await context.close();
   });
@@ -416,7 +417,7 @@ describe('reminders', () => {
     expect(result.stdout).not.toContain('@');
     const [, overdue, dueSoon] = (/: (\d+) overdue, (\d+) due within 7 days/.exec(result.stdout) ?? []).map(Number);
     // The DPO's language is the one they last chose in the inbox.
-    const t = translate(db.$client.prepare('select locale from dpo_users where email = ?').pluck().get(dpoEmail) as Locale);
+    const t = translate((await sql.value('select locale from dpo_users where email = ?', dpoEmail)) as Locale);
     const digest = (await outboxMessagesTo(outbox, dpoEmail)).at(-1);
     expect(overdue).toBeGreaterThanOrEqual(1);
     expect(digest?.subject).toBe(t('dpo.email.digestSubject', { count: (overdue ?? 0) + (dueSoon ?? 0) }));

@@ -1,7 +1,6 @@
 // Flood limits count visitors, not connections: per address (an IPv6 visitor by its /64), per email address, and
 // behind a reverse proxy by the address the trusted proxy saw. A refused submission writes nothing and sends nothing;
 // the visitor is told in their language. Loopback source addresses (127.0.0.x) stand in for visitors.
-import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,16 +9,18 @@ import { hasBrowser, launchBrowser } from './browser.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 import { sendRaw, type Answer } from './raw-http.ts';
 import { translate } from './scripts.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-floods-'));
-const databasePath = join(dataDir, 'portal.db');
 const outboxDir = join(dataDir, 'outbox');
 const proxy = '127.0.0.4';
 let portal: RunningPortal;
+let database: TestStoreEnvironment;
 
 beforeAll(async () => {
+  database = await testStoreEnvironment(dataDir);
   portal = await startPortal({
-    DATABASE_PATH: databasePath,
+    ...database.env,
     OUTBOX_DIR: outboxDir,
     REQUESTS_PER_HOUR_PER_ADDRESS: '3',
     REQUESTS_PER_HOUR_PER_EMAIL: '2',
@@ -29,6 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await portal?.stop();
+  await database?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -49,28 +51,21 @@ async function statuses(count: number, options: Parameters<typeof submit>[0]): P
   return answers;
 }
 
-function storedRequests(): number {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    return (db.prepare('select count(*) as count from requests').get() as { count: number }).count;
-  } finally {
-    db.close();
-  }
-}
+const storedRequests = () => database.sql.value<number>('select count(*) from requests');
 
 const mailSent = () => (existsSync(outboxDir) ? readdirSync(outboxDir).length : 0);
 
 describe('flood limits', () => {
   test('per address: the fourth request within the hour is refused in the request language, with nothing written or sent', async () => {
     expect(await statuses(3, { from: '127.0.0.2' })).toEqual([201, 201, 201]);
-    const [rows, mail] = [storedRequests(), mailSent()];
+    const [rows, mail] = [await storedRequests(), mailSent()];
     const refused = await submit({ from: '127.0.0.2', locale: 'el' });
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBe('3600');
     expect((JSON.parse(refused.body) as { error: { message: string } }).error.message).toBe(
       translate('el')('requests.errors.tooMany', { dpoEmail: 'dpo@ostria.example' }),
     );
-    expect([storedRequests(), mailSent()]).toEqual([rows, mail]);
+    expect([await storedRequests(), mailSent()]).toEqual([rows, mail]);
     // Another visitor is not held up.
     expect((await submit({ from: '127.0.0.3' })).status).toBe(201);
   });
@@ -113,7 +108,7 @@ describe('flood limits', () => {
   test.skipIf(!hasBrowser)('on the form without JavaScript, the refusal is in the page language and what was typed is kept', async () => {
     // The browser connects from 127.0.0.1; use up that address's limit first.
     await statuses(3, { from: '127.0.0.1' });
-    const rows = storedRequests();
+    const rows = await storedRequests();
     const session = await launchBrowser();
     try {
       const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
@@ -133,7 +128,7 @@ describe('flood limits', () => {
       expect(await page.locator('#field-name').inputValue()).toBe('Ελένη Οικονόμου');
       expect(await page.locator('#field-grounds').inputValue()).toBe('Ανακαλώ τη συγκατάθεσή μου');
       expect(await page.locator('#field-declaration').isChecked()).toBe(true);
-      expect(storedRequests()).toBe(rows);
+      expect(await storedRequests()).toBe(rows);
       await context.close();
     } finally {
       await session.close();

@@ -5,12 +5,14 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readReceived, startTestSmtp, type TestSmtpServer } from './mail.ts';
 import { consentBudgetsLifted, startPortal, type RunningPortal } from './portal.ts';
 import { bannerRevision, postRefusal } from './write-load.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
 
 // The portal runs as in production: mail through SMTP (the local outbox, for one machine, prints its links).
 const refused = 'nikos.refused@example.gr';
 let smtp: TestSmtpServer;
 let portal: RunningPortal;
 let dataDir: string;
+let database: TestStoreEnvironment;
 
 beforeAll(async () => {
   smtp = await startTestSmtp({
@@ -22,8 +24,9 @@ beforeAll(async () => {
   });
   const port = smtp.port;
   dataDir = mkdtempSync(join(tmpdir(), 'portal-logs-'));
+  database = await testStoreEnvironment(dataDir);
   portal = await startPortal({
-    DATABASE_PATH: join(dataDir, 'portal.db'),
+    ...database.env,
     SMTP_URL: `smtp://127.0.0.1:${port}`,
     OUTBOX_DIR: join(dataDir, 'outbox'),
     ...consentBudgetsLifted,
@@ -32,6 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await portal?.stop();
+  await database?.drop();
   await smtp?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -5,23 +5,27 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
 import { readReceived, startTestSmtp, type TestSmtpServer } from './mail.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
 
 let smtp: TestSmtpServer;
 let portal: RunningPortal;
 let session: BrowserSession;
 let dataDir: string;
+let database: TestStoreEnvironment;
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
   const port = smtp.port;
   dataDir = mkdtempSync(join(tmpdir(), 'portal-smtp-'));
-  portal = await startPortal({ DATABASE_PATH: join(dataDir, 'portal.db'), SMTP_URL: `smtp://127.0.0.1:${port}`, OUTBOX_DIR: join(dataDir, 'unused-outbox') });
+  database = await testStoreEnvironment(dataDir);
+  portal = await startPortal({ ...database.env, SMTP_URL: `smtp://127.0.0.1:${port}`, OUTBOX_DIR: join(dataDir, 'unused-outbox') });
   if (hasBrowser) session = await launchBrowser();
 });
 
 afterAll(async () => {
   await session?.close();
   await portal?.stop();
+  await database?.drop();
   await smtp?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });

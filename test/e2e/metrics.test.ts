@@ -6,16 +6,19 @@ import { freePort } from '../../scripts/support/server-process.ts';
 import { baseURL as sharedPortal } from './browser.ts';
 import { consentBudgetsLifted, startPortal, type RunningPortal } from './portal.ts';
 import { bannerRevision, postAccessRequest, postRefusal } from './write-load.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
 
 const token = 'metrics-token-for-the-tests-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'portal-metrics-'));
 let portal: RunningPortal;
+let database: TestStoreEnvironment;
 let metricsPort: number;
 
 beforeAll(async () => {
   metricsPort = await freePort();
+  database = await testStoreEnvironment(dir);
   portal = await startPortal({
-    DATABASE_PATH: join(dir, 'portal.db'),
+    ...database.env,
     OUTBOX_DIR: join(dir, 'outbox'),
     METRICS_TOKEN: token,
     METRICS_PORT: String(metricsPort),
@@ -24,6 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await portal?.stop();
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,56 +2,56 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, describe, expect, test } from 'vitest';
 import { migrationLockPath } from '../../db/migration-lock.ts';
-import { migrationsFolder } from '../../db/connection.ts';
 import { serverEntry } from '../../scripts/support/portal-build.ts';
 import { node, root } from '../../scripts/support/server-process.ts';
 import { startPortal } from './portal.ts';
 import { runScript, runScriptAlongside } from './scripts.ts';
+import { onPostgres, storeMigrations, testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'portal-release-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const committed = readMigrationFiles({ migrationsFolder }).length;
+const databases: TestStoreEnvironment[] = [];
+afterAll(async () => {
+  for (const database of databases) await database.drop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+const committed = readMigrationFiles({ migrationsFolder: storeMigrations.folder }).length;
 
-const fresh = (name: string) => {
+/** A folder and a database nothing has touched yet. */
+const fresh = async (name: string) => {
   const dir = mkdtempSync(join(scratch, `${name}-`));
-  return { dir, env: { DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox') } };
+  const database = await testStoreEnvironment(dir);
+  databases.push(database);
+  return { dir, database, env: { ...database.env, OUTBOX_DIR: join(dir, 'outbox') } };
 };
-const appliedMigrations = (path: string) => {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare('select count(*) from __drizzle_migrations').pluck().get();
-  } finally {
-    db.close();
-  }
-};
+const appliedMigrations = (database: TestStoreEnvironment) => database.sql.value<number>(`select count(*) from ${storeMigrations.table}`);
 
 describe('npm run db:migrate', () => {
-  test('migrates a fresh database, and says so; a second run finds it current and changes nothing', () => {
-    const { env } = fresh('fresh');
+  test('migrates a fresh database, and says so; a second run finds it current and changes nothing', async () => {
+    const { database, env } = await fresh('fresh');
     const first = runScript('scripts/db-migrate.ts', [], env);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain(`${committed} migrations applied`);
-    expect(appliedMigrations(env.DATABASE_PATH)).toBe(committed);
+    expect(await appliedMigrations(database)).toBe(committed);
     const again = runScript('scripts/db-migrate.ts', [], env);
     expect(again.stdout).toContain('already current');
-    expect(appliedMigrations(env.DATABASE_PATH)).toBe(committed);
+    expect(await appliedMigrations(database)).toBe(committed);
   });
 
   test('two instances started together: both succeed, one after the other, and each migration is applied once', async () => {
-    const { env } = fresh('together');
+    const { database, env } = await fresh('together');
     const runs = await Promise.all([runScriptAlongside('scripts/db-migrate.ts', [], env), runScriptAlongside('scripts/db-migrate.ts', [], env)]);
     for (const run of runs) expect(run.status, run.stderr).toBe(0);
     expect(runs.map((run) => run.stdout.includes('already current')).sort()).toEqual([false, true]);
-    expect(appliedMigrations(env.DATABASE_PATH)).toBe(committed);
+    expect(await appliedMigrations(database)).toBe(committed);
   });
 
-  test('waits while another live process holds the lock, and takes over a lock whose holder is gone', async () => {
-    const { dir, env } = fresh('lock');
-    const lock = migrationLockPath(env.DATABASE_PATH);
+  // The lock file beside a SQLite database; on PostgreSQL the lock is an advisory one (the test above shows it serialises).
+  test.skipIf(onPostgres)('waits while another live process holds the lock, and takes over a lock whose holder is gone', async () => {
+    const { dir, env } = await fresh('lock');
+    const lock = migrationLockPath(join(dir, 'portal.db'));
     writeFileSync(lock, `${process.pid}\n`);
     const started = performance.now();
     const waiting = runScriptAlongside('scripts/db-migrate.ts', [], env);
@@ -62,18 +62,18 @@ describe('npm run db:migrate', () => {
     expect(performance.now() - started).toBeGreaterThan(1500);
 
     const gone = spawnSync(node, ['-e', 'process.pid'], { encoding: 'utf8' }).pid;
-    const other = fresh('stale');
-    writeFileSync(migrationLockPath(other.env.DATABASE_PATH), `${gone}\n`);
+    const other = await fresh('stale');
+    writeFileSync(migrationLockPath(join(other.dir, 'portal.db')), `${gone}\n`);
     const run = runScript('scripts/db-migrate.ts', [], other.env);
     expect(run.status, run.stderr).toBe(0);
-    expect(appliedMigrations(other.env.DATABASE_PATH)).toBe(committed);
+    expect(await appliedMigrations(other.database)).toBe(committed);
     expect(readdirSync(other.dir)).not.toContain('portal.db-migrate.lock');
   });
 });
 
 describe('start-up only checks the database', () => {
-  test('npm start on a database that is not migrated refuses, naming npm run db:migrate, and creates no tables', () => {
-    const { env } = fresh('unmigrated');
+  test('npm start on a database that is not migrated refuses, naming npm run db:migrate, and creates no tables', async () => {
+    const { database, env } = await fresh('unmigrated');
     const start = spawnSync(node, [join(root, 'scripts/start.ts')], {
       cwd: root,
       env: { ...process.env, ...env, PORT: '1', HOST: '127.0.0.1' },
@@ -82,15 +82,13 @@ describe('start-up only checks the database', () => {
     });
     expect(start.status, start.stdout).toBe(1);
     expect(start.stdout).toContain('run npm run db:migrate');
-    const db = new Database(env.DATABASE_PATH, { readonly: true });
-    expect(db.prepare("select count(*) from sqlite_master where type = 'table'").pluck().get()).toBe(0);
-    db.close();
+    expect(await database.sql.tableNames()).toEqual([]);
   });
 });
 
 describe('/healthz and /readyz', () => {
   test('ready while current; a newer version migrating the database makes it 503 with the reason, while /healthz stays 200', async () => {
-    const { env } = fresh('ready');
+    const { database, env } = await fresh('ready');
     const portal = await startPortal(env);
     try {
       const ready = await fetch(`${portal.baseURL}/readyz`);
@@ -99,15 +97,14 @@ describe('/healthz and /readyz', () => {
       expect(await ready.json()).toEqual({ status: 'ready' });
 
       // What a rolling release does under an old instance: the next version's migration lands in the database.
-      const db = new Database(env.DATABASE_PATH);
-      db.prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)').run('next-version', Date.now() + 86_400_000);
-      db.close();
+      await database.sql.run(`insert into ${storeMigrations.table} (hash, created_at) values (?, ?)`, 'next-version', Date.now() + 86_400_000);
       const notReady = await fetch(`${portal.baseURL}/readyz`);
       expect(notReady.status).toBe(503);
       expect(notReady.headers.get('cache-control')).toBe('no-store');
       const body = (await notReady.json()) as { status: string; reason: string };
       expect(body.status).toBe('unavailable');
-      expect(body.reason).toContain('migrated by a newer version');
+      // Worded by each store's migration check (SQLite's names the newer version, PostgreSQL's the migration it lacks).
+      expect(body.reason).toMatch(/migrated by a newer version|records a migration made at \d+ that this version does not have/);
 
       const alive = await fetch(`${portal.baseURL}/healthz`);
       expect(alive.status).toBe(200);
@@ -120,7 +117,7 @@ describe('/healthz and /readyz', () => {
 
 describe('npm start never rebuilds dist/ under a running server', () => {
   test('a second npm start that finds the build stale refuses, naming the running server, and the running portal keeps answering', async () => {
-    const { env } = fresh('stale-build');
+    const { env } = await fresh('stale-build');
     const portal = await startPortal(env);
     const source = join(root, 'astro.config.mjs');
     const { atime, mtime } = statSync(source);

@@ -4,8 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { openDatabase, type PortalDatabase } from '../../db/connection.ts';
-import { sqliteStore, type SqliteStore } from '../../db/store.ts';
+import type { Executor, Store } from '../../db/store.ts';
 import { addCalendarMonths, daysBetween, deadlineFor, dueDateFor, localDate } from '../../src/lib/deadline.ts';
 import { formatCalendarDate } from '../../src/lib/i18n.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
@@ -16,6 +15,7 @@ import { createRequest, findRequest, takeAction } from '../../src/lib/requests.r
 import { requestSubmissionSchema, requestTypes, type RequestType } from '../../src/lib/requests.ts';
 import { axeViolations, baseURL, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
 import { outboxMessagesTo, waitForMessageTo } from './mail.ts';
+import { sharedPortalStore } from './store.ts';
 
 type Messages = {
   requests: {
@@ -44,17 +44,19 @@ const dataDir = inject('dataDir');
 const outbox = join(dataDir, 'outbox');
 const timeZone = 'Europe/Athens';
 let session: BrowserSession;
-let db: PortalDatabase;
-let store: SqliteStore;
+const portalStore = sharedPortalStore();
+const { sql } = portalStore;
+let db: Executor;
+let store: Store;
 
 beforeAll(async () => {
   if (hasBrowser) session = await launchBrowser();
-  db = openDatabase(join(dataDir, 'portal.db'));
-  store = sqliteStore(db);
+  db = portalStore.db();
+  store = portalStore.store();
 });
 afterAll(async () => {
   await session?.close();
-  db?.$client.close();
+  await portalStore.close();
 });
 
 /** What a person types for each type: text with markup and non-Latin script, which must come back as typed. */
@@ -159,7 +161,7 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
           return twin;
         }),
       );
-      expect(db.$client.prepare('select count(*) as count from requests where email = ?').get(email)).toEqual({ count: 1 });
+      expect(await sql.row('select count(*) as count from requests where email = ?', email)).toEqual({ count: 1 });
       expect(await outboxMessagesTo(outbox, email)).toHaveLength(1);
       await context.close();
     });
@@ -367,7 +369,7 @@ describe.skipIf(!hasBrowser)('a visitor makes a request', () => {
     expect(validSubjectExport?.(exported), JSON.stringify(validSubjectExport?.errors)).toBe(true);
     expect(exported.subject.email).toBe(request.email);
     expect(exported.requests.map((entry: { reference: string }) => entry.reference)).toEqual([request.reference]);
-    expect(db.$client.prepare("select count(*) as count from request_events where request_id = ? and kind = 'exported'").get(request.id)).toEqual({ count: 1 });
+    expect(await sql.row("select count(*) as count from request_events where request_id = ? and kind = 'exported'", request.id)).toEqual({ count: 1 });
 
     const expired = await requestReceivedDaysAgo(20, 'portability', 'nl');
     const tenDaysAgo = Date.now() - 10 * 24 * 3600_000;
@@ -427,7 +429,7 @@ describe('the request API', () => {
       redirect: 'manual',
     });
     expect(response.status).toBe(403);
-    expect(db.$client.prepare('select count(*) as count from requests where email = ?').get('csrf@example.com')).toEqual({ count: 0 });
+    expect(await sql.row('select count(*) as count from requests where email = ?', 'csrf@example.com')).toEqual({ count: 0 });
   });
 
   test('a flood for one email address is refused with a 429 in the visitor language, also on the form', async () => {
@@ -439,7 +441,7 @@ describe('the request API', () => {
     expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
       (messages.nl.requests.errors.tooMany ?? '').replace('{{dpoEmail}}', 'dpo@ostria.example'),
     );
-    expect(db.$client.prepare('select count(*) as count from requests where email = ?').get('flood@example.nl')).toEqual({ count: 5 });
+    expect(await sql.row('select count(*) as count from requests where email = ?', 'flood@example.nl')).toEqual({ count: 5 });
 
     if (!hasBrowser) return;
     const context = await session.newContext({ javaScriptEnabled: false });

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { migrateDatabase, openDatabase } from '../../db/connection.ts';
-import { sqliteStore } from '../../db/store.ts';
+import { migrateFor } from '../../scripts/support/server-process.ts';
 import { appendConsentRecord } from '../../src/lib/consent.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, takeAction } from '../../src/lib/requests.repo.ts';
@@ -12,10 +11,12 @@ import { consentDecision } from '../support/consent-decision.ts';
 import { createDpoAccount, sessionCookie, signInDpo } from './dpo-account.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 import { runScript, translate } from './scripts.ts';
+import { testStoreEnvironment } from './store.ts';
 
 // A database of its own: the shared test portal's records are all recent, so nothing there is past any period.
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-retention-'));
-const env = { DATABASE_PATH: join(dataDir, 'portal.db'), OUTBOX_DIR: join(dataDir, 'outbox') };
+const database = await testStoreEnvironment(dataDir);
+const env = { ...database.env, OUTBOX_DIR: join(dataDir, 'outbox') };
 const day = 24 * 60 * 60 * 1000;
 const fourYearsAgo = Date.now() - 4 * 365 * day;
 const oldIds = ['oooooooooooooooooooooA', 'oooooooooooooooooooooB', 'oooooooooooooooooooooC'];
@@ -25,9 +26,9 @@ let portal: RunningPortal | undefined;
 let reference = '';
 
 beforeAll(async () => {
-  const db = openDatabase(env.DATABASE_PATH);
-  migrateDatabase(db);
-  const store = sqliteStore(db);
+  // Seeded before the portal first starts, on the database `npm run db:migrate` makes.
+  migrateFor(env);
+  const store = database.store();
   for (const [index, id] of oldIds.entries())
     await appendConsentRecord(store, consentDecision(id, fourYearsAgo + index * day, true, { expiresAt: fourYearsAgo + 182 * day }));
   await appendConsentRecord(store, consentDecision(recentId, Date.now() - day, true, { expiresAt: Date.now() + 181 * day }));
@@ -49,18 +50,17 @@ beforeAll(async () => {
   });
   reference = request.reference;
   await takeAction(store, request.reference, { action: 'reject', reason: 'Η Μαρία δεν είναι πελάτισσα' }, 'dpo:eleni@ostria.example', fourYearsAgo + day);
-  db.$client.close();
+  await database.close();
 });
 afterAll(async () => {
   await portal?.stop();
+  await database.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 const personal = /Μαρία|maria\.retention|ooooooooo|rrrrrrrrr/;
-const auditEvents = () => {
-  const db = openDatabase(env.DATABASE_PATH);
-  const rows = db.$client.prepare("select detail from audit_events where kind = 'retention-applied' order by id").pluck().all() as string[];
-  db.$client.close();
+const auditEvents = async () => {
+  const rows = await database.sql.column<string>("select detail from audit_events where kind = 'retention-applied' order by id");
   return rows.map((detail) => JSON.parse(detail) as { consentRecords: { deleted: number }; closedRequests: { anonymised: number } });
 };
 
@@ -71,7 +71,7 @@ describe('npm run retention:apply', () => {
     expect(dry.stdout).toContain('Dry run: nothing was changed');
     expect(dry.stdout).toMatch(/Consent records, kept 36 months \(recorded before \d{4}-\d{2}-\d{2} and expired\): deleted 3, up to record #3/);
     expect(dry.stdout).toContain('anonymised 1, exports deleted 0, audit-event texts removed 1.');
-    expect(auditEvents()).toEqual([]);
+    expect(await auditEvents()).toEqual([]);
     const verify = runScript('scripts/consent-verify.ts', [], env);
     expect(verify.stdout).toContain('Consent chain intact: 4 records verified');
   });
@@ -83,7 +83,7 @@ describe('npm run retention:apply', () => {
     expect(applied.stdout).toContain('deleted 3, up to record #3; the chain is verified from that checkpoint.');
     expect(applied.stdout).toContain('anonymised 1, exports deleted 0, audit-event texts removed 1.');
     expect(applied.stdout + applied.stderr).not.toMatch(personal);
-    expect(auditEvents()).toMatchObject([{ consentRecords: { deleted: 3 }, closedRequests: { anonymised: 1 } }]);
+    expect(await auditEvents()).toMatchObject([{ consentRecords: { deleted: 3 }, closedRequests: { anonymised: 1 } }]);
 
     const verify = runScript('scripts/consent-verify.ts', [], env);
     expect(verify.status, verify.stderr).toBe(0);
@@ -96,7 +96,7 @@ describe('npm run retention:apply', () => {
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain('deleted 0.');
     expect(again.stdout).toContain('anonymised 0, exports deleted 0, audit-event texts removed 0.');
-    expect(auditEvents()).toMatchObject([{ consentRecords: { deleted: 3 } }, { consentRecords: { deleted: 0 }, closedRequests: { anonymised: 0 } }]);
+    expect(await auditEvents()).toMatchObject([{ consentRecords: { deleted: 3 } }, { consentRecords: { deleted: 0 }, closedRequests: { anonymised: 0 } }]);
     expect(runScript('scripts/consent-verify.ts', [], env).status).toBe(0);
   });
 
@@ -104,7 +104,7 @@ describe('npm run retention:apply', () => {
     const wrong = runScript('scripts/retention-apply.ts', ['--all'], env);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain('Usage: npm run retention:apply');
-    expect(auditEvents()).toHaveLength(2);
+    expect(await auditEvents()).toHaveLength(2);
   });
 });
 

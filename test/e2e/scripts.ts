@@ -7,13 +7,14 @@ import { node, root } from '../../scripts/support/server-process.ts';
 import { readMessages } from '../../scripts/support/content.ts';
 
 const dataDir = inject('dataDir');
+const storeEnv = inject('storeEnv');
 
 const scriptOptions = (env: Record<string, string>) => ({
   cwd: root,
-  env: { ...process.env, DATABASE_PATH: join(dataDir, 'portal.db'), OUTBOX_DIR: join(dataDir, 'outbox'), ...env },
+  env: { ...process.env, ...storeEnv, OUTBOX_DIR: join(dataDir, 'outbox'), ...env },
 });
 
-/** Runs one of the project's npm scripts (by its file) against the test portal's database and outbox. */
+/** Runs one of the project's npm scripts (by its file) against the test portal's database and outbox, unless `env` names others. */
 export function runScript(script: string, args: string[], env: Record<string, string> = {}) {
   return spawnSync(node, [join(root, script), ...args], { ...scriptOptions(env), encoding: 'utf8' });
 }

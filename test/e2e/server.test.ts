@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, inject, test } from 'vitest';
-import { migrateDatabase, openDatabase } from '../../db/connection.ts';
+import { describe, expect, test } from 'vitest';
 import { findChainBreak } from '../../src/lib/consent.ts';
 import { allConsentRecords } from '../../src/lib/consent.repo.ts';
 import { baseURL } from './browser.ts';
 import { consentBudgetsLifted, startPortal } from './portal.ts';
+import { sharedPortalStore, testStoreEnvironment } from './store.ts';
 import { bannerRevision, postRefusal } from './write-load.ts';
 
 describe('security headers', () => {
@@ -110,7 +110,7 @@ describe('pages every first-time visitor gets alike', () => {
 
 describe('the consent fast path', () => {
   test('records exactly what the Astro route records: the same policy version, text hash and revision', async () => {
-    const db = openDatabase(join(inject('dataDir'), 'portal.db'));
+    const { sql, close } = sharedPortalStore();
     try {
       // Through Astro: a GPC signal on a portal page is recorded by the middleware.
       const page = await fetch(`${baseURL}/bg/`, { headers: { 'Sec-GPC': '1' } });
@@ -134,17 +134,17 @@ describe('the consent fast path', () => {
       expect(posted.status).toBe(201);
       expect(posted.headers.get('x-content-type-options')).toBe('nosniff');
       const { consentId } = (await posted.json()) as { consentId: string };
-      const read = db.$client.prepare(
+      const rows = await sql.rows(
         "select policy_document, policy_version, text_hash, revision, banner_version from consent_records where site_id = 'portal' and locale = 'bg' and action = 'gpc' order by id desc",
       );
-      const rows = read.all() as Record<string, unknown>[];
-      const fast = db.$client
-        .prepare('select policy_document, policy_version, text_hash, revision, banner_version from consent_records where consent_id = ?')
-        .get(consentId);
+      const fast = await sql.row(
+        'select policy_document, policy_version, text_hash, revision, banner_version from consent_records where consent_id = ?',
+        consentId,
+      );
       expect(rows.length).toBeGreaterThanOrEqual(2);
       for (const row of rows) expect(row).toEqual(fast);
     } finally {
-      db.$client.close();
+      await close();
     }
   });
 
@@ -175,7 +175,8 @@ describe('the consent fast path', () => {
 describe('stopping', () => {
   test('SIGTERM lets the decisions under way finish: every one answered is on disk, and the process exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portal-stop-'));
-    const portal = await startPortal({ DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox'), ...consentBudgetsLifted });
+    const database = await testStoreEnvironment(dir);
+    const portal = await startPortal({ ...database.env, OUTBOX_DIR: join(dir, 'outbox'), ...consentBudgetsLifted });
     try {
       const revision = await bannerRevision(portal.baseURL);
       const decide = () =>
@@ -193,15 +194,13 @@ describe('stopping', () => {
       expect(await exited).toBe(0);
       expect(portal.output()).toContain('Stopped.');
 
-      const db = openDatabase(join(dir, 'portal.db'));
-      migrateDatabase(db);
-      const stored = new Set(db.$client.prepare('select consent_id from consent_records').pluck().all() as string[]);
+      const stored = new Set(await database.sql.column<string>('select consent_id from consent_records'));
       expect(answered.length).toBeGreaterThan(1);
       for (const id of answered) expect(stored.has(id)).toBe(true);
-      expect((await findChainBreak(allConsentRecords(db))).firstBreak).toBeUndefined();
-      db.$client.close();
+      expect((await findChainBreak(allConsentRecords(database.db()))).firstBreak).toBeUndefined();
     } finally {
       await portal.stop();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

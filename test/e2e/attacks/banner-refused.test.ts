@@ -2,7 +2,6 @@
 // decision the portal refuses (429). A banner refused is a banner silent: nothing shown, no cookie claiming a record
 // that was not made, no gated script run, and one console error telling the site owner why. In Chromium, against a
 // portal of its own that records one decision a minute per visitor.
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,10 +13,11 @@ import { axeViolations, describeViolations, hasBrowser, launchBrowser, type Brow
 import { startPortal, type RunningPortal } from '../portal.ts';
 import { sendRaw } from '../raw-http.ts';
 import { runScript } from '../scripts.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from '../store.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-attack-banner-'));
-const databasePath = join(dataDir, 'portal.db');
 let portal: RunningPortal;
+let database: TestStoreEnvironment;
 let session: BrowserSession | undefined;
 let demo: { url: string; close: () => Promise<void> } | undefined;
 let elsewhere: Server | undefined;
@@ -33,8 +33,9 @@ function embeddingPage(portalOrigin: string): string {
 }
 
 beforeAll(async () => {
+  database = await testStoreEnvironment(dataDir);
   portal = await startPortal({
-    DATABASE_PATH: databasePath,
+    ...database.env,
     OUTBOX_DIR: join(dataDir, 'outbox'),
     CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS: '1',
   });
@@ -53,17 +54,11 @@ afterAll(async () => {
   await demo?.close();
   await new Promise((closed) => (elsewhere ? elsewhere.close(closed) : closed(undefined)));
   await portal?.stop();
+  await database?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const demoRecords = () => {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    return db.prepare("select count(*) from consent_records where site_id = 'demo'").pluck().get() as number;
-  } finally {
-    db.close();
-  }
-};
+const demoRecords = () => database.sql.value<number>("select count(*) from consent_records where site_id = 'demo'");
 
 async function consentCookie(context: BrowserContext, url: string) {
   return (await context.cookies(url)).find((cookie) => cookie.name === 'portal_consent');
@@ -128,7 +123,7 @@ describe.skipIf(!hasBrowser)('the banner in Chromium', () => {
 
   test('when the portal refuses a decision (429), no cookie claims it and no gated script runs; the next page asks again', async () => {
     const demoUrl = `${demo?.url}?lang=nl`;
-    const before = demoRecords();
+    const before = await demoRecords();
 
     const first = await (session as BrowserSession).browser.newContext();
     const firstPage = await first.newPage();
@@ -154,7 +149,7 @@ describe.skipIf(!hasBrowser)('the banner in Chromium', () => {
     expect(await consentCookie(second, demoUrl)).toBeUndefined();
     expect(await ran(page)).toEqual({ necessary: false, analytics: false, marketing: false });
     expect((await second.cookies(demoUrl)).map((cookie) => cookie.name)).not.toContain('_osa_id');
-    expect(demoRecords()).toBe(before + 1);
+    expect(await demoRecords()).toBe(before + 1);
     await page.reload();
     await page.getByRole('dialog').waitFor();
     await second.close();

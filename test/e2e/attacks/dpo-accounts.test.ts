@@ -1,13 +1,10 @@
 // The DPO account commands, as an operator answering an incident uses them: a password reset must not quietly drop
 // the second factor, and a reset, a disable or a removal must end the sessions an intruder may hold. Every change is
 // an audit event naming the operator; nothing secret is printed. The portal runs on its own database.
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openDatabase } from '../../../db/connection.ts';
-import { sqliteStore } from '../../../db/store.ts';
 import { newToken } from '../../../src/lib/marketing.ts';
 import { createRequest } from '../../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../../src/lib/requests.ts';
@@ -17,19 +14,21 @@ import { startPortal, type RunningPortal } from '../portal.ts';
 import { outboxMessagesTo } from '../mail.ts';
 import { sendRaw, type Answer } from '../raw-http.ts';
 import { runScript } from '../scripts.ts';
+import { testStoreEnvironment } from '../store.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-attack-accounts-'));
-const databasePath = join(dataDir, 'portal.db');
 const outboxDir = join(dataDir, 'outbox');
-const env = { DATABASE_PATH: databasePath, OUTBOX_DIR: outboxDir };
+const database = await testStoreEnvironment(dataDir);
+const env = { ...database.env, OUTBOX_DIR: outboxDir };
 let portal: RunningPortal;
 
 beforeAll(async () => {
-  portal = await startPortal({ DATABASE_PATH: databasePath, OUTBOX_DIR: outboxDir });
+  portal = await startPortal(env);
 });
 
 afterAll(async () => {
   await portal?.stop();
+  await database.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -67,14 +66,7 @@ const users = (args: string[]) => runScript('scripts/dpo-users.ts', args, env);
 const createUser = (args: string[], password: string) => runScript('scripts/dpo-create-user.ts', args, { ...env, DPO_PASSWORD: password });
 const step = () => Math.floor(Date.now() / 30_000);
 
-function query<T>(sql: string, ...parameters: unknown[]): T[] {
-  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...parameters) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = <T>(sql: string, ...parameters: unknown[]) => database.sql.rows<T>(sql, ...parameters);
 
 interface AuditRow {
   actor: string;
@@ -83,15 +75,15 @@ interface AuditRow {
 }
 const auditAbout = (email: string) =>
   query<AuditRow>("SELECT actor, kind, detail FROM audit_events WHERE kind LIKE 'dpo-%' AND detail LIKE ? ORDER BY id", `%${email}%`);
-const sessionRows = (email: string) =>
-  query<{ n: number }>('SELECT count(*) AS n FROM dpo_sessions s JOIN dpo_users u ON u.id = s.user_id WHERE u.email = ?', email)[0]?.n;
+const sessionRows = async (email: string) =>
+  (await query<{ n: number }>('SELECT count(*) AS n FROM dpo_sessions s JOIN dpo_users u ON u.id = s.user_id WHERE u.email = ?', email))[0]?.n;
 
 /** What no command may print or record: passwords, hashes, TOTP secrets (plain or sealed), session tokens. */
-function expectNoSecrets(text: string, account: DpoAccount, extra: string[] = []): void {
-  const stored = query<{ password_hash: string; totp_secret: string | null }>(
+async function expectNoSecrets(text: string, account: DpoAccount, extra: string[] = []): Promise<void> {
+  const [stored] = await query<{ password_hash: string; totp_secret: string | null }>(
     'SELECT password_hash, totp_secret FROM dpo_users WHERE email = ?',
     account.email,
-  )[0];
+  );
   const secrets = [account.password, account.totpSecret, stored?.password_hash, stored?.totp_secret, ...extra].filter((value): value is string =>
     Boolean(value),
   );
@@ -110,7 +102,7 @@ describe('dpo:create-user --reset', () => {
     const newPassword = 'a brand new passphrase for the reset';
     const reset = createUser(['--email', account.email, '--reset'], newPassword);
     expect(reset.status, reset.stderr).toBe(0);
-    expectNoSecrets(reset.stdout + reset.stderr, account, [newPassword]);
+    await expectNoSecrets(reset.stdout + reset.stderr, account, [newPassword]);
 
     const withoutCode = await signIn(account, { password: newPassword });
     expect(withoutCode.status, 'the new password alone is not enough').toBe(401);
@@ -118,11 +110,11 @@ describe('dpo:create-user --reset', () => {
     expect(await opensInbox(old), 'the session from before the reset').toBe(false);
     expect((await signIn(account, { password: newPassword, code: totpCode(secret, now) })).status, 'the new password with the same authenticator').toBe(303);
 
-    const events = auditAbout(account.email);
+    const events = await auditAbout(account.email);
     expect(events.map((event) => event.kind)).toEqual(['dpo-account-created', 'dpo-account-password-reset']);
     expect(events[1]?.actor).toMatch(/^(?:cli:.+|system:cli)$/);
     expect(JSON.parse(events[1]?.detail ?? '{}')).toMatchObject({ account: account.email, secondFactor: 'kept', sessionsEnded: 1 });
-    expectNoSecrets(JSON.stringify(events), account, [newPassword]);
+    await expectNoSecrets(JSON.stringify(events), account, [newPassword]);
   });
 
   test('with --remove-totp removes the second factor; with --totp sets a new one, and the old authenticator stops working', async () => {
@@ -140,9 +132,7 @@ describe('dpo:create-user --reset', () => {
     expect(removed.stdout).toMatch(/second factor/i);
     expect((await signIn(account)).status).toBe(303);
     expect(
-      auditAbout(account.email)
-        .map((event) => JSON.parse(event.detail) as { secondFactor?: string })
-        .map((detail) => detail.secondFactor),
+      (await auditAbout(account.email)).map((event) => JSON.parse(event.detail) as { secondFactor?: string }).map((detail) => detail.secondFactor),
     ).toEqual([undefined, 'replaced', 'removed']);
 
     const both = createUser(['--email', account.email, '--reset', '--totp', '--remove-totp'], account.password);
@@ -150,7 +140,7 @@ describe('dpo:create-user --reset', () => {
     expect(both.stderr).toMatch(/--totp.*--remove-totp|--remove-totp.*--totp/);
     const withoutReset = createUser(['--email', 'nobody.yet@ostria.example', '--remove-totp'], account.password);
     expect(withoutReset.status).toBe(1);
-    expect(query('SELECT id FROM dpo_users WHERE email = ?', 'nobody.yet@ostria.example')).toEqual([]);
+    expect(await query('SELECT id FROM dpo_users WHERE email = ?', 'nobody.yet@ostria.example')).toEqual([]);
   });
 });
 
@@ -167,8 +157,8 @@ describe('npm run dpo:users', () => {
     expect(line(second.email)).toMatch(/second factor: no/);
     expect(line(second.email)).toMatch(/sessions: 1\b/);
     expect(line(second.email)).toMatch(/\bactive\b/);
-    expectNoSecrets(listed.stdout + listed.stderr, first);
-    expectNoSecrets(listed.stdout + listed.stderr, second, [cookie.replace('portal_dpo=', '')]);
+    await expectNoSecrets(listed.stdout + listed.stderr, first);
+    await expectNoSecrets(listed.stdout + listed.stderr, second, [cookie.replace('portal_dpo=', '')]);
   });
 
   test('disable ends the sessions and refuses the right password like a wrong one; enable lets the account back in', async () => {
@@ -177,7 +167,7 @@ describe('npm run dpo:users', () => {
     const disabled = users(['disable', '--email', 'Disable.Me@ostria.example']);
     expect(disabled.status, disabled.stderr).toBe(0);
     expect(disabled.stdout).toContain(account.email);
-    expect(sessionRows(account.email)).toBe(0);
+    expect(await sessionRows(account.email)).toBe(0);
     for (const cookie of cookies) expect(await opensInbox(cookie)).toBe(false);
 
     const right = await signIn(account);
@@ -196,7 +186,7 @@ describe('npm run dpo:users', () => {
     expect(enabled.status, enabled.stderr).toBe(0);
     expect((await signIn(account)).status).toBe(303);
 
-    const events = auditAbout(account.email);
+    const events = await auditAbout(account.email);
     expect(events.map((event) => event.kind)).toEqual(['dpo-account-created', 'dpo-account-disabled', 'dpo-account-enabled']);
     expect(JSON.parse(events[1]?.detail ?? '{}')).toMatchObject({ account: account.email, sessionsEnded: 2 });
     for (const event of events.slice(1)) expect(event.actor).toMatch(/^(?:cli:.+|system:cli)$/);
@@ -213,7 +203,7 @@ describe('npm run dpo:users', () => {
     for (const cookie of cookies) expect(await opensInbox(cookie)).toBe(false);
     expect(await opensInbox(otherCookie)).toBe(true);
     expect((await signIn(account)).status).toBe(303);
-    const events = auditAbout(account.email);
+    const events = await auditAbout(account.email);
     expect(events.map((event) => event.kind)).toEqual(['dpo-account-created', 'dpo-sessions-revoked']);
     expect(JSON.parse(events[1]?.detail ?? '{}')).toMatchObject({ account: account.email, sessionsEnded: 2 });
   });
@@ -224,23 +214,23 @@ describe('npm run dpo:users', () => {
     const removed = users(['remove', '--email', account.email]);
     expect(removed.status, removed.stderr).toBe(0);
     expect(await opensInbox(cookie)).toBe(false);
-    expect(query('SELECT id FROM dpo_users WHERE email = ?', account.email)).toEqual([]);
-    expect(sessionRows(account.email)).toBe(0);
+    expect(await query('SELECT id FROM dpo_users WHERE email = ?', account.email)).toEqual([]);
+    expect(await sessionRows(account.email)).toBe(0);
     expect((await signIn(account, { code: totpCode(account.totpSecret ?? '', step() + 1) })).status).toBe(401);
-    const events = auditAbout(account.email);
+    const events = await auditAbout(account.email);
     expect(events.map((event) => event.kind)).toEqual(['dpo-account-created', 'dpo-account-removed']);
     expect(JSON.parse(events[1]?.detail ?? '{}')).toMatchObject({ account: account.email, sessionsEnded: 1 });
-    expectNoSecrets(removed.stdout + removed.stderr + JSON.stringify(events), account);
+    await expectNoSecrets(removed.stdout + removed.stderr + JSON.stringify(events), account);
   });
 
   test.each([['disable'], ['enable'], ['remove'], ['revoke-sessions']])(
     '%s of an unknown account exits 1 with a clear message and records nothing',
-    (command) => {
-      const before = query<{ n: number }>('SELECT count(*) AS n FROM audit_events')[0]?.n;
+    async (command) => {
+      const before = (await query<{ n: number }>('SELECT count(*) AS n FROM audit_events'))[0]?.n;
       const answer = users([command, '--email', 'nobody@ostria.example']);
       expect(answer.status).toBe(1);
       expect(answer.stderr).toContain('No DPO account for nobody@ostria.example');
-      expect(query<{ n: number }>('SELECT count(*) AS n FROM audit_events')[0]?.n).toBe(before);
+      expect((await query<{ n: number }>('SELECT count(*) AS n FROM audit_events'))[0]?.n).toBe(before);
     },
   );
 
@@ -248,7 +238,7 @@ describe('npm run dpo:users', () => {
     const answer = createUser(['--email', 'ghost@ostria.example', '--reset'], 'a passphrase long enough');
     expect(answer.status).toBe(1);
     expect(answer.stderr).toContain('No DPO account for ghost@ostria.example');
-    expect(query('SELECT id FROM dpo_users WHERE email = ?', 'ghost@ostria.example')).toEqual([]);
+    expect(await query('SELECT id FROM dpo_users WHERE email = ?', 'ghost@ostria.example')).toEqual([]);
   });
 
   test('an unknown command or a missing --email prints the usage and exits 1', async () => {
@@ -263,35 +253,24 @@ describe('npm run dpo:users', () => {
 describe('npm run dpo:reminders', () => {
   test('an account disabled in the database gets no digest of the overdue requests; an enabled one does', async () => {
     const day = 24 * 60 * 60 * 1000;
-    const db = openDatabase(databasePath);
-    const store = sqliteStore(db);
-    try {
-      await createRequest(store, {
-        submission: requestSubmissionSchema.parse({
-          type: 'restriction',
-          locale: 'el',
-          name: 'Αργή',
-          email: 'late.for.reminders@example.gr',
-          details: 'x',
-          declaration: true,
-        }),
-        now: Date.now() - 33 * day,
-        timeZone: 'Europe/Athens',
-        statusTokenHashFor: () => newToken().hash,
-        verifyTokenHash: newToken().hash,
-      });
-    } finally {
-      db.$client.close();
-    }
+    await createRequest(database.store(), {
+      submission: requestSubmissionSchema.parse({
+        type: 'restriction',
+        locale: 'el',
+        name: 'Αργή',
+        email: 'late.for.reminders@example.gr',
+        details: 'x',
+        declaration: true,
+      }),
+      now: Date.now() - 33 * day,
+      timeZone: 'Europe/Athens',
+      statusTokenHashFor: () => newToken().hash,
+      verifyTokenHash: newToken().hash,
+    });
     const kept = createDpoAccount('reminded.kept@ostria.example', 'el', { env });
     const gone = createDpoAccount('reminded.gone@ostria.example', 'el', { env });
     // Disabled in the database itself: the reminders must honour the column, however it was set.
-    const writer = new Database(databasePath, { fileMustExist: true });
-    try {
-      writer.prepare('UPDATE dpo_users SET disabled_at = ? WHERE email = ?').run(Date.now(), gone.email);
-    } finally {
-      writer.close();
-    }
+    await database.sql.run('UPDATE dpo_users SET disabled_at = ? WHERE email = ?', Date.now(), gone.email);
     const reminded = runScript('scripts/dpo-reminders.ts', [], env);
     expect(reminded.status, reminded.stderr).toBe(0);
     expect(await outboxMessagesTo(outboxDir, kept.email)).toHaveLength(1);

@@ -3,7 +3,6 @@
 // has a budget of consent decisions, whichever door they come through (the banner's API, the API through Astro, the
 // form without JavaScript); Global Privacy Control on cookieless page views is recorded once a day; one address gets
 // one pending confirmation mail however many visitors sign it up. The portal runs with small limits of its own.
-import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,18 +10,20 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startPortal, type RunningPortal } from '../portal.ts';
 import { sendRaw, type Answer } from '../raw-http.ts';
 import { translate } from '../scripts.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from '../store.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-attack-floods-'));
-const databasePath = join(dataDir, 'portal.db');
 const outboxDir = join(dataDir, 'outbox');
 const proxy = '127.0.0.40';
 const perMinute = 5;
 let portal: RunningPortal;
+let database: TestStoreEnvironment;
 const revisions: Record<'demo' | 'portal', string> = { demo: '', portal: '' };
 
 beforeAll(async () => {
+  database = await testStoreEnvironment(dataDir);
   portal = await startPortal({
-    DATABASE_PATH: databasePath,
+    ...database.env,
     OUTBOX_DIR: outboxDir,
     CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS: String(perMinute),
     CONSENT_DECISIONS_PER_HOUR_PER_ADDRESS: '100',
@@ -35,19 +36,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await portal?.stop();
+  await database?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function count(sql: string, ...parameters: unknown[]): number {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    return db
-      .prepare(sql)
-      .pluck()
-      .get(...parameters) as number;
-  } finally {
-    db.close();
-  }
+function count(sql: string, ...parameters: unknown[]): Promise<number> {
+  return database.sql.value<number>(sql, ...parameters);
 }
 
 const consentRecords = () => count('select count(*) from consent_records');
@@ -89,10 +83,10 @@ const times = <T>(n: number, make: (index: number) => T): T[] => Array.from({ le
 
 describe('consent decisions: a budget per visitor', () => {
   test('N decisions are recorded, the next is 429 with Retry-After and writes nothing; another visitor is unaffected', async () => {
-    const before = consentRecords();
+    const before = await consentRecords();
     const actions: Action[] = ['accept-all', 'reject-all', 'gpc', 'reject-all', 'accept-all'];
     expect(await statuses(actions.map((action) => () => decide({ from: '127.0.0.2', action })))).toEqual(times(perMinute, () => 201));
-    expect(consentRecords()).toBe(before + perMinute);
+    expect(await consentRecords()).toBe(before + perMinute);
 
     const refused = await decide({ from: '127.0.0.2', action: 'gpc' });
     expect(refused.status).toBe(429);
@@ -102,27 +96,27 @@ describe('consent decisions: a budget per visitor', () => {
     // The banner reads the refusal (CORS), so it knows no record was made.
     expect(refused.headers['access-control-allow-origin']).toBe('http://localhost:4322');
     expect((JSON.parse(refused.body) as { error: { code: string } }).error.code).toBe('too_many');
-    expect(consentRecords()).toBe(before + perMinute);
+    expect(await consentRecords()).toBe(before + perMinute);
 
     expect((await decide({ from: '127.0.0.3' })).status).toBe(201);
-    expect(consentRecords()).toBe(before + perMinute + 1);
+    expect(await consentRecords()).toBe(before + perMinute + 1);
   });
 
   test('a flood of 200 decisions from one visitor leaves exactly N records', async () => {
-    const before = consentRecords();
+    const before = await consentRecords();
     const answers = await Promise.all(times(200, () => decide({ from: '127.0.0.4' })));
     const tally: Record<number, number> = {};
     for (const answer of answers) tally[answer.status] = (tally[answer.status] ?? 0) + 1;
     expect(tally).toEqual({ 201: perMinute, 429: 200 - perMinute });
-    expect(consentRecords()).toBe(before + perMinute);
+    expect(await consentRecords()).toBe(before + perMinute);
   });
 
   test('the API through Astro (a trailing slash) shares the budget of the fast path', async () => {
     expect(await statuses(times(perMinute, () => () => decide({ from: '127.0.0.5', site: 'portal' })))).toEqual(times(perMinute, () => 201));
-    const before = consentRecords();
+    const before = await consentRecords();
     const around = await decide({ from: '127.0.0.5', site: 'portal', path: '/api/consent/' });
     expect(around.status).toBe(429);
-    expect(consentRecords()).toBe(before);
+    expect(await consentRecords()).toBe(before);
   });
 
   test('the cookie form without JavaScript shares the budget, and says so in the page language', async () => {
@@ -133,7 +127,7 @@ describe('consent decisions: a budget per visitor', () => {
       });
     expect(await statuses([() => decide({ from: '127.0.0.6' }), () => decide({ from: '127.0.0.6' })])).toEqual([201, 201]);
     expect(await statuses(times(perMinute - 2, () => save))).toEqual(times(perMinute - 2, () => 303));
-    const before = consentRecords();
+    const before = await consentRecords();
     const refused = await save();
     expect(refused.status).toBe(429);
     const retryAfter = Number(refused.headers['retry-after']);
@@ -141,7 +135,7 @@ describe('consent decisions: a budget per visitor', () => {
     expect(refused.body).toContain(translate('nl')('consent.cookies.tooMany', { count: Math.ceil(retryAfter / 60) }));
     // No cookie claims a record that was not made.
     expect(setCookies(refused).some((line) => line.startsWith('portal_consent='))).toBe(false);
-    expect(consentRecords()).toBe(before);
+    expect(await consentRecords()).toBe(before);
   });
 
   test('behind the trusted proxy each visitor has their own budget; a forged X-Forwarded-For does not reset it', async () => {
@@ -164,10 +158,10 @@ describe('Global Privacy Control on cookieless page views', () => {
   const view = (from: string, path = '/el/') => sendRaw(portal.baseURL, 'GET', path, { from, headers: { 'Sec-GPC': '1' } });
 
   test('50 views from one visitor record one refusal; only the view that made it sets a cookie; every view honours it', async () => {
-    const before = gpcRecords();
+    const before = await gpcRecords();
     const views: Answer[] = [];
     for (let index = 0; index < 50; index += 1) views.push(await view('127.0.0.7', index % 2 ? '/el/' : '/el/policies/privacy-notice'));
-    expect(gpcRecords()).toBe(before + 1);
+    expect(await gpcRecords()).toBe(before + 1);
     expect(views.map((answer) => answer.status)).toEqual(times(50, () => 200));
     const withCookie = views.map((answer) => setCookies(answer).some((line) => line.startsWith('portal_consent=')));
     expect(withCookie).toEqual(times(50, (index) => index === 0));
@@ -175,7 +169,7 @@ describe('Global Privacy Control on cookieless page views', () => {
     for (const answer of views) expect(answer.body).not.toContain('data-consent-banner');
     // Another visitor's signal is recorded for them.
     expect((await view('127.0.0.8')).status).toBe(200);
-    expect(gpcRecords()).toBe(before + 2);
+    expect(await gpcRecords()).toBe(before + 2);
   });
 });
 
@@ -196,7 +190,7 @@ describe('marketing sign-ups', () => {
     for (const answer of answers) expect(setCookies(answer).some((line) => line.startsWith('portal_flash=') && line.includes('channel'))).toBe(true);
     await new Promise((settle) => setTimeout(settle, 200));
     expect(mailSent()).toBe(mail + 1);
-    expect(pendingRows(address)).toBe(1);
+    expect(await pendingRows(address)).toBe(1);
   });
 
   test('an address outside ASCII is one address too', async () => {
@@ -205,6 +199,6 @@ describe('marketing sign-ups', () => {
     expect(await statuses(times(3, (index) => () => signUp(`127.0.0.${21 + index}`, greek)))).toEqual([303, 303, 303]);
     await new Promise((settle) => setTimeout(settle, 200));
     expect(mailSent()).toBe(mail + 1);
-    expect(count("select count(*) from marketing_subscriptions where channel = 'email' and address = ?", greek)).toBe(1);
+    expect(await count("select count(*) from marketing_subscriptions where channel = 'email' and address = ?", greek)).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { outboxMessagesTo, waitForMessageTo } from '../mail.ts';
 import { startPortal, type RunningPortal } from '../portal.ts';
 import { sendRaw, type Answer } from '../raw-http.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from '../store.ts';
 
 const publicHost = 'privacy.ostria.example';
 
@@ -57,22 +58,22 @@ describe.each(setups)('$name', (setup) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'portal-attack-host-'));
   const outboxDir = join(dataDir, 'outbox');
   let portal: RunningPortal;
+  let database: TestStoreEnvironment;
   let host: string;
   let origin: string;
   let visitor = 10;
   const from = () => `127.0.0.${++visitor}`;
 
   beforeAll(async () => {
-    portal = await startPortal(
-      { DATABASE_PATH: join(dataDir, 'portal.db'), OUTBOX_DIR: outboxDir, REQUESTS_PER_HOUR_PER_ADDRESS: '1000', ...setup.env },
-      { publicUrl: 'unset' },
-    );
+    database = await testStoreEnvironment(dataDir);
+    portal = await startPortal({ ...database.env, OUTBOX_DIR: outboxDir, REQUESTS_PER_HOUR_PER_ADDRESS: '1000', ...setup.env }, { publicUrl: 'unset' });
     host = setup.host(portal);
     origin = setup.origin(portal);
   });
 
   afterAll(async () => {
     await portal?.stop();
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -2,7 +2,6 @@
 // at once to outrun the throttle, a flood meant to slow other DPOs down, hostile return paths after a correct
 // sign-in, and an account disabled in the database. The portal runs on its own database, so its throttle (in memory,
 // per process) and its sessions are this file's alone.
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,21 +10,24 @@ import { freeFailures, lockedAfter } from '../../../src/lib/login-throttle.ts';
 import { createDpoAccount, type DpoAccount } from '../dpo-account.ts';
 import { startPortal, type RunningPortal } from '../portal.ts';
 import { sendRaw, type Answer } from '../raw-http.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from '../store.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-attack-sign-in-'));
-const databasePath = join(dataDir, 'portal.db');
 let portal: RunningPortal;
+let database: TestStoreEnvironment;
 
 beforeAll(async () => {
-  portal = await startPortal({ DATABASE_PATH: databasePath, OUTBOX_DIR: join(dataDir, 'outbox') });
+  database = await testStoreEnvironment(dataDir);
+  portal = await startPortal({ ...database.env, OUTBOX_DIR: join(dataDir, 'outbox') });
 });
 
 afterAll(async () => {
   await portal?.stop();
+  await database?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const account = (name: string): DpoAccount => createDpoAccount(`${name}@ostria.example`, 'nl', { env: { DATABASE_PATH: databasePath } });
+const account = (name: string): DpoAccount => createDpoAccount(`${name}@ostria.example`, 'nl', { env: database.env });
 
 /** A sign-in posted as the login form posts it, from a loopback address of the test's choosing. */
 function signIn(email: string, password: string, from: string, path = '/dpo/login'): Promise<Answer> {
@@ -40,14 +42,8 @@ const sessionOf = (answer: Answer) =>
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The live sessions the database holds for an account. */
-function sessionsOf(email: string): number {
-  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
-  try {
-    const row = db.prepare('SELECT count(*) AS n FROM dpo_sessions s JOIN dpo_users u ON u.id = s.user_id WHERE u.email = ?').get(email) as { n: number };
-    return row.n;
-  } finally {
-    db.close();
-  }
+function sessionsOf(email: string): Promise<number> {
+  return database.sql.value<number>('SELECT count(*) AS n FROM dpo_sessions s JOIN dpo_users u ON u.id = s.user_id WHERE u.email = ?', email);
 }
 
 /** How many answers had each status, e.g. { 401: 9, 429: 31 }. */
@@ -69,7 +65,7 @@ describe('guesses fired all at once', () => {
 
     expect(right.status, 'the right password behind 40 guesses').toBe(429);
     expect(sessionOf(right)).toBeUndefined();
-    expect(sessionsOf(target.email)).toBe(0);
+    expect(await sessionsOf(target.email)).toBe(0);
     // Each answer 401 is a password that was checked; every other guess was refused unchecked.
     expect(tally(guesses)).toEqual({ 401: lockedAfter, 429: 40 - lockedAfter });
   });
@@ -83,7 +79,7 @@ describe('guesses fired all at once', () => {
     const guesses = await Promise.all(wrong);
 
     expect(right.status).toBe(429);
-    expect(sessionsOf(target.email)).toBe(0);
+    expect(await sessionsOf(target.email)).toBe(0);
     expect(tally(guesses)).toEqual({ 401: lockedAfter, 429: 40 - lockedAfter });
   });
 
@@ -97,7 +93,7 @@ describe('guesses fired all at once', () => {
     expect(tally(guesses)).toEqual({ 401: lockedAfter, 429: 20 - lockedAfter });
     // Still locked once every guess is answered.
     expect((await signIn(target.email, target.password, '127.0.11.201')).status).toBe(429);
-    expect(sessionsOf(target.email)).toBe(0);
+    expect(await sessionsOf(target.email)).toBe(0);
   });
 
   test('a DPO signing in from another address, to another account, is not held up by a flood of guesses', async () => {
@@ -222,12 +218,7 @@ describe('a disabled account', () => {
     const before = await signIn(target.email, target.password, '127.0.15.1');
     const cookie = sessionOf(before) ?? '';
     expect(cookie).not.toBe('');
-    const db = new Database(databasePath, { fileMustExist: true });
-    try {
-      db.prepare('UPDATE dpo_users SET disabled_at = ? WHERE email = ?').run(Date.now(), target.email);
-    } finally {
-      db.close();
-    }
+    await database.sql.run('UPDATE dpo_users SET disabled_at = ? WHERE email = ?', Date.now(), target.email);
 
     const inbox = await sendRaw(portal.baseURL, 'GET', '/dpo', { headers: { Cookie: cookie } });
     expect(inbox.status).toBe(303);

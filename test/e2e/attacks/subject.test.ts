@@ -3,7 +3,6 @@
 // judged by what the victim would lose: the export the attacker downloads, the rows an erasure leaves, the bytes of a
 // page. The victim Vera chose cookies on the portal (consent id C), signed up for email and SMS marketing with that
 // browser and sent her own access request from it.
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +11,12 @@ import { createDpoAccount, sessionCookie, signInDpo } from '../dpo-account.ts';
 import { waitForMessageTo } from '../mail.ts';
 import { startPortal, type RunningPortal } from '../portal.ts';
 import { sendRaw, type Answer } from '../raw-http.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from '../store.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-attacks-subject-'));
-const databasePath = join(dataDir, 'portal.db');
 const outboxDir = join(dataDir, 'outbox');
 let portal: RunningPortal;
+let database: TestStoreEnvironment;
 let dpoCookie = '';
 const dpoEmail = 'dpo.subject-attacks@ostria.example';
 
@@ -36,13 +36,14 @@ interface Victim {
 let victim: Victim;
 
 beforeAll(async () => {
+  database = await testStoreEnvironment(dataDir);
   portal = await startPortal({
-    DATABASE_PATH: databasePath,
+    ...database.env,
     OUTBOX_DIR: outboxDir,
     REQUESTS_PER_HOUR_PER_ADDRESS: '10000',
     REQUESTS_PER_HOUR_PER_EMAIL: '100',
   });
-  const account = createDpoAccount(dpoEmail, 'nl', { env: { DATABASE_PATH: databasePath, OUTBOX_DIR: outboxDir } });
+  const account = createDpoAccount(dpoEmail, 'nl', { env: { ...database.env, OUTBOX_DIR: outboxDir } });
   dpoCookie = sessionCookie(await signInDpo(portal.baseURL, account));
   expect(dpoCookie).not.toBe('');
 
@@ -51,6 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await portal?.stop();
+  await database?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -122,8 +124,8 @@ async function newVictim(name: string, phone: string): Promise<Victim> {
   await signUp(browser.cookie, { channel: 'sms', phone });
   const fullName = `${name[0]?.toUpperCase()}${name.slice(1)} Visser`;
   await submitForm({ type: 'access', name: fullName, email, consentId: browser.consentId }, browser.cookie);
-  expect(consentRecordCount(browser.consentId)).toBe(2);
-  return { email, phone, name: fullName, reference: newestReferenceOf(email), browser };
+  expect(await consentRecordCount(browser.consentId)).toBe(2);
+  return { email, phone, name: fullName, reference: await newestReferenceOf(email), browser };
 }
 
 // --- What the DPO does -----------------------------------------------------------------------------------------
@@ -172,30 +174,25 @@ function expectNothingOf(someone: Victim, text: string): void {
 
 // --- What the database holds -----------------------------------------------------------------------------------
 
-function query<T>(sql: string, ...parameters: unknown[]): T[] {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...parameters) as T[];
-  } finally {
-    db.close();
-  }
+function query<T>(sql: string, ...parameters: unknown[]): Promise<T[]> {
+  return database.sql.rows<T>(sql, ...parameters);
 }
 
-function newestReferenceOf(email: string): string {
-  return query<{ reference: string }>('select reference from requests where email = ? order by id desc limit 1', email)[0]?.reference ?? '';
+async function newestReferenceOf(email: string): Promise<string> {
+  return (await query<{ reference: string }>('select reference from requests where email = ? order by id desc limit 1', email))[0]?.reference ?? '';
 }
 
-function consentRecordCount(consentId: string): number {
-  return query<{ n: number }>('select count(*) as n from consent_records where consent_id = ? and erased_at is null', consentId)[0]?.n ?? 0;
+async function consentRecordCount(consentId: string): Promise<number> {
+  return (await query<{ n: number }>('select count(*) as n from consent_records where consent_id = ? and erased_at is null', consentId))[0]?.n ?? 0;
 }
 
-function linkedBy(reference: string): string | null | undefined {
-  return query<{ linkedBy: string | null }>('select consent_id_linked_by as linkedBy from requests where reference = ?', reference)[0]?.linkedBy;
+async function linkedBy(reference: string): Promise<string | null | undefined> {
+  return (await query<{ linkedBy: string | null }>('select consent_id_linked_by as "linkedBy" from requests where reference = ?', reference))[0]?.linkedBy;
 }
 
 function subscriptionsOf(someone: Victim) {
   return query<{ id: number; channel: string; address: string; consentId: string | null; erasedAt: number | null }>(
-    'select id, channel, address, consent_id as consentId, erased_at as erasedAt from marketing_subscriptions where consent_id = ? or address in (?, ?) order by id',
+    'select id, channel, address, consent_id as "consentId", erased_at as "erasedAt" from marketing_subscriptions where consent_id = ? or address in (?, ?) order by id',
     someone.browser.consentId,
     someone.email,
     someone.phone,
@@ -208,7 +205,7 @@ describe('a consent id named in a request', () => {
   test('typed into the API, it pulls none of the victim’s requests, marketing consents or consent records into the attacker’s export', async () => {
     const attacker = 'adam.api@attacker.example';
     const reference = await submitApi({ type: 'access', name: 'Adam Aanvaller', email: attacker, consentId: victim.browser.consentId });
-    expect(linkedBy(reference)).toBeNull();
+    expect(await linkedBy(reference)).toBeNull();
     await startWork(reference);
     await complete(reference);
     const { text, document } = await downloadExport(attacker, reference);
@@ -224,8 +221,8 @@ describe('a consent id named in a request', () => {
     const attacker = 'adam.form@attacker.example';
     const forged = await forgedConsentCookie(victim.browser.consentId);
     await submitForm({ type: 'access', name: 'Adam Aanvaller', email: attacker, consentId: victim.browser.consentId }, forged);
-    const reference = newestReferenceOf(attacker);
-    expect(linkedBy(reference)).toBeNull();
+    const reference = await newestReferenceOf(attacker);
+    expect(await linkedBy(reference)).toBeNull();
     await startWork(reference);
     await complete(reference);
     const { text, document } = await downloadExport(attacker, reference);
@@ -236,7 +233,7 @@ describe('a consent id named in a request', () => {
 
   test('an erasure naming it (API, or the form with a forged cookie) leaves the victim’s consent records and marketing consents untouched', async () => {
     const erin = await newVictim('erin', '+31612340003');
-    const before = { records: consentRecordCount(erin.browser.consentId), subscriptions: subscriptionsOf(erin) };
+    const before = { records: await consentRecordCount(erin.browser.consentId), subscriptions: await subscriptionsOf(erin) };
     expect(before.subscriptions.map((row) => [row.channel, row.address])).toEqual([
       ['email', erin.email],
       ['sms', erin.phone],
@@ -261,7 +258,7 @@ describe('a consent id named in a request', () => {
       },
       forged,
     );
-    const byForm = newestReferenceOf('adam.erase2@attacker.example');
+    const byForm = await newestReferenceOf('adam.erase2@attacker.example');
     for (const reference of [byApi, byForm]) {
       await startWork(reference);
       // The DPO's review names nothing of the victim's.
@@ -271,8 +268,8 @@ describe('a consent id named in a request', () => {
       expect(review.body).not.toContain(erin.phone);
       expect((await dpoAct(reference, { action: 'erase', confirm: 'yes' })).status).toBe(303);
     }
-    expect(consentRecordCount(erin.browser.consentId)).toBe(before.records);
-    expect(subscriptionsOf(erin)).toEqual(before.subscriptions);
+    expect(await consentRecordCount(erin.browser.consentId)).toBe(before.records);
+    expect(await subscriptionsOf(erin)).toEqual(before.subscriptions);
   });
 
   test('sent from the browser that holds it (form or API), it links that browser’s consent records, each marked as linked by consent id', async () => {
@@ -281,25 +278,25 @@ describe('a consent id named in a request', () => {
     await signUp(browser.cookie, { channel: 'email', email: wim.email });
     await signUp(browser.cookie, { channel: 'sms', phone: wim.phone });
     await submitForm({ type: 'access', name: 'Wim de Wit', email: wim.email, consentId: browser.consentId }, browser.cookie);
-    const reference = newestReferenceOf(wim.email);
-    expect(linkedBy(reference)).toBe('browser');
+    const reference = await newestReferenceOf(wim.email);
+    expect(await linkedBy(reference)).toBe('browser');
     // The API, called from that same browser (its cookie goes along), proves it the same way; a typed other id does not.
     const viaApi = await submitApi(
       { type: 'objection', name: 'Wim de Wit', email: wim.email, consentId: browser.consentId, scope: 'Nieuwsbrief', grounds: 'Direct marketing' },
       browser.cookie,
     );
-    expect(linkedBy(viaApi)).toBe('browser');
+    expect(await linkedBy(viaApi)).toBe('browser');
     const otherId = await submitApi(
       { type: 'objection', name: 'Wim de Wit', email: 'wim.other@example.nl', consentId: victim.browser.consentId, scope: 'x', grounds: 'y' },
       browser.cookie,
     );
-    expect(linkedBy(otherId)).toBeNull();
+    expect(await linkedBy(otherId)).toBeNull();
 
     await startWork(reference);
     await complete(reference);
     const { text, document } = await downloadExport(wim.email, reference);
     expect(document.subject).toMatchObject({ email: wim.email, consentIds: [browser.consentId] });
-    expect(document.consentRecords).toHaveLength(consentRecordCount(browser.consentId));
+    expect(document.consentRecords).toHaveLength(await consentRecordCount(browser.consentId));
     expect(document.consentRecords.every((record) => record.consentId === browser.consentId && record.linkedBy === 'consentId')).toBe(true);
     expect(document.marketing.map((entry) => [entry.channel, entry.address, entry.linkedBy])).toEqual([
       ['email', wim.email, 'address'],
@@ -317,7 +314,7 @@ describe('a consent id named in a request', () => {
     // Her other browser, on her phone: she copied its consent id from the preferences page.
     const phone = await chooseCookies('accept-all');
     const reference = await submitApi({ type: 'access', name: 'Ursula Uyl', email: ursula, consentId: phone.consentId });
-    expect(linkedBy(reference)).toBeNull();
+    expect(await linkedBy(reference)).toBeNull();
     await startWork(reference);
     const page = await send('GET', `/dpo/requests/${reference}`, { cookie: dpoCookie });
     expect(page.body).toContain('data-consent-proof="none"');
@@ -325,10 +322,10 @@ describe('a consent id named in a request', () => {
 
     // Without the DPO's confirmation nothing is linked.
     expect((await dpoAct(reference, { action: 'link' })).status).toBe(400);
-    expect(linkedBy(reference)).toBeNull();
+    expect(await linkedBy(reference)).toBeNull();
     expect((await dpoAct(reference, { action: 'link', checked: 'yes', linkNote: 'Ontvangstbewijs vergeleken (intern-7391)' })).status).toBe(303);
-    expect(linkedBy(reference)).toBe('dpo');
-    const events = query<{ kind: string; actor: string; detail: string }>(
+    expect(await linkedBy(reference)).toBe('dpo');
+    const events = await query<{ kind: string; actor: string; detail: string }>(
       'select kind, actor, detail from request_events where request_id = (select id from requests where reference = ?) order by id',
       reference,
     );
@@ -366,7 +363,7 @@ describe('the submitted-request cookie', () => {
   test('the attacker’s own signed cookie with the reference swapped for the victim’s shows nothing', async () => {
     const answer = await submitForm({ type: 'access', name: 'Adam Aanvaller', email: 'adam.receipt@attacker.example' });
     const own = setCookie(answer, 'portal_request') ?? '';
-    const ownReference = newestReferenceOf('adam.receipt@attacker.example');
+    const ownReference = await newestReferenceOf('adam.receipt@attacker.example');
     expect(own).toContain(ownReference);
     expectNothingShown(await submittedPage(`portal_request=${own.replace(ownReference, victim.reference)}`));
   });
@@ -408,12 +405,12 @@ describe('a forged portal_consent cookie', () => {
 
   test('it cannot withdraw her marketing consents', async () => {
     const forged = await forgedConsentCookie(fenna.browser.consentId);
-    const subscriptions = subscriptionsOf(fenna);
+    const subscriptions = await subscriptionsOf(fenna);
     expect(subscriptions).toHaveLength(2);
     for (const subscription of subscriptions) {
       await send('POST', '/nl/consent?_action=marketing.withdraw', { cookie: forged, form: { subscription: String(subscription.id), locale: 'nl' } });
     }
-    const withdrawn = query<{ n: number }>(
+    const withdrawn = await query<{ n: number }>(
       "select count(*) as n from marketing_events where event = 'withdrawn' and subscription_id in (select id from marketing_subscriptions where consent_id = ?)",
       fenna.browser.consentId,
     );

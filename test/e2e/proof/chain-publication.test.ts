@@ -1,29 +1,36 @@
 // What the portal publishes about its signed consent chain: the public key at a stable URL (with which anyone checks a
 // printed head), the latest head in every consent receipt, and the DPO's download of it.
-import { createPublicKey, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openDatabase } from '../../../db/connection.ts';
 import { createDpoAccount, sessionCookie, signInDpo } from '../dpo-account.ts';
 import { consentBudgetsLifted, startPortal, type RunningPortal } from '../portal.ts';
 import { runScript } from '../scripts.ts';
+import { testStoreEnvironment } from '../store.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-chain-publication-'));
-const env = {
-  DATABASE_PATH: join(dataDir, 'data', 'portal.db'),
+// The database in data/ (the anchors file goes beside it); on PostgreSQL the anchors file is put there.
+const database = await testStoreEnvironment(join(dataDir, 'data'));
+const env: Record<string, string> & { CHAIN_SIGNING_KEY_FILE: string } = {
+  ...database.env,
   OUTBOX_DIR: join(dataDir, 'outbox'),
   CHAIN_SIGNING_KEY_FILE: join(dataDir, 'keys', 'chain.pem'),
   ...consentBudgetsLifted,
 };
 let portal: RunningPortal;
+// On PostgreSQL the instances share the key through CHAIN_SIGNING_KEY (required there): it is known before the first
+// anchoring, and no key file is written. On SQLite the first anchoring generates the key file.
+const keyFromEnvironment = env.CHAIN_SIGNING_KEY !== undefined;
+const publicHalf = (pem: string) => createPublicKey(createPrivateKey(pem)).export({ type: 'spki', format: 'pem' }).toString();
 
 beforeAll(async () => {
   portal = await startPortal(env);
 }, 60_000);
 afterAll(async () => {
   await portal.stop();
+  await database.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -47,7 +54,7 @@ async function decide(): Promise<string> {
 
 describe('the signed chain, published', () => {
   test('before the first anchoring there is no key to publish, and a receipt says the record is not anchored yet', async () => {
-    expect((await fetch(`${portal.baseURL}/api/consent/chain/key`)).status).toBe(404);
+    expect((await fetch(`${portal.baseURL}/api/consent/chain/key`)).status).toBe(keyFromEnvironment ? 200 : 404);
     const consentId = await decide();
     const receipt = (await (await fetch(`${portal.baseURL}/api/consent/${consentId}/receipt`)).json()) as {
       chain: { anchoredHead: unknown; anchored: boolean };
@@ -61,9 +68,11 @@ describe('the signed chain, published', () => {
     expect(anchored.status, anchored.stderr).toBe(0);
     const anchorsFile = join(dataDir, 'data', 'consent-anchors.jsonl');
     expect(statSync(anchorsFile).mode & 0o777).toBe(0o644);
-    expect(statSync(env.CHAIN_SIGNING_KEY_FILE).mode & 0o777).toBe(0o600);
-    // The public half beside it, for the portal: it needs no read access to the private key.
-    expect(statSync(`${env.CHAIN_SIGNING_KEY_FILE}.pub`).mode & 0o777).toBe(0o644);
+    if (!keyFromEnvironment) {
+      expect(statSync(env.CHAIN_SIGNING_KEY_FILE).mode & 0o777).toBe(0o600);
+      // The public half beside it, for the portal: it needs no read access to the private key.
+      expect(statSync(`${env.CHAIN_SIGNING_KEY_FILE}.pub`).mode & 0o777).toBe(0o644);
+    }
     const printed = anchored.stdout.trim().split('\n').at(-1) ?? '';
     expect(readFileSync(anchorsFile, 'utf8')).toBe(`${printed}\n`);
 
@@ -73,7 +82,7 @@ describe('the signed chain, published', () => {
     const pem = await keyAnswer.text();
     expect(pem).toContain('BEGIN PUBLIC KEY');
     expect(pem).not.toContain('PRIVATE');
-    expect(pem).toBe(readFileSync(`${env.CHAIN_SIGNING_KEY_FILE}.pub`, 'utf8'));
+    expect(pem).toBe(env.CHAIN_SIGNING_KEY ? publicHalf(env.CHAIN_SIGNING_KEY) : readFileSync(`${env.CHAIN_SIGNING_KEY_FILE}.pub`, 'utf8'));
     // The third party's check: the line without its signature is the signed message.
     const { signature, ...head } = JSON.parse(printed) as Record<string, unknown> & { signature: string };
     expect(verify(null, Buffer.from(JSON.stringify(head)), createPublicKey(pem), Buffer.from(signature, 'base64'))).toBe(true);
@@ -82,12 +91,13 @@ describe('the signed chain, published', () => {
     const receipt = (await (await fetch(`${portal.baseURL}/api/consent/${consentId}/receipt`)).json()) as {
       chain: { recordId: number; recordHash: string; anchoredHead: unknown; anchored: boolean; publicKeyUrl: string };
     };
-    const db = openDatabase(env.DATABASE_PATH);
-    const stored = db.$client.prepare('select id, record_hash as hash from consent_records where consent_id = ?').get(consentId) as {
-      id: number;
-      hash: string;
+    const stored = (await database.sql.row<{ id: number; hash: string }>(
+      'select id, record_hash as hash from consent_records where consent_id = ?',
+      consentId,
+    )) ?? {
+      id: 0,
+      hash: '',
     };
-    db.$client.close();
     expect(receipt.chain).toEqual({
       recordId: stored.id,
       recordHash: stored.hash,

@@ -1,8 +1,7 @@
 import type { RequestRow } from '../../../db/rows.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { openDatabase, type PortalDatabase } from '../../../db/connection.ts';
-import { sqliteStore, type SqliteStore } from '../../../db/store.ts';
+import type { Executor, Store } from '../../../db/store.ts';
 import { localDate } from '../../../src/lib/deadline.ts';
 import { formatCalendarDate } from '../../../src/lib/i18n.ts';
 import { newToken } from '../../../src/lib/marketing.ts';
@@ -12,6 +11,7 @@ import { baseURL } from '../browser.ts';
 import { createDpoAccount, sessionCookie, signInDpo } from '../dpo-account.ts';
 import { outboxMessagesTo } from '../mail.ts';
 import { translate } from '../scripts.ts';
+import { sharedPortalStore } from '../store.ts';
 
 /**
  * Issue 13, the deadline as a DPO and a requester meet it: an extension after the first deadline is refused in the
@@ -23,18 +23,19 @@ const outbox = join(dataDir, 'outbox');
 const timeZone = 'Europe/Athens';
 const day = 24 * 3600_000;
 const bg = translate('bg');
-let db: PortalDatabase;
-let store: SqliteStore;
+const portalStore = sharedPortalStore();
+let db: Executor;
+let store: Store;
 let cookie: string;
 
 beforeAll(async () => {
   const account = createDpoAccount('deadline.dpo@ostria.example', 'bg');
   cookie = sessionCookie(await signInDpo(baseURL, account));
   expect(cookie).not.toBe('');
-  db = openDatabase(join(dataDir, 'portal.db'));
-  store = sqliteStore(db);
+  db = portalStore.db();
+  store = portalStore.store();
 });
-afterAll(() => db?.$client.close());
+afterAll(() => portalStore.close());
 
 /** A date `months` calendar months later, or that month's last day (written here, not taken from the code under test). */
 function monthsLater(date: string, months: number): string {

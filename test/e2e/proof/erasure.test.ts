@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { migrateDatabase, openDatabase, type PortalDatabase } from '../../../db/connection.ts';
-import { sqliteStore, type SqliteStore } from '../../../db/store.ts';
+import type { Executor, Store } from '../../../db/store.ts';
 import { newToken } from '../../../src/lib/marketing.ts';
 import { createRequest, exportOf, findRequest, takeAction } from '../../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../../src/lib/requests.ts';
 import { axeViolations, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from '../browser.ts';
 import { waitForMessageTo } from '../mail.ts';
 import { runScript, translate } from '../scripts.ts';
+import { sharedPortalStore } from '../store.ts';
 
 // Issue 13 through the DPO's pages: an erasure for Иван@пример.бг finds his earlier request under иван@пример.бг,
 // deletes its export and anonymises it; the same erasure taken again (a second tab) is refused in the DPO's language.
@@ -15,19 +15,20 @@ const dataDir = inject('dataDir');
 const dpoEmail = 'erasure.proof@ostria.example';
 const password = 'Plovdiv, stariyat grad 2026';
 let session: BrowserSession;
-let db: PortalDatabase;
-let store: SqliteStore;
+const portalStore = sharedPortalStore();
+const { sql } = portalStore;
+let db: Executor;
+let store: Store;
 
 beforeAll(async () => {
   const made = runScript('scripts/dpo-create-user.ts', ['--email', dpoEmail, '--locale', 'bg'], { DPO_PASSWORD: password });
   expect(made.status, made.stderr).toBe(0);
-  db = openDatabase(join(dataDir, 'portal.db'));
-  migrateDatabase(db);
-  store = sqliteStore(db);
+  db = portalStore.db();
+  store = portalStore.store();
   if (hasBrowser) session = await launchBrowser();
 });
 afterAll(async () => {
-  db?.$client.close();
+  await portalStore.close();
   await session?.close();
 });
 
@@ -100,7 +101,7 @@ describe.runIf(hasBrowser)('an erasure through the DPO pages', () => {
     ]);
     expect(response.status()).toBe(409);
     expect(await second.locator('[data-conflict]').textContent()).toBe(t('dpo.request.errors.alreadyErased'));
-    const erasedEvents = db.$client.prepare("select count(*) from request_events where request_id = ? and kind = 'erased'").pluck().get(erasure.id);
+    const erasedEvents = await sql.value("select count(*) from request_events where request_id = ? and kind = 'erased'", erasure.id);
     expect(erasedEvents).toBe(1);
 
     // Answered, the erasure request keeps only what proves it; the answer still reached the address it came from.

@@ -1,7 +1,6 @@
 // Marketing consent proof that survives mail scanners and checks the number: opening links never withdraws or
 // confirms (only a POST does), SMS and phone consent wait for a code sent to the number, and a sign-up made before any
 // cookie choice still belongs to a consent id the visitor sees and withdraws on the consent page.
-import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,32 +13,26 @@ import { waitForMessageTo } from '../mail.ts';
 import { consentBudgetsLifted, startPortal, type RunningPortal } from '../portal.ts';
 import { sendRaw } from '../raw-http.ts';
 import { translate } from '../scripts.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from '../store.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-marketing-proof-'));
-const databasePath = join(dataDir, 'portal.db');
 const outboxDir = join(dataDir, 'outbox');
 let portal: RunningPortal;
+let database: TestStoreEnvironment;
 let session: BrowserSession;
 
 beforeAll(async () => {
-  portal = await startPortal({ DATABASE_PATH: databasePath, OUTBOX_DIR: outboxDir, ...consentBudgetsLifted });
+  database = await testStoreEnvironment(dataDir);
+  portal = await startPortal({ ...database.env, OUTBOX_DIR: outboxDir, ...consentBudgetsLifted });
   if (hasBrowser) session = await launchBrowser();
 });
 
 afterAll(async () => {
   await session?.close();
   await portal?.stop();
+  await database?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-function withDatabase<T>(use: (db: Database.Database) => T): T {
-  const db = new Database(databasePath);
-  try {
-    return use(db);
-  } finally {
-    db.close();
-  }
-}
 
 interface StoredSubscription {
   id: number;
@@ -47,15 +40,17 @@ interface StoredSubscription {
   events: { event: string; via: string }[];
 }
 
-function subscriptionOf(address: string): StoredSubscription | undefined {
-  return withDatabase((db) => {
-    const row = db.prepare('select id, consent_id as consentId from marketing_subscriptions where address = ? order by id desc').get(address) as
-      | { id: number; consentId: string | null }
-      | undefined;
-    if (!row) return undefined;
-    const events = db.prepare('select event, via from marketing_events where subscription_id = ? order by id').all(row.id) as { event: string; via: string }[];
-    return { ...row, events };
-  });
+async function subscriptionOf(address: string): Promise<StoredSubscription | undefined> {
+  const row = await database.sql.row<{ id: number; consentId: string | null }>(
+    'select id, consent_id as "consentId" from marketing_subscriptions where address = ? order by id desc',
+    address,
+  );
+  if (!row) return undefined;
+  const events = await database.sql.rows<{ event: string; via: string }>(
+    'select event, via from marketing_events where subscription_id = ? order by id',
+    row.id,
+  );
+  return { ...row, events };
 }
 
 let nextSource = 10;
@@ -106,19 +101,19 @@ describe('a mail scanner opening every link of the sign-up mail', () => {
         await fetch(url, { method: 'HEAD', redirect: 'follow' });
       }
     }
-    expect(subscriptionOf(address)?.events).toEqual([{ event: 'requested', via: 'preferences' }]);
+    expect((await subscriptionOf(address))?.events).toEqual([{ event: 'requested', via: 'preferences' }]);
 
     const confirmUrl = urls.find((url) => url.includes('/marketing/confirm?token=')) ?? '';
     const confirmed = await fetch(confirmUrl, { method: 'POST', redirect: 'follow' });
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain(translate('el')('marketing.confirm.done'));
-    expect(subscriptionOf(address)?.events).toEqual([
+    expect((await subscriptionOf(address))?.events).toEqual([
       { event: 'requested', via: 'preferences' },
       { event: 'confirmed', via: 'confirmation-link' },
     ]);
     // Scanners that look again after the confirmation change nothing either.
     for (const url of urls) await fetch(url, { redirect: 'follow' });
-    expect(subscriptionOf(address)?.events.map((event) => event.event)).toEqual(['requested', 'confirmed']);
+    expect((await subscriptionOf(address))?.events.map((event) => event.event)).toEqual(['requested', 'confirmed']);
   });
 
   test('the RFC 8058 one-click POST still withdraws at once', async () => {
@@ -135,7 +130,7 @@ describe('a mail scanner opening every link of the sign-up mail', () => {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     });
     expect(oneClick.status).toBe(200);
-    expect(subscriptionOf(address)?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'list-unsubscribe' });
+    expect((await subscriptionOf(address))?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'list-unsubscribe' });
   });
 });
 
@@ -173,7 +168,7 @@ describe('a phone (voice) consent', () => {
     // The consent id issued with the sign-up (no cookie choice was made): signed, for the portal's server only.
     const issued = (first.headers['set-cookie'] ?? []).find((line) => line.startsWith('portal_consent_id='));
     expect(issued).toMatch(/^portal_consent_id=[^;]+; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/);
-    const subscription = subscriptionOf(number) ?? expect.unreachable('the sign-up is recorded');
+    const subscription = (await subscriptionOf(number)) ?? expect.unreachable('the sign-up is recorded');
     expect(subscription.events.map((event) => event.event)).toEqual(['requested']);
     const code = codeIn(smsTo(number)[0]?.text ?? '');
     const enter = (value: string, cookie = browser.header()) =>
@@ -195,19 +190,19 @@ describe('a phone (voice) consent', () => {
     expect(spent.status).toBe(429);
     expect(spent.body).toContain(t('marketing.errors.codeTooMany'));
     expect((await enter(code)).body).toContain(t('marketing.errors.codeTooMany'));
-    expect(subscriptionOf(number)?.events.map((event) => event.event)).toEqual(['requested']);
+    expect((await subscriptionOf(number))?.events.map((event) => event.event)).toEqual(['requested']);
 
     // The spent code no longer holds the number: a new sign-up sends a new code, which confirms.
     expect((await signUp()).status).toBe(303);
     expect(smsTo(number)).toHaveLength(2);
-    const renewed = subscriptionOf(number) ?? expect.unreachable('the new sign-up is recorded');
+    const renewed = (await subscriptionOf(number)) ?? expect.unreachable('the new sign-up is recorded');
     const confirmed = await sendRaw(portal.baseURL, 'POST', '/bg/consent?_action=marketing.confirmCode', {
       from: source(),
       headers: { Cookie: browser.header() },
       form: { subscription: String(renewed.id), code: codeIn(smsTo(number)[1]?.text ?? ''), locale: 'bg' },
     });
     expect(confirmed.status).toBe(303);
-    expect(subscriptionOf(number)?.events).toEqual([
+    expect((await subscriptionOf(number))?.events).toEqual([
       { event: 'requested', via: 'preferences' },
       { event: 'confirmed', via: 'confirmation-code' },
     ]);
@@ -219,6 +214,7 @@ describe("through the operator's SMS gateway (SMS_URL)", () => {
   let failing = false;
   let gateway: Server;
   let gatewayPortal: RunningPortal;
+  let gatewayDatabase: TestStoreEnvironment;
   const gatewayData = mkdtempSync(join(tmpdir(), 'portal-sms-gateway-'));
 
   beforeAll(async () => {
@@ -233,8 +229,9 @@ describe("through the operator's SMS gateway (SMS_URL)", () => {
     });
     await new Promise<void>((listening) => gateway.listen(0, '127.0.0.1', listening));
     const { port } = gateway.address() as AddressInfo;
+    gatewayDatabase = await testStoreEnvironment(gatewayData);
     gatewayPortal = await startPortal({
-      DATABASE_PATH: join(gatewayData, 'portal.db'),
+      ...gatewayDatabase.env,
       OUTBOX_DIR: join(gatewayData, 'outbox'),
       SMS_URL: `http://gateway-token@127.0.0.1:${port}/send`,
       ...consentBudgetsLifted,
@@ -243,6 +240,7 @@ describe("through the operator's SMS gateway (SMS_URL)", () => {
 
   afterAll(async () => {
     await gatewayPortal?.stop();
+    await gatewayDatabase?.drop();
     await new Promise((closed) => gateway?.close(closed));
     rmSync(gatewayData, { recursive: true, force: true });
   });
@@ -306,7 +304,7 @@ describe.skipIf(!hasBrowser).each([
     await page.locator('[data-channel="sms"] button[type="submit"]').click();
     await page.waitForURL(`**/${locale}/consent#marketing`);
     expect(await page.locator('[data-channel="sms"]').getAttribute('data-status')).toBe('pending');
-    expect(subscriptionOf(number)?.events.map((event) => event.event)).toEqual(['requested']);
+    expect((await subscriptionOf(number))?.events.map((event) => event.event)).toEqual(['requested']);
 
     const sent = smsTo(number);
     expect(sent).toHaveLength(1);
@@ -333,19 +331,19 @@ describe.skipIf(!hasBrowser).each([
     expect(await page.locator('[data-channel="sms"]').getAttribute('data-status')).toBe('pending');
     if (javaScript) await axeOn(context, page, javaScript);
 
-    const subscriptionId = subscriptionOf(number)?.id;
-    withDatabase((db) => db.prepare('update marketing_subscriptions set confirm_expires_at = ? where id = ?').run(Date.now() - 1000, subscriptionId));
+    const subscriptionId = (await subscriptionOf(number))?.id;
+    await database.sql.run('update marketing_subscriptions set confirm_expires_at = ? where id = ?', Date.now() - 1000, subscriptionId);
     await page.fill('#sms-code', code);
     await page.locator('[data-channel="sms"] [data-confirm-code] button[type="submit"]').click();
     expect(await page.locator('#sms-code-error').textContent()).toBe(t('marketing.errors.codeExpired'));
-    expect(subscriptionOf(number)?.events.map((event) => event.event)).toEqual(['requested']);
-    withDatabase((db) => db.prepare('update marketing_subscriptions set confirm_expires_at = ? where id = ?').run(Date.now() + 600_000, subscriptionId));
+    expect((await subscriptionOf(number))?.events.map((event) => event.event)).toEqual(['requested']);
+    await database.sql.run('update marketing_subscriptions set confirm_expires_at = ? where id = ?', Date.now() + 600_000, subscriptionId);
 
     await page.fill('#sms-code', code);
     await page.locator('[data-channel="sms"] [data-confirm-code] button[type="submit"]').click();
     await page.waitForURL(`**/${locale}/consent**#marketing`);
     expect(await page.locator('[data-channel="sms"]').getAttribute('data-status')).toBe('confirmed');
-    expect(subscriptionOf(number)?.events).toEqual([
+    expect((await subscriptionOf(number))?.events).toEqual([
       { event: 'requested', via: 'preferences' },
       { event: 'confirmed', via: 'confirmation-code' },
     ]);
@@ -364,11 +362,11 @@ describe.skipIf(!hasBrowser).each([
     const page = await context.newPage();
     await page.goto(unsubscribe);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(t('marketing.unsubscribe.title'));
-    expect(subscriptionOf(address)?.events.map((event) => event.event)).toEqual(['requested']);
+    expect((await subscriptionOf(address))?.events.map((event) => event.event)).toEqual(['requested']);
     await axeOn(context, page, javaScript);
     await page.getByRole('button', { name: t('marketing.unsubscribe.button') }).click();
     expect(await page.getByRole('status').textContent()).toBe(t('marketing.unsubscribe.done'));
-    expect(subscriptionOf(address)?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'unsubscribe-link' });
+    expect((await subscriptionOf(address))?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'unsubscribe-link' });
     await context.close();
   });
 });
@@ -383,18 +381,18 @@ describe.skipIf(!hasBrowser)('a sign-up before any cookie choice', () => {
     await page.check('#email-agree');
     await page.locator('[data-channel="email"] button[type="submit"]').click();
     await page.waitForURL('**/bg/consent#marketing');
-    const stored = subscriptionOf(address);
+    const stored = await subscriptionOf(address);
     expect(stored?.consentId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(await page.locator('[data-channel="email"]').getAttribute('data-status')).toBe('pending');
     // No cookie decision was made, so none is recorded or claimed: the banner still asks.
-    expect(withDatabase((db) => db.prepare('select count(*) as count from consent_records where consent_id = ?').get(stored?.consentId))).toEqual({ count: 0 });
+    expect(await database.sql.row('select count(*) as count from consent_records where consent_id = ?', stored?.consentId)).toEqual({ count: 0 });
 
     await page
       .locator('[data-channel="email"]')
       .getByRole('button', { name: translate('bg')('marketing.withdraw') })
       .click();
     expect(await page.locator('[data-channel="email"]').getAttribute('data-status')).toBe('withdrawn');
-    expect(subscriptionOf(address)?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'preferences' });
+    expect((await subscriptionOf(address))?.events.at(-1)).toEqual({ event: 'withdrawn', via: 'preferences' });
 
     // No cookie decision was claimed for the visitor: other pages still ask. A later choice continues the same id.
     await page.goto('/bg/');

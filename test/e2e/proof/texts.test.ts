@@ -10,6 +10,7 @@ import { siteCategories, sitesFileSchema } from '../../../src/lib/site.ts';
 import { createDpoAccount, signInDpo } from '../dpo-account.ts';
 import { consentBudgetsLifted, startPortal, type RunningPortal } from '../portal.ts';
 import { cookieTable } from './cookie-table.ts';
+import { testStoreEnvironment, type TestStoreEnvironment } from '../store.ts';
 
 /**
  * The cookie policy a visitor reads against the cookies the portal really sets: every flow that sets a cookie is
@@ -25,11 +26,14 @@ const newest = cookiePolicy.at(-1);
 // Its own portal: the flows below spend budgets (GPC once a day per address) that other files expect unspent.
 const dir = mkdtempSync(join(tmpdir(), 'portal-texts-'));
 let portal: RunningPortal;
+let database: TestStoreEnvironment;
 beforeAll(async () => {
-  portal = await startPortal({ DATABASE_PATH: join(dir, 'portal.db'), OUTBOX_DIR: join(dir, 'outbox'), ...consentBudgetsLifted });
+  database = await testStoreEnvironment(dir);
+  portal = await startPortal({ ...database.env, OUTBOX_DIR: join(dir, 'outbox'), ...consentBudgetsLifted });
 });
 afterAll(async () => {
   await portal?.stop();
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -57,7 +61,7 @@ function setCookies(response: Response): Map<string, number> {
 /** Every flow of the portal that sets a cookie, as a visitor or a DPO goes through it. */
 async function cookiesThePortalSets(): Promise<Map<string, number>> {
   const baseURL = portal.baseURL;
-  const account = createDpoAccount('cookie-policy@ostria.example', 'el', { totp: true, env: { DATABASE_PATH: join(dir, 'portal.db') } });
+  const account = createDpoAccount('cookie-policy@ostria.example', 'el', { totp: true, env: database.env });
   const answers = [
     await fetch(`${baseURL}/language?to=nl&next=/nl/`, { redirect: 'manual' }),
     await fetch(`${baseURL}/nl/consent?_action=consent.saveCookies`, form({ decision: 'accept-all', locale: 'nl', returnTo: '/nl/' })),
