@@ -60,6 +60,15 @@ describe('the inbox', () => {
     expect(await only({ status: 'nonsense', page: '-4' })).toHaveLength(4);
   });
 
+  test('a search for an address with an underscore finds it, and the underscore matches only itself', async () => {
+    const underscored = await received(3, 'access', 'anna_nowak@example.pl');
+    await received(4, 'access', 'annaxnowak@example.pl');
+    const only = async (q: string) => (await inboxPage(db, inboxFilterSchema.parse({ q }), today)).rows.map((row) => row.reference);
+    expect(await only('anna_nowak')).toEqual([underscored.reference]);
+    expect(await only('ANNA_')).toEqual([underscored.reference]);
+    expect(await only('%nowak')).toEqual([]);
+  });
+
   test('pages through 25 at a time', async () => {
     for (let index = 0; index < 30; index += 1) await received(index % 20, 'access', `x${index}@example.com`);
     expect(await inboxPage(db, {}, today)).toMatchObject({ total: 30, page: 1, pages: 2 });
