@@ -61,6 +61,7 @@ export function openPostgresDatabase(url: string, options: PostgresOptions = {})
   // unexpectedly"), and for an idle one again on the pool; unheard, any of them would end the process. Each connection
   // reports its first; the rest say the same.
   pool.on('connect', (client) => {
+    withoutNulCharacters(client);
     let reported = false;
     client.on('error', (error) => {
       if (!reported) report(error);
@@ -69,6 +70,24 @@ export function openPostgresDatabase(url: string, options: PostgresOptions = {})
   });
   pool.on('error', () => {});
   return drizzle({ client: pool, schema });
+}
+
+/**
+ * PostgreSQL's text cannot hold U+0000 (SQLite's can): a parameter with it makes the whole statement fail, so a hostile
+ * form value or query string (`a\u0000@example.com`) would turn a lookup into a 5xx. Every string parameter of this
+ * connection has it replaced by U+FFFD, the replacement character: a lookup with it matches nothing, as on SQLite, and
+ * the portal's own texts never hold it (requests strip control characters before they are stored).
+ */
+function withoutNulCharacters(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const clean = (value: unknown): unknown =>
+    typeof value === 'string' ? value.replaceAll('\u0000', '\uFFFD') : Array.isArray(value) ? value.map(clean) : value;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (first: unknown, values?: unknown, ...rest: unknown[]) => {
+    if (Array.isArray(values)) return query(first, values.map(clean), ...rest);
+    if (first && typeof first === 'object' && Array.isArray((first as { values?: unknown }).values))
+      return query({ ...(first as object), values: (first as { values: unknown[] }).values.map(clean) }, values, ...rest);
+    return query(first, values, ...rest);
+  };
 }
 
 /**
