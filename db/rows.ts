@@ -19,3 +19,7 @@ export type RequestExportRow = typeof tables.requestExports.$inferSelect;
 export type DpoUser = typeof tables.dpoUsers.$inferSelect;
 export type DpoSessionRow = typeof tables.dpoSessions.$inferSelect;
 export type AuditEventRow = typeof tables.auditEvents.$inferSelect;
+/** One system's share of a request (src/lib/systems/tasks.ts). */
+export type RequestTaskRow = typeof tables.requestTasks.$inferSelect;
+/** A file of a request: an owner's upload, a webhook's answer, the DPO's attachment. */
+export type RequestFileRow = typeof tables.requestFiles.$inferSelect;

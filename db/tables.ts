@@ -26,6 +26,8 @@ export const {
   requests,
   requestEvents,
   requestExports,
+  requestTasks,
+  requestFiles,
   dpoUsers,
   dpoSessions,
   consentRetentionCheckpoints,

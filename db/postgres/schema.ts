@@ -139,6 +139,8 @@ export const requests = pgTable(
     email: text('email').notNull(),
     emailKey: text('email_key'),
     customerReference: text('customer_reference'),
+    /** A phone number the requester gave (optional): an identifier for the systems, passed on only once the DPO verified the identity. */
+    phone: text('phone'),
     consentId: text('consent_id'),
     consentIdLinkedBy: text('consent_id_linked_by', { enum: ['browser', 'dpo'] }),
     details: text('details'),
@@ -202,8 +204,79 @@ export const requestExports = pgTable(
     expiresAt: int64('expires_at').notNull(),
     content: text('content').notNull(),
     contentHash: text('content_hash').notNull(),
+    packageBase64: text('package_base64'),
   },
   (table) => [uniqueIndex('request_exports_request').on(table.requestId)],
+);
+
+/**
+ * One system's share of a request (src/lib/systems): collecting the person's data from it, erasing there, forwarding
+ * the requester's text to its owner, or notifying a recipient (Art. 19). Created when the DPO starts the request (one
+ * per relevant system of content/systems.json, and per processor for an erasure). The row holds the task's current
+ * state; every change is also an event in `request_events`, which stays the audit trail.
+ */
+export const requestTasks = pgTable(
+  'request_tasks',
+  {
+    id: identity(),
+    requestId: int64('request_id')
+      .notNull()
+      .references(() => requests.id),
+    /** The system's id in content/systems.json, or `recipient:<id>` for a processor of content/organisation.json. */
+    system: text('system').notNull(),
+    action: text('action', { enum: ['collect', 'erase', 'restrict', 'forward', 'notify'] }).notNull(),
+    /** How the task is carried out: the system's kind (`sql`, `webhook`, `manual`), or `email` to a recipient. */
+    channel: text('channel', { enum: ['sql', 'webhook', 'manual', 'email'] }).notNull(),
+    status: text('status', { enum: ['pending', 'running', 'done', 'failed', 'not-applicable'] }).notNull(),
+    /** The calendar date the task is due, before the request's own due date. */
+    dueOn: text('due_on').notNull(),
+    createdAt: int64('created_at').notNull(),
+    updatedAt: int64('updated_at').notNull(),
+    /** Attempts made so far (each one an event); the runner gives up after the configured number. */
+    attempts: integer('attempts').notNull().default(0),
+    /** When the runner may take it next (epoch ms); null: nothing to run (waiting for a person or for the erasure). */
+    nextAttemptAt: int64('next_attempt_at'),
+    /** While running: until when the instance that claimed it holds it; another may take it over after that. */
+    leaseUntil: int64('lease_until'),
+    /** JSON `{ code, detail? }` of the last failure: what the DPO reads, in their language, from `code`. */
+    error: text('error'),
+    /** JSON: the tables collected, the rows erased per statement, or the owner's note; personal data, erased with the request's subject. */
+    result: text('result'),
+    /** The hash of the single-use token a webhook's callback or the owner's task page presents; null when none is out. */
+    tokenHash: text('token_hash'),
+    tokenExpiresAt: int64('token_expires_at'),
+    /** Why the DPO marked it not applicable. */
+    reason: text('reason'),
+    closedAt: int64('closed_at'),
+  },
+  (table) => [
+    index('request_tasks_request').on(table.requestId, table.id),
+    index('request_tasks_due').on(table.status, table.nextAttemptAt),
+    uniqueIndex('request_tasks_token').on(table.tokenHash),
+  ],
+);
+
+/**
+ * A file that belongs to a request: uploaded by a system's owner on their task page, returned by a webhook, or
+ * attached by the DPO for the requester's package. Kept in the database (base64) so every instance serves it.
+ */
+export const requestFiles = pgTable(
+  'request_files',
+  {
+    id: identity(),
+    requestId: int64('request_id')
+      .notNull()
+      .references(() => requests.id),
+    taskId: int64('task_id').references(() => requestTasks.id),
+    origin: text('origin', { enum: ['owner', 'webhook', 'dpo'] }).notNull(),
+    name: text('name').notNull(),
+    mediaType: text('media_type').notNull(),
+    size: int64('size').notNull(),
+    sha256: text('sha256').notNull(),
+    contentBase64: text('content_base64').notNull(),
+    createdAt: int64('created_at').notNull(),
+  },
+  (table) => [index('request_files_request').on(table.requestId, table.id)],
 );
 
 /** A DPO who signs in to the inbox (see db/schema.ts). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defaultDeadlineRule, deadlineRules } from './deadline.ts';
-import { isLocale, type Locale } from './locale.ts';
+import { isLocale, locales, type Locale } from './locale.ts';
 import { retentionSchema } from './retention.ts';
 
 const countrySchema = z.enum(['GR', 'BG', 'NL', 'PL']);
@@ -15,6 +15,20 @@ export const supervisoryAuthoritySchema = z.strictObject({
   email: z.email().nullable(),
   website: z.url({ protocol: /^https$/ }),
 });
+
+/**
+ * A processor the privacy notice names as a recipient: notified of every erasure (Art. 19 GDPR) in its own language.
+ */
+export const processorSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and hyphens'),
+  name: z.string().min(1),
+  email: z.email(),
+  locale: z.enum(locales),
+  country: z.string().regex(/^[A-Z]{2}$/),
+  /** What it does for the organisation, per locale, as the notice says. */
+  service: z.strictObject(Object.fromEntries(locales.map((locale) => [locale, z.string().trim().min(1)])) as Record<Locale, z.ZodString>),
+});
+export type Processor = z.infer<typeof processorSchema>;
 
 /** The organisation that runs the portal: the controller named in every notice, consent receipt and email. */
 export const organisationSchema = z
@@ -43,6 +57,8 @@ export const organisationSchema = z
     retention: retentionSchema,
     /** Which first deadline requests get: 30 days, one month, or the earlier of the two (see src/lib/deadline.ts). */
     deadline: z.enum(deadlineRules).default(defaultDeadlineRule),
+    /** The processors the notice names as recipients (Art. 19 notifications of an erasure). */
+    processors: z.array(processorSchema).default([]),
   })
   .refine(
     (organisation) => organisation.countries.every((country) => organisation.supervisoryAuthorities.some((authority) => authority.country === country)),

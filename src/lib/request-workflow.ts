@@ -17,6 +17,17 @@ export const requestEventKinds = [
   'notification-failed',
   'consent-id-linked',
   'anonymised',
+  // The systems' tasks (src/lib/systems): planned at the start, each attempt, the outcome, the DPO's and owners' steps.
+  'tasks-planned',
+  'task-attempt',
+  'task-waiting',
+  'task-done',
+  'task-failed',
+  'task-retried',
+  'task-not-applicable',
+  'task-callback-refused',
+  'file-attached',
+  'export-renewed',
 ] as const;
 export type RequestEventKind = (typeof requestEventKinds)[number];
 

@@ -21,6 +21,8 @@ import type { PolicyText } from '../lib/policy.ts';
 import { readPolicyCatalog } from '../lib/policy-source.ts';
 import type { Site } from '../lib/site.ts';
 import { createSmsSender, type SmsSender } from '../lib/sms.ts';
+import { readSystemsRegister, systemsFileOf, type System } from '../lib/systems/register.ts';
+import { createHmac } from 'node:crypto';
 
 /**
  * The portal's parts, built once per process from the validated environment and the checkout's content, and shared by
@@ -46,6 +48,8 @@ export interface Portal {
   organisation: Organisation;
   /** The sites allowed to embed the banner; `portal` is the portal itself. */
   sites: readonly Site[];
+  /** The systems that hold personal data outside the portal (content/systems.json, or SYSTEMS_FILE), resolved. */
+  systems: readonly System[];
   /** Every policy text, as read from content/policies: the one source of the catalogue. */
   policyTexts: readonly PolicyText[];
   catalogue: PolicyCatalog;
@@ -98,6 +102,12 @@ export function createPortal(environment: Environment, parts: PortalParts = {}):
   };
   const bannerStrings = (locale: Locale) => translatorFor(locale)('banner', { returnObjects: true }) as unknown as BannerStrings;
   let secret: string | undefined;
+  const portalSecret = () => {
+    secret ??= readPortalSecret(environment);
+    return secret;
+  };
+  // A loopback webhook (the sample company's demo) without its own secret signs with one derived from the portal's.
+  const systems = readSystemsRegister(systemsFileOf(root, process.env), process.env, (id) => loopbackWebhookSecret(portalSecret(), id));
   return {
     environment,
     hosts: portalHosts(environment),
@@ -109,15 +119,13 @@ export function createPortal(environment: Environment, parts: PortalParts = {}):
     }),
     sms: createSmsSender({ url: environment.SMS_URL, token: environment.SMS_TOKEN, outboxDir: resolve(environment.OUTBOX_DIR) }),
     secrets: {
-      portalSecret: () => {
-        secret ??= readPortalSecret(environment);
-        return secret;
-      },
+      portalSecret,
       chainKey: chainKeySourceOf(environment),
       anchorsPath: anchorsPathOf(environment),
     },
     organisation,
     sites: readSitesFile(root),
+    systems,
     policyTexts: texts,
     catalogue: catalog,
     translators: { messages, translatorFor, bannerStrings },
@@ -126,6 +134,11 @@ export function createPortal(environment: Environment, parts: PortalParts = {}):
     clock: parts.clock ?? Date.now,
     limits: { flood, decisions: decisionLimitsOf(environment, flood) },
   };
+}
+
+/** The signing secret of a loopback webhook whose own is not set: `npm run demo` derives the same from the portal secret. */
+export function loopbackWebhookSecret(portalSecret: string, systemId: string): string {
+  return createHmac('sha256', portalSecret).update(`loopback-webhook:${systemId}`).digest('hex');
 }
 
 let portal: Portal | undefined;

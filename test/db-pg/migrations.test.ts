@@ -70,6 +70,8 @@ describe.skipIf(!reachable)('migratePostgresDatabase()', () => {
       'policy_versions',
       'request_events',
       'request_exports',
+      'request_files',
+      'request_tasks',
       'requests',
     ]);
     expect(await triggers(db)).toEqual([
@@ -143,6 +145,7 @@ describe.skipIf(!reachable)('databaseIsCurrent() and migrationDifferences()', ()
       'migration 0000_initial is not applied',
       'migration 0001_append_only_triggers is not applied',
       'migration 0002_flood_counters is not applied',
+      'migration 0003_request_tasks is not applied',
     ]);
     await migratePostgresDatabase(db);
     expect(await migrationDifferences(db)).toEqual([]);
@@ -157,7 +160,11 @@ describe.skipIf(!reachable)('databaseIsCurrent() and migrationDifferences()', ()
     const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] };
     writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }));
     await migratePostgresDatabase(db, older);
-    expect(await migrationDifferences(db)).toEqual(['migration 0001_append_only_triggers is not applied', 'migration 0002_flood_counters is not applied']);
+    expect(await migrationDifferences(db)).toEqual([
+      'migration 0001_append_only_triggers is not applied',
+      'migration 0002_flood_counters is not applied',
+      'migration 0003_request_tasks is not applied',
+    ]);
     expect(await databaseIsCurrent(db)).toBe(false);
     // Seen from that older version, the database records a migration it does not have.
     expect(await migrationDifferences(db, older)).toEqual([]);

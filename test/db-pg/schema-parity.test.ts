@@ -68,7 +68,7 @@ describe('the PostgreSQL schema description', () => {
         .filter((key) => is(module[key], PgTable) || is(module[key], SQLiteTable))
         .sort();
     expect(exported(postgres)).toEqual(exported(sqlite));
-    expect(sqliteTables.size).toBe(12);
+    expect(sqliteTables.size).toBe(14);
   });
 
   test.each([...sqliteTables.keys()])('%s has the same columns (names, nullability, type family, defaults, enums), indexes and foreign keys', (name) => {
