@@ -42,6 +42,20 @@ export function statementParameters(sql: string): string[] {
   return [...sql.matchAll(parameterPattern)].flatMap((match) => (match[1] ? [match[1]] : []));
 }
 
+/**
+ * The statement with each named parameter replaced by a driver's placeholder (`placeholder(name, index)`, index from
+ * 0 in order of appearance), skipping quoted text and `::` as `statementParameters` does, and the names in that order.
+ */
+export function rewriteParameters(sql: string, placeholder: (name: string, index: number) => string): { sql: string; names: string[] } {
+  const names: string[] = [];
+  const rewritten = sql.replace(parameterPattern, (whole, name: string | undefined) => {
+    if (!name) return whole;
+    names.push(name);
+    return placeholder(name, names.length - 1);
+  });
+  return { sql: rewritten, names };
+}
+
 const statementName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and hyphens');
 const statementSql = z
   .string()
