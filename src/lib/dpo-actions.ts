@@ -4,7 +4,15 @@ import { verificationMethods } from './request-workflow.ts';
 import type { RequestAction } from './requests.repo.ts';
 
 /** Longest texts a DPO may type into each action's form. */
-export const actionTextLimits = { verifyNote: 2000, text: 5000, extendReason: 2000, message: 20000, rejectReason: 5000, linkNote: 2000 } as const;
+export const actionTextLimits = {
+  verifyNote: 2000,
+  text: 5000,
+  extendReason: 2000,
+  message: 20000,
+  rejectReason: 5000,
+  linkNote: 2000,
+  openTasksReason: 2000,
+} as const;
 
 const required = (max: number) => z.string().trim().min(1).max(max);
 
@@ -25,7 +33,12 @@ export const dpoActionSchema = z.discriminatedUnion('action', [
     months: z.string().trim().regex(/^\d$/).transform(Number).pipe(z.number().int().min(1).max(maxExtensionMonths)),
     extendReason: required(actionTextLimits.extendReason),
   }),
-  z.object({ action: z.literal('complete'), message: required(actionTextLimits.message) }),
+  z.object({
+    action: z.literal('complete'),
+    message: required(actionTextLimits.message),
+    // Why the request is answered while a system's task is still open; asked for only then (an empty field is none).
+    openTasksReason: z.string().trim().max(actionTextLimits.openTasksReason).optional(),
+  }),
   z.object({ action: z.literal('reject'), rejectReason: required(actionTextLimits.rejectReason) }),
   z.object({ action: z.literal('erase'), confirm: z.literal('yes') }),
   z.object({
@@ -81,7 +94,7 @@ export function toRequestAction(form: DpoActionForm, timeZone: string): RequestA
     case 'extend':
       return { action: 'extend', months: form.months, reason: form.extendReason, timeZone };
     case 'complete':
-      return { action: 'complete', message: form.message };
+      return { action: 'complete', message: form.message, ...(form.openTasksReason ? { openTasksReason: form.openTasksReason } : {}) };
     case 'reject':
       return { action: 'reject', reason: form.rejectReason };
     case 'erase':

@@ -8,6 +8,8 @@ export interface Completion {
   reference: string;
   /** The answer sent to the requester. */
   message: string;
+  /** Why it is answered while a system's task is still open (access and portability need one then). */
+  openTasksReason?: string;
   actor: string;
   now: number;
   organisation: Organisation;
@@ -31,7 +33,12 @@ export async function completeRequest(store: Store, completion: Completion): Pro
   return takeAction(
     store,
     completion.reference,
-    { action: 'complete', message: completion.message, ...(producesExport(request.type) ? { exportContent } : {}) },
+    {
+      action: 'complete',
+      message: completion.message,
+      ...(completion.openTasksReason ? { openTasksReason: completion.openTasksReason } : {}),
+      ...(producesExport(request.type) ? { exportContent } : {}),
+    },
     completion.actor,
     completion.now,
   );

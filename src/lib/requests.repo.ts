@@ -7,9 +7,19 @@ import { eraseSubject, reduceErasureRequest } from './erasure.repo.ts';
 import { daysBetween, deadlineFor, extendedDeadline, extensionProblem, localDate, type DeadlineRule } from './deadline.ts';
 import { hashToken } from './marketing.ts';
 import { brokenUniqueIndex } from './sql-dialect.ts';
-import { isOpen, statusAfter, transitionProblem, type RequestEventKind, type VerificationMethod, type WorkflowAction } from './request-workflow.ts';
+import {
+  isOpen,
+  producesExport,
+  statusAfter,
+  transitionProblem,
+  type RequestEventKind,
+  type VerificationMethod,
+  type WorkflowAction,
+} from './request-workflow.ts';
 import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSubmission } from './requests.ts';
 import type { RequestEventRow, RequestExportRow, RequestRow } from '../../db/rows.ts';
+import { openTaskStatuses, taskDueOn, type PlannedTask } from './systems/tasks.ts';
+import { createTasks, scheduleWaitingTasks, tasksOf } from './systems/tasks.repo.ts';
 
 export interface NewRequest {
   submission: RequestSubmission;
@@ -142,18 +152,23 @@ export function verificationPending(request: RequestRow, token: string | null | 
 /** A DPO's (or the system's) action on a request, with what it needs. */
 export type RequestAction =
   | { action: 'verify'; method: VerificationMethod; note?: string }
-  | { action: 'start' }
+  /** `tasks`: what the systems and recipients are asked (planTasks), due before the request (taskDueOn from `today`). */
+  | { action: 'start'; tasks?: { planned: readonly PlannedTask[]; today: string } }
   | { action: 'note'; text: string }
   | { action: 'extend'; months: number; reason: string; timeZone: string }
   /** `exportContent` builds the export inside the completion's transaction, so it holds exactly what was there then. */
-  | { action: 'complete'; message: string; exportContent?: (tx: Transaction) => Promise<string> }
+  /**
+   * `exportContent` builds the export inside the completion's transaction, so it holds exactly what was there then.
+   * An access or portability request with a task still open completes only with `openTasksReason`.
+   */
+  | { action: 'complete'; message: string; openTasksReason?: string; exportContent?: (tx: Transaction) => Promise<string> }
   | { action: 'reject'; reason: string }
   | { action: 'erase' }
   | { action: 'link'; note?: string };
 
 export type ActionOutcome =
   | { ok: true; request: RequestRow }
-  | { ok: false; problem: 'status' | 'alreadyExtended' | 'tooLate' | 'type' | 'consentId' | 'alreadyErased' | 'months' | 'reason' };
+  | { ok: false; problem: 'status' | 'alreadyExtended' | 'tooLate' | 'type' | 'consentId' | 'alreadyErased' | 'months' | 'reason' | 'openTasks' };
 
 const eventOf: Record<WorkflowAction, RequestEventKind> = {
   verify: 'identity-verified',
@@ -197,6 +212,9 @@ export async function takeAction(store: Store, reference: string, input: Request
         changes.verifyExpiresAt = null;
         detail = { method: input.method, ...(input.note ? { note: input.note } : {}) };
         break;
+      case 'start':
+        if (input.tasks) await createTasks(tx, request.id, input.tasks.planned, taskDueOn(request.dueOn, input.tasks.today), actor, now);
+        break;
       case 'note':
         if (!input.text.trim()) return { ok: false, problem: 'reason' };
         detail = { text: input.text };
@@ -213,13 +231,18 @@ export async function takeAction(store: Store, reference: string, input: Request
         detail = { months: input.months, days: changes.extensionDays, reason: input.reason, dueOn: extended.dueOn, firstDueOn: request.dueOn };
         break;
       }
-      case 'complete':
+      case 'complete': {
         if (!input.message.trim()) return { ok: false, problem: 'reason' };
+        // Read in this transaction: a task may have finished (or failed) since the DPO opened the page.
+        const openTasks = producesExport(request.type) ? (await tasksOf(tx, request.id)).filter((task) => openTaskStatuses.includes(task.status)).length : 0;
+        const openTasksReason = input.openTasksReason?.trim();
+        if (openTasks > 0 && !openTasksReason) return { ok: false, problem: 'openTasks' };
         exportContent = await input.exportContent?.(tx);
         changes.closedAt = now;
         changes.outcome = input.message;
-        detail = { message: input.message };
+        detail = { message: input.message, ...(openTasks > 0 ? { openTasks, openTasksReason } : {}) };
         break;
+      }
       case 'reject':
         if (!input.reason.trim()) return { ok: false, problem: 'reason' };
         changes.closedAt = now;
@@ -227,7 +250,9 @@ export async function takeAction(store: Store, reference: string, input: Request
         detail = { reason: input.reason };
         break;
       case 'erase':
+        // The systems' erasure tasks and the recipients' notifications (planned at the start) are due from now.
         detail = { counts: await eraseSubject(tx, request, now) };
+        await scheduleWaitingTasks(tx, request.id, now);
         break;
       case 'link':
         // The DPO checked that the named consent id is the requester's: from now on its records are theirs.

@@ -5,7 +5,10 @@ import { isLocale, type Locale } from '../lib/locale.ts';
 import { completeRequest } from '../lib/request-completion.ts';
 import { requestUpdateEmail, type RequestUpdateEmailInput } from '../lib/request-email.ts';
 import { producesExport, type WorkflowAction } from '../lib/request-workflow.ts';
-import { findRequest, recordEvent, takeAction } from '../lib/requests.repo.ts';
+import { findRequest, recordEvent, takeAction, type RequestAction } from '../lib/requests.repo.ts';
+import { localDate } from '../lib/deadline.ts';
+import { planTasks } from '../lib/systems/tasks.ts';
+import { wakeTaskRunner } from './task-runner-wake.ts';
 import { getStore } from './db.ts';
 import type { SignedIn } from './dpo-auth.ts';
 import { translatorFor } from './i18n.ts';
@@ -18,7 +21,12 @@ import { getPortal } from './portal.ts';
 export type ActionResult =
   | { ok: true; action: WorkflowAction; request: RequestRow; emailed?: boolean }
   | { ok: false; status: 400; problems: ActionFieldProblem[] }
-  | { ok: false; status: 400 | 409; conflict: 'status' | 'type' | 'alreadyExtended' | 'tooLate' | 'consentId' | 'alreadyErased'; request: RequestRow }
+  | {
+      ok: false;
+      status: 400 | 409;
+      conflict: 'status' | 'type' | 'alreadyExtended' | 'tooLate' | 'consentId' | 'alreadyErased' | 'openTasks';
+      request: RequestRow;
+    }
   | { ok: false; status: 404 };
 
 /**
@@ -35,10 +43,19 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
   if (!parsed.success) return { ok: false, status: 400, problems: actionProblems(parsed.error) };
   const form = parsed.data;
   const actor = `dpo:${dpo.user.email}`;
+  const organisation = getOrganisation();
   const outcome =
     form.action === 'complete'
-      ? await completeRequest(store, { reference, message: form.message, actor, now, organisation: getOrganisation(), portalOrigin: origin })
-      : await takeAction(store, reference, toRequestAction(form, getOrganisation().timeZone), actor, now);
+      ? await completeRequest(store, {
+          reference,
+          message: form.message,
+          ...(form.openTasksReason ? { openTasksReason: form.openTasksReason } : {}),
+          actor,
+          now,
+          organisation,
+          portalOrigin: origin,
+        })
+      : await takeAction(store, reference, withTaskPlan(toRequestAction(form, organisation.timeZone), before, now), actor, now);
   if (!outcome.ok) {
     if (outcome.problem === 'months' || outcome.problem === 'reason') {
       return { ok: false, status: 400, problems: [{ field: outcome.problem === 'months' ? 'months' : 'reason', problem: outcome.problem }] };
@@ -46,12 +63,21 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
     const current = (await store.read((db) => findRequest(db, reference))) ?? before;
     return { ok: false, status: outcome.problem === 'alreadyExtended' ? 400 : 409, conflict: outcome.problem, request: current };
   }
+  // Starting plans the tasks, an erasure schedules its own: either may leave work due for the runner now.
+  if (form.action === 'start' || form.action === 'erase') wakeTaskRunner();
   const request = outcome.request;
   const locale = isLocale(request.locale) ? request.locale : getOrganisation().defaultLocale;
   const update = updateFor(form, request, locale);
   if (!update) return { ok: true, action: form.action, request };
   // Addressed as the request was before the action: an answered erasure request no longer holds the address.
   return { ok: true, action: form.action, request, emailed: await tellRequester(request, before, locale, update, origin) };
+}
+
+/** A start carries the tasks of the request's type: one per relevant system in the register, recipients last. */
+function withTaskPlan(action: RequestAction, request: RequestRow, now: number): RequestAction {
+  if (action.action !== 'start') return action;
+  const { systems, organisation } = getPortal();
+  return { ...action, tasks: { planned: planTasks(request.type, systems, organisation.processors), today: localDate(now, organisation.timeZone) } };
 }
 
 function updateFor(form: DpoActionForm, request: RequestRow, locale: Locale): RequestUpdateEmailInput['update'] | undefined {

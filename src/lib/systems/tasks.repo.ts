@@ -248,7 +248,7 @@ export async function retryTask(store: Store, taskId: number, actor: string, now
   return store.transaction(async (tx) => {
     const [row] = await tx
       .update(requestTasks)
-      .set({ status: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null, tokenHash: null, tokenExpiresAt: null, updatedAt: now })
+      .set({ status: 'pending', attempts: 0, error: null, nextAttemptAt: now, leaseUntil: null, tokenHash: null, tokenExpiresAt: null, updatedAt: now })
       .where(and(eq(requestTasks.id, taskId), or(eq(requestTasks.status, 'failed'), and(eq(requestTasks.status, 'pending'), isNotNull(requestTasks.error)))))
       .returning();
     if (!row) return undefined;
