@@ -70,6 +70,15 @@ export const environmentSchema = z
     CHAIN_SIGNING_KEY_FILE: z.string().min(1).default('./keys/consent-chain-signing-key.pem'),
     /** The append-only file of signed heads (public by design); beside the database when unset. */
     ANCHORS_PATH: z.string().min(1).optional(),
+    /**
+     * The waits before a failed task's next attempts (ms, comma-separated): a system that is down or slow is tried again
+     * after each; after the last the task fails and the DPO retries it by hand.
+     */
+    TASK_RETRY_DELAYS_MS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'comma-separated milliseconds, such as 60000,300000,1800000')
+      .default('60000,300000,1800000')
+      .transform((value) => value.split(',').map(Number)),
     /** Data-subject requests accepted per hour from one client address, and for one email address. */
     REQUESTS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
     REQUESTS_PER_HOUR_PER_EMAIL: z.coerce.number().int().min(1).default(5),

@@ -8,6 +8,7 @@ import { createRequest, eventsOf, findRequest, takeAction } from '../../src/lib/
 import { requestSubmissionSchema, type RequestType } from '../../src/lib/requests.ts';
 import { parseSystemsRegister, resolveSystems } from '../../src/lib/systems/register.ts';
 import { planTasks } from '../../src/lib/systems/tasks.ts';
+import { taskChannels as allChannels } from '../../src/lib/systems/tasks.ts';
 import { claimDueTasks, finishTaskByToken, markTaskNotApplicable, recordAttempt, retryTask, tasksOf } from '../../src/lib/systems/tasks.repo.ts';
 
 const organisation = organisationSchema.parse(organisationSource);
@@ -50,7 +51,7 @@ const eventKinds = async (requestId: number) => (await eventsOf(store.db, reques
 
 /** Runs every due task once: the manual one is handed to its owner (waiting, with a token), the others are done. */
 async function runDueTasks(now: number, ownerToken: string) {
-  for (const task of await claimDueTasks(store, now, 60_000, 20)) {
+  for (const task of await claimDueTasks(store, now, 60_000, 20, allChannels)) {
     const outcome =
       task.channel === 'manual'
         ? { kind: 'waiting' as const, tokenHash: hashToken(ownerToken), tokenExpiresAt: now + 86_400_000 }
@@ -78,14 +79,14 @@ describe('tasks in the request workflow', () => {
     const before = await tasksOf(store.db, request.id);
     expect(before).toHaveLength(systems.length + organisation.processors.length);
     expect(before.every((task) => task.nextAttemptAt === null)).toBe(true);
-    expect(await claimDueTasks(store, startedAt + 1000, 60_000, 20)).toEqual([]);
+    expect(await claimDueTasks(store, startedAt + 1000, 60_000, 20, allChannels)).toEqual([]);
 
     const erasedAt = startedAt + 5000;
     expect((await takeAction(store, request.reference, { action: 'erase' }, dpo, erasedAt)).ok).toBe(true);
     const after = await tasksOf(store.db, request.id);
     expect(after.every((task) => task.nextAttemptAt === erasedAt)).toBe(true);
     expect(after.filter((task) => task.action === 'notify')).toHaveLength(organisation.processors.length);
-    expect((await claimDueTasks(store, erasedAt, 60_000, 20)).length).toBe(after.length);
+    expect((await claimDueTasks(store, erasedAt, 60_000, 20, allChannels)).length).toBe(after.length);
   });
 
   test('an access request with an open task completes only with a reason, which its completed event records', async () => {
@@ -122,7 +123,7 @@ describe('tasks in the request workflow', () => {
   test('retrying a failed task makes it due again, marking one not applicable closes it; each appends its event', async () => {
     const request = await startedRequest('portability');
     const now = startedAt + 1000;
-    const [task] = await claimDueTasks(store, now, 60_000, 1);
+    const [task] = await claimDueTasks(store, now, 60_000, 1, allChannels);
     if (!task) throw new Error('no task claimed');
     const failure = { kind: 'failed' as const, error: { code: 'unreachable' as const, detail: 'ECONNREFUSED' }, retryable: false };
     expect(await recordAttempt(store, { task, outcome: failure, now, facts: {}, retryDelayMs: undefined })).toBe(true);

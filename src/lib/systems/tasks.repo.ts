@@ -1,9 +1,9 @@
-import { and, asc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RequestTaskRow } from '../../../db/rows.ts';
 import { onlyRow, type Executor, type Store, type Transaction } from '../../../db/store.ts';
 import { requestEvents, requestTasks } from '../../../db/tables.ts';
 import type { RequestEventKind } from '../request-workflow.ts';
-import { openTaskStatuses, type AttemptOutcome, type PlannedTask, type TaskError, type TaskStatus } from './tasks.ts';
+import { openTaskStatuses, type AttemptOutcome, type PlannedTask, type TaskChannel, type TaskError, type TaskStatus } from './tasks.ts';
 
 // The tasks of a request, stored. A task's row holds its current state; every change appends an event to the
 // request's audit trail in the same transaction, so the trail says who did what to which system, attempt by attempt.
@@ -88,10 +88,14 @@ export async function scheduleWaitingTasks(tx: Transaction, requestId: number, n
  * ran out: its instance died) for this runner until `now + leaseMs`. Each claim is a conditional update, so two
  * instances never take the same task: the one whose update finds the row still claimable gets it.
  */
-export async function claimDueTasks(store: Store, now: number, leaseMs: number, limit: number): Promise<RequestTaskRow[]> {
-  const claimable = or(
-    and(eq(requestTasks.status, 'pending'), isNotNull(requestTasks.nextAttemptAt), lte(requestTasks.nextAttemptAt, now)),
-    and(eq(requestTasks.status, 'running'), isNotNull(requestTasks.leaseUntil), lte(requestTasks.leaseUntil, now)),
+export async function claimDueTasks(store: Store, now: number, leaseMs: number, limit: number, channels: readonly TaskChannel[]): Promise<RequestTaskRow[]> {
+  if (!channels.length) return [];
+  const claimable = and(
+    inArray(requestTasks.channel, [...channels]),
+    or(
+      and(eq(requestTasks.status, 'pending'), isNotNull(requestTasks.nextAttemptAt), lte(requestTasks.nextAttemptAt, now)),
+      and(eq(requestTasks.status, 'running'), isNotNull(requestTasks.leaseUntil), lte(requestTasks.leaseUntil, now)),
+    ),
   );
   const candidates = await store.read((db) =>
     db.select({ id: requestTasks.id }).from(requestTasks).where(claimable).orderBy(asc(requestTasks.nextAttemptAt)).limit(limit),
