@@ -37,7 +37,15 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
   const actor = `dpo:${dpo.user.email}`;
   const outcome =
     form.action === 'complete'
-      ? await completeRequest(store, { reference, message: form.message, actor, now, organisation: getOrganisation(), portalOrigin: origin })
+      ? await completeRequest(store, {
+          reference,
+          message: form.message,
+          actor,
+          now,
+          organisation: getOrganisation(),
+          portalOrigin: origin,
+          packageSources: { systems: getPortal().systems, catalogue: getPortal().catalogue, translatorFor: getPortal().translators.translatorFor },
+        })
       : await takeAction(store, reference, toRequestAction(form, getOrganisation().timeZone), actor, now);
   if (!outcome.ok) {
     if (outcome.problem === 'months' || outcome.problem === 'reason') {
