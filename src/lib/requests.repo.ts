@@ -156,15 +156,20 @@ export type RequestAction =
   | { action: 'start'; tasks?: { planned: readonly PlannedTask[]; today: string } }
   | { action: 'note'; text: string }
   | { action: 'extend'; months: number; reason: string; timeZone: string }
-  /** `exportContent` builds the export inside the completion's transaction, so it holds exactly what was there then. */
   /**
    * `exportContent` builds the export inside the completion's transaction, so it holds exactly what was there then.
    * An access or portability request with a task still open completes only with `openTasksReason`.
    */
-  | { action: 'complete'; message: string; openTasksReason?: string; exportContent?: (tx: Transaction) => Promise<string> }
+  | { action: 'complete'; message: string; openTasksReason?: string; exportContent?: (tx: Transaction) => Promise<string | ExportContent> }
   | { action: 'reject'; reason: string }
   | { action: 'erase' }
   | { action: 'link'; note?: string };
+
+/** The export's JSON (`content`; a bare string: JSON only) and, since packages exist, the zip the requester downloads (base64). */
+export interface ExportContent {
+  content: string;
+  packageBase64: string | null;
+}
 
 export type ActionOutcome =
   | { ok: true; request: RequestRow }
@@ -204,7 +209,7 @@ export async function takeAction(store: Store, reference: string, input: Request
     const status = statusAfter(request.status, input.action);
     const changes: Partial<RequestRow> = { status };
     let detail: Record<string, unknown> | null = null;
-    let exportContent: string | undefined;
+    let exportContent: ExportContent | undefined;
     switch (input.action) {
       case 'verify':
         changes.verifiedAt = now;
@@ -237,7 +242,10 @@ export async function takeAction(store: Store, reference: string, input: Request
         const openTasks = producesExport(request.type) ? (await tasksOf(tx, request.id)).filter((task) => openTaskStatuses.includes(task.status)).length : 0;
         const openTasksReason = input.openTasksReason?.trim();
         if (openTasks > 0 && !openTasksReason) return { ok: false, problem: 'openTasks' };
-        exportContent = await input.exportContent?.(tx);
+        {
+          const made = await input.exportContent?.(tx);
+          exportContent = typeof made === 'string' ? { content: made, packageBase64: null } : made;
+        }
         changes.closedAt = now;
         changes.outcome = input.message;
         detail = { message: input.message, ...(openTasks > 0 ? { openTasks, openTasksReason } : {}) };
@@ -270,9 +278,14 @@ export async function takeAction(store: Store, reference: string, input: Request
       updated = (await tx.select().from(requests).where(eq(requests.id, request.id)).limit(1))[0] ?? updated;
     }
     if (exportContent !== undefined) {
-      await tx
-        .insert(requestExports)
-        .values({ requestId: request.id, createdAt: now, expiresAt: now + exportLifetimeMs, content: exportContent, contentHash: hashToken(exportContent) });
+      await tx.insert(requestExports).values({
+        requestId: request.id,
+        createdAt: now,
+        expiresAt: now + exportLifetimeMs,
+        content: exportContent.content,
+        contentHash: hashToken(exportContent.content),
+        packageBase64: exportContent.packageBase64,
+      });
     }
     return { ok: true, request: updated };
   });

@@ -54,6 +54,7 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
           now,
           organisation,
           portalOrigin: origin,
+          packageSources: { systems: getPortal().systems, catalogue: getPortal().catalogue, translatorFor: getPortal().translators.translatorFor },
         })
       : await takeAction(store, reference, withTaskPlan(toRequestAction(form, organisation.timeZone), before, now), actor, now);
   if (!outcome.ok) {
