@@ -1,7 +1,9 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
+import { existsSync, readFileSync } from 'node:fs';
 import { buildBanner } from './scripts/build-banner.mjs';
+import { parseSystemsRegister } from './src/lib/systems/register.ts';
 
 /** What other sites load from the portal to embed the consent banner. */
 const embedPaths = new Set(['/banner.js', '/api/consent/config', '/api/consent']);
@@ -47,6 +49,22 @@ const consentBanner = {
   },
 };
 
+/**
+ * Checks content/systems.json whenever Astro starts (build, dev, check): its schema and the identifiers its statements
+ * name. Its URLs and secrets come from the environment, which `npm start` checks (scripts/start.ts).
+ * @type {import('astro').AstroIntegration}
+ */
+const systemsRegister = {
+  name: 'systems-register',
+  hooks: {
+    'astro:config:setup': ({ addWatchFile }) => {
+      const file = new URL('./content/systems.json', import.meta.url);
+      addWatchFile(file);
+      if (existsSync(file)) parseSystemsRegister(JSON.parse(readFileSync(file, 'utf8')));
+    },
+  },
+};
+
 // Every public page lives under /{locale}/ (src/pages/[locale]); the locale is resolved in src/middleware.ts
 // instead of Astro's i18n routing, so an unknown locale can answer a localized 404 and `/` can negotiate.
 export default defineConfig({
@@ -60,5 +78,5 @@ export default defineConfig({
   // /api/consent must accept the banner's cross-origin text/plain beacons; src/middleware.ts refuses cross-site
   // posts to every other route itself (the lead engineer's setting: keep it). No form here needs more than 64 KB.
   security: { checkOrigin: false, actionBodySizeLimit: 64 * 1024 },
-  integrations: [consentBanner],
+  integrations: [consentBanner, systemsRegister],
 });

@@ -24,7 +24,9 @@ import { loadStaticAssets, serveStaticAsset } from '../src/lib/static-assets.ts'
 import { securityHeaders } from '../src/lib/security-headers.ts';
 import { trustedProxies, visitorAddress } from '../src/lib/visitor-address.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
-import { createPortal } from '../src/server/portal.ts';
+import { createPortal, dataFolderOf, type Portal } from '../src/server/portal.ts';
+import { SystemsRegisterError } from '../src/lib/systems/register.ts';
+import { ensureSampleCustomerDatabase, sampleCustomerDatabaseOf } from './support/sample-company.ts';
 import { projectRoot } from './support/content.ts';
 import { buildPortalIfStale, registerServer, serverEntry } from './support/portal-build.ts';
 import { keepNewFilesPrivate, tightenPortalFiles } from './support/private-files.ts';
@@ -70,7 +72,11 @@ try {
   await refuseToStart(error instanceof Error ? error.message : String(error));
 }
 // The portal's parts, built once: Astro's pages (through `locals.portal`) and the consent fast path share them.
-const portal = createPortal(environment, { root, store });
+const portal = await portalOrRefusal();
+// The sample company's customer database (content/systems.json as shipped), beside portal.db on a fresh machine.
+const sampleDatabase = sampleCustomerDatabaseOf(portal.systems, process.env, dataFolderOf(environment));
+if (sampleDatabase && ensureSampleCustomerDatabase(sampleDatabase))
+  log.info('The sample company’s customer database was created (content/systems.json, "customer-database").', { file: sampleDatabase });
 const { organisation, policyTexts: texts } = portal;
 const published = await publishPolicyTexts(store, texts, todayIn(organisation.timeZone));
 log.info('Database is current; policy texts recorded.', {
@@ -79,6 +85,17 @@ log.info('Database is current; policy texts recorded.', {
   recorded: published.recorded,
   updated: published.updated,
 });
+
+/** The portal's parts; a systems register that does not parse or names what is not set stops start-up, plainly. */
+async function portalOrRefusal(): Promise<Portal> {
+  try {
+    return createPortal(environment, { root, store });
+  } catch (error) {
+    if (!(error instanceof SystemsRegisterError)) throw error;
+    await refuseToStart(error.message);
+    throw error;
+  }
+}
 
 /** Stops start-up (exit 1, before anything is served or written) with the reason, when there is one. */
 async function refuseToStart(reason: string | undefined): Promise<void> {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { openStore } from '../../db/connection.ts';
 import type { Store } from '../../db/store.ts';
 import type { BannerStrings } from '../lib/banner-config.ts';
@@ -106,8 +106,14 @@ export function createPortal(environment: Environment, parts: PortalParts = {}):
     secret ??= readPortalSecret(environment);
     return secret;
   };
-  // A loopback webhook (the sample company's demo) without its own secret signs with one derived from the portal's.
-  const systems = readSystemsRegister(systemsFileOf(root, process.env), process.env, (id) => loopbackWebhookSecret(portalSecret(), id));
+  // A loopback webhook (the sample company's demo) without its own secret signs with one derived from the portal's; a
+  // relative sqlite: file lives in the portal's data folder (the sample company's customer database beside portal.db).
+  const systems = readSystemsRegister(
+    systemsFileOf(root, process.env),
+    process.env,
+    (id) => loopbackWebhookSecret(portalSecret(), id),
+    dataFolderOf(environment),
+  );
   return {
     environment,
     hosts: portalHosts(environment),
@@ -134,6 +140,11 @@ export function createPortal(environment: Environment, parts: PortalParts = {}):
     clock: parts.clock ?? Date.now,
     limits: { flood, decisions: decisionLimitsOf(environment, flood) },
   };
+}
+
+/** The portal's data folder: where DATABASE_PATH's file, the generated portal secret and the sample company's database live. */
+export function dataFolderOf(environment: Pick<Environment, 'DATABASE_PATH'>): string {
+  return dirname(resolve(environment.DATABASE_PATH));
 }
 
 /** The signing secret of a loopback webhook whose own is not set: `npm run demo` derives the same from the portal secret. */

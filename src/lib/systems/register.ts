@@ -155,15 +155,22 @@ function readValue(source: z.infer<typeof fromEnvironment>, environment: Readonl
   return value;
 }
 
+/** `sqlite:<path>` with a relative path made absolute against `folder`; any other URL as it is. */
+export function sqliteUrlIn(url: string, folder: string): string {
+  return url.startsWith('sqlite:') ? `sqlite:${resolve(folder, url.slice('sqlite:'.length))}` : url;
+}
+
 /**
  * The register with each system's URL and secret read from the environment; refuses when one is missing. A webhook
  * on loopback without its secret set gets `loopbackSecret(id)` (derived from the portal secret), so that `npm start`
- * and `npm run demo` agree on a fresh machine; a webhook anywhere else must have its own.
+ * and `npm run demo` agree on a fresh machine; a webhook anywhere else must have its own. A relative `sqlite:` path
+ * is resolved against `sqliteFolder` (the portal's data folder, beside DATABASE_PATH), else the working directory.
  */
 export function resolveSystems(
   register: z.infer<typeof systemsRegisterSchema>,
   environment: Readonly<Record<string, string | undefined>>,
   loopbackSecret?: (systemId: string) => string,
+  sqliteFolder = process.cwd(),
 ): System[] {
   return register.systems.map((system): System => {
     switch (system.kind) {
@@ -174,7 +181,7 @@ export function resolveSystems(
           if (!/^(postgres(ql)?|mysql|mariadb):\/\/|^sqlite:/.test(value))
             throw new SystemsRegisterError(`content/systems.json: system "${system.id}": its database URL is not postgres://, mysql://, mariadb:// or sqlite:`);
         }
-        return { ...system, connection: { url, readUrl } };
+        return { ...system, connection: { url: sqliteUrlIn(url, sqliteFolder), readUrl: sqliteUrlIn(readUrl, sqliteFolder) } };
       }
       case 'webhook': {
         const url = typeof system.url === 'string' ? system.url : readValue(system.url, environment, `the endpoint of system "${system.id}"`);
@@ -206,6 +213,7 @@ export function readSystemsRegister(
   path: string,
   environment: Readonly<Record<string, string | undefined>>,
   loopbackSecret?: (systemId: string) => string,
+  sqliteFolder?: string,
 ): System[] {
   let text: string;
   try {
@@ -220,5 +228,5 @@ export function readSystemsRegister(
   } catch (error) {
     throw new SystemsRegisterError(`content/systems.json is not JSON: ${(error as Error).message}`);
   }
-  return resolveSystems(parseSystemsRegister(json), environment, loopbackSecret);
+  return resolveSystems(parseSystemsRegister(json), environment, loopbackSecret, sqliteFolder);
 }
