@@ -25,6 +25,7 @@ import { securityHeaders } from '../src/lib/security-headers.ts';
 import { trustedProxies, visitorAddress } from '../src/lib/visitor-address.ts';
 import { createConsentEndpoint } from './support/consent-endpoint.ts';
 import { createPortal, dataFolderOf, type Portal } from '../src/server/portal.ts';
+import { startTaskRunner } from '../src/server/task-runner.ts';
 import { SystemsRegisterError } from '../src/lib/systems/register.ts';
 import { ensureSampleCustomerDatabase, sampleCustomerDatabaseOf } from './support/sample-company.ts';
 import { projectRoot } from './support/content.ts';
@@ -189,6 +190,8 @@ function refuse(response: ServerResponse, status: number, message: string): void
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close', ...staticHeaders }).end(message);
 }
 server.listen(environment.PORT, environment.HOST, () => log.info('Portal listening.', { url: `http://${environment.HOST}:${environment.PORT}` }));
+// The systems' tasks (content/systems.json) are carried out by every instance; a claim keeps two from taking one.
+const taskRunner = startTaskRunner(portal);
 
 /**
  * SIGTERM (or Ctrl-C): stop accepting connections, let every request under way finish (consent decisions reach the
@@ -200,7 +203,7 @@ function stop(signal: string) {
   stopping = true;
   log.info('Finishing the requests under way, then stopping.', { signal });
   server.close(() => {
-    void Promise.all([store.close(), outbox?.release()]).finally(() => {
+    void Promise.all([taskRunner.stop().then(() => store.close()), outbox?.release()]).finally(() => {
       log.info('Stopped.');
       process.exit(0);
     });

@@ -1,7 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { buildPortalIfStale } from '../../scripts/support/portal-build.ts';
 import { migrateFor, startServerProcess, type ServerProcess } from '../../scripts/support/server-process.ts';
 
 export type RunningPortal = ServerProcess;
+
+/** An empty systems register (content/systems.json's format). */
+export const noSystems = fileURLToPath(new URL('../support/no-systems.json', import.meta.url));
 
 /**
  * The per-visitor budgets of consent decisions and GPC records, lifted: for portals that many tests share, or that
@@ -19,7 +23,12 @@ export const consentBudgetsLifted = {
  * it at http://127.0.0.1:PORT, which is its PUBLIC_URL unless `env` names another; `{ publicUrl: 'unset' }` runs it
  * as a fresh install does, on its default origin http://localhost:PORT.
  */
-export async function startPortal(env: Record<string, string>, { publicUrl = 'loopback' }: { publicUrl?: 'loopback' | 'unset' } = {}): Promise<RunningPortal> {
+export async function startPortal(
+  given: Record<string, string>,
+  { publicUrl = 'loopback' }: { publicUrl?: 'loopback' | 'unset' } = {},
+): Promise<RunningPortal> {
+  // Without systems unless a test names its register: the sample company's would reach its demo server and sample database.
+  const env = { SYSTEMS_FILE: noSystems, ...given };
   const migrated = migrateFor(env);
   const portal = await startServerProcess('scripts/start.ts', env, '/healthz', (port) =>
     publicUrl === 'loopback' ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {},

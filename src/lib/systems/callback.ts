@@ -20,9 +20,7 @@ export interface CallbackInput {
   now: number;
 }
 
-export type CallbackAnswer =
-  | { status: 204 }
-  | { status: 400 | 401 | 404 | 409 | 410; code: string; message: string };
+export type CallbackAnswer = { status: 204 } | { status: 400 | 401 | 404 | 409 | 410; code: string; message: string };
 
 const refusal = (status: 400 | 401 | 404 | 409 | 410, code: string, message: string): CallbackAnswer => ({ status, code, message });
 
@@ -67,7 +65,9 @@ export async function acceptCallback(store: Store, systems: readonly System[], i
   const outcome = answer.ok
     ? ({ kind: 'done', result: answer.result } as const)
     : ({ kind: 'failed', error: { code: 'badAnswer', detail: answer.detail.slice(0, 300) }, retryable: false } as const);
-  const finished = await store.transaction((tx) => finishTaskByToken(tx, { task, tokenHash, now: input.now, actor: `system:${task.system}`, outcome, facts: { spentToken: tokenHash } }));
+  const finished = await store.transaction((tx) =>
+    finishTaskByToken(tx, { task, tokenHash, now: input.now, actor: `system:${task.system}`, outcome, facts: { spentToken: tokenHash } }),
+  );
   // Another callback with the same token won the race.
   return finished ? { status: 204 } : refusal(409, 'token_used', 'This token was used already.');
 }

@@ -75,7 +75,8 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     const context = await contextOf(task);
     let outcome: AttemptOutcome;
     if (!connector || !context) outcome = { kind: 'failed', error: { code: 'unreachable', detail: 'no such system or request' }, retryable: false };
-    else if (!context.system && !context.recipient) outcome = { kind: 'failed', error: { code: 'unreachable', detail: `${task.system} is not in the register` }, retryable: false };
+    else if (!context.system && !context.recipient)
+      outcome = { kind: 'failed', error: { code: 'unreachable', detail: `${task.system} is not in the register` }, retryable: false };
     else {
       try {
         outcome = await connector(context);
@@ -87,7 +88,8 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     }
     const now = clock();
     const delay = outcome.kind === 'failed' && outcome.retryable ? options.retryDelaysMs[task.attempts - 1] : undefined;
-    const rows = outcome.kind === 'done' && outcome.result.kind === 'collected' ? outcome.result.tables.reduce((sum, table) => sum + table.rows.length, 0) : undefined;
+    const rows =
+      outcome.kind === 'done' && outcome.result.kind === 'collected' ? outcome.result.tables.reduce((sum, table) => sum + table.rows.length, 0) : undefined;
     await recordAttempt(store, { task, outcome, now, retryDelayMs: delay, facts: { ms: now - started, ...(rows === undefined ? {} : { rows }) } });
   }
 

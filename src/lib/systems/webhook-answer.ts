@@ -41,7 +41,11 @@ export function readWebhookAnswer(text: string, action: TaskAction, now: number)
       if (!parsed.success) return { ok: false, problem: 'badAnswer' };
       return {
         ok: true,
-        result: { kind: 'collected', collectedAt: now, tables: parsed.data.tables.map((item) => ({ name: item.name, label: item.label ?? null, columns: item.columns, rows: item.rows })) },
+        result: {
+          kind: 'collected',
+          collectedAt: now,
+          tables: parsed.data.tables.map((item) => ({ name: item.name, label: item.label ?? null, columns: item.columns, rows: item.rows })),
+        },
       };
     }
     case 'erase':

@@ -107,7 +107,9 @@ export function webhookConnector(options: WebhookConnectorOptions = {}): Connect
       text = await readCapped(response, system.maxBytes);
     } catch (error) {
       const name = (error as Error).name;
-      return name === 'TimeoutError' || name === 'AbortError' ? failed({ code: 'timeout', detail: `${system.timeoutMs} ms` }, true) : failed({ code: 'unreachable' }, true);
+      return name === 'TimeoutError' || name === 'AbortError'
+        ? failed({ code: 'timeout', detail: `${system.timeoutMs} ms` }, true)
+        : failed({ code: 'unreachable' }, true);
     }
     if (text === undefined) return failed({ code: 'tooLarge', detail: `more than ${system.maxBytes} bytes` }, false);
     const answer = readWebhookAnswer(text, context.task.action, context.now);
