@@ -28,8 +28,13 @@ interface EventDetail {
   by?: string;
   erasure?: string;
   email?: string;
-  error?: string;
+  /** A failed email's reason (text), or a task's error (code and detail). */
+  error?: string | { code: string; detail?: string };
   consentId?: string;
+  /** A task's system, and what an attempt or its outcome came to (src/lib/systems/tasks.repo.ts). */
+  system?: string;
+  tasks?: { system: string; action: string }[];
+  tables?: { name: string; rows: number }[];
   /** The free texts retention removed once the request was anonymised. */
   redacted?: string[];
 }
@@ -74,8 +79,29 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
     case 'anonymised':
       if (detail.erasure) return [t('dpo.request.detail.anonymisedByErasure', { reference: detail.erasure })];
       return detail.by === 'erasure' ? [t('dpo.request.detail.erasureAnswered')] : [];
+    case 'tasks-planned':
+      return (detail.tasks ?? []).map((task) => `${task.system}: ${t(`dpo.tasks.actions.${task.action}`)}`);
+    case 'task-attempt':
+    case 'task-waiting':
+    case 'task-done':
+    case 'task-failed':
+    case 'task-retried':
+    case 'task-not-applicable':
+    case 'task-callback-refused':
+      return [
+        detail.system ?? '',
+        ...(typeof detail.error === 'object' ? [t(`dpo.tasks.errors.${detail.error.code}`) + (detail.error.detail ? ` (${detail.error.detail})` : '')] : []),
+        ...Object.entries(detail.counts ?? {}).map(([name, count]) => t('dpo.tasks.tableRows', { table: name, rows: t('dpo.tasks.rows', { count }) })),
+        ...(detail.tables ?? []).map((table) => t('dpo.tasks.tableRows', { table: table.name, rows: t('dpo.tasks.rows', { count: table.rows }) })),
+        ...(kind === 'task-not-applicable' && detail.reason ? [detail.reason] : []),
+      ].filter(Boolean);
     case 'notification-failed':
-      return [t('dpo.request.detail.failedEmail', { email: t(`dpo.request.emailKinds.${detail.email ?? 'received'}`), error: detail.error ?? '' })];
+      return [
+        t('dpo.request.detail.failedEmail', {
+          email: t(`dpo.request.emailKinds.${detail.email ?? 'received'}`),
+          error: typeof detail.error === 'string' ? detail.error : '',
+        }),
+      ];
     default:
       return [];
   }

@@ -1,4 +1,5 @@
-import type { RequestEventRow, RequestExportRow, RequestRow } from '../../db/rows.ts';
+import type { RequestEventRow, RequestExportRow, RequestRow, RequestTaskRow } from '../../db/rows.ts';
+import { tasksOf } from '../lib/systems/tasks.repo.ts';
 import { erasureScope, type ErasureScope } from '../lib/erasure.repo.ts';
 import { requestDeadline, type RequestDeadline } from '../lib/request-deadline.ts';
 import { anonymisation } from '../lib/request-trail.ts';
@@ -25,6 +26,8 @@ export interface DpoRequestCase {
   erasure: RequestEventRow | undefined;
   /** What an erasure would remove, when the DPO asked to review it and it may still be done. */
   erasurePreview: ErasureScope | undefined;
+  /** The request's tasks in the systems and to its recipients, in the order they were made. */
+  tasks: RequestTaskRow[];
   /** Who anonymised the request (retention, its own erasure, another request's erasure), if anyone did. */
   anonymisedBy: ReturnType<typeof anonymisation>;
 }
@@ -56,6 +59,7 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
       tooLateToExtend: now > request.dueAt,
       erasure,
       erasurePreview,
+      tasks: await tasksOf(db, request.id),
       anonymisedBy: anonymisation(events.findLast((event) => event.kind === 'anonymised')),
     };
   });

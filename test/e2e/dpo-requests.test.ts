@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Executor, Store } from '../../db/store.ts';
@@ -173,7 +174,16 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     expect(await visitorPage.locator('[data-extension]').textContent()).toContain('Back-ups <staan> op tape');
     const download = await visitor.request.get((await visitorPage.locator('[data-export] a').getAttribute('href')) ?? '');
     expect(download.status()).toBe(200);
-    expect(((await download.json()) as { subject: { email: string } }).subject.email).toBe(requester);
+    // One package: the data as JSON (subject-export.v2) and the readable document in the request's language.
+    expect(download.headers()['content-type']).toBe('application/zip');
+    const entries = unzipSync(new Uint8Array(await download.body()));
+    expect(Object.keys(entries).sort()).toEqual(['data.json', 'index.html']);
+    const data = JSON.parse(strFromU8(entries['data.json'] ?? new Uint8Array())) as { schemaVersion: number; subject: { email: string } };
+    expect(data.schemaVersion).toBe(2);
+    expect(data.subject.email).toBe(requester);
+    const documentHtml = strFromU8(entries['index.html'] ?? new Uint8Array());
+    expect(documentHtml).toContain('<html lang="el">');
+    expect(documentHtml).toContain(reference);
     await visitor.close();
     await context.close();
   });

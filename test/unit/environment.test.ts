@@ -9,6 +9,7 @@ describe('readEnvironment()', () => {
       HOST: 'localhost',
       DATABASE_PATH: './data/portal.db',
       OUTBOX_DIR: './data/outbox',
+      TASK_RETRY_DELAYS_MS: [60_000, 300_000, 1_800_000],
       REQUESTS_PER_HOUR_PER_ADDRESS: 10,
       REQUESTS_PER_HOUR_PER_EMAIL: 5,
       CONSENT_DECISIONS_PER_MINUTE_PER_ADDRESS: 60,

@@ -3,7 +3,7 @@ import { jsonError } from '../../../../server/http.ts';
 import { downloadExport } from '../../../../server/request-status.ts';
 
 /**
- * The JSON export of a completed access or portability request (schema subject-export.v1.json), downloadable by the
+ * The package of a completed access or portability request (a zip; older exports: JSON, subject-export.v1.json), downloadable by the
  * requester for 7 days after completion. Each download is an audit event.
  */
 export const GET: APIRoute = async ({ params, url }) => {
@@ -12,6 +12,17 @@ export const GET: APIRoute = async ({ params, url }) => {
   if (!download.ok)
     return jsonError(410, 'export_expired', 'This export was downloadable for 7 days and has expired; ask the data protection officer for a new one.');
   const { request, snapshot } = download;
+  // Since packages exist: the zip (data.json, the readable document, CSV for portability, files). Older exports: JSON.
+  if (snapshot.packageBase64) {
+    return new Response(Buffer.from(snapshot.packageBase64, 'base64'), {
+      headers: {
+        'Content-Type': 'application/zip',
+        'Content-Disposition': `attachment; filename="${request.reference}-package.zip"`,
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+      },
+    });
+  }
   return new Response(snapshot.content, {
     headers: {
       'Content-Type': 'application/json; charset=utf-8',
