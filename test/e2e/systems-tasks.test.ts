@@ -42,12 +42,20 @@ beforeAll(async () => {
       body += chunk.toString('utf8');
     });
     request.on('end', () => {
-      const refused = verifySignature(secret, request.headers['x-portal-timestamp'] as string, request.headers['x-portal-signature'] as string, body, Date.now());
+      const refused = verifySignature(
+        secret,
+        request.headers['x-portal-timestamp'] as string,
+        request.headers['x-portal-signature'] as string,
+        body,
+        Date.now(),
+      );
       if (refused) return void response.writeHead(401).end();
       if (!webhookUp) return void response.writeHead(503).end();
       const message = JSON.parse(body) as { identifiers: { email: string | null } };
       const rows = message.identifiers.email === walkthroughEmail ? [['2026-11-30T08:12:00Z', 'webmail', '203.0.113.0/24']] : [];
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ tables: [{ name: 'logins', columns: ['at', 'service', 'network'], rows }] }));
+      response
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ tables: [{ name: 'logins', columns: ['at', 'service', 'network'], rows }] }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,7 +95,9 @@ afterAll(async () => {
 /** The tasks' statuses by system, as the page shows them (read from the HTML, so it works with JavaScript off). */
 async function taskStatuses(page: Page): Promise<Record<string, string | null>> {
   const cards = await page.locator('[data-tasks] [data-task]').all();
-  return Object.fromEntries(await Promise.all(cards.map(async (card) => [await card.getAttribute('data-system'), await card.getAttribute('data-task-status')])));
+  return Object.fromEntries(
+    await Promise.all(cards.map(async (card) => [await card.getAttribute('data-system'), await card.getAttribute('data-task-status')])),
+  );
 }
 
 describe.skipIf(!hasBrowser)('an access request reaches every system', () => {
@@ -96,7 +106,14 @@ describe.skipIf(!hasBrowser)('an access request reaches every system', () => {
     const pl = translate('pl');
     const submitted = await fetch(`${portal.baseURL}/api/requests`, {
       method: 'POST',
-      body: JSON.stringify({ type: 'access', locale: 'el', name: 'Ελένη Γεωργίου', email: walkthroughEmail, details: 'Όλα όσα τηρείτε για μένα', declaration: true }),
+      body: JSON.stringify({
+        type: 'access',
+        locale: 'el',
+        name: 'Ελένη Γεωργίου',
+        email: walkthroughEmail,
+        details: 'Όλα όσα τηρείτε για μένα',
+        declaration: true,
+      }),
     });
     expect(submitted.status).toBe(201);
     const { reference } = (await submitted.json()) as { reference: string };
