@@ -100,6 +100,12 @@ async function taskStatuses(page: Page): Promise<Record<string, string | null>> 
   );
 }
 
+/** The statuses after reloading the page (the tasks run in the background; the page shows them as they are). */
+async function reloadedStatuses(page: Page): Promise<Record<string, string | null>> {
+  await page.reload();
+  return taskStatuses(page);
+}
+
 describe.skipIf(!hasBrowser)('an access request reaches every system', () => {
   test('without JavaScript, a Polish-speaking DPO and a Greek requester: tasks, a failure and its retry, one package', async () => {
     const account = createDpoAccount('magda.dpo@ostria.example', 'pl', { env: database.env });
@@ -138,7 +144,7 @@ describe.skipIf(!hasBrowser)('an access request reaches every system', () => {
 
     // The database answers at once; the webhook system is down: tried again after 300 ms, then failed.
     await expect
-      .poll(async () => (await page.reload(), await taskStatuses(page)), { timeout: 15_000, interval: 300 })
+      .poll(async () => await reloadedStatuses(page), { timeout: 15_000, interval: 300 })
       .toEqual({ 'customer-database': 'done', 'login-history': 'failed' });
     const database_ = page.locator('[data-system="customer-database"]');
     expect(await database_.locator('h3').textContent()).toBe('Baza danych klientów');
@@ -160,7 +166,7 @@ describe.skipIf(!hasBrowser)('an access request reaches every system', () => {
     await failed.locator('form[data-task-action="retry"] button').click();
     await page.waitForURL('**?taskDone=retried#tasks');
     await expect
-      .poll(async () => (await page.reload(), await taskStatuses(page)), { timeout: 15_000, interval: 300 })
+      .poll(async () => await reloadedStatuses(page), { timeout: 15_000, interval: 300 })
       .toEqual({ 'customer-database': 'done', 'login-history': 'done' });
     const trail = await page.locator('[data-trail] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event')));
     expect(trail.filter((kind) => kind === 'task-attempt')).toHaveLength(4);
