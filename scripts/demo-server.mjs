@@ -1,4 +1,5 @@
-// `npm run demo`: serves demo/ as a third-party site embedding the banner, with `__PORTAL__` replaced by PORTAL_URL
+// `npm run demo`: serves demo/ as a third-party site embedding the banner (and, at /systems/login-history, the sample
+// company's login-history webhook system: scripts/support/demo-login-history.ts), with `__PORTAL__` replaced by PORTAL_URL
 // (default http://localhost:4321) on DEMO_PORT (default 4322). Each answer carries a strict Content-Security-Policy
 // with a fresh nonce (`__NONCE__`), so the demo also shows that the banner needs no inline styles, and the banner is
 // pinned by its Subresource Integrity hash (`__BANNER_INTEGRITY__`, from public/banner.js) as the README tells embedders.
@@ -8,6 +9,7 @@ import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { subresourceIntegrity } from '../src/lib/banner-embed.ts';
+import { loginHistorySystem } from './support/demo-login-history.ts';
 
 const page = resolve(import.meta.dirname, '../demo/index.html');
 const banner = resolve(import.meta.dirname, '../public/banner.js');
@@ -20,8 +22,14 @@ const banner = resolve(import.meta.dirname, '../public/banner.js');
  */
 export async function startDemoServer({ port = 4322, portalUrl = 'http://localhost:4321', host = 'localhost' } = {}) {
   const portal = new URL(portalUrl).origin;
+  const loginHistory = loginHistorySystem();
   const server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://demo').pathname;
+    // The sample company's login-history system (content/systems.json), a webhook the portal's tasks reach.
+    if (path === '/systems/login-history') {
+      await loginHistory(request, response);
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
