@@ -1,3 +1,4 @@
+import { readCappedBody } from '../lib/capped-body.ts';
 import type { z } from 'zod';
 
 /** A JSON error an API client can act on: a stable code, a readable message, and field issues when relevant. */
@@ -14,24 +15,9 @@ export function zodIssues(error: z.ZodError): { path: string; message: string }[
  * Content-Length claims.
  */
 export async function readBodyText(request: Request, limit: number): Promise<{ text: string } | { response: Response }> {
-  const tooLarge = () => ({ response: jsonError(413, 'too_large', `The body may be at most ${limit} bytes.`) });
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) return tooLarge();
-  if (!request.body) return { text: '' };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return tooLarge();
-    }
-    chunks.push(value);
-  }
-  return { text: new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)) };
+  const body = await readCappedBody(request.body, request.headers.get('content-length'), limit);
+  if (!body) return { response: jsonError(413, 'too_large', `The body may be at most ${limit} bytes.`) };
+  return { text: new TextDecoder('utf-8', { fatal: false }).decode(body) };
 }
 
 /** The fields of a small url-encoded form post; none when the body is over `limit` bytes. */

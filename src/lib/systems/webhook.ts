@@ -1,3 +1,4 @@
+import { readCappedBody } from '../capped-body.ts';
 import { newToken } from '../marketing.ts';
 import { readWebhookAnswer } from './webhook-answer.ts';
 import { signBody } from './webhook-signature.ts';
@@ -34,28 +35,9 @@ export function webhookMessage(context: TaskContext, callback: { url: string; to
 
 const failed = (error: TaskError, retryable: boolean): AttemptOutcome => ({ kind: 'failed', error, retryable });
 
-/** Reads a body up to `maxBytes`; undefined when it is larger (the rest is not read). */
+/** The answer's text, or undefined when it is larger than `maxBytes` (the rest is not read). */
 async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readCappedBody(response.body, response.headers.get('content-length'), maxBytes))?.toString('utf8');
 }
 
 export function webhookConnector(options: WebhookConnectorOptions = {}): Connector {
