@@ -1,7 +1,7 @@
 import type { RequestRow } from '../../db/rows.ts';
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../db/store.ts';
-import { consentRecords, marketingEvents, marketingSubscriptions, requestEvents, requestExports, requests } from '../../db/tables.ts';
+import { consentRecords, marketingEvents, marketingSubscriptions, requestEvents, requestExports, requestFiles, requestTasks, requests } from '../../db/tables.ts';
 import { erasedConsentId } from './consent.ts';
 import { anonymisedRequestFields, redactRequestEvents } from './retention.repo.ts';
 import { findSubject, type LinkedConsentId, type LinkedSubscription, type UnlinkedConsentId } from './subject.repo.ts';
@@ -85,6 +85,10 @@ export async function eraseSubject(tx: Transaction, request: Pick<RequestRow, 'i
   const subjectRequestIds = (await findSubject(tx, request.email)).requests.map((row) => row.id);
   if (subjectRequestIds.length) await tx.delete(requestExports).where(inArray(requestExports.requestId, subjectRequestIds));
   const otherIds = subjectRequestIds.filter((id) => id !== request.id);
+  // What the systems' tasks collected for the person's other requests, and every file of theirs, goes too; this
+  // request's own tasks hold counts only.
+  if (subjectRequestIds.length) await tx.delete(requestFiles).where(inArray(requestFiles.requestId, subjectRequestIds));
+  if (otherIds.length) await tx.update(requestTasks).set({ result: null, updatedAt: now }).where(inArray(requestTasks.requestId, otherIds));
   const anonymised = otherIds.length
     ? await tx
         .update(requests)

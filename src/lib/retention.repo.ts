@@ -3,7 +3,7 @@ import { takeConsentChainLock } from '../../db/postgres/consent-chain-lock.ts';
 import { postgresTransactionOf } from '../../db/postgres/store.ts';
 import type { Store, Transaction } from '../../db/store.ts';
 import { concatText } from './sql-dialect.ts';
-import { consentRecords, consentRetentionCheckpoints, requestEvents, requestExports, requests } from '../../db/tables.ts';
+import { consentRecords, consentRetentionCheckpoints, requestEvents, requestExports, requestFiles, requestTasks, requests } from '../../db/tables.ts';
 import { recordAuditEvent } from './audit.repo.ts';
 import { redactEventDetail, retentionCutoffs, type Retention, type RetentionCutoffs } from './retention.ts';
 
@@ -178,6 +178,9 @@ async function anonymiseClosedRequests(tx: Transaction, cutoff: number, now: num
   ).length;
   const ofAnonymised = tx.select({ id: requests.id }).from(requests).where(isNotNull(requests.anonymisedAt));
   const exportsDeleted = (await tx.delete(requestExports).where(inArray(requestExports.requestId, ofAnonymised)).returning({ id: requestExports.id })).length;
+  // The data the systems' tasks collected and the files of an anonymised request are personal data: gone with it.
+  await tx.delete(requestFiles).where(inArray(requestFiles.requestId, ofAnonymised));
+  await tx.update(requestTasks).set({ result: null, updatedAt: now }).where(and(inArray(requestTasks.requestId, ofAnonymised), isNotNull(requestTasks.result)));
   // Including notes a DPO added after an earlier run anonymised the request.
   const eventDetailsRedacted = await redactRequestEvents(tx, ofAnonymised, now);
   return { anonymised, exportsDeleted, eventDetailsRedacted };

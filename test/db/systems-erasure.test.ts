@@ -50,6 +50,30 @@ test('executing an erasure erases in the customer database with counts and notif
     OSTRIA_CUSTOMERS_READ_URL: `sqlite:${customers}`,
   });
   const now = Date.parse('2026-12-04T09:00:00Z');
+  // An earlier access request of the same person, answered from the customer database: its collected rows are hers.
+  const access = await createRequest(store, {
+    submission: requestSubmissionSchema.parse({ type: 'access', locale: 'el', name: 'Ελένη Γεωργίου', email: walkthroughEmail, declaration: true }),
+    now,
+    timeZone: 'Europe/Athens',
+    statusTokenHashFor: () => newToken().hash,
+    verifyTokenHash: newToken().hash,
+  });
+  expect((await takeAction(store, access.reference, { action: 'verify', method: 'email-link' }, 'requester', now)).ok).toBe(true);
+  const accessPlan = planTasks('access', systems, []);
+  expect(
+    (await takeAction(store, access.reference, { action: 'start', tasks: { planned: accessPlan, today: '2026-12-04' } }, 'dpo:eleni@ostria.example', now)).ok,
+  ).toBe(true);
+  await createTaskRunner({
+    store,
+    systems,
+    processors: [],
+    connectors: { sql: sqlConnector() },
+    clock: () => now,
+    portalOrigin: 'https://privacy.ostria.example',
+    retryDelaysMs: [],
+  }).runDue();
+  expect((await tasksOf(store.db, access.id))[0]?.result).toContain('Ελένη Γεωργίου');
+
   const request = await createRequest(store, {
     submission: requestSubmissionSchema.parse({
       type: 'erasure',
@@ -114,6 +138,8 @@ test('executing an erasure erases in the customer database with counts and notif
   expect(byRecipient['iod@vistula-payments.example']?.headers.get('content-language')).toBe('pl');
   expect(byRecipient['privacy@poldersupport.example']?.text).toContain('artikel 19 AVG');
   expect(byRecipient['privacy@thermi-dc.example']?.text).toContain(walkthroughEmail);
+  // What the access request collected from the customer database went with the erasure.
+  expect((await tasksOf(store.db, access.id))[0]?.result).toBeNull();
   // The trail has each system's outcome; none of its events carries the person's address.
   const events = await eventsOf(store.db, request.id);
   expect(events.filter((event) => event.kind === 'task-done')).toHaveLength(4);
