@@ -1,7 +1,16 @@
 import type { RequestRow } from '../../db/rows.ts';
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../db/store.ts';
-import { consentRecords, marketingEvents, marketingSubscriptions, requestEvents, requestExports, requestFiles, requestTasks, requests } from '../../db/tables.ts';
+import {
+  consentRecords,
+  marketingEvents,
+  marketingSubscriptions,
+  requestEvents,
+  requestExports,
+  requestFiles,
+  requestTasks,
+  requests,
+} from '../../db/tables.ts';
 import { erasedConsentId } from './consent.ts';
 import { anonymisedRequestFields, redactRequestEvents } from './retention.repo.ts';
 import { findSubject, type LinkedConsentId, type LinkedSubscription, type UnlinkedConsentId } from './subject.repo.ts';

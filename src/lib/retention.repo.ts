@@ -180,7 +180,10 @@ async function anonymiseClosedRequests(tx: Transaction, cutoff: number, now: num
   const exportsDeleted = (await tx.delete(requestExports).where(inArray(requestExports.requestId, ofAnonymised)).returning({ id: requestExports.id })).length;
   // The data the systems' tasks collected and the files of an anonymised request are personal data: gone with it.
   await tx.delete(requestFiles).where(inArray(requestFiles.requestId, ofAnonymised));
-  await tx.update(requestTasks).set({ result: null, updatedAt: now }).where(and(inArray(requestTasks.requestId, ofAnonymised), isNotNull(requestTasks.result)));
+  await tx
+    .update(requestTasks)
+    .set({ result: null, updatedAt: now })
+    .where(and(inArray(requestTasks.requestId, ofAnonymised), isNotNull(requestTasks.result)));
   // Including notes a DPO added after an earlier run anonymised the request.
   const eventDetailsRedacted = await redactRequestEvents(tx, ofAnonymised, now);
   return { anonymised, exportsDeleted, eventDetailsRedacted };
