@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDpoAccount, sessionCookie, signInDpo } from '../dpo-account.ts';
 import { waitForMessageTo } from '../mail.ts';
@@ -160,11 +161,16 @@ interface Exported {
   marketing: { channel: string; address: string; linkedBy?: string }[];
 }
 
-/** The export as the requester downloads it from their status page. */
+/**
+ * The package as the requester downloads it from their status page: its data.json, and as `text` everything a reader
+ * of the package sees (the JSON and the readable document), which must hold nothing of anyone else.
+ */
 async function downloadExport(email: string, reference: string): Promise<{ text: string; document: Exported }> {
-  const answer = await send('GET', `/api/requests/${reference}/export?token=${await statusToken(email, reference)}`);
-  expect(answer.status, answer.body).toBe(200);
-  return { text: answer.body, document: JSON.parse(answer.body) as Exported };
+  const answer = await fetch(`${portal.baseURL}/api/requests/${reference}/export?token=${await statusToken(email, reference)}`);
+  expect(answer.status).toBe(200);
+  const entries = unzipSync(new Uint8Array(await answer.arrayBuffer()));
+  const data = strFromU8(entries['data.json'] ?? new Uint8Array());
+  return { text: `${data}\n${strFromU8(entries['index.html'] ?? new Uint8Array())}`, document: JSON.parse(data) as Exported };
 }
 
 /** Nothing of the victim in a document: not her address, number, consent id, request, or name. */
