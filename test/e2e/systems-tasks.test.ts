@@ -191,6 +191,7 @@ describe.skipIf(!hasBrowser)('an access request reaches every system', () => {
     const requester = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
     const statusPage = await requester.newPage();
     await statusPage.goto(statusLink);
+    expect(await statusPage.locator('[data-export] a').textContent()).toBe(translate('el')('requests.status.exportDownloadPackage'));
     const download = await requester.request.get((await statusPage.locator('[data-export] a').getAttribute('href')) ?? '');
     expect(download.headers()['content-type'], `${download.status()} ${await download.text()}`).toBe('application/zip');
     const entries = unzipSync(new Uint8Array(await download.body()));
