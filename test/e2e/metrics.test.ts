@@ -38,6 +38,21 @@ const scrape = async () => {
   return answer.text();
 };
 
+/**
+ * A scrape once `ready` holds for it, polled for up to two seconds: an answer is counted when node:http reports it
+ * flushed ('finish'), which on a loaded machine can come after the client has read it and sent the scrape. Returns the
+ * last scrape either way, so the assertions that follow still fail on a series that never appears.
+ */
+async function scrapeWhen(ready: (text: string) => boolean): Promise<string> {
+  const until = Date.now() + 2_000;
+  let text = await scrape();
+  while (!ready(text) && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    text = await scrape();
+  }
+  return text;
+}
+
 /** The value of one series (`name{labels}`) in a scrape, or undefined when it is not there. */
 function value(text: string, series: string): number | undefined {
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
@@ -58,7 +73,12 @@ describe('GET /metrics', () => {
     expect(typeof (await postAccessRequest(portal.baseURL))).toBe('string');
     expect((await fetch(`${portal.baseURL}/nl/policies/privacy-notice`)).status).toBe(200);
 
-    const text = await scrape();
+    const text = await scrapeWhen(
+      (scraped) =>
+        value(scraped, 'portal_http_requests_total{route="/[locale]/policies/[document]",method="GET",status="200"}') === 1 &&
+        value(scraped, 'portal_http_requests_total{route="/api/requests",method="POST",status="201"}') === 1 &&
+        value(scraped, 'portal_http_requests_total{route="/api/consent",method="POST",status="201"}') === 12,
+    );
     expect(value(text, 'portal_http_requests_total{route="/api/consent",method="POST",status="201"}')).toBe(12);
     expect(value(text, 'portal_http_requests_total{route="/api/requests",method="POST",status="201"}')).toBe(1);
     expect(value(text, 'portal_http_requests_total{route="/[locale]/policies/[document]",method="GET",status="200"}')).toBe(1);
@@ -78,7 +98,7 @@ describe('GET /metrics', () => {
     const secret = 'a-secret-status-token-0123456789';
     expect((await fetch(`${portal.baseURL}/pl/requests/${reference}?token=${secret}`)).status).toBe(404);
     expect((await fetch(`${portal.baseURL}/api/requests/${reference}?token=${secret}`)).status).toBe(404);
-    const text = await scrape();
+    const text = await scrapeWhen((scraped) => value(scraped, 'portal_http_requests_total{route="/api/requests/[reference]",method="GET",status="404"}') === 1);
     expect(value(text, 'portal_http_requests_total{route="/[locale]/requests/[reference]",method="GET",status="404"}')).toBe(1);
     expect(value(text, 'portal_http_requests_total{route="/api/requests/[reference]",method="GET",status="404"}')).toBe(1);
     expect(text).not.toContain(reference);
