@@ -92,7 +92,7 @@ export async function readFormPost(request: Request, limit: number = uploadLimit
   const body = await readCappedBody(request.body, request.headers.get('content-length'), limit);
   if (!body) return undefined;
   try {
-    return await new Response(body, { headers: { 'content-type': type } }).formData();
+    return await new Response(new Uint8Array(body), { headers: { 'content-type': type } }).formData();
   } catch {
     return undefined;
   }

@@ -41,7 +41,7 @@ describe('form posts with files', () => {
   const post = async (form: FormData) => {
     const encoded = new Response(form);
     const type = encoded.headers.get('content-type') ?? '';
-    return new Request('http://portal.test/x', { method: 'POST', body: Buffer.from(await encoded.arrayBuffer()), headers: { 'content-type': type } });
+    return new Request('http://portal.test/x', { method: 'POST', body: new Uint8Array(await encoded.arrayBuffer()), headers: { 'content-type': type } });
   };
 
   test('reads the fields and files of a multipart post, leaving out an empty file input', async () => {
