@@ -103,26 +103,56 @@ async function mysqlSession(url: string, timeoutMs: number): Promise<SqlSession>
     multipleStatements: false,
   });
   connection.on('error', () => {});
+  // The server ends a statement that runs past the attempt's time itself (MariaDB: max_statement_time, in seconds;
+  // MySQL: max_execution_time, in ms, for SELECT), so a slow query does not go on holding locks after the portal gave
+  // up; the client's own timeout, a little later, is the fallback for what the server does not cover.
+  const clientTimeoutMs = timeoutMs + 250;
+  let timedOut = false;
+  const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') timedOut = true;
+      throw error;
+    }
+  };
+  try {
+    const [[version]] = (await connection.query({ sql: 'SELECT VERSION()', timeout: clientTimeoutMs, rowsAsArray: true })) as unknown as [[string][]];
+    const serverLimit = /mariadb/i.test(String(version?.[0] ?? ''))
+      ? `SET SESSION max_statement_time = ${(timeoutMs / 1000).toFixed(3)}`
+      : `SET SESSION max_execution_time = ${Math.ceil(timeoutMs)}`;
+    await connection.query({ sql: serverLimit, timeout: clientTimeoutMs });
+  } catch (error) {
+    connection.destroy();
+    throw error;
+  }
   const positional = (sql: string) => rewriteParameters(sql, () => '?');
-  const plain = async (sql: string) => void (await connection.query({ sql, timeout: timeoutMs }));
+  const plain = (sql: string) => guarded(async () => void (await connection.query({ sql, timeout: clientTimeoutMs })));
   return {
     begin: (readOnly) => plain(readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION'),
     commit: () => plain('COMMIT'),
     rollback: () => plain('ROLLBACK'),
-    async query(sql, identifiers, maxRows) {
-      const statement = positional(sql);
-      const [rows, fields] = await connection.query({ sql: statement.sql, timeout: timeoutMs, rowsAsArray: true }, valuesOf(statement.names, identifiers));
-      const list = rows as unknown[][];
-      if (list.length > maxRows) throw new TooManyRowsError();
-      return { columns: (fields ?? []).map((field) => field.name), rows: list };
-    },
-    async run(sql, identifiers) {
-      const statement = positional(sql);
-      const [result] = await connection.query({ sql: statement.sql, timeout: timeoutMs }, valuesOf(statement.names, identifiers));
-      return (result as mysql.ResultSetHeader).affectedRows;
-    },
-    // A connection whose query timed out may be left mid-answer: it is destroyed rather than ended politely.
+    query: (sql, identifiers, maxRows) =>
+      guarded(async () => {
+        const statement = positional(sql);
+        const [rows, fields] = await connection.query(
+          { sql: statement.sql, timeout: clientTimeoutMs, rowsAsArray: true },
+          valuesOf(statement.names, identifiers),
+        );
+        const list = rows as unknown[][];
+        if (list.length > maxRows) throw new TooManyRowsError();
+        return { columns: (fields ?? []).map((field) => field.name), rows: list };
+      }),
+    run: (sql, identifiers) =>
+      guarded(async () => {
+        const statement = positional(sql);
+        const [result] = await connection.query({ sql: statement.sql, timeout: clientTimeoutMs }, valuesOf(statement.names, identifiers));
+        return (result as mysql.ResultSetHeader).affectedRows;
+      }),
+    // A connection whose query timed out on the client side is still mid-answer (ending it politely would wait for
+    // the statement): it is destroyed instead, which also rolls back what it began.
     close: async () => {
+      if (timedOut) return void connection.destroy();
       try {
         await connection.end();
       } catch {

@@ -30,9 +30,13 @@ const failed = (error: TaskError, retryable: boolean): AttemptOutcome => ({ kind
 const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ENOENT', 'SQLITE_CANTOPEN']);
 const timeoutCodes = new Set(['57014', 'ETIMEDOUT', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_STATEMENT_TIMEOUT', 'ER_QUERY_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
 
+/** The server's errors that mysql2 leaves without a code: a statement the server ended for running too long. */
+const mysqlErrnoCodes: Record<number, string> = { 1969: 'ER_STATEMENT_TIMEOUT', 3024: 'ER_QUERY_TIMEOUT' };
+
 function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  if (typeof code === 'string' || typeof code === 'number') return String(code);
+  return typeof errno === 'number' ? mysqlErrnoCodes[errno] : undefined;
 }
 
 /** A connection that failed: unreachable or timed out (both retryable). The detail is the driver's code, never the URL. */
