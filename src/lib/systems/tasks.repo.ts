@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { RequestTaskRow } from '../../../db/rows.ts';
-import { onlyRow, type Executor, type Store, type Transaction } from '../../../db/store.ts';
+import type { Executor, Store, Transaction } from '../../../db/store.ts';
 import { requestEvents, requestTasks } from '../../../db/tables.ts';
 import type { RequestEventKind } from '../request-workflow.ts';
-import { openTaskStatuses, type AttemptOutcome, type PlannedTask, type TaskChannel, type TaskError, type TaskStatus } from './tasks.ts';
+import { openTaskStatuses, type AttemptOutcome, type PlannedTask, type TaskChannel, type TaskStatus } from './tasks.ts';
 
 // The tasks of a request, stored. A task's row holds its current state; every change appends an event to the
 // request's audit trail in the same transaction, so the trail says who did what to which system, attempt by attempt.
@@ -295,6 +295,3 @@ export async function nextScheduledAttempt(db: Executor): Promise<number | undef
     .limit(1);
   return row?.at ?? undefined;
 }
-
-export { onlyRow };
-export type { TaskError };

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { locales } from '../locale.ts';
-import type { TaskAction } from './tasks.ts';
-import type { TaskResult } from './tasks.ts';
+import type { TaskAction, TaskResult } from './tasks.ts';
 
 // What a webhook system answers (at once with 200, or later in its callback), checked by zod: anything else is a
 // `badAnswer` and nothing of it is kept.
