@@ -67,7 +67,16 @@ export function composeMail(input: { lang: string; to: string; subject: string; 
     `<p><small>${escapeHtml(signature)}</small></p>`,
     '</body></html>',
   ].join('\n');
-  return { to: input.to, subject, text, html, links: blocks.flatMap((block) => ('link' in block ? [block.link] : [])) };
+  return {
+    to: input.to,
+    subject,
+    text,
+    html,
+    // The language the reader's mail program and screen reader should use; and, per RFC 3834, that no
+    // vacation responder should answer: the portal sends these, nobody reads the replies to them.
+    headers: { 'Content-Language': input.lang, 'Auto-Submitted': 'auto-generated' },
+    links: blocks.flatMap((block) => ('link' in block ? [block.link] : [])),
+  };
 }
 
 export interface RequestUpdateEmailInput {

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { createMailer } from '../../src/lib/mailer.ts';
 import { createTranslator } from '../../src/lib/i18n.ts';
 import { locales } from '../../src/lib/locale.ts';
 import { requestReceivedEmail, requestUpdateEmail } from '../../src/lib/request-email.ts';
@@ -38,7 +42,36 @@ describe('the email a requester receives', () => {
     expect(mail.text).toContain('20 Dec 2026');
     expect(mail.text).toContain(t('requests.types.erasure.name'));
     expect(mail.html).toContain('Ostria Mail &amp; Hosting S.A.');
+    expect(mail.headers).toEqual({ 'Content-Language': locale, 'Auto-Submitted': 'auto-generated' });
   });
+});
+
+test('the written message says its language and that it was sent automatically (no vacation replies)', async () => {
+  const outbox = mkdtempSync(join(tmpdir(), 'mail-headers-'));
+  try {
+    const t = createTranslator('pl', messages.pl);
+    const mail = requestReceivedEmail({
+      t,
+      lang: 'pl',
+      to: 'jan@example.com',
+      name: 'Jan Kowalski',
+      reference: 'DSR-2026-7KQ4M2',
+      typeName: t('requests.types.access.name'),
+      receivedOn: '20 listopada 2026 r.',
+      dueOn: '20 grudnia 2026 r.',
+      verifyUrl: 'https://privacy.example/pl/requests/DSR-2026-7KQ4M2?token=s&verify=v',
+      statusUrl: 'https://privacy.example/pl/requests/DSR-2026-7KQ4M2?token=s',
+      organisation: 'Ostria',
+      dpoName: 'Eleni Papadaki',
+      dpoEmail: 'dpo@ostria.example',
+    });
+    const sent = await createMailer({ from: 'Ostria <privacy@ostria.example>', outboxDir: outbox, log: { info: () => {} } }).send(mail);
+    const eml = readFileSync(sent.file ?? '', 'utf8');
+    expect(eml).toMatch(/^Content-Language: pl$/m);
+    expect(eml).toMatch(/^Auto-Submitted: auto-generated$/m);
+  } finally {
+    rmSync(outbox, { recursive: true, force: true });
+  }
 });
 
 describe('the emails a requester gets when the DPO acts', () => {

@@ -45,7 +45,7 @@ export function recipientConnector({ mailer, translatorFor, organisation }: Reci
       signature: t('systems.recipientEmail.signature', values),
     });
     try {
-      const sent = await mailer.send({ ...mail, headers: { 'Content-Language': recipient.locale, 'Auto-Submitted': 'auto-generated' } });
+      const sent = await mailer.send(mail);
       return { kind: 'done', result: { kind: 'notified', messageId: sent.messageId } };
     } catch (error) {
       return { kind: 'failed', error: { code: 'mailFailed', detail: error instanceof Error ? error.name : 'error' }, retryable: true };
