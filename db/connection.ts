@@ -2,8 +2,9 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { emailLookupKey, marketingLookupKey } from '../src/lib/email-address.ts';
+import { nameSearchKey } from '../src/lib/search-text.ts';
 import { createPrivateFile, makePrivateFolder } from '../src/lib/private-files.ts';
 import * as schema from './schema.ts';
 import { closePostgresDatabase, migratePostgresDatabase, openPostgresDatabase, type PostgresOptions } from './postgres/connection.ts';
@@ -63,6 +64,15 @@ export function backfillLookupKeys(db: PortalDatabase): void {
         .set({ emailKey: emailLookupKey(row.email) })
         .where(eq(schema.requests.id, row.id))
         .run();
+    }
+    if (columns.some((column) => column.name === 'name_key')) {
+      const unfolded = and(isNull(schema.requests.nameKey), isNull(schema.requests.anonymisedAt));
+      for (const row of tx.select({ id: schema.requests.id, name: schema.requests.name }).from(schema.requests).where(unfolded).all()) {
+        tx.update(schema.requests)
+          .set({ nameKey: nameSearchKey(row.name) })
+          .where(eq(schema.requests.id, row.id))
+          .run();
+      }
     }
     const subscriptions = schema.marketingSubscriptions;
     for (const row of tx

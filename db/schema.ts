@@ -165,6 +165,13 @@ export const requests = sqliteTable(
      * status-page token no longer opens anything; reference, type, dates and deadline facts stay as proof of the answer.
      */
     anonymisedAt: integer('anonymised_at'),
+    /** The DPO account working on the request (an `assigned` event in the trail each time it changes); null: anyone. */
+    assignedTo: integer('assigned_to').references(() => dpoUsers.id),
+    /**
+     * The requester's name as the DPO's search compares it (`nameSearchKey`: case, accents and final sigma folded),
+     * so `ελενη γεωργιου` finds `Ελένη Γεωργίου` on SQLite too; cleared with the name.
+     */
+    nameKey: text('name_key'),
   },
   (table) => [
     uniqueIndex('requests_reference').on(table.reference),
@@ -173,6 +180,7 @@ export const requests = sqliteTable(
     index('requests_due').on(table.status, table.dueAt),
     // The inbox counts requests answered after their deadline from this index alone (no row lookups).
     index('requests_answered').on(table.status, table.closedAt, table.dueAt, table.extensionDays),
+    index('requests_assigned').on(table.assignedTo, table.status),
     index('requests_email').on(table.email),
     index('requests_consent_id').on(table.consentId),
     // The DPO's consent lookup, erasure and the subject export find a person's requests by the address's lookup form.

@@ -4,6 +4,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { nameSearchKey } from '../../src/lib/search-text.ts';
 import * as schema from './schema.ts';
 
 export type PostgresDatabase = NodePgDatabase<typeof schema> & { $client: pg.Pool };
@@ -104,6 +105,7 @@ export async function migratePostgresDatabase(db: PostgresDatabase, folder: stri
     try {
       const before = await recordedMigrations(client);
       await migrate(drizzle({ client }), { migrationsFolder: folder, migrationsSchema, migrationsTable });
+      await backfillNameKeys(client);
       return (await recordedMigrations(client)) - before;
     } finally {
       await client.query('select pg_advisory_unlock($1)', [migrationsLockKey]);
@@ -114,6 +116,28 @@ export async function migratePostgresDatabase(db: PostgresDatabase, folder: stri
     throw error;
   } finally {
     client.release(broken);
+  }
+}
+
+/**
+ * Fills the search form of every request's name that has none (requests made before the column existed): the fold
+ * (`nameSearchKey`) is JavaScript's, the same the portal writes with, since a database in the C locale folds only
+ * ASCII. Under the migrations' lock, a thousand rows a statement; idempotent (only null keys are filled).
+ */
+async function backfillNameKeys(client: pg.PoolClient): Promise<void> {
+  const found = await client.query<{ exists: boolean }>(
+    `select exists (select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'requests' and column_name = 'name_key') as exists`,
+  );
+  if (!found.rows[0]?.exists) return;
+  for (;;) {
+    const rows = (
+      await client.query<{ id: string; name: string }>('select id, name from requests where name_key is null and anonymised_at is null order by id limit 1000')
+    ).rows;
+    if (!rows.length) return;
+    await client.query(
+      'update requests set name_key = folded.key from (select unnest($1::bigint[]) as id, unnest($2::text[]) as key) as folded where requests.id = folded.id',
+      [rows.map((row) => row.id), rows.map((row) => nameSearchKey(row.name))],
+    );
   }
 }
 

@@ -162,6 +162,8 @@ export const requests = pgTable(
     verifyTokenHash: text('verify_token_hash'),
     verifyExpiresAt: int64('verify_expires_at'),
     anonymisedAt: int64('anonymised_at'),
+    assignedTo: int64('assigned_to').references(() => dpoUsers.id),
+    nameKey: text('name_key'),
   },
   (table) => [
     uniqueIndex('requests_reference').on(table.reference),
@@ -169,6 +171,7 @@ export const requests = pgTable(
     uniqueIndex('requests_verify_token').on(table.verifyTokenHash),
     index('requests_due').on(table.status, table.dueAt),
     index('requests_answered').on(table.status, table.closedAt, table.dueAt, table.extensionDays),
+    index('requests_assigned').on(table.assignedTo, table.status),
     index('requests_email').on(table.email),
     index('requests_consent_id').on(table.consentId),
     index('requests_email_key').on(table.emailKey),

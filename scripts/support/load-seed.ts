@@ -13,6 +13,7 @@ import { daysBetween, deadlineFor, extendedDeadline, localDate } from '../../src
 import { createDpoUser } from '../../src/lib/dpo.repo.ts';
 import { createTranslator } from '../../src/lib/i18n.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
+import { nameSearchKey } from '../../src/lib/search-text.ts';
 import { emailLookupKey } from '../../src/lib/email-address.ts';
 import { hashToken } from '../../src/lib/marketing.ts';
 import { readPolicyCatalog } from '../../src/lib/policy-source.ts';
@@ -189,10 +190,10 @@ function sqliteWriter(store: SqliteStore): SeedWriter {
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertRequest = client.prepare(
-    `insert into requests (reference, type, locale, name, email, email_key, customer_reference, consent_id, consent_id_linked_by, details, inaccurate_data,
+    `insert into requests (reference, type, locale, name, name_key, email, email_key, customer_reference, consent_id, consent_id_linked_by, details, inaccurate_data,
        correct_data, scope, grounds, format, status, received_at, due_on, due_at, extension_days, extension_reason,
        verified_at, closed_at, outcome, status_token_hash, verify_token_hash, verify_expires_at)
-     values (@reference, @type, @locale, @name, @email, @emailKey, @customerReference, @consentId, @consentIdLinkedBy, @details, @inaccurateData,
+     values (@reference, @type, @locale, @name, @nameKey, @email, @emailKey, @customerReference, @consentId, @consentIdLinkedBy, @details, @inaccurateData,
        @correctData, @scope, @grounds, @format, @status, @receivedAt, @dueOn, @dueAt, @extensionDays, @extensionReason,
        @verifiedAt, @closedAt, @outcome, @statusTokenHash, @verifyTokenHash, @verifyExpiresAt)`,
   );
@@ -454,6 +455,7 @@ export async function seedLoadDatabase(store: Store, options: LoadSeedOptions): 
         type,
         locale: person.locale,
         name: person.name,
+        nameKey: nameSearchKey(person.name),
         email: person.email,
         emailKey: emailLookupKey(person.email),
         customerReference: next() < 0.3 ? `C-${10_000 + Math.floor(next() * 90_000)}` : null,

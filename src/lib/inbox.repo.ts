@@ -1,9 +1,11 @@
 import type { RequestRow } from '../../db/rows.ts';
-import { and, asc, count, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/store.ts';
 import { requestEvents, requests } from '../../db/tables.ts';
 import { addCalendarDays, dueSoonDays } from './deadline.ts';
+import { emailLookupKey, phoneLookupKey } from './email-address.ts';
+import { nameSearchKey } from './search-text.ts';
 import { isoDateDaysBefore, matchesText } from './sql-dialect.ts';
 import { openStatuses } from './request-workflow.ts';
 import { requestStatuses, requestTypes } from './requests.ts';
@@ -45,8 +47,17 @@ export const inboxFilterSchema = z.object({
     .catch(undefined)
     .transform((value) => value || undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+  /** `me`: the signed-in DPO's requests; `nobody`: not assigned. Resolved to an account id by the page. */
+  assigned: z.enum(['me', 'nobody']).optional().catch(undefined),
 });
-export type InboxFilter = Partial<z.infer<typeof inboxFilterSchema>>;
+/** The filter as the repository reads it: `assigned` names an account (the page resolves `me`), or `nobody`. */
+export type InboxFilter = Partial<Omit<z.infer<typeof inboxFilterSchema>, 'assigned'>> & { assigned?: number | 'nobody' | undefined };
+
+/** The inbox's filter from its query string, `assigned=me` read as the signed-in DPO's account. */
+export function inboxFilterFrom(query: URLSearchParams, dpoUserId: number): InboxFilter {
+  const { assigned, ...rest } = inboxFilterSchema.parse(Object.fromEntries(query));
+  return { ...rest, assigned: assigned === 'me' ? dpoUserId : assigned };
+}
 
 export const inboxPageSize = 25;
 
@@ -59,10 +70,27 @@ function conditions(filter: InboxFilter, today: string): SQL | undefined {
   if (filter.due === 'soon') parts.push(and(isOpenRequest, gte(dueOnInForce, today), lte(dueOnInForce, addCalendarDays(today, dueSoonDays))));
   // Late: still open past the deadline in force, or answered after it.
   if (filter.due === 'late') parts.push(or(and(isOpenRequest, lt(dueOnInForce, today)), answeredLate));
-  if (filter.q) {
-    parts.push(or(matchesText(requests.reference, filter.q.toUpperCase(), 'start'), matchesText(requests.email, filter.q.toLowerCase(), 'anywhere')));
-  }
+  if (filter.assigned === 'nobody') parts.push(isNull(requests.assignedTo));
+  else if (typeof filter.assigned === 'number') parts.push(eq(requests.assignedTo, filter.assigned));
+  if (filter.q) parts.push(searchCondition(filter.q));
   return parts.length ? and(...parts) : undefined;
+}
+
+/**
+ * What the DPO's search box finds: the reference from its start in any letter case, the requester's name anywhere in
+ * it (case, accents and final sigma folded: `nameSearchKey`), the email address anywhere, the customer reference from
+ * its start, and, for something typed like a phone number (at least 4 digits), the number however it was written.
+ */
+function searchCondition(q: string): SQL | undefined {
+  const alternatives = [
+    matchesText(requests.reference, q.toUpperCase(), 'start'),
+    matchesText(requests.nameKey, nameSearchKey(q), 'anywhere'),
+    matchesText(requests.emailKey, emailLookupKey(q), 'anywhere'),
+    matchesText(requests.customerReference, q.trim(), 'start'),
+  ];
+  const phone = phoneLookupKey(q);
+  if (/^\+?[\d\s().-]+$/.test(q.trim()) && phone.replace('+', '').length >= 4) alternatives.push(matchesText(requests.phone, phone, 'anywhere'));
+  return or(...alternatives);
 }
 
 /** The statuses of answered requests: every status that is not open. */

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { nameSearchKey } from './search-text.ts';
 import { emailLookupKey } from './email-address.ts';
 import { and, asc, eq } from 'drizzle-orm';
 import { onlyRow, type Executor, type Store, type Transaction } from '../../db/store.ts';
@@ -79,6 +80,7 @@ async function insertRequest(store: Store, input: NewRequest, reference: string)
           name: submission.name,
           email: submission.email,
           emailKey: emailLookupKey(submission.email),
+          nameKey: nameSearchKey(submission.name),
           customerReference: submission.customerReference,
           consentId: submission.consentId,
           consentIdLinkedBy: submission.consentId ? (input.consentIdLinkedBy ?? null) : null,

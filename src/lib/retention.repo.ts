@@ -140,6 +140,7 @@ export function anonymisedRequestFields(now: number) {
     name: anonymisedValue,
     email: anonymisedEmail,
     emailKey: anonymisedEmail,
+    nameKey: null,
     customerReference: null,
     consentId: null,
     consentIdLinkedBy: null,

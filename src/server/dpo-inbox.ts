@@ -1,4 +1,5 @@
 import { localDate } from '../lib/deadline.ts';
+import { allDpoUsers } from '../lib/dpo.repo.ts';
 import { openByWeekDue } from '../lib/inbox-chart.ts';
 import { inboxAll, inboxCounts, inboxPage, openDueDates, type InboxFilter } from '../lib/inbox.repo.ts';
 import { eventsOf } from '../lib/requests.repo.ts';
@@ -17,8 +18,11 @@ export async function openInbox(filter: InboxFilter) {
     ...(await inboxPage(db, filter, today)),
     counts: await inboxCounts(db, today),
     dueDates: await openDueDates(db),
+    // Disabled accounts too: a request stays assigned to whoever had it until someone takes it over.
+    accounts: await allDpoUsers(db),
   }));
-  return { ...found, today, weeks: openByWeekDue(found.dueDates, today) };
+  const assignees = new Map(found.accounts.map((account) => [account.id, account.email]));
+  return { ...found, assignees, today, weeks: openByWeekDue(found.dueDates, today) };
 }
 
 /** The inbox's filtered list as one JSON document: each request in the request.v1 shape, with its audit trail. */

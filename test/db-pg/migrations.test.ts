@@ -137,6 +137,29 @@ describe.skipIf(!reachable)('migratePostgresDatabase()', () => {
   });
 });
 
+describe.skipIf(!reachable)('the name search form of requests made before it existed', () => {
+  test('is filled by the next migration run, in JavaScript’s fold (Greek accents and final sigma, Polish ł), and anonymised rows stay empty', async () => {
+    const db = await freshPool();
+    await migratePostgresDatabase(db);
+    const insert = (reference: string, name: string, anonymisedAt: number | null) =>
+      db.$client.query(
+        `insert into requests (reference, type, locale, name, email, status, received_at, due_on, due_at, status_token_hash, anonymised_at)
+         values ($1, 'access', 'el', $2, 'x@example.com', 'received', 0, '2026-01-31', 0, $1, $3)`,
+        [reference, name, anonymisedAt],
+      );
+    await insert('DSR-2026-AAAAAA', 'Ελένη Γεωργίου', null);
+    await insert('DSR-2026-BBBBBB', 'Łukasz Wałęsa', null);
+    await insert('DSR-2026-CCCCCC', '[anonymised]', 1);
+    await migratePostgresDatabase(db);
+    const { rows } = await db.$client.query<{ reference: string; key: string | null }>('select reference, name_key as key from requests order by reference');
+    expect(rows).toEqual([
+      { reference: 'DSR-2026-AAAAAA', key: 'ελενη γεωργιου' },
+      { reference: 'DSR-2026-BBBBBB', key: 'lukasz walesa' },
+      { reference: 'DSR-2026-CCCCCC', key: null },
+    ]);
+  });
+});
+
 describe.skipIf(!reachable)('databaseIsCurrent() and migrationDifferences()', () => {
   test('an empty database is not current and names every migration it lacks; once migrated it is', async () => {
     const db = await freshPool();
@@ -146,6 +169,7 @@ describe.skipIf(!reachable)('databaseIsCurrent() and migrationDifferences()', ()
       'migration 0001_append_only_triggers is not applied',
       'migration 0002_flood_counters is not applied',
       'migration 0003_request_tasks is not applied',
+      'migration 0004_inbox_search_and_assignee is not applied',
     ]);
     await migratePostgresDatabase(db);
     expect(await migrationDifferences(db)).toEqual([]);
@@ -164,6 +188,7 @@ describe.skipIf(!reachable)('databaseIsCurrent() and migrationDifferences()', ()
       'migration 0001_append_only_triggers is not applied',
       'migration 0002_flood_counters is not applied',
       'migration 0003_request_tasks is not applied',
+      'migration 0004_inbox_search_and_assignee is not applied',
     ]);
     expect(await databaseIsCurrent(db)).toBe(false);
     // Seen from that older version, the database records a migration it does not have.

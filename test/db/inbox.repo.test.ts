@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { migratedStore, type TestStore } from '../support/database.ts';
 import type { Executor } from '../../db/store.ts';
 import { openByWeekDue } from '../../src/lib/inbox-chart.ts';
-import { inboxCounts, inboxFilterSchema, inboxPage, openDueDates } from '../../src/lib/inbox.repo.ts';
+import { eq } from 'drizzle-orm';
+import { dpoUsers, requests } from '../../db/tables.ts';
+import { inboxCounts, inboxFilterFrom, inboxPage, openDueDates } from '../../src/lib/inbox.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { createRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
@@ -19,11 +21,12 @@ const today = '2026-11-20';
 const day = 24 * 3600_000;
 const noonToday = Date.parse('2026-11-20T10:00:00Z');
 
-async function received(daysAgo: number, type: 'access' | 'erasure' = 'access', email = `p${daysAgo}@example.com`) {
+async function received(daysAgo: number, type: 'access' | 'erasure' = 'access', email = `p${daysAgo}@example.com`, name = 'N', customerReference?: string) {
   const submission = requestSubmissionSchema.parse({
     type,
     locale: 'el',
-    name: 'N',
+    name,
+    ...(customerReference ? { customerReference } : {}),
     email,
     declaration: true,
     ...(type === 'erasure' ? { scope: 'all', grounds: 'g' } : {}),
@@ -48,7 +51,8 @@ describe('the inbox', () => {
     expect((await inboxPage(db, {}, today)).rows.map((row) => row.reference)).toEqual([overdue.reference, soon.reference, fresh.reference, closed.reference]);
     // The rejected one was answered 40 days after receipt: late, and counted so for good.
     expect(await inboxCounts(db, today)).toEqual({ open: 3, overdue: 1, dueSoon: 1, answeredLate: 1, completed: 0, rejected: 1 });
-    const only = async (filter: Record<string, string>) => (await inboxPage(db, inboxFilterSchema.parse(filter), today)).rows.map((row) => row.reference);
+    const only = async (filter: Record<string, string>) =>
+      (await inboxPage(db, inboxFilterFrom(new URLSearchParams(filter), 1), today)).rows.map((row) => row.reference);
     expect(await only({ due: 'overdue' })).toEqual([overdue.reference]);
     expect(await only({ due: 'soon' })).toEqual([soon.reference]);
     expect(await only({ status: 'open' })).toHaveLength(3);
@@ -63,10 +67,47 @@ describe('the inbox', () => {
   test('a search for an address with an underscore finds it, and the underscore matches only itself', async () => {
     const underscored = await received(3, 'access', 'anna_nowak@example.pl');
     await received(4, 'access', 'annaxnowak@example.pl');
-    const only = async (q: string) => (await inboxPage(db, inboxFilterSchema.parse({ q }), today)).rows.map((row) => row.reference);
+    const only = async (q: string) => (await inboxPage(db, inboxFilterFrom(new URLSearchParams({ q }), 1), today)).rows.map((row) => row.reference);
     expect(await only('anna_nowak')).toEqual([underscored.reference]);
     expect(await only('ANNA_')).toEqual([underscored.reference]);
     expect(await only('%nowak')).toEqual([]);
+  });
+
+  test('finds a request by the requester’s name (case, accents, final sigma), customer reference and phone number however typed', async () => {
+    const eleni = await received(3, 'access', 'eg@example.com', 'Ελένη Γεωργίου', 'OST-10231');
+    const lech = await received(4, 'erasure', 'lw@example.pl', 'Lech Wałęsa');
+    const ivan = await received(5, 'access', 'iv@example.bg', 'Николай Иванов');
+    await store.transaction((tx) => tx.update(requests).set({ phone: '+48600100200' }).where(eq(requests.reference, lech.reference)));
+    const only = async (q: string) => (await inboxPage(db, inboxFilterFrom(new URLSearchParams({ q }), 1), today)).rows.map((row) => row.reference);
+    expect(await only('ελενη γεωργιου')).toEqual([eleni.reference]);
+    expect(await only('ΓΕΩΡΓΊΟΥ')).toEqual([eleni.reference]);
+    expect(await only('walesa')).toEqual([lech.reference]);
+    expect(await only('иванов')).toEqual([ivan.reference]);
+    expect(await only('ost-1023')).toEqual([eleni.reference]);
+    expect(await only('600 100 200')).toEqual([lech.reference]);
+    expect(await only('+48 600-100-200')).toEqual([lech.reference]);
+    // A few digits are a reference or customer number being typed, not a phone number.
+    expect(await only('200')).toEqual([]);
+    expect(await only('Ψ')).toEqual([]);
+  });
+
+  test('filters by the DPO the request is assigned to, or requests nobody has', async () => {
+    const mine = await received(3);
+    const nobodys = await received(4);
+    const [account] = await store.transaction((tx) =>
+      tx.insert(dpoUsers).values({ email: 'dpo@ostria.example', passwordHash: 'x', locale: 'el', createdAt: noonToday }).returning({ id: dpoUsers.id }),
+    );
+    await store.transaction((tx) =>
+      tx
+        .update(requests)
+        .set({ assignedTo: account?.id ?? 0 })
+        .where(eq(requests.reference, mine.reference)),
+    );
+    const only = async (assigned: string) =>
+      (await inboxPage(db, inboxFilterFrom(new URLSearchParams({ assigned }), account?.id ?? 0), today)).rows.map((row) => row.reference);
+    expect(await only('me')).toEqual([mine.reference]);
+    expect(await only('nobody')).toEqual([nobodys.reference]);
+    expect(await only('someone-else')).toHaveLength(2);
   });
 
   test('pages through 25 at a time', async () => {

@@ -210,6 +210,7 @@ describe('retention of closed requests', () => {
     expect(after).toEqual({
       ...before,
       name: 'anonymised',
+      nameKey: null,
       email: 'anonymised@retention.invalid',
       emailKey: 'anonymised@retention.invalid',
       customerReference: null,

@@ -100,4 +100,11 @@ describe('backfillLookupKeys()', () => {
     expect((await found('иван@пример.бг')).requests).toEqual([row.email]);
     expect((await found('łukasz@przykład.pl')).subscriptions).toEqual(['ŁUKASZ@przykład.pl']);
   });
+
+  test.skipIf(onPostgres)('fills the name search form of requests made before it existed', async () => {
+    const row = await request('Иван@пример.бг');
+    await store.run(`update requests set name = 'Ελένη Γεωργίου', name_key = null`);
+    backfillLookupKeys(store.db as unknown as PortalDatabase);
+    expect(await store.value('select name_key from requests where id = ?', row.id)).toBe('ελενη γεωργιου');
+  });
 });

@@ -104,7 +104,7 @@ describe.skipIf(!hasBrowser)('the DPO signs in', () => {
     await page.goto(`/dpo?q=${reference}`);
     const row = page.locator(`[data-inbox] tr[data-reference="${reference}"]`);
     expect(await row.locator('[data-days-left]').textContent()).toContain(t('requests.status.daysLeft', { count: 30 }));
-    expect(await row.locator('td').last().textContent()).toBe(t('dpo.statuses.received'));
+    expect(await row.locator('[data-status-cell]').textContent()).toBe(t('dpo.statuses.received'));
 
     await page.fill('#filter-q', '');
     await page.selectOption('#filter-type', 'access');
