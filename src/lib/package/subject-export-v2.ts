@@ -87,6 +87,8 @@ export async function buildSubjectExportV2(db: Executor, input: SubjectExportV2I
   const nameOf = (id: string) => systemOf(id)?.name ?? sameInEveryLocale(id);
   const systems: SystemSection[] = [];
   const withoutData: SystemWithoutData[] = [];
+  const fileRows = await requestFilesOf(db, input.requestId);
+  const tasksWithFiles = new Set(fileRows.map((file) => file.taskId));
   for (const task of tasks) {
     if (task.status === 'not-applicable') {
       withoutData.push({ system: task.system, name: nameOf(task.system), reason: 'not-applicable' });
@@ -95,6 +97,8 @@ export async function buildSubjectExportV2(db: Executor, input: SubjectExportV2I
     const result = collectedResult(task);
     if (!result) continue;
     const tables = result.tables.filter((table) => table.rows.length > 0);
+    // An owner who sent files holds data: the files are in the package (`files`), the system has no table.
+    if (!tables.length && tasksWithFiles.has(task.id)) continue;
     if (!tables.length) {
       withoutData.push({ system: task.system, name: nameOf(task.system), reason: 'holds-nothing' });
       continue;
@@ -109,7 +113,6 @@ export async function buildSubjectExportV2(db: Executor, input: SubjectExportV2I
       tables,
     });
   }
-  const fileRows = await requestFilesOf(db, input.requestId);
   const paths = filePaths(fileRows);
   return {
     $schema: `${input.portalOrigin}/schemas/subject-export.v${subjectExportV2Version}.json`,

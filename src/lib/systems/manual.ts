@@ -1,5 +1,5 @@
 import type { RequestRow } from '../../../db/rows.ts';
-import { formatCalendarDate, type Translate } from '../i18n.ts';
+import { formatCalendarDate, formatMoment, type Translate } from '../i18n.ts';
 import type { Locale } from '../locale.ts';
 import type { Mailer } from '../mailer.ts';
 import { hashToken } from '../marketing.ts';
@@ -60,13 +60,14 @@ export function manualConnector({ mailer, translatorFor, organisation, portalSec
       due: formatCalendarDate(task.dueOn, owner.locale),
       dpoName: organisation.dpo.name,
       dpoEmail: organisation.dpo.email,
+      until: formatMoment(expiresAt, owner.locale),
     };
     const identifiers = identifierLines(context.identifiers).map((line) => `${t(line.label)}: ${line.value}`);
     const words = requesterText(request, task.action).map((field) => `${t(field.label)}:\n${field.text}`);
     const blocks: MailBlock[] = [
       { text: t('ownerTask.email.greeting', values) },
       { text: t('ownerTask.email.body', values) },
-      { text: t(`ownerTask.email.todo.${task.action}`, values) },
+      { text: t(`ownerTask.todo.${task.action}`, values) },
       { text: [t('ownerTask.email.identifiers'), ...identifiers].join('\n') },
       ...(words.length ? [{ text: [t('ownerTask.email.requesterText'), ...words].join('\n\n') }] : []),
       { text: t('ownerTask.email.link', values) },
