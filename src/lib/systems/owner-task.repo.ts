@@ -74,16 +74,11 @@ export type OwnerAnswer =
  * request, all in one transaction. False when the token was spent meanwhile (a second tab, a double click): nothing
  * is stored then.
  */
-export async function answerOwnerTask(
-  store: Store,
-  input: { task: RequestTaskRow; tokenHash: string; answer: OwnerAnswer; now: number },
-): Promise<boolean> {
+export async function answerOwnerTask(store: Store, input: { task: RequestTaskRow; tokenHash: string; answer: OwnerAnswer; now: number }): Promise<boolean> {
   const { task, tokenHash, answer, now } = input;
   const note = answer.note.trim();
   const result: TaskResult =
-    answer.kind === 'confirmed'
-      ? { kind: 'confirmed', note, by: 'owner' }
-      : { kind: 'collected', tables: [], collectedAt: now, ...(note ? { note } : {}) };
+    answer.kind === 'confirmed' ? { kind: 'confirmed', note, by: 'owner' } : { kind: 'collected', tables: [], collectedAt: now, ...(note ? { note } : {}) };
   const files = answer.kind === 'files' ? answer.files : [];
   return store.transaction(async (tx) => {
     const finished = await finishTaskByToken(tx, {
