@@ -40,12 +40,13 @@ export async function readOwnerAnswer(form: FormData, action: TaskAction): Promi
   const files: CheckedUpload[] = [];
   if (answer === 'files') {
     const sent = await filesOf(form, 'files');
-    if (!sent.length) problems.files = [{ problem: 'missingFiles', name: '' }];
+    const refused: NonNullable<OwnerFormProblems['files']> = sent.length ? [] : [{ problem: 'missingFiles', name: '' }];
     for (const file of sent) {
       const checked = checkUpload(file.name, file.content);
       if (checked.ok) files.push(checked.file);
-      else (problems.files ??= []).push({ problem: checked.problem, name: file.name.slice(0, 120) });
+      else refused.push({ problem: checked.problem, name: file.name.slice(0, 120) });
     }
+    if (refused.length) problems.files = refused;
   }
   if (problems.note || problems.files) return { ok: false, answer, note: text.slice(0, ownerNoteLimit * 2), problems };
   if (answer === 'files') return { ok: true, answer: { kind: 'files', files, note: text } };

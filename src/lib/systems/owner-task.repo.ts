@@ -41,7 +41,7 @@ async function identifiersOf(db: Executor, request: RequestRow): Promise<Identif
 export async function openOwnerTask(store: Store, input: { taskId: string; token: string | null; now: number }): Promise<OwnerTaskOpening> {
   if (!/^\d{1,15}$/.test(input.taskId)) return { kind: 'notFound' };
   const task = await store.read((db) => findTask(db, Number(input.taskId)));
-  if (!task || task.channel !== 'manual') return { kind: 'notFound' };
+  if (task?.channel !== 'manual') return { kind: 'notFound' };
   const tokenHash = input.token && tokenPattern.test(input.token) ? hashToken(input.token) : undefined;
   if (!tokenHash || !task.tokenHash || !sameHash(tokenHash, task.tokenHash)) {
     if (tokenHash && (await spentBefore(store, task.requestId, task.id, tokenHash))) {
