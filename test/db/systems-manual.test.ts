@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import organisationSource from '../../content/organisation.json' with { type: 'json' };
@@ -28,6 +30,11 @@ import { migratedStore, type TestStore } from '../support/database.ts';
 // files in one transaction; a spent, wrong or expired token is refused and recorded on the request's trail.
 
 const organisation = organisationSchema.parse(organisationSource);
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats.default(ajv);
+for (const schema of ['request.v1.json', 'subject-export.v1.json', 'subject-export.v2.json'])
+  ajv.addSchema(JSON.parse(readFileSync(join(process.cwd(), 'public/schemas', schema), 'utf8')));
+const validPackageData = ajv.getSchema('/schemas/subject-export.v2.json') as NonNullable<ReturnType<typeof ajv.getSchema>>;
 const messages = readAllLocaleMessages(process.cwd());
 const translatorFor = (locale: Locale) => createTranslator(locale, messages[locale]);
 const portalSecret = 'a-portal-secret-for-the-manual-channel-test';
@@ -246,10 +253,12 @@ describe('a manual system', () => {
       requestId: request.id,
       systems,
     });
-    expect(data.files.map((file) => [file.name, file.path])).toEqual([
-      ['contracts.csv', 'files/contracts.csv'],
-      ['scan.pdf', 'files/scan.pdf'],
+    expect(data.files.map((file) => [file.name, file.path, file.system])).toEqual([
+      ['contracts.csv', 'files/contracts.csv', 'paper-archive'],
+      ['scan.pdf', 'files/scan.pdf', 'paper-archive'],
     ]);
+    expect(data.systems).toEqual([]);
+    expect(validPackageData(JSON.parse(JSON.stringify(data))), JSON.stringify(validPackageData.errors)).toBe(true);
     expect(data.systemsWithoutData).toEqual([{ system: 'call-recordings', name: systems[1]?.name, reason: 'holds-nothing' }]);
   });
 
