@@ -20,7 +20,7 @@ import { answerOwnerTask, openOwnerTask } from '../../src/lib/systems/owner-task
 import { ownerLinkValidMs } from '../../src/lib/systems/owner-token.ts';
 import { parseSystemsRegister, resolveSystems, type System } from '../../src/lib/systems/register.ts';
 import { createTaskRunner } from '../../src/lib/systems/runner.ts';
-import { tasksOf } from '../../src/lib/systems/tasks.repo.ts';
+import { retryTask, tasksOf } from '../../src/lib/systems/tasks.repo.ts';
 import { planTasks } from '../../src/lib/systems/tasks.ts';
 import { checkUpload, type CheckedUpload } from '../../src/lib/uploads.ts';
 import { migratedStore, type TestStore } from '../support/database.ts';
@@ -167,6 +167,23 @@ describe('a manual system', () => {
     expect(greek.link).toContain(`/el/tasks/${tasks[1]?.id}?token=`);
     expect(hashToken(greek.token)).toBe(tasks[1]?.tokenHash);
     expect(greek.token).not.toBe(token);
+  });
+
+  test("the DPO's retry sends the owner a new link; the old one stops working", async () => {
+    const request = await startedAccessRequest();
+    await runner().runDue();
+    const first = await ownerLink('archive@ostria.example');
+    now += 60_000;
+    expect(await retryTask(store, Number(first.taskId), 'dpo:dpo@ostria.example', now)).toBeDefined();
+    expect(await runner().runDue()).toBe(1);
+    const mails = await mailsTo('archive@ostria.example');
+    expect(mails).toHaveLength(2);
+    const newest = mails.map((mail) => /token=([\w%-]+)/.exec(mail.parsed.text ?? '')?.[1] ?? '').find((token) => token !== first.token) ?? '';
+    const [task] = await tasksOf(store.db, request.id);
+    expect(task?.tokenHash).toBe(hashToken(decodeURIComponent(newest)));
+    expect(task?.tokenExpiresAt).toBe(now + ownerLinkValidMs);
+    expect((await openOwnerTask(store, { taskId: first.taskId, token: first.token, now })).kind).toBe('notFound');
+    expect((await openOwnerTask(store, { taskId: first.taskId, token: decodeURIComponent(newest), now })).kind).toBe('open');
   });
 
   test('a mail that cannot be sent fails the attempt (mailFailed) and is tried again', async () => {

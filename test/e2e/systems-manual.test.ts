@@ -153,6 +153,8 @@ describe.skipIf(!hasBrowser)('a system kept by hand', () => {
     // The DPO sees when each link went out and until when it works.
     await dpo.reload();
     expect(await dpo.locator('[data-system="paper-archive"] [data-task-link-sent]').textContent()).toContain(archiveOwner);
+    expect(await dpo.locator('[data-system="paper-archive"] form[data-task-action="retry"] button').textContent()).toBe(bg('dpo.tasks.resendLink'));
+    if (process.env.SHOTS) await dpo.locator('[data-tasks]').screenshot({ path: '.shots/dpo-manual-waiting.png' });
 
     // The Greek owner's page: the task, the identifiers the DPO verified; private (no-store, no referrer, noindex).
     const owner = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
