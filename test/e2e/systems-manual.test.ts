@@ -170,6 +170,15 @@ describe.skipIf(!hasBrowser)('a system kept by hand', () => {
     expect(await ownerPage.locator('[data-identifiers] dd').allTextContents()).toEqual([requesterEmail, 'OST-40417']);
     await checkAccessible(owner, greekLink, 'owner-task-el');
 
+    // An answer over the post's cap (10 MB) is not read: the page again with the message beside the file field, 413.
+    const tooLarge = new FormData();
+    tooLarge.set('token', new URL(greekLink).searchParams.get('token') ?? '');
+    tooLarge.set('answer', 'files');
+    tooLarge.append('files', new Blob([Buffer.alloc(11 * 1024 * 1024, 0x61)], { type: 'text/csv' }), 'huge.csv');
+    const refused = await fetch(greekLink, { method: 'POST', body: tooLarge, headers: { Origin: portal.baseURL } });
+    expect(refused.status).toBe(413);
+    expect(await refused.text()).toContain(el('ownerTask.problems.postTooLarge', { size: '10 MB', dpoEmail: 'dpo@ostria.example' }));
+
     // A picture named .pdf: refused beside the file field, in Greek; the note is still there.
     await ownerPage.setInputFiles('#field-files', [{ name: 'σύμβαση.pdf', mimeType: 'application/pdf', buffer: png }]);
     await ownerPage.fill('#files-note', 'Δύο συμβάσεις στο αρχείο.');
