@@ -186,6 +186,49 @@ describe('a manual system', () => {
     expect((await openOwnerTask(store, { taskId: first.taskId, token: decodeURIComponent(newest), now })).kind).toBe('open');
   });
 
+  test("a rectification: the owner reads the requester's own words in the mail and on opening, and confirms what was done", async () => {
+    const request = await createRequest(store, {
+      submission: requestSubmissionSchema.parse({
+        type: 'rectification',
+        locale: 'pl',
+        name: 'Anna Nowak',
+        email: 'anna.nowak@example.com',
+        inaccurateData: 'Mój adres to ul. Długa 5, nie Krótka 5.',
+        correctData: 'ul. Długa 5, 00-001 Warszawa',
+        declaration: true,
+      }),
+      now,
+      timeZone: 'Europe/Athens',
+      statusTokenHashFor: () => newToken().hash,
+      verifyTokenHash: newToken().hash,
+    });
+    expect((await takeAction(store, request.reference, { action: 'verify', method: 'email-link' }, 'requester', now)).ok).toBe(true);
+    const planned = planTasks('rectification', systems.slice(0, 1), []);
+    expect(planned).toEqual([{ system: 'paper-archive', action: 'forward', channel: 'manual', runsAtStart: true }]);
+    expect((await takeAction(store, request.reference, { action: 'start', tasks: { planned, today: '2026-12-04' } }, 'dpo:dpo@ostria.example', now)).ok).toBe(
+      true,
+    );
+    await runner().runDue();
+    const { mail, token, taskId } = await ownerLink('archive@ostria.example');
+    const nl = translatorFor('nl');
+    expect(mail?.parsed.text).toContain(nl('ownerTask.todo.forward', { system: 'Papieren archief' }));
+    expect(mail?.parsed.text).toContain(`${nl('requests.form.inaccurateData')}:\nMój adres to ul. Długa 5, nie Krótka 5.`);
+    expect(mail?.parsed.text).toContain(`${nl('requests.form.correctData')}:\nul. Długa 5, 00-001 Warszawa`);
+    const opened = await openOwnerTask(store, { taskId, token, now });
+    if (opened.kind !== 'open') throw new Error(`not open: ${opened.kind}`);
+    expect(opened.request.correctData).toBe('ul. Długa 5, 00-001 Warszawa');
+    expect(
+      await answerOwnerTask(store, {
+        task: opened.task,
+        tokenHash: opened.tokenHash,
+        answer: { kind: 'confirmed', note: 'Adres in het contract aangepast.' },
+        now,
+      }),
+    ).toBe(true);
+    const [task] = await tasksOf(store.db, request.id);
+    expect([task?.status, JSON.parse(task?.result ?? '{}')]).toEqual(['done', { kind: 'confirmed', note: 'Adres in het contract aangepast.', by: 'owner' }]);
+  });
+
   test('a mail that cannot be sent fails the attempt (mailFailed) and is tried again', async () => {
     await startedAccessRequest();
     const broken: Mailer = { send: () => Promise.reject(new Error('connection refused')) };
