@@ -82,7 +82,7 @@ export function manualConnector({ mailer, translatorFor, organisation, portalSec
       signature: t('ownerTask.email.signature', values),
     });
     try {
-      await mailer.send({ ...mail, headers: { 'Content-Language': owner.locale, 'Auto-Submitted': 'auto-generated' } });
+      await mailer.send(mail);
     } catch (error) {
       return { kind: 'failed', error: { code: 'mailFailed', detail: error instanceof Error ? error.name : 'error' }, retryable: true };
     }
