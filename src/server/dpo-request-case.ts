@@ -1,4 +1,5 @@
 import type { RequestEventRow, RequestExportRow, RequestRow, RequestTaskRow } from '../../db/rows.ts';
+import { ownerFilesOf } from '../lib/systems/owner-task.repo.ts';
 import { tasksOf } from '../lib/systems/tasks.repo.ts';
 import { erasureScope, type ErasureScope } from '../lib/erasure.repo.ts';
 import { requestDeadline, type RequestDeadline } from '../lib/request-deadline.ts';
@@ -28,6 +29,8 @@ export interface DpoRequestCase {
   erasurePreview: ErasureScope | undefined;
   /** The request's tasks in the systems and to its recipients, in the order they were made. */
   tasks: RequestTaskRow[];
+  /** The files the systems' owners uploaded on their task pages (without their content). */
+  ownerFiles: Awaited<ReturnType<typeof ownerFilesOf>>;
   /** Who anonymised the request (retention, its own erasure, another request's erasure), if anyone did. */
   anonymisedBy: ReturnType<typeof anonymisation>;
 }
@@ -60,6 +63,7 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
       erasure,
       erasurePreview,
       tasks: await tasksOf(db, request.id),
+      ownerFiles: await ownerFilesOf(db, request.id),
       anonymisedBy: anonymisation(events.findLast((event) => event.kind === 'anonymised')),
     };
   });

@@ -1,5 +1,6 @@
 import { log } from '../lib/log.ts';
 import { createTaskRunner, type TaskRunner } from '../lib/systems/runner.ts';
+import { manualConnector } from '../lib/systems/manual.ts';
 import { recipientConnector } from '../lib/systems/recipients.ts';
 import { sqlConnector } from '../lib/systems/sql.ts';
 import { webhookConnector } from '../lib/systems/webhook.ts';
@@ -7,9 +8,9 @@ import type { Portal } from './portal.ts';
 import { onTaskRunnerWake } from './task-runner-wake.ts';
 
 /**
- * The portal's task runner, for the portal's server to start: the `sql`, `webhook` and `email` (Art. 19 recipients)
- * channels. Manual systems are not carried out by this version: their tasks wait, and the DPO follows them up with
- * the owner and closes them by hand (not applicable, with what was done) until their channel exists.
+ * The portal's task runner, for the portal's server to start: the `sql`, `webhook`, `manual` and `email` (Art. 19
+ * recipients) channels. A manual task (a `manual` system, or a database without the statements for the action) emails
+ * the system's owner a private link to the task page, and waits there, pending, until the owner answers on it.
  */
 export function startTaskRunner(portal: Portal, intervalMs = 2000): TaskRunner {
   const runner = createTaskRunner({
@@ -19,6 +20,12 @@ export function startTaskRunner(portal: Portal, intervalMs = 2000): TaskRunner {
     connectors: {
       sql: sqlConnector(),
       webhook: webhookConnector(),
+      manual: manualConnector({
+        mailer: portal.mailer,
+        translatorFor: portal.translators.translatorFor,
+        organisation: portal.organisation,
+        portalSecret: portal.secrets.portalSecret(),
+      }),
       email: recipientConnector({ mailer: portal.mailer, translatorFor: portal.translators.translatorFor, organisation: portal.organisation }),
     },
     clock: portal.clock,

@@ -5,6 +5,7 @@ import { renderMarkdown } from '../markdown.ts';
 import { escapeHtml } from '../marketing-email.ts';
 import type { Organisation } from '../organisation.ts';
 import type { PolicyText } from '../policy.ts';
+import type { System } from '../systems/register.ts';
 import type { SubjectExportV2 } from './subject-export-v2.ts';
 import { portalTables, systemTables, type PackageTable } from './tables.ts';
 
@@ -26,6 +27,8 @@ export interface PackageDocumentInput {
   notice: PolicyText;
   /** Relative links of the notice (`/pl/consent`) are made absolute with it, so they work from a file. */
   portalOrigin: string;
+  /** The register: the name, categories and source of a system whose owner answered with files only. */
+  systems?: readonly System[];
 }
 
 const style = `
@@ -111,13 +114,28 @@ function systemsPart(input: PackageDocumentInput): string {
       .map((table, tableIndex) => renderTable(table, t, `system-${index}-${tableIndex}`))
       .join('\n')}</section>`;
   });
+  // A system whose owner sent files and no table: its section names the files (in files/ of the zip).
+  const withFilesOnly = [...new Set(data.files.flatMap((file) => (file.system ? [file.system] : [])))].filter(
+    (id) => !data.systems.some((section) => section.system === id),
+  );
+  const fileSections = withFilesOnly.map((id, index) => {
+    const system = input.systems?.find((candidate) => candidate.id === id);
+    const files = data.files.filter((file) => file.system === id);
+    const facts = definitions([
+      ...(system ? ([[t('package.systems.categories'), e(system.categories.map((category) => category[locale]).join(', '))]] as [string, string][]) : []),
+      [t('package.systems.source'), e(system?.source?.[locale] ?? t('package.systems.fromYou'))],
+      [t('package.files.heading'), files.map((file) => link(file.path, file.name)).join(', ')],
+    ]);
+    const sectionId = `system-files-${index}`;
+    return `<section aria-labelledby="${sectionId}"><h3 id="${sectionId}">${e(system?.name[locale] ?? id)}</h3>${facts}</section>`;
+  });
   const nothing = data.systemsWithoutData.length
     ? `<h3>${e(t('package.systems.withoutData'))}</h3><ul>${data.systemsWithoutData
         .map((entry) => `<li>${e(entry.name[locale])}: ${e(t(`package.systems.${entry.reason === 'not-applicable' ? 'notApplicable' : 'holdsNothing'}`))}</li>`)
         .join('')}</ul>`
     : '';
-  const none = data.systems.length ? '' : `<p class="empty">${e(t('package.systems.none'))}</p>`;
-  return `<section aria-labelledby="systems"><h2 id="systems">${e(t('package.systems.heading'))}</h2>${none}${sections.join('\n')}${nothing}</section>`;
+  const none = data.systems.length || fileSections.length ? '' : `<p class="empty">${e(t('package.systems.none'))}</p>`;
+  return `<section aria-labelledby="systems"><h2 id="systems">${e(t('package.systems.heading'))}</h2>${none}${[...sections, ...fileSections].join('\n')}${nothing}</section>`;
 }
 
 function filesPart(input: PackageDocumentInput): string {

@@ -55,6 +55,7 @@ export async function buildRequestPackage(db: Executor, sources: PackageSources,
     organisation: sources.organisation,
     notice,
     portalOrigin: sources.portalOrigin,
+    systems: sources.systems,
   });
   const files = await requestFilesOf(db, request.id);
   const dataJson = `${JSON.stringify(data, null, 2)}\n`;

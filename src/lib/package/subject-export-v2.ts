@@ -41,6 +41,8 @@ export interface PackageFile {
   mediaType: string;
   size: number;
   sha256: string;
+  /** The system whose owner or webhook sent it; absent for the DPO's attachments. */
+  system?: string;
 }
 
 const sameInEveryLocale = (text: string) => Object.fromEntries(locales.map((locale) => [locale, text])) as LocalisedText;
@@ -82,11 +84,15 @@ export async function requestFilesOf(db: Executor, requestId: number): Promise<R
  */
 export async function buildSubjectExportV2(db: Executor, input: SubjectExportV2Input) {
   const { $schema: _v1, schemaVersion: _version, ...portal } = await buildSubjectExport(db, input);
-  const tasks = (await tasksOf(db, input.requestId)).filter((task) => task.action === 'collect');
+  const allTasks = await tasksOf(db, input.requestId);
+  const tasks = allTasks.filter((task) => task.action === 'collect');
+  const systemOfTask = new Map(allTasks.map((task) => [task.id, task.system]));
   const systemOf = (id: string) => input.systems.find((system) => system.id === id);
   const nameOf = (id: string) => systemOf(id)?.name ?? sameInEveryLocale(id);
   const systems: SystemSection[] = [];
   const withoutData: SystemWithoutData[] = [];
+  const fileRows = await requestFilesOf(db, input.requestId);
+  const tasksWithFiles = new Set(fileRows.map((file) => file.taskId));
   for (const task of tasks) {
     if (task.status === 'not-applicable') {
       withoutData.push({ system: task.system, name: nameOf(task.system), reason: 'not-applicable' });
@@ -95,6 +101,8 @@ export async function buildSubjectExportV2(db: Executor, input: SubjectExportV2I
     const result = collectedResult(task);
     if (!result) continue;
     const tables = result.tables.filter((table) => table.rows.length > 0);
+    // An owner who sent files holds data: the files are in the package (`files`), the system has no table.
+    if (!tables.length && tasksWithFiles.has(task.id)) continue;
     if (!tables.length) {
       withoutData.push({ system: task.system, name: nameOf(task.system), reason: 'holds-nothing' });
       continue;
@@ -109,7 +117,6 @@ export async function buildSubjectExportV2(db: Executor, input: SubjectExportV2I
       tables,
     });
   }
-  const fileRows = await requestFilesOf(db, input.requestId);
   const paths = filePaths(fileRows);
   return {
     $schema: `${input.portalOrigin}/schemas/subject-export.v${subjectExportV2Version}.json`,
@@ -117,13 +124,17 @@ export async function buildSubjectExportV2(db: Executor, input: SubjectExportV2I
     ...portal,
     systems,
     systemsWithoutData: withoutData,
-    files: fileRows.map((file, index) => ({
-      name: file.name,
-      path: paths[index] ?? `files/${file.id}`,
-      mediaType: file.mediaType,
-      size: file.size,
-      sha256: file.sha256,
-    })) satisfies PackageFile[],
+    files: fileRows.map((file, index): PackageFile => {
+      const system = file.taskId === null ? undefined : systemOfTask.get(file.taskId);
+      return {
+        name: file.name,
+        path: paths[index] ?? `files/${file.id}`,
+        mediaType: file.mediaType,
+        size: file.size,
+        sha256: file.sha256,
+        ...(system ? { system } : {}),
+      };
+    }),
   };
 }
 

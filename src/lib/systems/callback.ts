@@ -27,7 +27,7 @@ const refusal = (status: 400 | 401 | 404 | 409 | 410, code: string, message: str
 const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Whether `tokenHash` is one the task already spent (its done or failed event names it). */
-async function spentBefore(store: Store, requestId: number, taskId: number, tokenHash: string): Promise<boolean> {
+export async function spentBefore(store: Store, requestId: number, taskId: number, tokenHash: string): Promise<boolean> {
   const events = await store.read((db) => eventsOf(db, requestId));
   return events.some((event) => {
     if (event.kind !== 'task-done' && event.kind !== 'task-failed') return false;

@@ -247,13 +247,25 @@ export async function finishTaskByToken(
   return true;
 }
 
-/** The DPO tries a failed (or stuck pending) task again: due for the runner now, its attempts counted afresh. */
+/**
+ * The DPO tries a failed (or stuck pending) task again: due for the runner now, its attempts counted afresh. A manual
+ * task waiting for its owner may be tried again too: its owner gets a new link, and the old one stops working.
+ */
 export async function retryTask(store: Store, taskId: number, actor: string, now: number): Promise<RequestTaskRow | undefined> {
   return store.transaction(async (tx) => {
     const [row] = await tx
       .update(requestTasks)
       .set({ status: 'pending', attempts: 0, error: null, nextAttemptAt: now, leaseUntil: null, tokenHash: null, tokenExpiresAt: null, updatedAt: now })
-      .where(and(eq(requestTasks.id, taskId), or(eq(requestTasks.status, 'failed'), and(eq(requestTasks.status, 'pending'), isNotNull(requestTasks.error)))))
+      .where(
+        and(
+          eq(requestTasks.id, taskId),
+          or(
+            eq(requestTasks.status, 'failed'),
+            and(eq(requestTasks.status, 'pending'), isNotNull(requestTasks.error)),
+            and(eq(requestTasks.status, 'pending'), eq(requestTasks.channel, 'manual'), isNotNull(requestTasks.tokenHash)),
+          ),
+        ),
+      )
       .returning();
     if (!row) return undefined;
     await appendEvent(tx, row.requestId, 'task-retried', actor, now, { task: row.id, system: row.system });

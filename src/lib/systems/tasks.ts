@@ -116,7 +116,8 @@ export interface CollectedTable {
 
 /** What a finished task holds, by action. Personal data: removed when the request's subject is erased. */
 export type TaskResult =
-  | { kind: 'collected'; tables: CollectedTable[]; collectedAt: number }
+  /** `note`: a manual system's owner's words with their files, or why they hold nothing (the files are in `request_files`). */
+  | { kind: 'collected'; tables: CollectedTable[]; collectedAt: number; note?: string }
   | { kind: 'erased'; counts: Record<string, number> }
   | { kind: 'restricted'; counts: Record<string, number> }
   | { kind: 'confirmed'; note: string; by: 'owner' | 'webhook' }
