@@ -40,7 +40,13 @@ export function exportLinkQuery(secret: string, reference: string, exportId: num
   return signedLinkQuery(secret, 'export-download', reference, exportId, until);
 }
 
-export function checkExportLink(secret: string, reference: string, exportId: number, given: { until: string | null; sig: string | null }, now: number): LinkCheck {
+export function checkExportLink(
+  secret: string,
+  reference: string,
+  exportId: number,
+  given: { until: string | null; sig: string | null },
+  now: number,
+): LinkCheck {
   return checkSignedLink(secret, 'export-download', reference, exportId, given, now);
 }
 
