@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { exportLinkQuery } from '../../src/lib/export-link.ts';
+import { exportLinkQuery, fileLinkQuery } from '../../src/lib/export-link.ts';
 import { formatMoment } from '../../src/lib/i18n.ts';
 import { uploadLimits } from '../../src/lib/uploads.ts';
 import { axeViolations, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
-import { createDpoAccount } from './dpo-account.ts';
+import { createDpoAccount, sessionCookie, signInDpo } from './dpo-account.ts';
 import { outboxMessagesTo, waitForMessageTo, type ReadMessage } from './mail.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 import { translate } from './scripts.ts';
@@ -51,11 +51,12 @@ const limits = { size: megabytes('nl', uploadLimits.fileBytes), total: megabytes
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Facturen 2026 van mevrouw Wiśniewska\n%%EOF\n');
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
-/** The newest mail to the requester with this subject, once it has arrived. */
-async function mailWithSubject(subject: string): Promise<ReadMessage> {
-  await expect.poll(async () => (await outboxMessagesTo(outbox, requesterEmail)).some((mail) => mail.subject === subject), { timeout: 10_000 }).toBe(true);
-  return (await outboxMessagesTo(outbox, requesterEmail)).findLast((mail) => mail.subject === subject) as ReadMessage;
+/** The newest mail to `to` with this subject, once it has arrived. */
+async function mailWithSubjectTo(to: string, subject: string): Promise<ReadMessage> {
+  await expect.poll(async () => (await outboxMessagesTo(outbox, to)).some((mail) => mail.subject === subject), { timeout: 10_000 }).toBe(true);
+  return (await outboxMessagesTo(outbox, to)).findLast((mail) => mail.subject === subject) as ReadMessage;
 }
+const mailWithSubject = (subject: string) => mailWithSubjectTo(requesterEmail, subject);
 
 /** The signed package link a mail carries. */
 const packageLinkIn = (mail: ReadMessage) => /https?:\/\/\S+\/api\/requests\/DSR-\S+\/export\?until=\d+&sig=[\w-]+/.exec(mail.text)?.[0] ?? '';
@@ -233,5 +234,78 @@ describe.skipIf(!hasBrowser)('the signed download, its renewal and the DPO’s a
     expect(downloaded.map((detail) => (JSON.parse(detail) as { link: string }).link)).toEqual(['signed', 'signed']);
     await requester.close();
     await context.close();
+  });
+});
+
+describe('the files of an answer without a package', () => {
+  test('a rectification’s attached PDF: a signed link per file on the Greek status page, 410 once its 7 days are over, renewed by the DPO', async () => {
+    const account = createDpoAccount('nikos.dpo@ostria.example', 'el', { env: { ...database.env, PORTAL_SECRET: portalSecret } });
+    const cookie = sessionCookie(await signInDpo(portal.baseURL, account));
+    const email = 'giorgos.k@example.gr';
+    const submitted = await fetch(`${portal.baseURL}/api/requests`, {
+      method: 'POST',
+      body: JSON.stringify({
+        type: 'rectification',
+        locale: 'el',
+        name: 'Γιώργος Κ.',
+        email,
+        inaccurateData: 'Η διεύθυνσή μου',
+        correctData: 'Οδός Αιόλου 10',
+        declaration: true,
+      }),
+    });
+    const { reference } = (await submitted.json()) as { reference: string };
+    const statusLink =
+      /https?:\/\/\S+\/el\/requests\/DSR-\S+token=[\w-]+/.exec((await waitForMessageTo(outbox, email)).text)?.[0].replace(/&verify=.*$/, '') ?? '';
+    const post = (path: string, body: URLSearchParams | FormData) =>
+      fetch(`${portal.baseURL}${path}`, { method: 'POST', body, headers: { Cookie: cookie, Origin: portal.baseURL }, redirect: 'manual' });
+    const here = `/dpo/requests/${reference}`;
+    expect((await post(here, new URLSearchParams({ action: 'verify', method: 'customer-account' }))).status).toBe(303);
+    expect((await post(here, new URLSearchParams({ action: 'start' }))).status).toBe(303);
+    const form = new FormData();
+    form.set('action', 'attach');
+    form.append('files', new Blob([pdf]), 'διόρθωση.pdf');
+    expect((await post(`${here}/files`, form)).headers.get('location')).toBe(`${here}?filesDone=attached#files`);
+    expect((await post(here, new URLSearchParams({ action: 'complete', message: 'Διορθώσαμε τη διεύθυνσή σας.' }))).status).toBe(303);
+
+    const completed = await mailWithSubjectTo(email, translate('el')('dpo.email.completedSubject', { reference }));
+    const mailedFile = /https?:\/\/\S+\/api\/requests\/DSR-\S+\/files\/\d+\?until=\d+&sig=[\w-]+/.exec(completed.text)?.[0] ?? '';
+    expect(completed.text).toContain('διόρθωση.pdf');
+    const requester = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
+    const status = await requester.newPage();
+    await status.goto(statusLink);
+    const link = status.locator('[data-answer-files] a');
+    expect(await link.textContent()).toBe('διόρθωση.pdf');
+    expect(new URL(mailedFile).pathname + new URL(mailedFile).search).toBe(await link.getAttribute('href'));
+    const file = await requester.request.get(mailedFile);
+    expect(file.status()).toBe(200);
+    expect(file.headers()['content-type']).toBe('application/pdf');
+    expect(file.headers()['content-disposition']).toBe(`attachment; filename="________.pdf"; filename*=UTF-8''${encodeURIComponent('διόρθωση.pdf')}`);
+    expect(file.headers()['x-content-type-options']).toBe('nosniff');
+    expect(Buffer.from(await file.body()).equals(pdf)).toBe(true);
+    const url = new URL(mailedFile);
+    const fileId = Number(url.pathname.split('/').at(-1));
+    const until = Number(url.searchParams.get('until'));
+    expect((await requester.request.get(`${url.pathname}?until=${until + day}&sig=${url.searchParams.get('sig')}`)).status()).toBe(404);
+    expect((await requester.request.get(`/api/requests/${reference}/files/${fileId + 1}${url.search}`)).status()).toBe(404);
+
+    // Eight days after the answer: the link the mail gave then has expired, and the page says so.
+    const closedAt = (await database.sql.value<number>('SELECT closed_at FROM requests WHERE reference = ?', reference)) - 8 * day;
+    await database.sql.run('UPDATE requests SET closed_at = ? WHERE reference = ?', closedAt, reference);
+    const thenLink = `${url.pathname}?${fileLinkQuery(portalSecret, reference, fileId, closedAt + 7 * day)}`;
+    expect((await requester.request.get(thenLink)).status()).toBe(410);
+    expect((await requester.request.get(mailedFile)).status()).toBe(410);
+    await status.reload();
+    expect(await status.locator('[data-answer-files] a').count()).toBe(0);
+    expect(await status.locator('[data-files-expired]').count()).toBe(1);
+
+    const renewed = await post(`${here}/export`, new URLSearchParams({ action: 'renew' }));
+    expect(renewed.headers.get('location')).toBe(`${here}?exportDone=renewed#downloads`);
+    const renewal = await mailWithSubjectTo(email, translate('el')('dpo.email.renewedSubject', { reference }));
+    const renewedFile = /https?:\/\/\S+\/api\/requests\/DSR-\S+\/files\/\d+\?until=\d+&sig=[\w-]+/.exec(renewal.text)?.[0] ?? '';
+    expect((await requester.request.get(renewedFile)).status()).toBe(200);
+    await status.reload();
+    expect(await status.locator('[data-answer-files] a').getAttribute('href')).toBe(new URL(renewedFile).pathname + new URL(renewedFile).search);
+    await requester.close();
   });
 });
