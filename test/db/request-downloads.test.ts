@@ -80,12 +80,14 @@ describe('renewDownloads()', () => {
     expect(await renewDownloads(store, 'DSR-2026-AAAAAA', dpo, received)).toEqual({ ok: false, problem: 'notFound' });
   });
 
-  test('refuses once the subject was erased: the erasure took the package, nothing is renewed', async () => {
+  test('refuses once the subject was erased: the erasure took the package and the DPO’s attachment, nothing is renewed', async () => {
     const access = await startedRequest('access');
+    await attachFiles(store, access.reference, [pdf()], dpo, received + day);
     expect((await complete(access.reference, received + day)).ok).toBe(true);
     const erasure = await startedRequest('erasure');
     expect((await takeAction(store, erasure.reference, { action: 'erase' }, dpo, received + 2 * day)).ok).toBe(true);
     expect(await store.read((db) => exportOf(db, access.id))).toBeUndefined();
+    expect(await store.read((db) => filesListOf(db, access.id))).toEqual([]);
     expect((await renewDownloads(store, access.reference, dpo, received + 3 * day)).ok).toBe(false);
     expect(await renewDownloads(store, erasure.reference, dpo, received + 3 * day)).toEqual({ ok: false, problem: 'anonymised' });
     expect((await eventsOf(store.db, access.id)).map((event) => event.kind)).not.toContain('export-renewed');
