@@ -131,6 +131,7 @@ describe.skipIf(!hasBrowser)('the signed download, its renewal and the DPO’s a
     expect(await page.locator('#field-files').getAttribute('aria-describedby')).toContain('field-files-error');
     expect(await page.locator('#field-files').getAttribute('aria-invalid')).toBe('true');
     expect(await files.locator('[data-no-files]').count()).toBe(1);
+    await files.screenshot({ path: '.shots/dpo-files-error-nl.png' });
     await files.locator('input[type="file"]').setInputFiles({ name: 'facturen 2026.pdf', mimeType: 'application/pdf', buffer: pdf });
     await files.locator('form[data-attach] button').click();
     await page.waitForURL('**?filesDone=attached#files');
@@ -266,6 +267,32 @@ describe('the files of an answer without a package', () => {
     form.set('action', 'attach');
     form.append('files', new Blob([pdf]), 'διόρθωση.pdf');
     expect((await post(`${here}/files`, form)).headers.get('location')).toBe(`${here}?filesDone=attached#files`);
+    // Empty, too large (one file, or the whole post), not a form: refused, nothing stored; a CSV attached, then removed.
+    const attempt = async (files: { content: Buffer; name: string }[]) => {
+      const body = new FormData();
+      body.set('action', 'attach');
+      for (const file of files) body.append('files', new Blob([file.content]), file.name);
+      return (await post(`${here}/files`, body)).headers.get('location');
+    };
+    const big = Buffer.concat([pdf, Buffer.alloc(uploadLimits.fileBytes)]);
+    expect(await attempt([{ content: Buffer.alloc(0), name: 'leeg.pdf' }])).toBe(`${here}?filesProblem=empty#files`);
+    expect(await attempt([{ content: big, name: 'groot.pdf' }])).toBe(`${here}?filesProblem=tooLarge#files`);
+    expect(await attempt([0, 1, 2].map(() => ({ content: big.subarray(0, uploadLimits.fileBytes - 1), name: 'deel.pdf' })))).toBe(
+      `${here}?filesProblem=tooLarge#files`,
+    );
+    expect(await attempt([])).toBe(`${here}?filesProblem=none#files`);
+    const json = await fetch(`${portal.baseURL}${here}/files`, {
+      method: 'POST',
+      body: '{}',
+      headers: { Cookie: cookie, Origin: portal.baseURL, 'Content-Type': 'application/json' },
+    });
+    expect(json.status).toBe(415);
+    expect(await attempt([{ content: Buffer.from('veld;waarde\nadres;Aiolou 10\n'), name: 'adres.csv' }])).toBe(`${here}?filesDone=attached#files`);
+    const csvId = await database.sql.value<number>("SELECT id FROM request_files WHERE name = 'adres.csv'");
+    expect((await post(`${here}/files`, new URLSearchParams({ action: 'remove', file: String(csvId) }))).headers.get('location')).toBe(
+      `${here}?filesDone=removed#files`,
+    );
+    expect(await database.sql.column<string>('SELECT name FROM request_files ORDER BY id')).toEqual(['facturen 2026.pdf', 'διόρθωση.pdf']);
     expect((await post(here, new URLSearchParams({ action: 'complete', message: 'Διορθώσαμε τη διεύθυνσή σας.' }))).status).toBe(303);
 
     const completed = await mailWithSubjectTo(email, translate('el')('dpo.email.completedSubject', { reference }));
@@ -298,6 +325,7 @@ describe('the files of an answer without a package', () => {
     await status.reload();
     expect(await status.locator('[data-answer-files] a').count()).toBe(0);
     expect(await status.locator('[data-files-expired]').count()).toBe(1);
+    await status.locator('[data-answer-files]').screenshot({ path: '.shots/status-files-expired-el.png' });
 
     const renewed = await post(`${here}/export`, new URLSearchParams({ action: 'renew' }));
     expect(renewed.headers.get('location')).toBe(`${here}?exportDone=renewed#downloads`);
