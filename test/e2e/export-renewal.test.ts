@@ -271,7 +271,7 @@ describe('the files of an answer without a package', () => {
     const attempt = async (files: { content: Buffer; name: string }[]) => {
       const body = new FormData();
       body.set('action', 'attach');
-      for (const file of files) body.append('files', new Blob([file.content]), file.name);
+      for (const file of files) body.append('files', new Blob([new Uint8Array(file.content)]), file.name);
       return (await post(`${here}/files`, body)).headers.get('location');
     };
     const big = Buffer.concat([pdf, Buffer.alloc(uploadLimits.fileBytes)]);
