@@ -263,6 +263,11 @@ describe('the files of an answer without a package', () => {
     const here = `/dpo/requests/${reference}`;
     expect((await post(here, new URLSearchParams({ action: 'verify', method: 'customer-account' }))).status).toBe(303);
     expect((await post(here, new URLSearchParams({ action: 'start' }))).status).toBe(303);
+    // Nothing to download yet: the renewal is refused, and the page says why.
+    const early = await post(`${here}/export`, new URLSearchParams({ action: 'renew' }));
+    expect(early.headers.get('location')).toBe(`${here}?exportProblem=nothingToRenew#downloads`);
+    const refusal = await (await fetch(`${portal.baseURL}${early.headers.get('location')}`, { headers: { Cookie: cookie } })).text();
+    expect(refusal).toContain(translate('el')('dpo.export.problems.nothingToRenew'));
     const form = new FormData();
     form.set('action', 'attach');
     form.append('files', new Blob([pdf]), 'διόρθωση.pdf');
