@@ -89,13 +89,35 @@ export interface RequestUpdateEmailInput {
   organisation: string;
   dpoName: string;
   dpoEmail: string;
-  update: { kind: 'extended'; dueOn: string; reason: string } | { kind: 'completed'; message: string; export: boolean } | { kind: 'rejected'; reason: string };
+  update:
+    | { kind: 'extended'; dueOn: string; reason: string }
+    | { kind: 'completed'; message: string; export: boolean; downloads?: Downloads | undefined }
+    | { kind: 'rejected'; reason: string }
+    | { kind: 'renewed'; downloads: Downloads };
+}
+
+/**
+ * The signed download links a mail hands over, until when they work (a date in the request's language): the package,
+ * or each file the DPO attached to the answer, by name.
+ */
+export interface Downloads {
+  until: string;
+  links: readonly { name?: string; url: string }[];
+}
+
+function downloadBlocks(t: Translate, downloads: Downloads): MailBlock[] {
+  const files = downloads.links.filter((link) => link.name !== undefined).length;
+  return [
+    { text: files ? t('dpo.email.filesLink', { count: files, date: downloads.until }) : t('dpo.email.exportLink', { date: downloads.until }) },
+    ...downloads.links.flatMap((link): MailBlock[] => (link.name === undefined ? [{ link: link.url }] : [{ text: link.name }, { link: link.url }])),
+  ];
 }
 
 /**
  * What the DPO decided, told to the requester in the request's language: a longer deadline and why, the answer
  * (with the export on the status page for access and portability), or a refusal with the reason and the right to
- * complain. The DPO's words are quoted as they typed them.
+ * complain, or the DPO's renewal of the downloads. The package and the answer's files travel as signed links (never
+ * with the status token). The DPO's words are quoted as they typed them.
  */
 export function requestUpdateEmail(input: RequestUpdateEmailInput): OutgoingMail {
   const { t, update } = input;
@@ -117,8 +139,16 @@ export function requestUpdateEmail(input: RequestUpdateEmailInput): OutgoingMail
       body = [
         { text: t('dpo.email.completedBody', values) },
         { text: update.message },
-        ...(update.export ? [{ text: t('dpo.email.completedExport') }, { link: input.statusUrl }] : status),
+        ...(update.downloads?.links.length
+          ? [...downloadBlocks(t, update.downloads), ...status]
+          : update.export
+            ? [{ text: t('dpo.email.completedExport') }, { link: input.statusUrl }]
+            : status),
       ];
+      break;
+    case 'renewed':
+      subject = t('dpo.email.renewedSubject', values);
+      body = [{ text: t('dpo.email.renewedBody', values) }, ...downloadBlocks(t, update.downloads), ...status];
       break;
     case 'rejected':
       subject = t('dpo.email.rejectedSubject', values);

@@ -1,5 +1,5 @@
 import type { RequestEventRow } from '../../db/rows.ts';
-import { formatCalendarDate, type Translate } from './i18n.ts';
+import { formatCalendarDate, formatMoment, type Translate } from './i18n.ts';
 import type { Locale } from './locale.ts';
 
 /** One line of a request's audit trail as the DPO reads it: when, who, what, and the particulars. */
@@ -35,6 +35,11 @@ interface EventDetail {
   system?: string;
   tasks?: { system: string; action: string }[];
   tables?: { name: string; rows: number }[];
+  /** A file's name and size (bytes), for an attachment or its removal. */
+  name?: string;
+  size?: number;
+  /** Until when a renewed download runs. */
+  until?: number;
   /** The free texts retention removed once the request was anonymised. */
   redacted?: string[];
 }
@@ -95,6 +100,18 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
         ...(detail.tables ?? []).map((table) => t('dpo.tasks.tableRows', { table: table.name, rows: t('dpo.tasks.rows', { count: table.rows }) })),
         ...(kind === 'task-not-applicable' && detail.reason ? [detail.reason] : []),
       ].filter(Boolean);
+    case 'file-attached':
+    case 'file-removed':
+      return detail.name === undefined
+        ? [redacted].filter(Boolean)
+        : [
+            t('dpo.request.detail.file', {
+              name: detail.name,
+              size: new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 1 }).format((detail.size ?? 0) / 1024),
+            }),
+          ];
+    case 'export-renewed':
+      return detail.until === undefined ? [] : [t('dpo.request.detail.renewedUntil', { date: formatMoment(detail.until, locale) })];
     case 'notification-failed':
       return [
         t('dpo.request.detail.failedEmail', {

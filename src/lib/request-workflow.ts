@@ -27,6 +27,7 @@ export const requestEventKinds = [
   'task-not-applicable',
   'task-callback-refused',
   'file-attached',
+  'file-removed',
   'export-renewed',
 ] as const;
 export type RequestEventKind = (typeof requestEventKinds)[number];
@@ -40,6 +41,7 @@ export const requesterVisibleEvents: ReadonlySet<RequestEventKind> = new Set([
   'completed',
   'rejected',
   'consent-id-linked',
+  'export-renewed',
 ]);
 
 /**
@@ -53,6 +55,7 @@ const requesterFacts = new Map<string, readonly string[]>([
   ['completed', ['message']],
   ['rejected', ['reason']],
   ['consent-id-linked', ['consentId']],
+  ['export-renewed', ['until']],
 ]);
 
 /** An event's detail as the requester may see it; null when it has none or none of it is theirs to read. */

@@ -1,11 +1,12 @@
 import type { RequestEventRow, RequestExportRow, RequestRow, RequestTaskRow } from '../../db/rows.ts';
-import { ownerFilesOf } from '../lib/systems/owner-task.repo.ts';
 import { tasksOf } from '../lib/systems/tasks.repo.ts';
 import { erasureScope, type ErasureScope } from '../lib/erasure.repo.ts';
 import { requestDeadline, type RequestDeadline } from '../lib/request-deadline.ts';
 import { anonymisation } from '../lib/request-trail.ts';
 import { transitionProblem, workflowActions, type WorkflowAction } from '../lib/request-workflow.ts';
 import { eventsOf, exportOf, findRequest } from '../lib/requests.repo.ts';
+import { answerFilesUntil, downloadsUntil } from '../lib/request-downloads.ts';
+import { filesListOf, type RequestFileListing } from '../lib/request-files.repo.ts';
 import { isReference } from '../lib/requests.ts';
 import { requestDocument } from '../lib/subject-export.ts';
 import { portalOrigin } from './environment.ts';
@@ -29,8 +30,12 @@ export interface DpoRequestCase {
   erasurePreview: ErasureScope | undefined;
   /** The request's tasks in the systems and to its recipients, in the order they were made. */
   tasks: RequestTaskRow[];
-  /** The files the systems' owners uploaded on their task pages (without their content). */
-  ownerFiles: Awaited<ReturnType<typeof ownerFilesOf>>;
+  /** The request's files (owners' uploads, webhooks' answers, the DPO's attachments), without their content. */
+  files: RequestFileListing[];
+  /** The files the systems' owners uploaded on their task pages (of `files`). */
+  ownerFiles: RequestFileListing[];
+  /** Until when the requester's downloads run (the package, or the answer's files), if there are any. */
+  downloadsUntil: number | undefined;
   /** Who anonymised the request (retention, its own erasure, another request's erasure), if anyone did. */
   anonymisedBy: ReturnType<typeof anonymisation>;
 }
@@ -48,6 +53,7 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
     if (!request) return undefined;
     const events = await eventsOf(db, request.id);
     const download = await exportOf(db, request.id);
+    const files = await filesListOf(db, request.id);
     const workflow = { ...request, extended: request.extensionDays !== null };
     const allowed = workflowActions.filter((action) => transitionProblem(workflow, action) === undefined);
     const erasure = events.findLast((event) => event.kind === 'erased');
@@ -63,7 +69,13 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
       erasure,
       erasurePreview,
       tasks: await tasksOf(db, request.id),
-      ownerFiles: await ownerFilesOf(db, request.id),
+      files,
+      ownerFiles: files.filter((file) => file.origin === 'owner'),
+      downloadsUntil: downloadsUntil(
+        download,
+        answerFilesUntil(request, events),
+        files.some((file) => file.origin === 'dpo'),
+      ),
       anonymisedBy: anonymisation(events.findLast((event) => event.kind === 'anonymised')),
     };
   });

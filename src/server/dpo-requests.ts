@@ -1,11 +1,13 @@
-import type { RequestRow } from '../../db/rows.ts';
+import type { RequestExportRow, RequestRow } from '../../db/rows.ts';
 import { actionProblems, dpoActionSchema, toRequestAction, type ActionFieldProblem, type DpoActionForm } from '../lib/dpo-actions.ts';
-import { formatCalendarDate } from '../lib/i18n.ts';
+import { formatCalendarDate, formatMoment } from '../lib/i18n.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { completeRequest } from '../lib/request-completion.ts';
-import { requestUpdateEmail, type RequestUpdateEmailInput } from '../lib/request-email.ts';
+import { answerFilesUntil } from '../lib/request-downloads.ts';
+import { requestUpdateEmail, type Downloads, type RequestUpdateEmailInput } from '../lib/request-email.ts';
+import { filesListOf, type RequestFileListing } from '../lib/request-files.repo.ts';
 import { producesExport, type WorkflowAction } from '../lib/request-workflow.ts';
-import { findRequest, recordEvent, takeAction, type RequestAction } from '../lib/requests.repo.ts';
+import { eventsOf, exportOf, findRequest, recordEvent, takeAction, type RequestAction } from '../lib/requests.repo.ts';
 import { localDate } from '../lib/deadline.ts';
 import { planTasks } from '../lib/systems/tasks.ts';
 import { wakeTaskRunner } from './task-runner-wake.ts';
@@ -17,6 +19,7 @@ import { getOrganisation } from './organisation.ts';
 import { errorKind, statusUrl } from './requests.ts';
 import { log } from '../lib/log.ts';
 import { getPortal } from './portal.ts';
+import { answerFileDownloadPath, exportDownloadPath } from './request-downloads.ts';
 
 export type ActionResult =
   | { ok: true; action: WorkflowAction; request: RequestRow; emailed?: boolean }
@@ -68,10 +71,43 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
   if (form.action === 'start' || form.action === 'erase') wakeTaskRunner();
   const request = outcome.request;
   const locale = isLocale(request.locale) ? request.locale : getOrganisation().defaultLocale;
-  const update = updateFor(form, request, locale);
-  if (!update) return { ok: true, action: form.action, request };
+  const base = updateFor(form, request, locale);
+  if (!base) return { ok: true, action: form.action, request };
+  const update = base.kind === 'completed' ? { ...base, downloads: await answerDownloads(request, locale, origin) } : base;
   // Addressed as the request was before the action: an answered erasure request no longer holds the address.
   return { ok: true, action: form.action, request, emailed: await tellRequester(request, before, locale, update, origin) };
+}
+
+/** The signed links of what a completion hands over: the package, or the files attached to another type's answer. */
+async function answerDownloads(request: RequestRow, locale: Locale, origin: string): Promise<Downloads | undefined> {
+  const { store, clock } = getPortal();
+  const now = clock();
+  const { download, files, filesUntil } = await store.read(async (db) => {
+    const events = await eventsOf(db, request.id);
+    return { download: await exportOf(db, request.id), files: await filesListOf(db, request.id, 'dpo'), filesUntil: answerFilesUntil(request, events) };
+  });
+  return downloadsFor(request.reference, download, filesUntil === undefined ? [] : files, filesUntil, locale, origin, now);
+}
+
+/** The mail's download links (absolute, signed) for a package or an answer's files, while they run. */
+export function downloadsFor(
+  reference: string,
+  download: RequestExportRow | undefined,
+  files: readonly RequestFileListing[],
+  filesUntil: number | undefined,
+  locale: Locale,
+  origin: string,
+  now: number,
+): Downloads | undefined {
+  if (download)
+    return download.expiresAt < now
+      ? undefined
+      : { until: formatMoment(download.expiresAt, locale), links: [{ url: origin + exportDownloadPath(reference, download) }] };
+  if (filesUntil === undefined || filesUntil < now || files.length === 0) return undefined;
+  return {
+    until: formatMoment(filesUntil, locale),
+    links: files.map((file) => ({ name: file.name, url: origin + answerFileDownloadPath(reference, file, filesUntil) })),
+  };
 }
 
 /** A start carries the tasks of the request's type: one per relevant system in the register, recipients last. */
@@ -94,7 +130,7 @@ function updateFor(form: DpoActionForm, request: RequestRow, locale: Locale): Re
   }
 }
 
-async function tellRequester(
+export async function tellRequester(
   request: RequestRow,
   addressee: Pick<RequestRow, 'email' | 'name'>,
   locale: Locale,

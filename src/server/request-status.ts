@@ -6,15 +6,17 @@ import {
   exportOf,
   findRequest,
   findRequestForRequester,
-  recordEvent,
   verificationPending,
   verifyByEmailLink,
   type EmailVerification,
 } from '../lib/requests.repo.ts';
+import { answerFilesUntil } from '../lib/request-downloads.ts';
+import { filesListOf, type RequestFileListing } from '../lib/request-files.repo.ts';
 import { isReference } from '../lib/requests.ts';
 import { requestDocument } from '../lib/subject-export.ts';
 import { portalOrigin } from './environment.ts';
 import { getPortal } from './portal.ts';
+import { answerFileDownloadPath, exportDownloadPath } from './request-downloads.ts';
 
 /** What a requester's status page shows: their request, the events meant for them, its export and its deadline. */
 export interface RequestStatus {
@@ -22,8 +24,14 @@ export interface RequestStatus {
   /** The events the requester sees (notes, exports and delivery problems are for the DPO). */
   events: RequestEventRow[];
   download: RequestExportRow | undefined;
+  /** The package's signed download link (a path), while it may be downloaded. */
+  downloadPath: string | undefined;
   /** The export's link has expired. */
   downloadExpired: boolean;
+  /** The files the DPO attached to the answer of a request without a package, each with its signed link while it runs. */
+  answerFiles: { file: RequestFileListing; path: string | undefined }[];
+  /** Until when the answer's files may be downloaded (completed requests without a package that have some). */
+  answerFilesUntil: number | undefined;
   deadline: RequestDeadline;
   /** The state of the email link the page was opened with (`verify`), if any. */
   verification: EmailVerification | 'pending' | undefined;
@@ -42,11 +50,20 @@ export async function openRequestStatus(reference: string, token: string | null,
     if (!request) return undefined;
     const allEvents = await eventsOf(db, request.id);
     const download = await exportOf(db, request.id);
+    const downloadExpired = download !== undefined && download.expiresAt < now;
+    const filesUntil = answerFilesUntil(request, allEvents);
+    const files = filesUntil === undefined ? [] : await filesListOf(db, request.id, 'dpo');
     return {
       request,
       events: allEvents.filter((event) => requesterVisibleEvents.has(event.kind as RequestEventKind)),
       download,
-      downloadExpired: download !== undefined && download.expiresAt < now,
+      downloadPath: download && !downloadExpired ? exportDownloadPath(request.reference, download) : undefined,
+      downloadExpired,
+      answerFiles: files.map((file) => ({
+        file,
+        path: filesUntil !== undefined && filesUntil >= now ? answerFileDownloadPath(request.reference, file, filesUntil) : undefined,
+      })),
+      answerFilesUntil: files.length ? filesUntil : undefined,
       deadline: requestDeadline(request, allEvents, organisation.timeZone, now),
       verification: verifyToken ? verificationPending(request, verifyToken, now) : undefined,
     };
@@ -80,25 +97,4 @@ export async function requestDocumentForRequester(reference: string, token: stri
     const request = await findRequestForRequester(db, reference, token);
     return request && { request, document: await requestDocument(db, request, 'requester', origin, { timeZone: organisation.timeZone, now: clock() }) };
   });
-}
-
-export type ExportDownload = { ok: true; request: RequestRow; snapshot: RequestExportRow } | { ok: false; problem: 'notFound' | 'expired' };
-
-/**
- * The requester downloads the JSON export of their completed access or portability request, for 7 days after
- * completion; each download is an audit event.
- */
-export async function downloadExport(reference: string, token: string | null): Promise<ExportDownload> {
-  if (!isReference(reference)) return { ok: false, problem: 'notFound' };
-  const { store, clock } = getPortal();
-  const found = await store.read(async (db) => {
-    const request = await findRequestForRequester(db, reference, token);
-    const snapshot = request ? await exportOf(db, request.id) : undefined;
-    return request && snapshot && { request, snapshot };
-  });
-  if (!found) return { ok: false, problem: 'notFound' };
-  const now = clock();
-  if (found.snapshot.expiresAt < now) return { ok: false, problem: 'expired' };
-  await recordEvent(store, found.request.id, 'exported', 'requester', now, { contentHash: found.snapshot.contentHash });
-  return { ok: true, ...found };
 }

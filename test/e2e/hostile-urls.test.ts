@@ -96,6 +96,8 @@ describe('hostile URLs and headers', () => {
       '/api/consent/{s}/receipt',
       '/api/requests/{s}',
       '/api/requests/{s}/export',
+      '/api/requests/DSR-2026-AAAAAA/files/{s}?until={s}&sig=x',
+      '/dpo/requests/{s}/files/{s}',
       '/dpo/requests/{s}',
       '/dpo/requests/{s}.json',
       '/{s}.js',

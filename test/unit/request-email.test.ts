@@ -108,6 +108,33 @@ describe('the emails a requester gets when the DPO acts', () => {
     expect(without.text).toContain(t('dpo.email.statusLink'));
   });
 
+  const signedPackage = 'https://privacy.example/api/requests/DSR-2026-7KQ4M2/export?until=1796400000000&sig=abc';
+
+  test.each(locales)('in %s: a completion hands over the package by its signed link, not the status token', (locale) => {
+    const t = createTranslator(locale, messages[locale]);
+    const mail = requestUpdateEmail({
+      ...base(locale),
+      update: { kind: 'completed', message: 'Done.', export: true, downloads: { until: '14 Dec 2026, 10:00', links: [{ url: signedPackage }] } },
+    });
+    expect(mail.text).toContain(t('dpo.email.exportLink', { date: '14 Dec 2026, 10:00' }));
+    expect(mail.links).toEqual([signedPackage, 'https://privacy.example/el/requests/DSR-2026-7KQ4M2?token=s']);
+    expect((mail.links ?? []).filter((link) => link.includes('/api/')).join('')).not.toContain('token=');
+  });
+
+  test.each(locales)('in %s: a renewal says so and gives each file by name with its new link', (locale) => {
+    const t = createTranslator(locale, messages[locale]);
+    const links = [
+      { name: 'antwoord.pdf', url: 'https://privacy.example/api/requests/DSR-2026-7KQ4M2/files/3?until=1&sig=a' },
+      { name: 'facturen.csv', url: 'https://privacy.example/api/requests/DSR-2026-7KQ4M2/files/4?until=1&sig=b' },
+    ];
+    const mail = requestUpdateEmail({ ...base(locale), update: { kind: 'renewed', downloads: { until: '21 Dec 2026', links } } });
+    expect(mail.subject).toBe(t('dpo.email.renewedSubject', { reference: 'DSR-2026-7KQ4M2' }));
+    expect(mail.text).toContain(t('dpo.email.renewedBody', { reference: 'DSR-2026-7KQ4M2' }));
+    expect(mail.text).toContain(t('dpo.email.filesLink', { count: 2, date: '21 Dec 2026' }));
+    expect(mail.text).toMatch(/antwoord\.pdf\s+https:\/\/privacy\.example\/api\/requests\/DSR-2026-7KQ4M2\/files\/3/);
+    expect((mail.links ?? []).slice(0, 2)).toEqual(links.map((link) => link.url));
+  });
+
   test.each(locales)('in %s: a rejection gives the reason and the right to complain', (locale) => {
     const t = createTranslator(locale, messages[locale]);
     const mail = requestUpdateEmail({ ...base(locale), update: { kind: 'rejected', reason: 'We could not verify your identity.' } });

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, asc, desc, eq } from 'drizzle-orm';
-import type { RequestFileRow, RequestRow, RequestTaskRow } from '../../../db/rows.ts';
+import { and, desc, eq } from 'drizzle-orm';
+import type { RequestRow, RequestTaskRow } from '../../../db/rows.ts';
 import type { Executor, Store } from '../../../db/store.ts';
 import { requestEvents, requestFiles, requests } from '../../../db/tables.ts';
 import { hashToken } from '../marketing.ts';
@@ -107,25 +107,6 @@ export async function answerOwnerTask(store: Store, input: { task: RequestTaskRo
     }
     return true;
   });
-}
-
-/** The files the owners uploaded for a request's tasks (without their content), for the DPO's page. */
-export async function ownerFilesOf(db: Executor, requestId: number): Promise<Omit<RequestFileRow, 'contentBase64'>[]> {
-  return db
-    .select({
-      id: requestFiles.id,
-      requestId: requestFiles.requestId,
-      taskId: requestFiles.taskId,
-      origin: requestFiles.origin,
-      name: requestFiles.name,
-      mediaType: requestFiles.mediaType,
-      size: requestFiles.size,
-      sha256: requestFiles.sha256,
-      createdAt: requestFiles.createdAt,
-    })
-    .from(requestFiles)
-    .where(and(eq(requestFiles.requestId, requestId), eq(requestFiles.origin, 'owner')))
-    .orderBy(asc(requestFiles.id));
 }
 
 /** When the owner was last sent the task's link (its `task-waiting` event), or undefined. */
