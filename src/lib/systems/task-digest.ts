@@ -87,7 +87,8 @@ export function dpoTaskSection(input: DpoTaskSectionInput): MailBlock[] {
   return [
     { text: `${t('taskDigest.dpo.title')}:` },
     ...input.tasks.flatMap((entry): MailBlock[] => {
-      const code = entry.task.status === 'failed' ? errorCodeOf(entry.task) : undefined;
+      // A pending task with an error is being retried: the DPO reads why, as for one that failed.
+      const code = entry.task.status === 'running' ? undefined : errorCodeOf(entry.task);
       const status = t(`dpo.tasks.statuses.${entry.task.status}`);
       return [
         {
@@ -95,7 +96,7 @@ export function dpoTaskSection(input: DpoTaskSectionInput): MailBlock[] {
             reference: entry.reference,
             system: systemNameOf(entry.task.system, input.systems, input.processors, locale),
             action: t(`dpo.tasks.actions.${entry.task.action}`),
-            status: code ? t('taskDigest.dpo.failedWith', { status, error: t(`dpo.tasks.errors.${code}`) }) : status,
+            status: code ? t('taskDigest.dpo.statusWithError', { status, error: t(`dpo.tasks.errors.${code}`) }) : status,
             due: formatCalendarDate(entry.task.dueOn, locale),
             left: dueText(entry, input.today, t),
           })}`,
@@ -176,7 +177,7 @@ export function ownerDigestEmail(input: OwnerDigestInput): OutgoingMail {
       const system = systemNameOf(entry.task.system, input.systems, [], locale);
       const line = t('taskDigest.owner.line', {
         reference: entry.reference,
-        type: t(`requests.types.${entry.requestType}.name`),
+        type: t(`taskDigest.owner.types.${entry.requestType}`),
         system,
         due: formatCalendarDate(entry.task.dueOn, locale),
         left: dueText(entry, input.today, t),

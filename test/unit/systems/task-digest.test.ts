@@ -164,7 +164,7 @@ describe('the digest of a system’s owner', () => {
     expect(lines[0]).toBe('Здравейте, Maria Ivanova,');
     expect(lines[2]).toBe(
       [
-        `• DSR-2026-7KQ4M2 · Изтриване · Архив на договорите · срок до 13 декември 2026 г. · ${translator('bg')('requests.status.daysLeft', { count: 3 })}`,
+        `• DSR-2026-7KQ4M2 · Искане за изтриване · Архив на договорите · срок до 13 декември 2026 г. · ${translator('bg')('requests.status.daysLeft', { count: 3 })}`,
         'Изтрийте данните на това лице от системата „Архив на договорите“ и потвърдете, че е направено.',
         'Вашата лична връзка към тази задача (не я препращайте):',
       ].join('\n'),
