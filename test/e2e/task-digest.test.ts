@@ -192,4 +192,24 @@ describe('npm run dpo:reminders with open tasks', () => {
       expect(await page.text()).toContain('<html lang="bg"');
     }
   });
+
+  test('with no request due soon but tasks open, the DPO still gets the digest, about the tasks', async () => {
+    const access = seeded.access as RequestRow;
+    const extended = await takeAction(
+      store,
+      access.reference,
+      { action: 'extend', months: 1, reason: 'Het archief staat op band', timeZone: organisation.timeZone },
+      'dpo:test',
+      Date.now(),
+    );
+    expect(extended.ok).toBe(true);
+    const result = runScript('scripts/dpo-reminders.ts', [], env);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('0 overdue, 0 due within 7 days, 3 open tasks');
+    const pl = translate('pl');
+    const digest = (await outboxMessagesTo(outbox, 'magda.digest@ostria.example')).at(-1);
+    expect(digest?.subject).toBe(pl('taskDigest.dpo.subjectTasks', { count: 3 }));
+    expect(digest?.text).toContain(`${pl('taskDigest.dpo.title')}:`);
+    expect(digest?.text).toContain(`${portal.baseURL}/dpo/requests/${access.reference}#tasks`);
+  });
 });
