@@ -31,7 +31,9 @@ async function startedRequest(type: RequestType, received: number) {
       name: 'Daan de Vries',
       email: 'daan@example.nl',
       declaration: true,
-      ...(type === 'erasure' ? { scope: 'Alles', grounds: 'Geen klant meer' } : { details: 'Alles wat u van mij hebt' }),
+      details: 'Alles wat u van mij hebt',
+      ...(type === 'rectification' ? { inaccurateData: 'Mijn adres', correctData: 'Dorpsstraat 1' } : {}),
+      ...(type === 'erasure' || type === 'objection' ? { scope: 'Alles', grounds: 'Geen klant meer' } : {}),
     }),
     now: received,
     timeZone: 'Europe/Athens',
@@ -116,5 +118,20 @@ describe('openTasksForDigest()', () => {
       reference: request.reference,
       task: { status: 'pending', attempts: 1, tokenHash: hashToken('owner-token'), tokenExpiresAt: now + 45 * day },
     });
+  });
+
+  test('leaves out the tasks a closed request no longer needs: collecting for an answered one, anything for a rejected one', async () => {
+    const received = Date.parse('2026-11-20T10:15:00Z');
+    const answered = await startedRequest('access', received);
+    const rectified = await startedRequest('rectification', received);
+    const rejected = await startedRequest('objection', received);
+    const later = received + 2 * 3_600_000;
+    const complete = { action: 'complete' as const, message: 'Hierbij uw gegevens.', openTasksReason: 'Het archief volgt apart.' };
+    expect((await takeAction(store, answered.reference, complete, dpo, later)).ok).toBe(true);
+    expect((await takeAction(store, rectified.reference, { action: 'complete', message: 'Aangepast.' }, dpo, later)).ok).toBe(true);
+    expect((await takeAction(store, rejected.reference, { action: 'reject', reason: 'Geen grond.' }, dpo, later)).ok).toBe(true);
+    // The rectification's owners still have to correct what the person asked.
+    const entries = await openTasksForDigest(store.db, '2026-11-21');
+    expect(entries.map((entry) => [entry.reference, entry.task.action])).toEqual(systems.map(() => [rectified.reference, 'forward']));
   });
 });

@@ -178,6 +178,8 @@ describe('npm run dpo:reminders with open tasks', () => {
     const bg = translate('bg');
     const manualOwner = await onlyMessageTo('archive@ostria.example');
     expect(manualOwner.subject).toBe(bg('taskDigest.owner.subject', { count: 1 }));
+    expect(manualOwner.headerBlock).toMatch(/^Content-Language: bg$/im);
+    expect(manualOwner.headerBlock).toMatch(/^Auto-Submitted: auto-generated$/im);
     expect(manualOwner.text).toContain(bg('taskDigest.owner.todo.collect', { system: 'Архив на договорите' }));
     expect(manualOwner.text).toContain(access.reference);
     const link = new RegExp(`${portal.baseURL}/bg/tasks/${seeded.manualTask}\\?token=[\\w%-]+`).exec(manualOwner.text)?.[0] ?? '';

@@ -30,7 +30,9 @@ export interface DigestTask {
 
 /**
  * Every open task (pending, running, failed) that someone has to look at now, by its due date (then the order it was
- * made): not the erasure's tasks still waiting for the DPO to execute the erasure, which nobody can act on yet.
+ * made). Not the erasure's tasks still waiting for the DPO to execute the erasure, which nobody can act on yet; nor
+ * those a closed request no longer needs: any task of a rejected request, the collecting of an answered one (its
+ * package is made). An answered request's erasure, restriction or forwarded text still has to be carried out.
  */
 export async function openTasksForDigest(db: Executor, today: string): Promise<DigestTask[]> {
   // Waiting for the erasure: pending, no attempt scheduled or made, an erasure or an Art. 19 notification.
@@ -44,7 +46,14 @@ export async function openTasksForDigest(db: Executor, today: string): Promise<D
     .select({ task: requestTasks, reference: requests.reference, requestType: requests.type, requestDueOn: requests.dueOn })
     .from(requestTasks)
     .innerJoin(requests, eq(requestTasks.requestId, requests.id))
-    .where(and(inArray(requestTasks.status, [...openTaskStatuses]), notWaitingForErasure))
+    .where(
+      and(
+        inArray(requestTasks.status, [...openTaskStatuses]),
+        notWaitingForErasure,
+        ne(requests.status, 'rejected'),
+        or(ne(requests.status, 'completed'), ne(requestTasks.action, 'collect')),
+      ),
+    )
     .orderBy(asc(requestTasks.dueOn), asc(requestTasks.id));
   return rows.map((row) => ({ ...row, overdue: row.task.dueOn < today }));
 }
@@ -199,11 +208,13 @@ export function ownerDigestEmail(input: OwnerDigestInput): OutgoingMail {
     }),
     { text: t('taskDigest.owner.questions', values) },
   ];
-  return composeMail({
+  const mail = composeMail({
     lang: locale,
     to: owner.email,
     subject: t('taskDigest.owner.subject', { count: input.tasks.length }),
     blocks,
     signature: input.organisation,
   });
+  // Sent by a machine each day: an out-of-office answer should not come back to the portal's address.
+  return { ...mail, headers: { 'Content-Language': locale, 'Auto-Submitted': 'auto-generated' } };
 }
