@@ -208,13 +208,11 @@ export function ownerDigestEmail(input: OwnerDigestInput): OutgoingMail {
     }),
     { text: t('taskDigest.owner.questions', values) },
   ];
-  const mail = composeMail({
+  return composeMail({
     lang: locale,
     to: owner.email,
     subject: t('taskDigest.owner.subject', { count: input.tasks.length }),
     blocks,
     signature: input.organisation,
   });
-  // Sent by a machine each day: an out-of-office answer should not come back to the portal's address.
-  return { ...mail, headers: { 'Content-Language': locale, 'Auto-Submitted': 'auto-generated' } };
 }
