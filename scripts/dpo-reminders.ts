@@ -1,73 +1,104 @@
 // `npm run dpo:reminders`: emails every enabled DPO account a digest of the open requests that are overdue or due
-// within 7 days, in the DPO's own language. Meant for cron (once each morning); sends nothing when nothing needs
-// attention. Exit status 1 when an email could not be sent, so cron reports it.
-import { resolve } from 'node:path';
+// within 7 days and of the open tasks in the systems, in the DPO's own language; and each system owner
+// (content/systems.json) one mail, in their language, with the open tasks of their systems and their private links.
+// Meant for cron (once each morning); sends nothing when nothing needs attention. Exit status 1 when an email could
+// not be sent, so cron reports it. The output names counts, never an address.
 import { openMigratedStore } from '../db/connection.ts';
-import { portalHosts } from '../src/lib/canonical-origin.ts';
 import { localDate } from '../src/lib/deadline.ts';
 import { enabledDpoUsers } from '../src/lib/dpo.repo.ts';
-import { digestEmail, requestsNeedingAttention } from '../src/lib/dpo-digest.ts';
-import { createTranslator } from '../src/lib/i18n.ts';
+import { digestEmail, digestHasNews, requestsNeedingAttention } from '../src/lib/dpo-digest.ts';
 import { isLocale, type Locale } from '../src/lib/locale.ts';
-import { createMailer } from '../src/lib/mailer.ts';
-import { readMessages, readOrganisation } from './support/content.ts';
-import { environmentOrExit } from './support/cli.ts';
+import type { OutgoingMail } from '../src/lib/mailer.ts';
+import { SystemsRegisterError } from '../src/lib/systems/register.ts';
+import { openTasksForDigest, ownerDigestEmail, tasksByOwner } from '../src/lib/systems/task-digest.ts';
+import { createPortal, type Portal } from '../src/server/portal.ts';
+import { environmentOrExit, fail } from './support/cli.ts';
+import { projectRoot } from './support/content.ts';
 
-const organisation = readOrganisation();
 const environment = environmentOrExit();
 const store = await openMigratedStore(environment);
+let portal: Portal;
+try {
+  portal = createPortal(environment, { root: projectRoot, store });
+} catch (error) {
+  await store.close();
+  if (error instanceof SystemsRegisterError) fail(`No reminder sent: ${error.message}`);
+  throw error;
+}
+const { organisation, systems, mailer, translators } = portal;
 
-const now = Date.now();
+const now = portal.clock();
 const today = localDate(now, organisation.timeZone);
-const { overdue, dueSoon, dpos } = await store.read(async (db) => ({
+const { overdue, dueSoon, tasks, dpos } = await store.read(async (db) => ({
   ...(await requestsNeedingAttention(db, today)),
+  tasks: await openTasksForDigest(db, today),
   // A disabled account gets no digest: it names requests someone who may no longer work here should not see.
   dpos: await enabledDpoUsers(db),
 }));
 await store.close();
 
-if (overdue.length + dueSoon.length === 0) {
-  console.log(`Nothing is overdue or due within 7 days (${today}); no reminder sent.`);
+const summary = `${overdue.length} overdue, ${dueSoon.length} due within 7 days, ${tasks.length} open tasks (${today})`;
+if (!digestHasNews({ overdue, dueSoon, tasks })) {
+  console.log(`Nothing is overdue or due within 7 days and no task is open (${today}); no reminder sent.`);
   process.exit(0);
 }
-if (dpos.length === 0) {
-  console.error(
-    `${overdue.length} overdue and ${dueSoon.length} due within 7 days, but no enabled DPO account exists: create one with npm run dpo:create-user.`,
-  );
-  process.exit(1);
-}
 
-const mailer = createMailer({
-  from: environment.MAIL_FROM ?? `${organisation.shortName} <${organisation.privacyEmail}>`,
-  smtpUrl: environment.SMTP_URL,
-  outboxDir: resolve(environment.OUTBOX_DIR),
-});
-const { origin } = portalHosts(environment);
 let failed = 0;
-for (const dpo of dpos) {
-  const locale: Locale = isLocale(dpo.locale) ? dpo.locale : organisation.defaultLocale;
-  const t = createTranslator(locale, readMessages(locale));
+async function send(mail: OutgoingMail, who: string): Promise<boolean> {
   try {
-    await mailer.send(
-      digestEmail({
-        t,
-        locale,
-        to: dpo.email,
-        today,
-        now,
-        timeZone: organisation.timeZone,
-        overdue,
-        dueSoon,
-        inboxUrl: `${origin}/dpo?status=open`,
-        organisation: organisation.legalName,
-      }),
-    );
+    await mailer.send(mail);
+    return true;
   } catch (error) {
     failed += 1;
-    console.error(`A reminder could not be sent (DPO account #${dpo.id}): ${error instanceof Error ? error.name : 'unknown error'}.`);
+    console.error(`A reminder could not be sent (${who}): ${error instanceof Error ? error.name : 'unknown error'}.`);
+    return false;
   }
 }
-console.log(
-  `Reminder sent to ${dpos.length - failed} of ${dpos.length} DPO accounts: ${overdue.length} overdue, ${dueSoon.length} due within 7 days (${today}).`,
-);
+
+const { origin } = portal.hosts;
+if (dpos.length === 0) {
+  console.error(`${summary}, but no enabled DPO account exists: create one with npm run dpo:create-user.`);
+  failed += 1;
+}
+let dposReached = 0;
+for (const dpo of dpos) {
+  const locale: Locale = isLocale(dpo.locale) ? dpo.locale : organisation.defaultLocale;
+  const mail = digestEmail({
+    t: translators.translatorFor(locale),
+    locale,
+    to: dpo.email,
+    today,
+    now,
+    timeZone: organisation.timeZone,
+    overdue,
+    dueSoon,
+    tasks,
+    systems,
+    processors: organisation.processors,
+    origin,
+    organisation: organisation.legalName,
+  });
+  if (await send(mail, `DPO account #${dpo.id}`)) dposReached += 1;
+}
+
+const owners = tasksByOwner(tasks, systems);
+let ownersReached = 0;
+for (const [index, { owner, tasks: theirs }] of owners.entries()) {
+  const mail = ownerDigestEmail({
+    t: translators.translatorFor(owner.locale),
+    owner,
+    tasks: theirs,
+    systems,
+    today,
+    now,
+    origin,
+    portalSecret: portal.secrets.portalSecret(),
+    organisation: organisation.legalName,
+    dpoEmail: organisation.dpo.email,
+  });
+  if (await send(mail, `system owner ${index + 1} of ${owners.length}`)) ownersReached += 1;
+}
+
+if (dpos.length) console.log(`Reminder sent to ${dposReached} of ${dpos.length} DPO accounts: ${summary}.`);
+console.log(`Task digest sent to ${ownersReached} of ${owners.length} system owners.`);
 process.exit(failed ? 1 : 0);

@@ -147,7 +147,10 @@ describe('a request past its deadline stays late', () => {
       now: Date.parse('2026-11-06T10:00:00Z'),
       timeZone: athens,
       ...attention,
-      inboxUrl: 'https://p.example/dpo',
+      tasks: [],
+      systems: [],
+      processors: [],
+      origin: 'https://p.example',
       organisation: 'Ostria',
     });
     expect(digest.text).toContain(t('requests.status.overdue', { count: 6 }));
