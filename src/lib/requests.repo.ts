@@ -80,6 +80,7 @@ async function insertRequest(store: Store, input: NewRequest, reference: string)
           email: submission.email,
           emailKey: emailLookupKey(submission.email),
           customerReference: submission.customerReference,
+          phone: submission.phone,
           consentId: submission.consentId,
           consentIdLinkedBy: submission.consentId ? (input.consentIdLinkedBy ?? null) : null,
           details: submission.details,

@@ -141,6 +141,7 @@ export function anonymisedRequestFields(now: number) {
     email: anonymisedEmail,
     emailKey: anonymisedEmail,
     customerReference: null,
+    phone: null,
     consentId: null,
     consentIdLinkedBy: null,
     details: null,
