@@ -4,9 +4,14 @@ import type { PackageTable } from './tables.ts';
 /** A file name part from a system or table name: letters, digits and hyphens. */
 const safe = (value: string) => value.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'table';
 
-/** A field per RFC 4180: quoted when it holds a comma, a quote, CR or LF, its quotes doubled; null is empty. */
+/**
+ * A field per RFC 4180: quoted when it holds a comma, a quote, CR or LF, its quotes doubled; null is empty. A value a
+ * spreadsheet would run as a formula (it starts with =, +, -, @, tab or CR) is made text by a leading apostrophe and
+ * quoted, as OWASP's advice on CSV injection says; a plain number (`-12.50`, `+48600100200`) stays a number.
+ */
 function csvField(value: string | null): string {
   if (value === null) return '';
+  if (/^[=+\-@\t\r]/.test(value) && !/^[+-]?\d+(?:[.,]\d+)?$/.test(value)) return `"'${value.replaceAll('"', '""')}"`;
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
