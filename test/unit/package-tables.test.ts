@@ -1,6 +1,7 @@
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
-import { cellText } from '../../src/lib/package/tables.ts';
-import { csvPath, tableCsv } from '../../src/lib/package/zip.ts';
+import { cellText, type PackageTable } from '../../src/lib/package/tables.ts';
+import { buildPackageZip, csvPath, tableCsv } from '../../src/lib/package/zip.ts';
 
 const bom = '\uFEFF';
 /** The CSV's records without the byte-order mark and the final line end. */
@@ -77,5 +78,24 @@ describe('csvPath()', () => {
     expect(csvPath({ owner: 'portal', name: 'consent-records' })).toBe('csv/portal-consent-records.csv');
     expect(csvPath({ owner: '../billing', name: 'Τιμολόγια/2026' })).toBe('csv/billing-2026.csv');
     expect(csvPath({ owner: 'crm', name: 'Τιμολόγια' })).toBe('csv/crm-table.csv');
+  });
+});
+
+describe('buildPackageZip()', () => {
+  const table = (owner: string, name: string, cell: string): PackageTable => ({ owner, name, label: name, columns: ['x'], rows: [[cell]] });
+
+  test('writes every table to a CSV of its own, also when two names read the same as file names', () => {
+    const zip = unzipSync(
+      buildPackageZip({
+        dataJson: '{}',
+        html: '<!doctype html>',
+        csvTables: [table('crm', 'Τιμολόγια', 'first'), table('crm', 'Πληρωμές', 'second'), table('crm', 'notes', 'third'), table('crm', 'notes ', 'fourth')],
+        files: [],
+        madeAt: Date.parse('2026-11-20T10:00:00Z'),
+      }),
+    );
+    const csvs = Object.keys(zip).filter((path) => path.startsWith('csv/'));
+    expect(csvs).toHaveLength(4);
+    expect(csvs.map((path) => records(strFromU8(zip[path] as Uint8Array))[1]).sort()).toEqual(['first', 'fourth', 'second', 'third']);
   });
 });

@@ -49,7 +49,13 @@ export function buildPackageZip(contents: PackageContents): Uint8Array {
     'data.json': strToU8(contents.dataJson),
     'index.html': strToU8(contents.html),
   };
-  for (const table of contents.csvTables) entries[csvPath(table)] = strToU8(tableCsv(table));
+  // Two tables whose names read the same as file names (`Τιμολόγια` and `Πληρωμές` are both `table`) keep a CSV each.
+  for (const table of contents.csvTables) {
+    const path = csvPath(table);
+    let unique = path;
+    for (let n = 2; unique in entries; n += 1) unique = path.replace(/\.csv$/, `-${n}.csv`);
+    entries[unique] = strToU8(tableCsv(table));
+  }
   for (const file of contents.files) entries[file.path] = [file.content, { level: 0 }];
   return zipSync(entries, { level: 6, mtime });
 }
