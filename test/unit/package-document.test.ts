@@ -8,7 +8,7 @@ import bg from '../../locales/bg.json' with { type: 'json' };
 import el from '../../locales/el.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
 import pl from '../../locales/pl.json' with { type: 'json' };
-import { createTranslator } from '../../src/lib/i18n.ts';
+import { createTranslator, formatMoment } from '../../src/lib/i18n.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
 import { organisationSchema } from '../../src/lib/organisation.ts';
 import { article15Sections, renderPackageDocument } from '../../src/lib/package/document.ts';
@@ -157,6 +157,24 @@ describe.each(locales)('the readable document in %s', (locale) => {
       if (/^https?:/.test(href)) expect(given, href).toContain(href);
       else expect(href).toMatch(/^(mailto:|tel:|files\/|#)/);
     }
+  });
+
+  test('writes the portal’s own data in the reader’s language: dates as dates, choices and statuses as words', () => {
+    const { html, t } = documentIn(locale);
+    const portal = html.slice(html.indexOf('id="portal"'), html.indexOf('id="systems"'));
+    const text = visibleText(portal);
+    const [record] = data.consentRecords;
+    const [subscription] = data.marketing;
+    const [request] = data.requests;
+    for (const iso of [record?.recordedAt, subscription?.createdAt, request?.receivedAt]) {
+      expect(text).not.toContain(iso);
+      expect(text).toContain(formatMoment(Date.parse(iso ?? ''), locale));
+    }
+    expect(text).toContain(t(`consent.actions.${record?.action}`));
+    expect(text).toContain(record?.granted.map((category) => t(`banner.categories.${category}.name`)).join(', '));
+    expect(text).toContain(t(`marketing.channels.${subscription?.channel}`));
+    expect(text).toContain(t(`dpo.consent.marketingStatus.${subscription?.status}`));
+    expect(portal).not.toMatch(/<td>(custom|email|pending|necessary, analytics)<\/td>/);
   });
 
   test('says so when no system returned data, instead of an empty part', () => {

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
-import { cellText, type PackageTable } from '../../src/lib/package/tables.ts';
+import nl from '../../locales/nl.json' with { type: 'json' };
+import { createTranslator } from '../../src/lib/i18n.ts';
+import type { SubjectExportV2 } from '../../src/lib/package/subject-export-v2.ts';
+import { cellText, portalTables, type PackageTable } from '../../src/lib/package/tables.ts';
 import { buildPackageZip, csvPath, tableCsv } from '../../src/lib/package/zip.ts';
 
 const bom = '\uFEFF';
@@ -70,6 +75,36 @@ describe('cellText()', () => {
     expect(cellText({ street: 'Długa', no: 12 })).toBe('{"street":"Długa","no":12}');
     expect(cellText(null)).toBeNull();
     expect(cellText(undefined)).toBeNull();
+  });
+});
+
+describe('portalTables()', () => {
+  const t = createTranslator('nl', nl);
+  const data = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/package-data.json'), 'utf8')) as SubjectExportV2;
+
+  test('keeps moments in ISO 8601 for a CSV, with choices and statuses in the person’s language', () => {
+    const [requests, consent, marketing] = portalTables(data, t);
+    expect(requests?.rows[0]?.[3]).toBe(data.requests[0]?.receivedAt);
+    expect(consent?.rows[0]).toEqual([
+      data.consentRecords[0]?.recordedAt,
+      t('consent.actions.custom'),
+      'Noodzakelijk, Statistieken',
+      'Voorkeuren, Marketing',
+      'http://localhost:4322',
+      '2',
+    ]);
+    expect(marketing?.rows[0]).toEqual([
+      t('marketing.channels.email'),
+      'kasia@example.pl',
+      data.marketing[0]?.createdAt,
+      t('dpo.consent.marketingStatus.pending'),
+    ]);
+  });
+
+  test('writes moments as the document asks', () => {
+    const [requests] = portalTables(data, t, (iso) => `moment ${iso}`);
+    expect(requests?.rows[0]?.[3]).toBe(`moment ${data.requests[0]?.receivedAt}`);
+    expect(requests?.rows[0]?.[4]).toBeNull();
   });
 });
 

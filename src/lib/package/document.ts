@@ -172,7 +172,7 @@ export function renderPackageDocument(input: PackageDocumentInput): string {
     [t('package.request.received'), e(formatMoment(request.receivedAt, locale))],
     [t('package.request.completed'), e(formatMoment(input.completedAt, locale))],
   ]);
-  const portal = portalTables(data, t)
+  const portal = portalTables(data, t, (iso) => formatMoment(Date.parse(iso), locale))
     .map((table, index) => renderTable(table, t, `portal-${index}`))
     .join('\n');
   return [
