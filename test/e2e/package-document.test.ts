@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { migratedStore, type TestStore } from '../support/database.ts';
 import { answeredRequest } from '../support/package.ts';
 import { axeViolations, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
@@ -17,11 +17,13 @@ let store: TestStore;
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   if (hasBrowser) session = await launchBrowser();
+});
+beforeEach(async () => {
   store = await migratedStore();
 });
+afterEach(() => store.close());
 afterAll(async () => {
   await session?.close();
-  store?.close();
 });
 
 /** Widths that overflow the page: each table, and each cell, measured against the page's own width. */
@@ -63,6 +65,15 @@ describe.skipIf(!hasBrowser)('the readable document of a package', () => {
 
     await page.emulateMedia({ media: 'print' });
     expect(await overflowingTables(page)).toEqual([]);
+    // On paper a link's address follows its text, once: not after a link whose text is the address already.
+    const printed = await page.evaluate(() =>
+      [...document.querySelectorAll('a')].map((link) => [link.textContent, getComputedStyle(link, '::after').content] as const),
+    );
+    const after = (text: string) => printed.filter(([shown]) => shown === text).map(([, content]) => content);
+    expect(after('https://www.dpa.gr')).toEqual(['none', 'none']);
+    expect(after('dpo@ostria.example').every((content) => content === 'none')).toBe(true);
+    expect(printed.filter(([, content]) => content !== 'none').length).toBeGreaterThan(0);
+    for (const [shown, content] of printed) expect(content === 'none' || !content.includes(`(${shown})`), `${shown} ${content}`).toBe(true);
     await page.screenshot({ path: join(shots, `package-${locale}-print.png`), fullPage: true });
     // The same in pieces a person (or a reviewer's image viewer) can read at full size.
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
