@@ -8,7 +8,7 @@ import bg from '../../locales/bg.json' with { type: 'json' };
 import el from '../../locales/el.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
 import pl from '../../locales/pl.json' with { type: 'json' };
-import { createTranslator, formatMoment } from '../../src/lib/i18n.ts';
+import { createTranslator, flattenKeys, formatMoment } from '../../src/lib/i18n.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
 import { organisationSchema } from '../../src/lib/organisation.ts';
 import { article15Sections, renderPackageDocument } from '../../src/lib/package/document.ts';
@@ -182,4 +182,10 @@ describe.each(locales)('the readable document in %s', (locale) => {
     expect(visibleText(html)).toContain(t('package.systems.none'));
     expect(html).not.toContain('id="files"');
   });
+});
+
+test('the Dutch document speaks to the reader as the rest of the portal does (je, not u)', () => {
+  const strings = [...flattenKeys(nl)].filter(([key]) => key.startsWith('package.')).map(([, value]) => String(value));
+  expect(strings.filter((text) => /\b(u|uw)\b/i.test(text))).toEqual([]);
+  expect(flattenKeys(nl).get('requests.form.customerReferenceHelp')).toMatch(/\bje\b/);
 });
