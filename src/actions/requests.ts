@@ -17,6 +17,7 @@ const formFields = {
   name: text,
   email: text,
   customerReference: text,
+  phone: text,
   consentId: text,
   details: text,
   inaccurateData: text,

@@ -82,6 +82,7 @@ async function insertRequest(store: Store, input: NewRequest, reference: string)
           emailKey: emailLookupKey(submission.email),
           nameKey: nameSearchKey(submission.name),
           customerReference: submission.customerReference,
+          phone: submission.phone,
           consentId: submission.consentId,
           consentIdLinkedBy: submission.consentId ? (input.consentIdLinkedBy ?? null) : null,
           details: submission.details,

@@ -1,7 +1,7 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { locales } from './locale.ts';
-import { emailAddressSchema, emailProblemOf } from './email-address.ts';
+import { emailAddressSchema, emailProblemOf, phoneLookupKey } from './email-address.ts';
 import { requestTypes, type RequestType } from './request-types.ts';
 
 export { requestTypes, type RequestType };
@@ -15,6 +15,7 @@ export const fieldLimits = {
   name: 200,
   email: 254,
   customerReference: 100,
+  phone: 30,
   details: 5000,
   inaccurateData: 2000,
   correctData: 2000,
@@ -66,6 +67,18 @@ const optionalText = (max: number, singleLine: boolean) =>
     .pipe(z.string().max(max))
     .transform((value) => value || null);
 
+/**
+ * A phone number the requester gives to be searched by too (optional): digits, spaces, a leading +, dashes and brackets,
+ * 6 to 20 digits. Kept in its lookup form (`+48 600-100-200` → `+48600100200`), the form the DPO's search compares.
+ */
+const phoneField = z
+  .string()
+  .nullish()
+  .transform((value) => (value == null ? '' : cleanText(value, true)))
+  .pipe(z.string().max(fieldLimits.phone))
+  .refine((value) => value === '' || (/^\+?[\d\s()-]+$/.test(value) && /^(?:\D*\d){6,20}\D*$/.test(value)), 'phone')
+  .transform((value) => (value ? phoneLookupKey(value) : null));
+
 /** The consent id of the visitor's `portal_consent` cookie (22 base64url characters), optional. */
 const consentIdField = z
   .string()
@@ -111,6 +124,7 @@ export const requestSubmissionSchema = z
     name: requiredText(fieldLimits.name, true),
     email: emailAddressSchema,
     customerReference: optionalText(fieldLimits.customerReference, true),
+    phone: phoneField,
     consentId: consentIdField,
     details: optionalText(fieldLimits.details, false),
     inaccurateData: optionalText(fieldLimits.inaccurateData, false),
@@ -145,7 +159,19 @@ export type RequestSubmission = z.output<typeof requestSubmissionSchema>;
 
 /** What went wrong with one field, as a message key under `requests.errors` (and the limit for `tooLong`). */
 export interface FieldProblem {
-  problem: 'required' | 'tooLong' | 'email' | 'emailScripts' | 'type' | 'locale' | 'consentId' | 'declaration' | 'honeypot' | 'unknownField' | 'invalid';
+  problem:
+    | 'required'
+    | 'tooLong'
+    | 'email'
+    | 'emailScripts'
+    | 'type'
+    | 'locale'
+    | 'consentId'
+    | 'phone'
+    | 'declaration'
+    | 'honeypot'
+    | 'unknownField'
+    | 'invalid';
   max?: number;
 }
 
@@ -173,6 +199,7 @@ function problemOf(field: string, issue: z.core.$ZodIssue): FieldProblem {
   if (field === 'type') return { problem: 'type' };
   if (field === 'locale') return { problem: 'locale' };
   if (field === 'consentId' && issue.code !== 'invalid_type') return { problem: 'consentId' };
+  if (field === 'phone' && issue.code === 'custom') return { problem: 'phone' };
   if (issue.code === 'too_big') return { problem: 'tooLong', max: Number(issue.maximum) };
   if (field === 'email') return { problem: issue.code === 'too_small' || isMissing(issue) ? 'required' : emailProblemOf(issue) };
   if (issue.code === 'too_small' || issue.code === 'custom' || isMissing(issue)) return { problem: 'required' };
@@ -230,5 +257,5 @@ export function requestStatusToken(secret: string, reference: string): string {
 export function submittedFields(request: Partial<Record<SubmittedField, string | null>>): SubmittedField[] {
   return submittedFieldOrder.filter((field) => request[field]);
 }
-const submittedFieldOrder = ['inaccurateData', 'correctData', 'scope', 'grounds', 'details', 'customerReference', 'consentId'] as const;
+const submittedFieldOrder = ['inaccurateData', 'correctData', 'scope', 'grounds', 'details', 'customerReference', 'phone', 'consentId'] as const;
 export type SubmittedField = (typeof submittedFieldOrder)[number];

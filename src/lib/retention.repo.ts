@@ -142,6 +142,7 @@ export function anonymisedRequestFields(now: number) {
     emailKey: anonymisedEmail,
     nameKey: null,
     customerReference: null,
+    phone: null,
     consentId: null,
     consentIdLinkedBy: null,
     details: null,

@@ -52,6 +52,7 @@ export function describeRequest(request: RequestRow, events: readonly RequestEve
       name: request.name,
       email: request.email,
       customerReference: request.customerReference,
+      phone: request.phone,
       consentId: request.consentId,
       consentIdLinkedBy: request.consentIdLinkedBy,
     },

@@ -28,6 +28,7 @@ async function request(type: 'access' | 'erasure', email: string, at: number) {
     email,
     declaration: true,
     consentId: ivansBrowser,
+    phone: '+359 888 000 111',
     ...(type === 'erasure' ? { scope: 'Всичко', grounds: 'Оттеглям съгласието си' } : {}),
   });
   const row = await createRequest(store, {
@@ -81,16 +82,16 @@ describe('an erasure of Иван@пример.бг', () => {
     expect(await exportOf(db, earlier.id)).toBeUndefined();
   });
 
-  test('anonymises the person’s other requests: no name, address or consent id left', async () => {
+  test('anonymises the person’s other requests: no name, address, phone number or consent id left', async () => {
     const earlier = await request('access', 'ivan@example.bg', now - 5000);
     const erasure = await request('erasure', 'ivan@example.bg', now);
     expect((await takeAction(store, erasure.reference, { action: 'erase' }, dpo, now + 1000)).ok).toBe(true);
     const after = await findRequest(db, earlier.reference);
-    expect(after).toMatchObject({ name: 'anonymised', consentId: null, customerReference: null });
+    expect(after).toMatchObject({ name: 'anonymised', consentId: null, customerReference: null, phone: null });
     expect(after?.email).not.toContain('ivan');
     // Every column, the search forms of the name and address included.
     const rows = await store.rows('select * from requests where id != ?', erasure.id);
-    expect(JSON.stringify(rows)).not.toMatch(/ivan|Иван|Петров|iiii/i);
+    expect(JSON.stringify(rows)).not.toMatch(/ivan|Иван|Петров|iiii|888000111/i);
   });
 
   test('is taken at most once per request', async () => {

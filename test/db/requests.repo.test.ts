@@ -172,6 +172,14 @@ describe('requests', () => {
     expect((await eventsOf(db, request.id)).map((event) => event.kind)).toEqual(['received', 'identity-verified', 'extended', 'started', 'completed']);
   });
 
+  test('the phone number a requester gives is stored in the form the DPO’s search compares, and none is null', async () => {
+    const { request } = await submit({ type: 'access', phone: ' +48 600-100-200 ' });
+    expect((await findRequest(db, request.reference))?.phone).toBe('+48600100200');
+    expect(await store.rows('select phone from requests where id = ?', request.id)).toEqual([{ phone: '+48600100200' }]);
+    const { request: without } = await submit({ type: 'access', email: 'jan@example.pl' });
+    expect((await findRequest(db, without.reference))?.phone).toBeNull();
+  });
+
   test('the audit trail is append-only', async () => {
     const { request } = await submit({ type: 'access' });
     await expect(store.run('update request_events set actor = ? where request_id = ?', 'someone', request.id)).rejects.toThrow(/append-only/);
@@ -186,6 +194,7 @@ describe('JSON exports validate against the published schemas', () => {
       inaccurateData: '<b>ul. Długa 1</b>',
       correctData: 'ul. Długa 12',
       customerReference: 'C-1',
+      phone: '+48 (600) 100-200',
       consentId,
     });
     await takeAction(
@@ -206,6 +215,7 @@ describe('JSON exports validate against the published schemas', () => {
       );
       expect(validRequestDocument?.(document), JSON.stringify(validRequestDocument?.errors)).toBe(true);
       expect(document.submitted.inaccurateData).toBe('<b>ul. Długa 1</b>');
+      expect(document.requester).toMatchObject({ customerReference: 'C-1', phone: '+48600100200' });
       expect(document.events.at(-1).actor).toBe(audience === 'dpo' ? 'dpo:dpo@ostria.example' : 'dpo');
     }
   });

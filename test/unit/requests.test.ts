@@ -113,7 +113,31 @@ describe('the request schema (form and API alike)', () => {
 
   test('a blank optional field is absent', () => {
     const parsed = requestSubmissionSchema.parse({ ...base, type: 'access', customerReference: '  ', consentId: '', details: '' });
-    expect(parsed).toMatchObject({ customerReference: null, consentId: null, details: null });
+    expect(parsed).toMatchObject({ customerReference: null, consentId: null, details: null, phone: null });
+  });
+
+  test.each([
+    ['+48 600-100-200', '+48600100200'],
+    ['(0231) 055 50 14', '02310555014'],
+    [' +30 2310 555 014 ', '+302310555014'],
+    ['123456', '123456'],
+    ['+1 234 567 890 123 456 789 0', '+12345678901234567890'],
+  ])('takes the phone number %j and keeps it as the DPO’s search compares it: %j', (phone, stored) => {
+    expect(requestSubmissionSchema.parse({ ...base, type: 'access', phone }).phone).toBe(stored);
+  });
+
+  test.each(['12345', '+30 2310 555 014 ext. 2', '2310+555014', 'phone: 2310555014', '+1 234 567 890 123 456 789 01', '30 2310 555 014 / 15'])(
+    'refuses the phone number %j with a message of its own, and keeps the rest valid',
+    (phone) => {
+      const result = requestSubmissionSchema.safeParse({ ...base, type: 'access', phone });
+      expect(result.success).toBe(false);
+      expect(result.error && fieldProblems(result.error)).toEqual({ phone: { problem: 'phone' } });
+    },
+  );
+
+  test('refuses a phone number longer than its field as too long', () => {
+    const result = requestSubmissionSchema.safeParse({ ...base, type: 'access', phone: '1'.repeat(31) });
+    expect(result.error && fieldProblems(result.error)).toEqual({ phone: { problem: 'tooLong', max: 30 } });
   });
 });
 
@@ -127,6 +151,7 @@ describe('validation messages in each language', () => {
       'type',
       'locale',
       'consentId',
+      'phone',
       'declaration',
       'honeypot',
       'unknownField',

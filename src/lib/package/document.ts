@@ -50,7 +50,7 @@ th { background: #e8edf5; } .empty { color: #4b5563; } .note { color: #374151; }
   tr, dl, .authority { break-inside: avoid; }
   thead { display: table-header-group; }
   h2, h3 { break-after: avoid; }
-  a[href^="http"]::after, a[href^="mailto:"]::after { content: " (" attr(href) ")"; font-size: .9em; overflow-wrap: anywhere; }
+  a[href^="http"]:not(.bare)::after, a[href^="mailto:"]:not(.bare)::after { content: " (" attr(href) ")"; font-size: .9em; overflow-wrap: anywhere; }
 }`;
 
 const e = escapeHtml;
@@ -70,6 +70,16 @@ function definitions(pairs: [string, string][]): string {
 }
 
 const link = (href: string, text = href) => `<a href="${e(href)}">${e(text)}</a>`;
+
+/**
+ * Marks the links whose text is their address already (`https://www.dpa.gr`, `dpo@…` for `mailto:dpo@…`), the
+ * document's own and the notice's, so that print does not write the address a second time after them.
+ */
+function markBareLinks(html: string): string {
+  return html.replace(/<a href="(mailto:|tel:)?([^"]*)">([^<]*)<\/a>/g, (whole, scheme: string | undefined, address: string, text: string) =>
+    text === address ? `<a class="bare" href="${scheme ?? ''}${address}">${text}</a>` : whole,
+  );
+}
 
 /** The notice's Markdown as HTML, its site-relative links made absolute and its headings moved below the document's h2. */
 function noticeHtml(markdown: string, origin: string): string {
@@ -190,14 +200,10 @@ export function renderPackageDocument(input: PackageDocumentInput): string {
     [t('package.request.received'), e(formatMoment(request.receivedAt, locale))],
     [t('package.request.completed'), e(formatMoment(input.completedAt, locale))],
   ]);
-  const portal = portalTables(data, t)
+  const portal = portalTables(data, t, (iso) => formatMoment(Date.parse(iso), locale))
     .map((table, index) => renderTable(table, t, `portal-${index}`))
     .join('\n');
-  return [
-    '<!doctype html>',
-    `<html lang="${e(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>${e(title)}</title><style>${style}</style></head><body><main>`,
+  const body = [
     `<h1>${e(title)}</h1><p>${e(t('package.intro', { controller: organisation.legalName }))}</p>`,
     `<section aria-labelledby="controller"><h2 id="controller">${e(t('package.controller.heading'))}</h2>${controller}</section>`,
     `<section aria-labelledby="request"><h2 id="request">${e(t('package.request.heading'))}</h2>${facts}<h3>${e(t('package.request.answer'))}</h3><p class="answer">${e(input.message)}</p></section>`,
@@ -206,6 +212,13 @@ export function renderPackageDocument(input: PackageDocumentInput): string {
     filesPart(input),
     informationPart(input),
     `<footer><p class="note">${e(t('package.generated', { date: formatMoment(input.completedAt, locale) }))}</p></footer>`,
+  ].join('\n');
+  return [
+    '<!doctype html>',
+    `<html lang="${e(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<title>${e(title)}</title><style>${style}</style></head><body><main>`,
+    markBareLinks(body),
     '</main></body></html>',
     '',
   ].join('\n');

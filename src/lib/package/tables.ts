@@ -22,9 +22,15 @@ export function cellText(value: unknown): string | null {
   return JSON.stringify(value);
 }
 
-/** The portal's own data as three tables: the person's requests, cookie choices and marketing consents. */
-export function portalTables(data: SubjectExportV2, t: Translate): PackageTable[] {
+/**
+ * The portal's own data as three tables: the person's requests, cookie choices and marketing consents, with choices,
+ * categories, channels and statuses in the request's language. Moments are written by `moment`: ISO 8601 by default
+ * (a CSV, for other programs), a date and time in the reader's language and zone in the readable document.
+ */
+export function portalTables(data: SubjectExportV2, t: Translate, moment: (iso: string) => string = (iso) => iso): PackageTable[] {
   const column = (key: string) => t(`package.columns.${key}`);
+  const at = (iso: string | null) => (iso === null ? null : moment(iso));
+  const categories = (list: readonly string[]) => list.map((category) => t(`banner.categories.${category}.name`)).join(', ');
   return [
     {
       owner: 'portal',
@@ -35,8 +41,8 @@ export function portalTables(data: SubjectExportV2, t: Translate): PackageTable[
         request.reference,
         t(`requests.types.${request.type}.name`),
         t(`requests.status.statuses.${request.status}`),
-        request.receivedAt,
-        request.closedAt,
+        at(request.receivedAt),
+        at(request.closedAt),
       ]),
     },
     {
@@ -45,10 +51,10 @@ export function portalTables(data: SubjectExportV2, t: Translate): PackageTable[
       label: t('package.portal.consentRecords'),
       columns: ['recordedAt', 'action', 'granted', 'denied', 'site', 'policyVersion'].map(column),
       rows: data.consentRecords.map((record) => [
-        record.recordedAt,
-        record.action,
-        record.granted.join(', '),
-        record.denied.join(', '),
+        at(record.recordedAt),
+        t(`consent.actions.${record.action}`),
+        categories(record.granted),
+        categories(record.denied),
         record.origin,
         String(record.policy.version),
       ]),
@@ -58,7 +64,12 @@ export function portalTables(data: SubjectExportV2, t: Translate): PackageTable[
       name: 'marketing',
       label: t('package.portal.marketing'),
       columns: ['channel', 'address', 'createdAt', 'status'].map(column),
-      rows: data.marketing.map((entry) => [entry.channel, entry.address, entry.createdAt, entry.status]),
+      rows: data.marketing.map((entry) => [
+        t(`marketing.channels.${entry.channel}`),
+        entry.address,
+        at(entry.createdAt),
+        t(`dpo.consent.marketingStatus.${entry.status}`),
+      ]),
     },
   ];
 }

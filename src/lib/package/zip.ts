@@ -4,9 +4,14 @@ import type { PackageTable } from './tables.ts';
 /** A file name part from a system or table name: letters, digits and hyphens. */
 const safe = (value: string) => value.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'table';
 
-/** A field per RFC 4180: quoted when it holds a comma, a quote, CR or LF, its quotes doubled; null is empty. */
+/**
+ * A field per RFC 4180: quoted when it holds a comma, a quote, CR or LF, its quotes doubled; null is empty. A value a
+ * spreadsheet would run as a formula (it starts with =, +, -, @, tab or CR) is made text by a leading apostrophe and
+ * quoted, as OWASP's advice on CSV injection says; a plain number (`-12.50`, `+48600100200`) stays a number.
+ */
 function csvField(value: string | null): string {
   if (value === null) return '';
+  if (/^[=+\-@\t\r]/.test(value) && !/^[+-]?\d+(?:[.,]\d+)?$/.test(value)) return `"'${value.replaceAll('"', '""')}"`;
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
@@ -44,7 +49,13 @@ export function buildPackageZip(contents: PackageContents): Uint8Array {
     'data.json': strToU8(contents.dataJson),
     'index.html': strToU8(contents.html),
   };
-  for (const table of contents.csvTables) entries[csvPath(table)] = strToU8(tableCsv(table));
+  // Two tables whose names read the same as file names (`Τιμολόγια` and `Πληρωμές` are both `table`) keep a CSV each.
+  for (const table of contents.csvTables) {
+    const path = csvPath(table);
+    let unique = path;
+    for (let n = 2; unique in entries; n += 1) unique = path.replace(/\.csv$/, `-${n}.csv`);
+    entries[unique] = strToU8(tableCsv(table));
+  }
   for (const file of contents.files) entries[file.path] = [file.content, { level: 0 }];
   return zipSync(entries, { level: 6, mtime });
 }
