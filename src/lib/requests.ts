@@ -244,6 +244,11 @@ export function isReference(value: string): boolean {
 export const verificationLifetimeMs = 72 * 60 * 60 * 1000;
 /** A completed access or portability request's export can be downloaded for 7 days. */
 export const exportLifetimeMs = 7 * 24 * 60 * 60 * 1000;
+/**
+ * How long an export past its expiry is kept before retention deletes it: the time in which the DPO can renew it for a
+ * requester who asks after the 7 days (the same package, not a new one built from what the systems hold by then).
+ */
+export const expiredExportRenewableMs = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * The token of a request's status page: an HMAC of its reference under the portal secret. Only its hash is stored,

@@ -6,6 +6,7 @@ import { concatText } from './sql-dialect.ts';
 import { consentRecords, consentRetentionCheckpoints, requestEvents, requestExports, requestFiles, requestTasks, requests } from '../../db/tables.ts';
 import { recordAuditEvent } from './audit.repo.ts';
 import { redactEventDetail, retentionCutoffs, type Retention, type RetentionCutoffs } from './retention.ts';
+import { expiredExportRenewableMs } from './requests.ts';
 
 export const retentionActor = 'system:retention';
 export const retentionEventKind = 'retention-applied';
@@ -28,7 +29,7 @@ export interface RetentionReport {
     upToId: number | null;
   };
   closedRequests: { anonymised: number; exportsDeleted: number; eventDetailsRedacted: number };
-  /** Exports past their own expiry (request_exports.expires_at), deleted whatever their request's age. */
+  /** Exports 30 days past their own expiry (request_exports.expires_at), deleted whatever their request's age. */
   expiredExports: { deleted: number };
   /** The audit event of the run; null on a dry run. */
   auditEventId: number | null;
@@ -53,7 +54,7 @@ class DryRunRollback extends Error {
  * Applies the retention periods in one IMMEDIATE transaction, so a run is all or nothing and the consent writers
  * wait for it instead of forking the chain: deletes the expired oldest stretch of consent records behind a checkpoint,
  * anonymises closed requests past their period (and deletes their exports, redacts their events' free texts), deletes
- * every export past its expiry, and
+ * every export 30 days past its expiry (`expiredExportRenewableMs`: until then the DPO can renew it), and
  * records an audit event with the counts, also when there was nothing to do. A dry run does the same and rolls back.
  */
 export async function applyRetention(store: Store, run: RetentionRun): Promise<RetentionReport> {
@@ -63,7 +64,12 @@ export async function applyRetention(store: Store, run: RetentionRun): Promise<R
       const consent = await deleteExpiredConsentRecords(tx, cutoffs.consentRecords, run.now);
       const closed = await anonymiseClosedRequests(tx, cutoffs.closedRequests, run.now);
       const expiredExports = {
-        deleted: (await tx.delete(requestExports).where(lt(requestExports.expiresAt, run.now)).returning({ id: requestExports.id })).length,
+        deleted: (
+          await tx
+            .delete(requestExports)
+            .where(lt(requestExports.expiresAt, run.now - expiredExportRenewableMs))
+            .returning({ id: requestExports.id })
+        ).length,
       };
       const report: RetentionReport = {
         now: run.now,

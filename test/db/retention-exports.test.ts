@@ -3,12 +3,13 @@ import { latestAuditEvents } from '../../src/lib/audit.repo.ts';
 import { newToken } from '../../src/lib/marketing.ts';
 import { applyRetention } from '../../src/lib/retention.repo.ts';
 import { createRequest, exportOf, takeAction } from '../../src/lib/requests.repo.ts';
-import { exportLifetimeMs, requestSubmissionSchema } from '../../src/lib/requests.ts';
+import { expiredExportRenewableMs, exportLifetimeMs, requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { migratedStore, type TestStore } from '../support/database.ts';
 import type { Executor } from '../../db/store.ts';
 
 // Issue 13: an export past its expiry (request_exports.expires_at) holds the person's data for nothing: retention
-// deletes it and counts it in its audit event.
+// deletes it and counts it in its audit event; 30 days after its expiry, so that the DPO can renew it for a requester
+// who asks after the 7 days (issue 15).
 let store: TestStore;
 let db: Executor;
 beforeEach(async () => {
@@ -38,11 +39,21 @@ async function answeredAccess(at: number) {
 }
 
 describe('retention of exports', () => {
-  test('deletes an expired export of a request still within its period, keeps a fresh one, and counts it', async () => {
+  test('keeps an expired export for 30 days, for the DPO to renew', async () => {
     const old = await answeredAccess(completedAt);
-    const fresh = await answeredAccess(completedAt + exportLifetimeMs);
+    await applyRetention(store, {
+      now: completedAt + exportLifetimeMs + expiredExportRenewableMs - 10,
+      timeZone: 'Europe/Athens',
+      retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 },
+    });
+    expect(await exportOf(db, old.id)).toBeDefined();
+  });
+
+  test('deletes an export 30 days past its expiry of a request still within its period, keeps a fresh one, and counts it', async () => {
+    const old = await answeredAccess(completedAt);
+    const fresh = await answeredAccess(completedAt + exportLifetimeMs + expiredExportRenewableMs);
     const report = await applyRetention(store, {
-      now: completedAt + exportLifetimeMs + 10,
+      now: completedAt + exportLifetimeMs + expiredExportRenewableMs + 10,
       timeZone: 'Europe/Athens',
       retention: { consentRecordsMonths: 36, closedRequestsMonths: 36 },
     });
