@@ -77,7 +77,8 @@ const open = openStatuses;
 
 /** From which statuses each action may be taken. */
 const allowedFrom: Record<WorkflowAction, readonly RequestStatus[]> = {
-  verify: ['received'],
+  // From `verified` and `in-progress` only as a stronger check over the requester's email click (see transitionProblem).
+  verify: ['received', 'verified', 'in-progress'],
   start: ['verified'],
   note: ['received', 'verified', 'in-progress', 'completed', 'rejected'],
   extend: open,
@@ -112,6 +113,23 @@ export interface WorkflowSubject {
   consentIdLinkedBy?: string | null;
   /** True once an erasure was executed on the request: its subject is anonymised, a second run would count nothing. */
   erased?: boolean;
+  /** How the identity was last verified (the latest `identity-verified` event's method), if it was. */
+  verifiedBy?: string | undefined;
+}
+
+/**
+ * Whether the DPO may record a verification now: on a received request; and once more over the requester's email click
+ * (which proves the address alone) while the request is open, as the stronger check it is: a customer account or an
+ * identity document. A DPO's own check is not recorded twice.
+ */
+function verificationOpen(request: WorkflowSubject): boolean {
+  if (request.status === 'received') return true;
+  return (request.status === 'verified' || request.status === 'in-progress') && request.verifiedBy === 'email-link';
+}
+
+/** The methods the DPO may record now: over the email click, only a check of their own. */
+export function verificationMethodsFor(request: Pick<WorkflowSubject, 'status'>): readonly VerificationMethod[] {
+  return request.status === 'received' ? verificationMethods : verificationMethods.filter((method) => method !== 'email-link');
 }
 
 /** Why an action may not be taken now, or undefined when it may. */
@@ -120,6 +138,7 @@ export function transitionProblem(
   action: WorkflowAction,
 ): 'status' | 'alreadyExtended' | 'type' | 'consentId' | 'alreadyErased' | undefined {
   if (!allowedFrom[action].includes(request.status)) return 'status';
+  if (action === 'verify' && !verificationOpen(request)) return 'status';
   if (action === 'extend' && request.extended) return 'alreadyExtended';
   if (action === 'erase' && request.type !== 'erasure') return 'type';
   // At most once per request: the audit trail holds one erasure with its counts, never a second one counting zero.
@@ -130,6 +149,8 @@ export function transitionProblem(
 
 /** The status after an action that `transitionProblem` allowed. */
 export function statusAfter(status: RequestStatus, action: WorkflowAction): RequestStatus {
+  // A stronger check over the email click leaves the request where it is.
+  if (action === 'verify' && status !== 'received') return status;
   const next = leadsTo[action];
   return next === 'unchanged' ? status : next;
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { nameSearchKey } from './search-text.ts';
 import { emailLookupKey } from './email-address.ts';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { onlyRow, type Executor, type Store, type Transaction } from '../../db/store.ts';
 import { requestEvents, requestExports, requests } from '../../db/tables.ts';
 import { eraseSubject, reduceErasureRequest } from './erasure.repo.ts';
@@ -13,6 +13,7 @@ import {
   producesExport,
   statusAfter,
   transitionProblem,
+  verificationMethodsFor,
   type RequestEventKind,
   type VerificationMethod,
   type WorkflowAction,
@@ -136,7 +137,8 @@ export async function verifyByEmailLink(store: Store, request: RequestRow, token
   if (state !== 'pending') return state;
   return store.transaction(async (tx) => {
     await tx.update(requests).set({ verifyTokenHash: null, verifyExpiresAt: null }).where(eq(requests.id, request.id));
-    if (transitionProblem({ ...request, extended: request.extensionDays !== null }, 'verify')) return 'already-verified';
+    // Only a request still waiting for it: the click proves the address, never more than a check the DPO recorded.
+    if (request.status !== 'received') return 'already-verified';
     await tx.update(requests).set({ status: 'verified', verifiedAt: now }).where(eq(requests.id, request.id));
     await tx
       .insert(requestEvents)
@@ -176,7 +178,20 @@ export interface ExportContent {
 
 export type ActionOutcome =
   | { ok: true; request: RequestRow }
-  | { ok: false; problem: 'status' | 'alreadyExtended' | 'tooLate' | 'type' | 'consentId' | 'alreadyErased' | 'months' | 'reason' | 'openTasks' };
+  | { ok: false; problem: 'status' | 'alreadyExtended' | 'tooLate' | 'type' | 'consentId' | 'alreadyErased' | 'months' | 'reason' | 'openTasks' | 'method' };
+
+/** How the request's identity was last verified (its latest `identity-verified` event's method), if it was. */
+export async function verificationMethodOf(db: Executor, requestId: number): Promise<string | undefined> {
+  const [event] = await db
+    .select({ detail: requestEvents.detail })
+    .from(requestEvents)
+    .where(and(eq(requestEvents.requestId, requestId), eq(requestEvents.kind, 'identity-verified')))
+    .orderBy(desc(requestEvents.id))
+    .limit(1);
+  if (!event?.detail) return undefined;
+  const { method } = JSON.parse(event.detail) as { method?: unknown };
+  return typeof method === 'string' ? method : undefined;
+}
 
 const eventOf: Record<WorkflowAction, RequestEventKind> = {
   verify: 'identity-verified',
@@ -207,15 +222,18 @@ export async function takeAction(store: Store, reference: string, input: Request
           .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'erased')))
           .limit(1)
       ).length > 0;
-    const problem = transitionProblem({ ...request, extended: request.extensionDays !== null, erased }, input.action);
+    const verifiedBy = await verificationMethodOf(tx, request.id);
+    const problem = transitionProblem({ ...request, extended: request.extensionDays !== null, erased, verifiedBy }, input.action);
     if (problem) return { ok: false, problem };
+    if (input.action === 'verify' && !verificationMethodsFor(request).includes(input.method)) return { ok: false, problem: 'method' };
     const status = statusAfter(request.status, input.action);
     const changes: Partial<RequestRow> = { status };
     let detail: Record<string, unknown> | null = null;
     let exportContent: ExportContent | undefined;
     switch (input.action) {
       case 'verify':
-        changes.verifiedAt = now;
+        // A stronger check over the email click keeps when the identity was first verified.
+        if (request.status === 'received') changes.verifiedAt = now;
         changes.verifyTokenHash = null;
         changes.verifyExpiresAt = null;
         detail = { method: input.method, ...(input.note ? { note: input.note } : {}) };

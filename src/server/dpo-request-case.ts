@@ -54,7 +54,12 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
     const events = await eventsOf(db, request.id);
     const download = await exportOf(db, request.id);
     const files = await filesListOf(db, request.id);
-    const workflow = { ...request, extended: request.extensionDays !== null };
+    const verifiedBy = events.findLast((event) => event.kind === 'identity-verified');
+    const workflow = {
+      ...request,
+      extended: request.extensionDays !== null,
+      verifiedBy: verifiedBy?.detail ? (JSON.parse(verifiedBy.detail) as { method?: string }).method : undefined,
+    };
     const allowed = workflowActions.filter((action) => transitionProblem(workflow, action) === undefined);
     const erasure = events.findLast((event) => event.kind === 'erased');
     const erasurePreview = options.reviewingErasure && allowed.includes('erase') && !erasure ? await erasureScope(db, request) : undefined;

@@ -61,8 +61,8 @@ export async function actOnRequest(reference: string, fields: unknown, dpo: Sign
         })
       : await takeAction(store, reference, withTaskPlan(toRequestAction(form, organisation.timeZone), before, now), actor, now);
   if (!outcome.ok) {
-    if (outcome.problem === 'months' || outcome.problem === 'reason') {
-      return { ok: false, status: 400, problems: [{ field: outcome.problem === 'months' ? 'months' : 'reason', problem: outcome.problem }] };
+    if (outcome.problem === 'months' || outcome.problem === 'reason' || outcome.problem === 'method') {
+      return { ok: false, status: 400, problems: [{ field: outcome.problem === 'reason' ? 'reason' : outcome.problem, problem: outcome.problem }] };
     }
     const current = (await store.read((db) => findRequest(db, reference))) ?? before;
     return { ok: false, status: outcome.problem === 'alreadyExtended' ? 400 : 409, conflict: outcome.problem, request: current };

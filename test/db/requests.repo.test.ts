@@ -17,6 +17,7 @@ import {
   findRequest,
   findRequestForRequester,
   takeAction,
+  verificationMethodOf,
   verificationPending,
   verifyByEmailLink,
 } from '../../src/lib/requests.repo.ts';
@@ -178,6 +179,41 @@ describe('requests', () => {
     expect(await store.rows('select phone from requests where id = ?', request.id)).toEqual([{ phone: '+48600100200' }]);
     const { request: without } = await submit({ type: 'access', email: 'jan@example.pl' });
     expect((await findRequest(db, without.reference))?.phone).toBeNull();
+  });
+
+  test('over the email click the DPO records a stronger check once; it keeps the status and when the identity was first verified', async () => {
+    const first = await submit({ type: 'access', customerReference: 'OST-10231' });
+    expect(await verifyByEmailLink(store, first.request, first.verify, received + 1000)).toBe('verified');
+    const reference = first.request.reference;
+    // The email click again, or the DPO picking it: not a stronger check.
+    expect(await takeAction(store, reference, { action: 'verify', method: 'email-link' }, 'dpo:x', received + 2000)).toEqual({ ok: false, problem: 'method' });
+    const stronger = await takeAction(
+      store,
+      reference,
+      { action: 'verify', method: 'customer-account', note: 'Λογαριασμός OST-10231' },
+      'dpo:x',
+      received + 3000,
+    );
+    expect(stronger).toMatchObject({ ok: true, request: { status: 'verified', verifiedAt: received + 1000 } });
+    expect(await verificationMethodOf(db, first.request.id)).toBe('customer-account');
+    expect(await takeAction(store, reference, { action: 'verify', method: 'identity-document' }, 'dpo:x', received + 4000)).toEqual({
+      ok: false,
+      problem: 'status',
+    });
+    const verifications = (await eventsOf(db, first.request.id)).filter((event) => event.kind === 'identity-verified');
+    expect(verifications.map((event) => [event.actor, JSON.parse(event.detail ?? '{}').method])).toEqual([
+      ['requester', 'email-link'],
+      ['dpo:x', 'customer-account'],
+    ]);
+
+    // Once started, too: the systems' next attempts get the customer reference.
+    const second = await submit({ type: 'access' });
+    expect(await verifyByEmailLink(store, second.request, second.verify, received + 1000)).toBe('verified');
+    expect((await takeAction(store, second.request.reference, { action: 'start' }, 'dpo:x', received + 2000)).ok).toBe(true);
+    expect(await takeAction(store, second.request.reference, { action: 'verify', method: 'identity-document' }, 'dpo:x', received + 3000)).toMatchObject({
+      ok: true,
+      request: { status: 'in-progress' },
+    });
   });
 
   test('the audit trail is append-only', async () => {

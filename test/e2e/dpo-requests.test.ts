@@ -243,6 +243,7 @@ describe.skipIf(!hasBrowser)('the DPO works a request', () => {
     await expectNoViolations(page);
 
     await page.goto(`/dpo/requests/${reference}`);
+    await form(page, 'verify').locator('select').selectOption('customer-account');
     await form(page, 'verify').getByRole('button').click();
     await page.waitForURL('**?done=verify#result');
     await form(page, 'start').getByRole('button').click();
