@@ -23,7 +23,19 @@ export function createTranslator(locale: Locale, messages: Messages): Translate 
       throw new Error(`Missing ${locale} UI string "${key}"`);
     },
   });
-  return instance.t;
+  const t = instance.t;
+  return ((...args: Parameters<typeof t>) => {
+    const text = t(...args);
+    return typeof text === 'string' ? endOfSentence(text) : text;
+  }) as Translate;
+}
+
+/**
+ * A sentence that ends on a date ends with one full stop: Bulgarian dates end in "г." (and Polish ones in "r."), and a
+ * text such as "до {{date}}." would otherwise read "30 декември 2026 г..".
+ */
+function endOfSentence(text: string): string {
+  return text.replace(/(\s[гr])\.\.(?!\.)/gu, '$1.');
 }
 
 /** "1 Οκτωβρίου 2026": a calendar date (YYYY-MM-DD) in the locale's long format. */

@@ -69,6 +69,13 @@ describe('createTranslator()', () => {
     expect(t('home.allVersions', { count: 22 })).toBe('Wszystkie 22 wersje i ich zmiany');
   });
 
+  test('a Bulgarian sentence that ends on a date ends with one full stop, not "г.."', () => {
+    const t = createTranslator('bg', messages.bg ?? {});
+    const text = t('ownerTask.intro', { organisation: 'Ostria', system: 'Архив', due: formatCalendarDate('2026-12-30', 'bg') });
+    expect(text).toMatch(/ до 30 декември 2026 г\.$/);
+    expect(t('requests.status.exportUntil', { date: formatCalendarDate('2026-12-30', 'bg') })).not.toContain('г..');
+  });
+
   test('a missing key throws instead of showing another language or the key', () => {
     const t = createTranslator('nl', messages.nl ?? {});
     expect(() => t('no.such.key')).toThrow('Missing nl UI string "no.such.key"');
