@@ -27,6 +27,13 @@ function loginsOf(email: string): (string | null)[][] {
 }
 
 const label = { el: 'Συνδέσεις', bg: 'Влизания', nl: 'Aanmeldingen', pl: 'Logowania' };
+/** What the person reads above each column of the package's table. */
+const columnLabels = {
+  at: { el: 'Χρόνος', bg: 'Време', nl: 'Tijdstip', pl: 'Czas' },
+  service: { el: 'Υπηρεσία', bg: 'Услуга', nl: 'Dienst', pl: 'Usługa' },
+  network: { el: 'Δίκτυο', bg: 'Мрежа', nl: 'Netwerk', pl: 'Sieć' },
+  country: { el: 'Χώρα', bg: 'Държава', nl: 'Land', pl: 'Kraj' },
+};
 
 interface Message {
   task: number;
@@ -76,7 +83,9 @@ async function answer(message: Message, secret: string, erased: Set<string>, log
   const email = message.identifiers.email ?? '';
   let result: unknown;
   if (message.action === 'collect') {
-    result = { tables: [{ name: 'logins', label, columns: ['at', 'service', 'network', 'country'], rows: erased.has(email) ? [] : loginsOf(email) }] };
+    result = {
+      tables: [{ name: 'logins', label, columns: ['at', 'service', 'network', 'country'], columnLabels, rows: erased.has(email) ? [] : loginsOf(email) }],
+    };
   } else if (message.action === 'erase') {
     const count = erased.has(email) ? 0 : loginsOf(email).length;
     erased.add(email);

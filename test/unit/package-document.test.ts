@@ -137,6 +137,20 @@ describe.each(locales)('the readable document in %s', (locale) => {
     expect(html.match(/<caption id="(portal|system)-/g)?.length).toBe(3 + data.systems.reduce((sum, section) => sum + section.tables.length, 0));
   });
 
+  test('heads a system’s columns with the words the register gives in the reader’s language, the others by name', () => {
+    const { html } = documentIn(locale);
+    const heads = [...html.matchAll(/<thead><tr>(.*?)<\/tr><\/thead>/g)].map((match) =>
+      [...(match[1] ?? '').matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((cell) => cell[1]),
+    );
+    const expected = {
+      el: ['Αριθμός πελάτη', 'Ονοματεπώνυμο'],
+      bg: ['Клиентски номер', 'Име и фамилия'],
+      nl: ['Klantnummer', 'Naam'],
+      pl: ['Numer klienta', 'Imię i nazwisko'],
+    }[locale];
+    expect(heads).toContainEqual([...expected, 'email', 'phone', 'country']);
+  });
+
   test('loads nothing from anywhere: no script, stylesheet, image, frame or font, and a policy that forbids them', () => {
     const { html, notice } = documentIn(locale);
     const tags = tagsOf(html);

@@ -57,7 +57,7 @@ const e = escapeHtml;
 
 function renderTable(table: PackageTable, t: Translate, id: string): string {
   if (!table.rows.length) return `<h3 id="${id}">${e(table.label)}</h3><p class="empty">${e(t('package.portal.none'))}</p>`;
-  const head = table.columns.map((column) => `<th scope="col">${e(column)}</th>`).join('');
+  const head = (table.headings ?? table.columns).map((heading) => `<th scope="col">${e(heading)}</th>`).join('');
   const body = table.rows
     .map((row) => `<tr>${row.map((cell) => (cell === null ? `<td class="empty">—</td>` : `<td>${e(cell)}</td>`)).join('')}</tr>`)
     .join('\n');

@@ -9,7 +9,10 @@ export interface PackageTable {
   name: string;
   /** The caption in the request's language. */
   label: string;
+  /** The columns' names: the CSV's header, for other programs. */
   columns: string[];
+  /** What the person reads above each column, in the request's language; absent: the names. */
+  headings?: string[];
   rows: (string | null)[][];
 }
 
@@ -82,6 +85,7 @@ export function systemTables(data: SubjectExportV2, locale: Locale): PackageTabl
       name: table.name,
       label: table.label?.[locale] ?? table.name,
       columns: table.columns,
+      headings: table.columns.map((column) => table.columnLabels?.[column]?.[locale] ?? column),
       rows: table.rows.map((row) => row.map(cellText)),
     })),
   );

@@ -70,7 +70,13 @@ const statementSql = z
 /** A statement run for an action; `name` is unique within the system and action. */
 const statement = z.strictObject({ name: statementName, sql: statementSql });
 /** A query whose rows become one labelled table of the requester's package (`name`: its key in data.json, its CSV file). */
-const query = z.strictObject({ name: statementName, label: localisedText, sql: statementSql });
+const query = z.strictObject({
+  name: statementName,
+  label: localisedText,
+  sql: statementSql,
+  /** What the person reads above each column (`customer_ref` → "Αριθμός πελάτη"); a column not named keeps its name. */
+  columns: z.record(z.string().min(1), localisedText).optional(),
+});
 
 const owner = z.strictObject({ email: z.email(), locale: z.enum(locales), name: z.string().trim().min(1).optional() });
 

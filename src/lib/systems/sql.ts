@@ -141,7 +141,13 @@ function collect(system: Resolved, queries: SqlSystem['statements']['access'], c
     if (!done.ok) return done.outcome;
     const tables: CollectedTable[] = queries.map((query, index) => {
       const read = done.values[index] ?? { columns: [], rows: [] };
-      return { name: query.name, label: query.label, columns: read.columns, rows: read.rows.map((row) => row.map(jsonSafe)) };
+      return {
+        name: query.name,
+        label: query.label,
+        columns: read.columns,
+        ...(query.columns ? { columnLabels: query.columns } : {}),
+        rows: read.rows.map((row) => row.map(jsonSafe)),
+      };
     });
     return { kind: 'done', result: { kind: 'collected', tables, collectedAt: context.now } };
   });

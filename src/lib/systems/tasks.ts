@@ -111,6 +111,8 @@ export interface CollectedTable {
   /** Per locale; from the register for SQL, from the answer (or the name) for a webhook. */
   label: Record<string, string> | null;
   columns: string[];
+  /** Per column, per locale, from the register's `columns` (SQL systems); absent: the columns are shown by name. */
+  columnLabels?: Record<string, Record<string, string>>;
   rows: unknown[][];
 }
 

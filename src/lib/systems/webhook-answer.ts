@@ -12,9 +12,12 @@ const table = z
     name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/),
     label: label.optional(),
     columns: z.array(z.string().min(1).max(200)).min(1).max(200),
+    /** What the person reads above each column, per locale (optional; a column not named keeps its name). */
+    columnLabels: z.record(z.string().min(1).max(200), label).optional(),
     rows: z.array(z.array(cell)),
   })
-  .refine((value) => value.rows.every((row) => row.length === value.columns.length), 'every row has one value per column');
+  .refine((value) => value.rows.every((row) => row.length === value.columns.length), 'every row has one value per column')
+  .refine((value) => Object.keys(value.columnLabels ?? {}).every((column) => value.columns.includes(column)), 'column labels name columns of the table');
 
 const collected = z.strictObject({ tables: z.array(table).max(100) });
 const counted = z.strictObject({ counts: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/), z.int().min(0)) });
@@ -43,7 +46,13 @@ export function readWebhookAnswer(text: string, action: TaskAction, now: number)
         result: {
           kind: 'collected',
           collectedAt: now,
-          tables: parsed.data.tables.map((item) => ({ name: item.name, label: item.label ?? null, columns: item.columns, rows: item.rows })),
+          tables: parsed.data.tables.map((item) => ({
+            name: item.name,
+            label: item.label ?? null,
+            columns: item.columns,
+            ...(item.columnLabels ? { columnLabels: item.columnLabels } : {}),
+            rows: item.rows,
+          })),
         },
       };
     }
