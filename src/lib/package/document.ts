@@ -31,7 +31,7 @@ export interface PackageDocumentInput {
   systems?: readonly System[];
 }
 
-const style = `
+export const documentStyle = `
 :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; line-height: 1.5; color: #1a1a1a; background: #fff; }
 body { max-width: 62rem; margin: 0 auto; padding: 1.5rem; }
 h1 { font-size: 1.75rem; margin: 0 0 .5rem; } h2 { font-size: 1.35rem; margin-top: 2.5rem; border-bottom: 2px solid #2d4a7a; }
@@ -41,11 +41,13 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; } 
 .table:focus { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 caption { text-align: start; font-weight: 600; padding: .25rem 0; }
-th, td { border: 1px solid #9ca3af; padding: .35rem .5rem; text-align: start; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #9ca3af; padding: .35rem .5rem; text-align: start; vertical-align: top; overflow-wrap: break-word; hyphens: auto; }
 th { background: #e8edf5; } .empty { color: #4b5563; } .note { color: #374151; }
 .answer { white-space: pre-wrap; border-inline-start: 4px solid #2d4a7a; padding-inline-start: .75rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
+  /* Paper does not scroll: a wide table's cells break anywhere rather than run off the page. */
+  td { overflow-wrap: anywhere; }
   .table { overflow: visible; }
   tr, dl, .authority { break-inside: avoid; }
   thead { display: table-header-group; }
@@ -217,7 +219,7 @@ export function renderPackageDocument(input: PackageDocumentInput): string {
     '<!doctype html>',
     `<html lang="${e(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`,
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>${e(title)}</title><style>${style}</style></head><body><main>`,
+    `<title>${e(title)}</title><style>${documentStyle}</style></head><body><main>`,
     markBareLinks(body),
     '</main></body></html>',
     '',
