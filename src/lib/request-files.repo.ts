@@ -62,17 +62,7 @@ export async function attachFiles(store: Store, reference: string, files: readon
     for (const file of files) {
       const [stored] = await tx
         .insert(requestFiles)
-        .values({
-          requestId: request.id,
-          taskId: null,
-          origin: 'dpo',
-          name: file.name,
-          mediaType: file.mediaType,
-          size: file.size,
-          sha256: file.sha256,
-          contentBase64: file.content.toString('base64'),
-          createdAt: now,
-        })
+        .values(requestFileRow(file, { requestId: request.id, taskId: null, origin: 'dpo', now }))
         .returning(listed);
       if (!stored) throw new Error('The file was not stored.');
       await tx
@@ -102,4 +92,22 @@ export async function removeFile(store: Store, reference: string, fileId: number
     await tx.insert(requestEvents).values({ requestId: request.id, occurredAt: now, actor, kind: 'file-removed', detail: JSON.stringify(fileFacts(file)) });
     return { ok: true, request };
   });
+}
+
+/** The row a checked upload is stored as: its bytes in base64, beside what the pages list (name, type, size, hash). */
+export function requestFileRow(
+  file: Pick<CheckedUpload, 'name' | 'mediaType' | 'size' | 'sha256' | 'content'>,
+  where: { requestId: number; taskId: number | null; origin: RequestFileRow['origin']; now: number },
+) {
+  return {
+    requestId: where.requestId,
+    taskId: where.taskId,
+    origin: where.origin,
+    name: file.name,
+    mediaType: file.mediaType,
+    size: file.size,
+    sha256: file.sha256,
+    contentBase64: file.content.toString('base64'),
+    createdAt: where.now,
+  };
 }

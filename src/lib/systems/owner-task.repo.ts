@@ -4,6 +4,8 @@ import type { RequestRow, RequestTaskRow } from '../../../db/rows.ts';
 import type { Executor, Store } from '../../../db/store.ts';
 import { requestEvents, requestFiles, requests } from '../../../db/tables.ts';
 import { hashToken } from '../marketing.ts';
+import { requestFileRow } from '../request-files.repo.ts';
+import { verificationMethodOf } from '../requests.repo.ts';
 import type { CheckedUpload } from '../uploads.ts';
 import { spentBefore } from './callback.ts';
 import { findTask, finishTaskByToken, recordRefusedCallback } from './tasks.repo.ts';
@@ -24,14 +26,7 @@ const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
 
 /** The identifiers the owner may see: as the runner gave them to the connector (src/lib/systems/runner.ts). */
 async function identifiersOf(db: Executor, request: RequestRow): Promise<Identifiers> {
-  const [verified] = await db
-    .select({ detail: requestEvents.detail })
-    .from(requestEvents)
-    .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'identity-verified')))
-    .orderBy(desc(requestEvents.id))
-    .limit(1);
-  const method = verified?.detail ? (JSON.parse(verified.detail) as { method?: string }).method : undefined;
-  return verifiedIdentifiers(request, method);
+  return verifiedIdentifiers(request, await verificationMethodOf(db, request.id));
 }
 
 /**
@@ -91,19 +86,7 @@ export async function answerOwnerTask(store: Store, input: { task: RequestTaskRo
     });
     if (!finished) return false;
     if (files.length) {
-      await tx.insert(requestFiles).values(
-        files.map((file) => ({
-          requestId: task.requestId,
-          taskId: task.id,
-          origin: 'owner' as const,
-          name: file.name,
-          mediaType: file.mediaType,
-          size: file.size,
-          sha256: file.sha256,
-          contentBase64: file.content.toString('base64'),
-          createdAt: now,
-        })),
-      );
+      await tx.insert(requestFiles).values(files.map((file) => requestFileRow(file, { requestId: task.requestId, taskId: task.id, origin: 'owner', now })));
     }
     return true;
   });

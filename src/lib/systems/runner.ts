@@ -1,9 +1,10 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { RequestTaskRow } from '../../../db/rows.ts';
 import type { Store } from '../../../db/store.ts';
-import { requestEvents, requests } from '../../../db/tables.ts';
+import { requests } from '../../../db/tables.ts';
 import type { Logger } from '../log.ts';
 import type { Processor } from '../organisation.ts';
+import { verificationMethodOf } from '../requests.repo.ts';
 import type { System } from './register.ts';
 import { claimDueTasks, recordAttempt } from './tasks.repo.ts';
 import { verifiedIdentifiers, type AttemptOutcome, type Connector, type TaskChannel, type TaskContext } from './tasks.ts';
@@ -50,13 +51,7 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     return store.read(async (db) => {
       const [request] = await db.select().from(requests).where(eq(requests.id, task.requestId)).limit(1);
       if (!request) return undefined;
-      const [verified] = await db
-        .select({ detail: requestEvents.detail })
-        .from(requestEvents)
-        .where(and(eq(requestEvents.requestId, request.id), eq(requestEvents.kind, 'identity-verified')))
-        .orderBy(desc(requestEvents.id))
-        .limit(1);
-      const method = verified?.detail ? (JSON.parse(verified.detail) as { method?: string }).method : undefined;
+      const method = await verificationMethodOf(db, request.id);
       return {
         task,
         request,
