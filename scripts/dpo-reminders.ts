@@ -6,7 +6,7 @@
 import { openMigratedStore } from '../db/connection.ts';
 import { localDate } from '../src/lib/deadline.ts';
 import { enabledDpoUsers } from '../src/lib/dpo.repo.ts';
-import { digestEmail, digestHasNews, requestsNeedingAttention } from '../src/lib/dpo-digest.ts';
+import { assignedToOrUnassigned, digestEmail, digestHasNews, requestsNeedingAttention } from '../src/lib/dpo-digest.ts';
 import { isLocale, type Locale } from '../src/lib/locale.ts';
 import type { OutgoingMail } from '../src/lib/mailer.ts';
 import { SystemsRegisterError } from '../src/lib/systems/register.ts';
@@ -61,8 +61,20 @@ if (dpos.length === 0) {
   failed += 1;
 }
 let dposReached = 0;
+let dposWithNothing = 0;
+const enabled = new Set(dpos.map((dpo) => dpo.id));
 for (const dpo of dpos) {
   const locale: Locale = isLocale(dpo.locale) ? dpo.locale : organisation.defaultLocale;
+  // Each DPO's own requests and the ones nobody has; one with nothing of theirs gets no mail.
+  const mine = {
+    overdue: assignedToOrUnassigned(overdue, dpo.id, enabled),
+    dueSoon: assignedToOrUnassigned(dueSoon, dpo.id, enabled),
+    tasks: assignedToOrUnassigned(tasks, dpo.id, enabled),
+  };
+  if (!digestHasNews(mine)) {
+    dposWithNothing += 1;
+    continue;
+  }
   const mail = digestEmail({
     t: translators.translatorFor(locale),
     locale,
@@ -70,9 +82,7 @@ for (const dpo of dpos) {
     today,
     now,
     timeZone: organisation.timeZone,
-    overdue,
-    dueSoon,
-    tasks,
+    ...mine,
     systems,
     processors: organisation.processors,
     origin,
@@ -99,6 +109,9 @@ for (const [index, { owner, tasks: theirs }] of owners.entries()) {
   if (await send(mail, `system owner ${index + 1} of ${owners.length}`)) ownersReached += 1;
 }
 
-if (dpos.length) console.log(`Reminder sent to ${dposReached} of ${dpos.length} DPO accounts: ${summary}.`);
+if (dpos.length) {
+  const others = dposWithNothing ? ` (${dposWithNothing} with nothing assigned to them or unassigned)` : '';
+  console.log(`Reminder sent to ${dposReached} of ${dpos.length - dposWithNothing} DPO accounts${others}: ${summary}.`);
+}
 console.log(`Task digest sent to ${ownersReached} of ${owners.length} system owners.`);
 process.exit(failed ? 1 : 0);

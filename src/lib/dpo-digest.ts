@@ -92,3 +92,11 @@ export function digestEmail(input: DigestInput): OutgoingMail {
     signature: input.organisation,
   });
 }
+
+/**
+ * What one DPO's digest names: the requests (and their tasks) assigned to them, and those nobody has, or whose
+ * assignee can no longer sign in (`enabled`: the accounts that get a digest), so no request falls between two desks.
+ */
+export function assignedToOrUnassigned<T extends { assignedTo: number | null }>(items: readonly T[], dpoId: number, enabled: ReadonlySet<number>): T[] {
+  return items.filter((item) => item.assignedTo === null || item.assignedTo === dpoId || !enabled.has(item.assignedTo));
+}

@@ -40,6 +40,8 @@ interface EventDetail {
   size?: number;
   /** Until when a renewed download runs. */
   until?: number;
+  /** The DPO account a request was assigned to; null: to nobody. */
+  to?: string | null;
   /** The free texts retention removed once the request was anonymised. */
   redacted?: string[];
 }
@@ -110,6 +112,8 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
               size: new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 1 }).format((detail.size ?? 0) / 1024),
             }),
           ];
+    case 'assigned':
+      return [detail.to ? t('dpo.request.detail.assignedTo', { email: detail.to }) : t('dpo.request.detail.unassigned')];
     case 'export-renewed':
       return detail.until === undefined ? [] : [t('dpo.request.detail.renewedUntil', { date: formatMoment(detail.until, locale) })];
     case 'notification-failed':

@@ -29,6 +29,8 @@ export const requestEventKinds = [
   'file-attached',
   'file-removed',
   'export-renewed',
+  // Which DPO works on the request (issue 16): the digest goes to them.
+  'assigned',
 ] as const;
 export type RequestEventKind = (typeof requestEventKinds)[number];
 

@@ -6,6 +6,7 @@ import { anonymisation } from '../lib/request-trail.ts';
 import { transitionProblem, workflowActions, type WorkflowAction } from '../lib/request-workflow.ts';
 import { eventsOf, exportOf, findRequest } from '../lib/requests.repo.ts';
 import { answerFilesUntil, downloadsUntil } from '../lib/request-downloads.ts';
+import { allDpoUsers } from '../lib/dpo.repo.ts';
 import { filesListOf, type RequestFileListing } from '../lib/request-files.repo.ts';
 import { isReference } from '../lib/requests.ts';
 import { requestDocument } from '../lib/subject-export.ts';
@@ -34,6 +35,8 @@ export interface DpoRequestCase {
   files: RequestFileListing[];
   /** The files the systems' owners uploaded on their task pages (of `files`). */
   ownerFiles: RequestFileListing[];
+  /** The enabled DPO accounts, to assign the request to (and its assignee, if disabled since). */
+  accounts: { id: number; email: string; disabled: boolean }[];
   /** Until when the requester's downloads run (the package, or the answer's files), if there are any. */
   downloadsUntil: number | undefined;
   /** Who anonymised the request (retention, its own erasure, another request's erasure), if anyone did. */
@@ -54,6 +57,10 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
     const events = await eventsOf(db, request.id);
     const download = await exportOf(db, request.id);
     const files = await filesListOf(db, request.id);
+    // The accounts a request can be assigned to, and the one it is assigned to if that was disabled since.
+    const accounts = (await allDpoUsers(db))
+      .filter((account) => account.disabledAt === null || account.id === request.assignedTo)
+      .map((account) => ({ id: account.id, email: account.email, disabled: account.disabledAt !== null }));
     const verifiedBy = events.findLast((event) => event.kind === 'identity-verified');
     const workflow = {
       ...request,
@@ -75,6 +82,7 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
       erasurePreview,
       tasks: await tasksOf(db, request.id),
       files,
+      accounts,
       ownerFiles: files.filter((file) => file.origin === 'owner'),
       downloadsUntil: downloadsUntil(
         download,

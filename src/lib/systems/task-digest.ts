@@ -24,6 +24,8 @@ export interface DigestTask {
   reference: string;
   requestType: RequestType;
   requestDueOn: string;
+  /** The DPO account the request is assigned to (its digest gets the task); null: every DPO's. */
+  assignedTo: number | null;
   /** The task's own due date has passed (`dueOn` before today). */
   overdue: boolean;
 }
@@ -43,7 +45,7 @@ export async function openTasksForDigest(db: Executor, today: string): Promise<D
     notInArray(requestTasks.action, ['erase', 'notify']),
   );
   const rows = await db
-    .select({ task: requestTasks, reference: requests.reference, requestType: requests.type, requestDueOn: requests.dueOn })
+    .select({ task: requestTasks, reference: requests.reference, requestType: requests.type, requestDueOn: requests.dueOn, assignedTo: requests.assignedTo })
     .from(requestTasks)
     .innerJoin(requests, eq(requestTasks.requestId, requests.id))
     .where(

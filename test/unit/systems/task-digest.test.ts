@@ -50,7 +50,7 @@ function entry(system: string, overrides: Partial<RequestTaskRow> = {}, request:
     closedAt: null,
     ...overrides,
   };
-  return { task, reference: 'DSR-2026-7KQ4M2', requestType: 'access', requestDueOn: '2026-12-20', overdue: task.dueOn < today, ...request };
+  return { task, reference: 'DSR-2026-7KQ4M2', requestType: 'access', requestDueOn: '2026-12-20', assignedTo: null, overdue: task.dueOn < today, ...request };
 }
 
 /** A manual task handed to its owner: the link's token as the manual connector makes it, stored as its hash. */
