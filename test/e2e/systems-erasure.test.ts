@@ -216,10 +216,11 @@ describe.skipIf(!hasBrowser)('an erasure reaches every system', () => {
       });
     expect(webhookActions).toEqual(['erase']);
     expect(await page.locator('[data-task-waiting]').count()).toBe(0);
+    // Each statement's count beside the DPO's words for it (its label, else its table's), not the database's names.
     expect(await page.locator('[data-system="customer-database"] [data-task-result] p').allTextContents()).toEqual([
-      nl('dpo.tasks.tableRows', { table: 'support-tickets', rows: nl('dpo.tasks.rows', { count: 2 }) }),
-      nl('dpo.tasks.tableRows', { table: 'mailboxes', rows: nl('dpo.tasks.rows', { count: 2 }) }),
-      nl('dpo.tasks.tableRows', { table: 'customers', rows: nl('dpo.tasks.rows', { count: 1 }) }),
+      nl('dpo.tasks.tableRows', { table: 'Supportverzoeken', rows: nl('dpo.tasks.rows', { count: 2 }) }),
+      nl('dpo.tasks.tableRows', { table: 'Mailboxen', rows: nl('dpo.tasks.rows', { count: 2 }) }),
+      nl('dpo.tasks.tableRows', { table: 'Klantaccount (geanonimiseerd)', rows: nl('dpo.tasks.rows', { count: 1 }) }),
     ]);
     expect(await page.locator('[data-system="login-history"] [data-task-result] p').allTextContents()).toEqual([
       nl('dpo.tasks.tableRows', { table: 'logins', rows: nl('dpo.tasks.rows', { count: 3 }) }),
