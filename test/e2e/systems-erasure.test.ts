@@ -244,6 +244,7 @@ describe.skipIf(!hasBrowser)('an erasure reaches every system', () => {
     // Each processor's Art. 19 mail, in its own language.
     for (const processor of organisation.processors) {
       const mail = await waitForMessageTo(outbox, processor.email);
+      expect(await outboxMessagesTo(outbox, processor.email), processor.id).toHaveLength(1);
       expect(mail.headerBlock, processor.id).toMatch(new RegExp(`^Content-Language: ${processor.locale}$`, 'm'));
       expect(mail.subject, processor.id).toContain(reference);
       expect(mail.text, processor.id).toContain(walkthroughEmail);
@@ -258,6 +259,7 @@ describe.skipIf(!hasBrowser)('an erasure reaches every system', () => {
     expect(ownerMail.subject).toContain('Архив на договорите');
     expect(ownerMail.subject).toContain(reference);
     expect(ownerMail.text).toContain('Maria Ivanova');
+    expect(ownerMail.text).toContain(bg('ownerTask.todo.erase', { system: 'Архив на договорите' }));
     const ownerLink = /https?:\/\/\S+\/bg\/tasks\/\d+\?token=[\w%-]+/.exec(ownerMail.text)?.[0] ?? '';
     expect(ownerLink).not.toBe('');
     const owner = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
@@ -266,6 +268,7 @@ describe.skipIf(!hasBrowser)('an erasure reaches every system', () => {
     expect((await ownerPage.goto(ownerLink))?.status()).toBe(200);
     expect(await ownerPage.locator('h1').textContent()).toBe(bg('ownerTask.title', { system: 'Архив на договорите' }));
     expect(await ownerPage.locator('[data-reference]').textContent()).toBe(reference);
+    expect(await ownerPage.locator('html').getAttribute('lang')).toBe('bg');
     const note = 'Двата договора на клиентката са унищожени на 7 декември.';
     await ownerPage.fill('#confirm-note', note);
     const [answer] = await Promise.all([
