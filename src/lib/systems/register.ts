@@ -67,8 +67,11 @@ const statementSql = z
         context.addIssue({ code: 'custom', message: `unknown identifier :${parameter} (known: ${identifierNames.map((name) => `:${name}`).join(', ')})` });
     }
   });
-/** A statement run for an action; `name` is unique within the system and action. */
-const statement = z.strictObject({ name: statementName, sql: statementSql });
+/**
+ * A statement run for an action; `name` is unique within the system and action. `label`: what the DPO reads beside
+ * its count of rows (absent: the label of the access query of the same name, else the name).
+ */
+const statement = z.strictObject({ name: statementName, label: localisedText.optional(), sql: statementSql });
 /** A query whose rows become one labelled table of the requester's package (`name`: its key in data.json, its CSV file). */
 const query = z.strictObject({
   name: statementName,
