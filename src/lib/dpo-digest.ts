@@ -47,7 +47,7 @@ export function digestEmail(input: DigestInput): OutgoingMail {
   const line = (request: RequestRow, dueOn: string) =>
     t('dpo.email.digestLine', {
       reference: request.reference,
-      type: t(`requests.types.${request.type}.name`),
+      type: t(`dpo.types.${request.type}`),
       due: formatCalendarDate(dueOn, locale),
       left: daysLeftText(deadlineStateAt(dueOn, input.now, input.timeZone), t),
     });

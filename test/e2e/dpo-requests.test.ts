@@ -434,7 +434,7 @@ describe('reminders', () => {
     expect(overdue).toBeGreaterThanOrEqual(1);
     expect(digest?.subject).toBe(t('dpo.email.digestSubject', { count: (overdue ?? 0) + (dueSoon ?? 0) }));
     expect(digest?.text).toContain(t('dpo.email.digestOverdue'));
-    expect(digest?.text).toContain(`${late.reference} · ${t('requests.types.restriction.name')}`);
+    expect(digest?.text).toContain(`${late.reference} · ${t('dpo.types.restriction')}`);
     expect(digest?.text).toContain(t('requests.status.overdue', { count: 3 }));
     expect(digest?.text).toContain('https://privacy.ostria.example/dpo?status=open');
   });
