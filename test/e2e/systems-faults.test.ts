@@ -301,6 +301,10 @@ describe.skipIf(!hasBrowser)('a webhook system that fails', () => {
       expect(await row.locator('strong').textContent()).toBe(bg('dpo.request.events.task-callback-refused'));
       expect(await row.locator('[data-actor]').textContent()).toBe(bg('dpo.request.actor.system'));
     }
+    // Each refusal says why, in the DPO's language, in the order they came.
+    expect(await refusals.evaluateAll((rows) => rows.map((row) => row.querySelector('p:last-of-type')?.textContent))).toEqual(
+      ['wrongToken', 'expiredToken', 'badSignature', 'reusedToken'].map((problem) => bg(`dpo.tasks.callbackProblems.${problem}`)),
+    );
     // Nothing of a refused body is kept; the requester sees no data until the DPO completes.
     const requester = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
     const statusPage = await requester.newPage();
