@@ -1,8 +1,8 @@
 // Every way a webhook system can fail an access request, as a Bulgarian-speaking DPO and a Dutch requester see it
-// with JavaScript off: a system that is down, slow (past its timeout), answers garbage, answers more than its size
-// limit or refuses the portal's signature fails its task with that reason in the DPO's language, nothing of it reaches
-// the requester, and a retry works once the system is back. A system that answers later (202) posts its result to the
-// callback: a wrong, expired or reused token and a bad signature are refused and recorded in the request's trail.
+// with JavaScript off: a system that hangs up, is down, slow (past its timeout), answers garbage, answers more than
+// its size limit or refuses the portal's signature fails its task with that reason in the DPO's language, nothing of
+// it reaches the requester, and a retry works once the system is back. A system that answers later (202) posts its result to the
+// callback: a wrong, expired or reused token and a bad or stale signature are refused and recorded in the request's trail.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +19,7 @@ import { startPortal, type RunningPortal } from './portal.ts';
 import { translate } from './scripts.ts';
 import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
 
-type Mode = 'down' | 'slow' | 'garbage' | 'tooLarge' | 'rejects' | 'ok' | 'accepted';
+type Mode = 'hangsUp' | 'down' | 'slow' | 'garbage' | 'tooLarge' | 'rejects' | 'ok' | 'accepted';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-faults-'));
 const outbox = join(dataDir, 'outbox');
@@ -28,7 +28,7 @@ const timeoutMs = 400;
 const maxBytes = 2048;
 /** A value only the faulty answers carry: none of it may reach the requester or the DPO's task. */
 const partial = 'PARTIAL-ANSWER-7f3a';
-let mode: Mode = 'down';
+let mode: Mode = 'hangsUp';
 /** The messages the portal sent, by request reference (the last one wins). */
 const received = new Map<string, { task: number; callback: { url: string; token: string; expiresAt: string } }>();
 let server: Server;
@@ -67,6 +67,8 @@ beforeAll(async () => {
       received.set(message.request.reference, message);
       const json = { 'Content-Type': 'application/json' };
       switch (mode) {
+        case 'hangsUp':
+          return void request.socket.destroy();
         case 'down':
           return void response.writeHead(503).end();
         case 'slow': {
@@ -169,15 +171,16 @@ async function startAsDpo(reference: string): Promise<{ context: BrowserContext;
 const trailKinds = (page: Page) => page.locator('[data-trail] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event')));
 
 describe.skipIf(!hasBrowser)('a webhook system that fails', () => {
-  test('down, slow, garbage, too large, refusing the signature: the reason in Bulgarian, nothing for the Dutch requester, a retry once it is back', async () => {
+  test('hanging up, down, slow, garbage, too large, refusing the signature: the reason in Bulgarian, nothing for the Dutch requester, a retry once it is back', async () => {
     const { reference, statusLink } = await submitRequest('sanne.devries@example.nl');
     const { context, page } = await startAsDpo(reference);
     const requester = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
     const statusPage = await requester.newPage();
     const task = page.locator('[data-tasks] [data-task]').first();
 
-    // What each fault comes to: 503 and a timeout are tried again once (after 200 ms), the others fail at once.
+    // What each fault comes to: a hang-up, a 503 and a timeout are tried again once (after 200 ms), the others fail at once.
     const faults: { mode: Mode; code: string; attempts: number }[] = [
+      { mode: 'hangsUp', code: 'unreachable', attempts: 2 },
       { mode: 'down', code: 'httpStatus', attempts: 2 },
       { mode: 'slow', code: 'timeout', attempts: 2 },
       { mode: 'garbage', code: 'badAnswer', attempts: 1 },
@@ -248,7 +251,7 @@ describe.skipIf(!hasBrowser)('a webhook system that fails', () => {
     await context.close();
   });
 
-  test('a later answer (202) to the callback: wrong token, expired token, bad signature and a reused token are refused and shown in the trail', async () => {
+  test('a later answer (202) to the callback: a wrong, expired or reused token, a bad or stale signature are refused, shown in the trail with why, and nothing of them kept', async () => {
     mode = 'accepted';
     const { reference, statusLink } = await submitRequest('joost.bakker@example.nl');
     const { context, page } = await startAsDpo(reference);
@@ -259,8 +262,11 @@ describe.skipIf(!hasBrowser)('a webhook system that fails', () => {
     expect(await reloadedStatus(page)).toBe('running');
 
     const answer = okAnswer;
-    const post = (token: string, body: string, key = secret) => {
-      const timestamp = Math.floor(Date.now() / 1000);
+    // What the refused callbacks carry: nothing of it may be kept or shown.
+    const refusedAnswer = JSON.stringify({
+      tables: [{ name: 'logins', columns: ['at', 'service', 'network'], rows: [['2026-11-30T09:00:00Z', partial, 'x']] }],
+    });
+    const post = (token: string, body: string, key = secret, timestamp = Math.floor(Date.now() / 1000)) => {
       return fetch(message.callback.url, {
         method: 'POST',
         headers: {
@@ -274,42 +280,53 @@ describe.skipIf(!hasBrowser)('a webhook system that fails', () => {
     };
     const refusal = async (response: Response) => ({ status: response.status, code: ((await response.json()) as { error?: { code?: string } }).error?.code });
 
-    const wrong = await post('not-the-token-of-this-task-0123456789', answer);
+    const wrong = await post('not-the-token-of-this-task-0123456789', refusedAnswer);
     expect(await refusal(wrong)).toEqual({ status: 401, code: 'wrong_token' });
 
     // Expiry is set when the message is sent (24 hours on); the test moves it into the past behind the portal's back.
     const expiresAt = await database.sql.value<number>('select token_expires_at from request_tasks where id = ?', message.task);
     expect(expiresAt).toBe(Date.parse(message.callback.expiresAt));
     await database.sql.run('update request_tasks set token_expires_at = ? where id = ?', Date.now() - 60_000, message.task);
-    const expired = await post(message.callback.token, answer);
+    const expired = await post(message.callback.token, refusedAnswer);
     expect(await refusal(expired)).toEqual({ status: 410, code: 'token_expired' });
     await database.sql.run('update request_tasks set token_expires_at = ? where id = ?', expiresAt, message.task);
 
-    const forged = await post(message.callback.token, answer, 'a-secret-that-is-not-the-systems-0123456789');
+    const forged = await post(message.callback.token, refusedAnswer, 'a-secret-that-is-not-the-systems-0123456789');
     expect(await refusal(forged)).toEqual({ status: 401, code: 'bad_signature' });
+    // Signed by the system, but ten minutes ago (a replay).
+    const replayed = await post(message.callback.token, refusedAnswer, secret, Math.floor(Date.now() / 1000) - 600);
+    expect(await refusal(replayed)).toEqual({ status: 401, code: 'stale_timestamp' });
     expect(await reloadedStatus(page)).toBe('running');
 
     const accepted = await post(message.callback.token, answer);
     expect(accepted.status).toBe(204);
-    const reused = await post(message.callback.token, answer);
+    const reused = await post(message.callback.token, refusedAnswer);
     expect(await refusal(reused)).toEqual({ status: 409, code: 'token_used' });
 
     expect(await reloadedStatus(page)).toBe('done');
     const refusals = page.locator('[data-trail] tbody tr[data-event="task-callback-refused"]');
-    expect(await refusals.count()).toBe(4);
+    expect(await refusals.count()).toBe(5);
     for (const row of await refusals.all()) {
       expect(await row.locator('strong').textContent()).toBe(bg('dpo.request.events.task-callback-refused'));
       expect(await row.locator('[data-actor]').textContent()).toBe(bg('dpo.request.actor.system'));
     }
     // Each refusal says why, in the DPO's language, in the order they came.
     expect(await refusals.evaluateAll((rows) => rows.map((row) => row.querySelector('p:last-of-type')?.textContent))).toEqual(
-      ['wrongToken', 'expiredToken', 'badSignature', 'reusedToken'].map((problem) => bg(`dpo.tasks.callbackProblems.${problem}`)),
+      ['wrongToken', 'expiredToken', 'badSignature', 'staleTimestamp', 'reusedToken'].map((problem) => bg(`dpo.tasks.callbackProblems.${problem}`)),
     );
-    // Nothing of a refused body is kept; the requester sees no data until the DPO completes.
+    // Nothing of a refused body is kept: the task holds the accepted answer; the requester sees no data until the DPO completes.
+    const task = page.locator('[data-tasks] [data-task]').first();
+    expect(await task.locator('[data-task-result] p').allTextContents()).toEqual([
+      bg('dpo.tasks.tableRows', { table: 'logins', rows: bg('dpo.tasks.rows', { count: 1 }) }),
+    ]);
+    expect(await page.locator('main').textContent()).not.toContain(partial);
+    expect(await database.sql.value<string>('select result from request_tasks where id = ?', message.task)).not.toContain(partial);
+    if (process.env.SHOTS) await page.locator('[data-trail]').screenshot({ path: '.shots/dpo-trail-refusals-bg.png' });
     const requester = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
     const statusPage = await requester.newPage();
     await statusPage.goto(statusLink);
     expect(await statusPage.locator('[data-export]').count()).toBe(0);
+    expect(await statusPage.locator('main').textContent()).not.toContain(partial);
     await requester.close();
     await context.close();
   });
