@@ -296,6 +296,11 @@ describe.skipIf(!hasBrowser)('a webhook system that fails', () => {
     // Signed by the system, but ten minutes ago (a replay).
     const replayed = await post(message.callback.token, refusedAnswer, secret, Math.floor(Date.now() / 1000) - 600);
     expect(await refusal(replayed)).toEqual({ status: 401, code: 'stale_timestamp' });
+    // Right token and signature, but not the protocol's JSON, or more than the system's maxBytes: a JSON 4xx, no 5xx.
+    const garbled = await post(message.callback.token, `<html>${partial}</html>`);
+    expect(await refusal(garbled)).toEqual({ status: 400, code: 'bad_answer' });
+    const oversized = await post(message.callback.token, JSON.stringify({ tables: [{ name: 'logins', columns: ['at'], rows: [[partial.repeat(200)]] }] }));
+    expect(await refusal(oversized)).toEqual({ status: 413, code: 'too_large' });
     expect(await reloadedStatus(page)).toBe('running');
 
     const accepted = await post(message.callback.token, answer);
