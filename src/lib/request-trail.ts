@@ -33,6 +33,8 @@ interface EventDetail {
   consentId?: string;
   /** A task's system, and what an attempt or its outcome came to (src/lib/systems/tasks.repo.ts). */
   system?: string;
+  /** Why a callback or an owner's post was refused (src/lib/systems/tasks.repo.ts `recordRefusedCallback`). */
+  problem?: 'wrongToken' | 'reusedToken' | 'expiredToken' | 'badSignature' | 'staleTimestamp';
   tasks?: { system: string; action: string }[];
   tables?: { name: string; rows: number }[];
   /** A file's name and size (bytes), for an attachment or its removal. */
@@ -101,6 +103,7 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
         ...Object.entries(detail.counts ?? {}).map(([name, count]) => t('dpo.tasks.tableRows', { table: name, rows: t('dpo.tasks.rows', { count }) })),
         ...(detail.tables ?? []).map((table) => t('dpo.tasks.tableRows', { table: table.name, rows: t('dpo.tasks.rows', { count: table.rows }) })),
         ...(kind === 'task-not-applicable' && detail.reason ? [detail.reason] : []),
+        ...(kind === 'task-callback-refused' && detail.problem ? [t(`dpo.tasks.callbackProblems.${detail.problem}`)] : []),
       ].filter(Boolean);
     case 'file-attached':
     case 'file-removed':

@@ -211,6 +211,32 @@ describe('a webhook system', () => {
     expect(received).toHaveLength(2);
   });
 
+  test('a callback larger than its own system allows fails the task as too large (413), even where another system allows more', async () => {
+    behaviour = answerWith(202, '');
+    const system = systemAt(url);
+    // A second webhook system with a larger limit: the route reads up to it, the task's own limit still holds.
+    const roomy = { ...systemAt(url, { maxBytes: 1024 * 1024 }), id: 'archive' } as System;
+    const request = await startedAccessRequest(system);
+    await runnerFor(system).runDue();
+    const waiting = await onlyTask(request.id);
+    const token = JSON.parse(received[0]?.body ?? '{}').callback.token as string;
+    const body = JSON.stringify({ tables: [{ name: 'logins', columns: ['at', 'service'], rows: [['2026-11-30T08:00:00Z', 'x'.repeat(4096)]] }] });
+    const timestamp = String(Math.floor(now / 1000));
+    const answer = await acceptCallback(store, [system, roomy], {
+      taskId: String(waiting.id),
+      authorization: `Bearer ${token}`,
+      timestamp,
+      signature: signBody(secret, timestamp, body),
+      body,
+      now,
+    });
+    expect(answer).toMatchObject({ status: 413, code: 'too_large' });
+    const task = await onlyTask(request.id);
+    expect(task.status).toBe('failed');
+    expect(JSON.parse(task.error ?? '{}')).toMatchObject({ code: 'tooLarge' });
+    expect(task.result).toBeNull();
+  });
+
   const faults: [string, () => Behaviour | 'down', Record<string, unknown>, { code: string; retryable: boolean }][] = [
     ['down', () => 'down', {}, { code: 'unreachable', retryable: true }],
     [

@@ -20,9 +20,9 @@ export interface CallbackInput {
   now: number;
 }
 
-export type CallbackAnswer = { status: 204 } | { status: 400 | 401 | 404 | 409 | 410; code: string; message: string };
+export type CallbackAnswer = { status: 204 } | { status: 400 | 401 | 404 | 409 | 410 | 413; code: string; message: string };
 
-const refusal = (status: 400 | 401 | 404 | 409 | 410, code: string, message: string): CallbackAnswer => ({ status, code, message });
+const refusal = (status: 400 | 401 | 404 | 409 | 410 | 413, code: string, message: string): CallbackAnswer => ({ status, code, message });
 
 const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -60,14 +60,20 @@ export async function acceptCallback(store: Store, systems: readonly System[], i
     await recordRefusedCallback(store, task, signatureProblem, input.now);
     return refusal(401, signatureProblem === 'badSignature' ? 'bad_signature' : 'stale_timestamp', 'The signature or its timestamp is not valid.');
   }
-  const answer = readWebhookAnswer(input.body, task.action, input.now);
-  if (!answer.ok && answer.problem === 'badAnswer') return refusal(400, 'bad_answer', 'The body is not a result of the protocol.');
-  const outcome = answer.ok
-    ? ({ kind: 'done', result: answer.result } as const)
-    : ({ kind: 'failed', error: { code: 'badAnswer', detail: answer.detail.slice(0, 300) }, retryable: false } as const);
+  // The route reads up to the largest `maxBytes` of any system; this system's own limit holds for its result, as for
+  // an answer at once: more fails the task (nothing of it kept) for the DPO to take up with the system.
+  const tooLarge = Buffer.byteLength(input.body, 'utf8') > system.maxBytes;
+  const answer = tooLarge ? undefined : readWebhookAnswer(input.body, task.action, input.now);
+  if (answer && !answer.ok && answer.problem === 'badAnswer') return refusal(400, 'bad_answer', 'The body is not a result of the protocol.');
+  const outcome = !answer
+    ? ({ kind: 'failed', error: { code: 'tooLarge', detail: `more than ${system.maxBytes} bytes` }, retryable: false } as const)
+    : answer.ok
+      ? ({ kind: 'done', result: answer.result } as const)
+      : ({ kind: 'failed', error: { code: 'badAnswer', detail: answer.detail.slice(0, 300) }, retryable: false } as const);
   const finished = await store.transaction((tx) =>
     finishTaskByToken(tx, { task, tokenHash, now: input.now, actor: `system:${task.system}`, outcome, facts: { spentToken: tokenHash } }),
   );
   // Another callback with the same token won the race.
-  return finished ? { status: 204 } : refusal(409, 'token_used', 'This token was used already.');
+  if (!finished) return refusal(409, 'token_used', 'This token was used already.');
+  return tooLarge ? refusal(413, 'too_large', `The result may be at most ${system.maxBytes} bytes for this system.`) : { status: 204 };
 }
