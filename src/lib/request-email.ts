@@ -1,3 +1,4 @@
+import type { ComplaintAuthority } from './supervisory-authorities.ts';
 import type { Translate } from './i18n.ts';
 import type { OutgoingMail } from './mailer.ts';
 import { escapeHtml } from './marketing-email.ts';
@@ -94,6 +95,24 @@ export interface RequestUpdateEmailInput {
     | { kind: 'completed'; message: string; export: boolean; downloads?: Downloads | undefined }
     | { kind: 'rejected'; reason: string }
     | { kind: 'renewed'; downloads: Downloads };
+  /** Where the requester can complain about a rejection (their country's authority, our lead one). */
+  authorities?: readonly ComplaintAuthority[];
+}
+
+/** A rejection's way out, as mail text: each authority with its contact details, and the courts (Art. 77 and 79). */
+function complaintBlocks(t: Translate, authorities: readonly ComplaintAuthority[]): MailBlock[] {
+  return [
+    ...authorities.map(({ role, authority }) => ({
+      text: [
+        `${t(`package.authority.${role}`)}: ${authority.name} (${authority.abbreviation})`,
+        `${t('package.authority.address')}: ${authority.address}`,
+        `${t('package.authority.phone')}: ${authority.phone}`,
+        ...(authority.email ? [`${t('package.authority.email')}: ${authority.email}`] : []),
+        `${t('package.authority.website')}: ${authority.website}`,
+      ].join('\n'),
+    })),
+    { text: t('requests.complaint.court') },
+  ];
 }
 
 /**
@@ -152,7 +171,13 @@ export function requestUpdateEmail(input: RequestUpdateEmailInput): OutgoingMail
       break;
     case 'rejected':
       subject = t('dpo.email.rejectedSubject', values);
-      body = [{ text: t('dpo.email.rejectedBody', values) }, { text: update.reason }, { text: t('dpo.email.rejectedRights') }, ...status];
+      body = [
+        { text: t('dpo.email.rejectedBody', values) },
+        { text: update.reason },
+        { text: t('dpo.email.rejectedRights') },
+        ...complaintBlocks(t, input.authorities ?? []),
+        ...status,
+      ];
       break;
   }
   return composeMail({

@@ -1,3 +1,4 @@
+import { complaintAuthorities } from '../lib/supervisory-authorities.ts';
 import type { RequestExportRow, RequestRow } from '../../db/rows.ts';
 import { actionProblems, dpoActionSchema, toRequestAction, type ActionFieldProblem, type DpoActionForm } from '../lib/dpo-actions.ts';
 import { formatCalendarDate, formatMoment } from '../lib/i18n.ts';
@@ -150,6 +151,7 @@ export async function tellRequester(
         dpoName: getOrganisation().dpo.name,
         dpoEmail: getOrganisation().dpo.email,
         update,
+        authorities: complaintAuthorities(getOrganisation(), locale),
       }),
     );
     return true;

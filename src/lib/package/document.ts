@@ -2,6 +2,7 @@ import type { RequestRow } from '../../../db/rows.ts';
 import { formatCalendarDate, formatMoment, type Translate } from '../i18n.ts';
 import type { Locale } from '../locale.ts';
 import { renderMarkdown } from '../markdown.ts';
+import { complaintAuthorities } from '../supervisory-authorities.ts';
 import { escapeHtml } from '../marketing-email.ts';
 import type { Organisation } from '../organisation.ts';
 import type { PolicyText } from '../policy.ts';
@@ -12,7 +13,6 @@ import { portalTables, systemTables, type PackageTable } from './tables.ts';
 /** The sections of the privacy notice that carry what Art. 15(1) GDPR says the person must be told, in this order. */
 export const article15Sections = ['purposes', 'data', 'recipients', 'transfers', 'retention', 'rights', 'complaints'] as const;
 
-const countryOfLocale: Record<Locale, string> = { el: 'GR', bg: 'BG', nl: 'NL', pl: 'PL' };
 
 export interface PackageDocumentInput {
   data: SubjectExportV2;
@@ -92,14 +92,10 @@ function noticeHtml(markdown: string, origin: string): string {
 
 function authorities(input: PackageDocumentInput): string {
   const { organisation, t, locale } = input;
-  const own = organisation.supervisoryAuthorities.find((authority) => authority.country === countryOfLocale[locale]);
-  const lead = organisation.supervisoryAuthorities.find((authority) => authority.lead);
-  const shown = [own && { role: t('package.authority.yours'), authority: own }, lead && lead !== own && { role: t('package.authority.lead'), authority: lead }];
-  return shown
-    .filter((entry) => !!entry)
+  return complaintAuthorities(organisation, locale)
     .map(({ role, authority }) =>
       [
-        `<div class="authority"><h3>${e(role)}: ${e(authority.name)} (${e(authority.abbreviation)})</h3>`,
+        `<div class="authority"><h3>${e(t(`package.authority.${role}`))}: ${e(authority.name)} (${e(authority.abbreviation)})</h3>`,
         definitions([
           [t('package.authority.address'), e(authority.address)],
           [t('package.authority.phone'), link(`tel:${authority.phone.replace(/\s/g, '')}`, authority.phone)],
