@@ -13,7 +13,6 @@ import { portalTables, systemTables, type PackageTable } from './tables.ts';
 /** The sections of the privacy notice that carry what Art. 15(1) GDPR says the person must be told, in this order. */
 export const article15Sections = ['purposes', 'data', 'recipients', 'transfers', 'retention', 'rights', 'complaints'] as const;
 
-
 export interface PackageDocumentInput {
   data: SubjectExportV2;
   request: Pick<RequestRow, 'reference' | 'type' | 'receivedAt' | 'dueOn'>;
