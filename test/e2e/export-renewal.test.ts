@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { exportLinkQuery, fileLinkQuery } from '../../src/lib/export-link.ts';
 import { formatMoment } from '../../src/lib/i18n.ts';
@@ -16,6 +16,7 @@ import { uploadLimits } from '../../src/lib/uploads.ts';
 import { axeViolations, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
 import { createDpoAccount, sessionCookie, signInDpo } from './dpo-account.ts';
 import { outboxMessagesTo, waitForMessageTo, type ReadMessage } from './mail.ts';
+import { signInOnPage } from './dpo-steps.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 import { translate } from './scripts.ts';
 import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
@@ -80,14 +81,6 @@ async function expectNoViolations(context: BrowserContext, url: string, selector
   await twin.close();
 }
 
-async function signIn(page: Page, account: { email: string; password: string }) {
-  await page.goto('/dpo/login');
-  await page.fill('#email', account.email);
-  await page.fill('#password', account.password);
-  await page.locator('main form button[type="submit"]').click();
-  await page.waitForURL('**/dpo');
-}
-
 describe.skipIf(!hasBrowser)('the signed download, its renewal and the DPO’s attachments', () => {
   test('without JavaScript, a Dutch DPO and a Polish requester: a PDF in the package, a signed link, expiry, renewal', async () => {
     const account = createDpoAccount('sanne.dpo@ostria.example', 'nl', { env: { ...database.env, PORTAL_SECRET: portalSecret } });
@@ -111,7 +104,7 @@ describe.skipIf(!hasBrowser)('the signed download, its renewal and the DPO’s a
     const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await signIn(page, account);
+    await signInOnPage(page, account);
     const here = `/dpo/requests/${reference}`;
     await page.goto(here);
     await page.locator('form[data-action="verify"] select').selectOption('customer-account');

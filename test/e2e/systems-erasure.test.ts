@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ensureSampleCustomerDatabase } from '../../scripts/support/sample-company.ts';
 import { walkthroughEmail } from '../../scripts/support/sample-customers.ts';
@@ -18,6 +17,7 @@ import { verifySignature } from '../../src/lib/systems/webhook-signature.ts';
 import { axeViolations, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
 import { createDpoAccount } from './dpo-account.ts';
 import { outboxMessagesTo, waitForMessageTo } from './mail.ts';
+import { reloadedTaskStatuses, signInOnPage, verifyAndStart } from './dpo-steps.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 import { translate } from './scripts.ts';
 import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
@@ -102,15 +102,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The tasks' statuses by system after reloading (read from the HTML, so it works with JavaScript off). */
-async function reloadedStatuses(page: Page): Promise<Record<string, string | null>> {
-  await page.reload();
-  const cards = await page.locator('[data-tasks] [data-task]').all();
-  return Object.fromEntries(
-    await Promise.all(cards.map(async (card) => [await card.getAttribute('data-system'), await card.getAttribute('data-task-status')])),
-  );
-}
-
 /** What the sample customer database holds of the requester: their row, tickets and mailboxes (OST-10231). */
 function customerRows() {
   const sample = new Database(customers, { readonly: true });
@@ -165,17 +156,8 @@ describe.skipIf(!hasBrowser)('an erasure reaches every system', () => {
     const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await page.goto('/dpo/login');
-    await page.fill('#email', account.email);
-    await page.fill('#password', account.password);
-    await page.locator('main form button[type="submit"]').click();
-    await page.waitForURL('**/dpo');
-    await page.goto(`/dpo/requests/${reference}`);
-    await page.locator('form[data-action="verify"] select').selectOption('customer-account');
-    await page.locator('form[data-action="verify"] button').click();
-    await page.waitForURL('**?done=verify#result');
-    await page.locator('form[data-action="start"] button').click();
-    await page.waitForURL('**?done=start#result');
+    await signInOnPage(page, account);
+    await verifyAndStart(page, reference);
 
     // Started: every system and every processor has its task, and each waits for the erasure; nothing has run.
     const waiting = Object.fromEntries(
@@ -184,7 +166,7 @@ describe.skipIf(!hasBrowser)('an erasure reaches every system', () => {
         'pending',
       ]),
     );
-    expect(await reloadedStatuses(page)).toEqual(waiting);
+    expect(await reloadedTaskStatuses(page)).toEqual(waiting);
     for (const id of Object.keys(waiting)) {
       expect(await page.locator(`[data-system="${id}"] [data-task-waiting]`).textContent(), id).toBe(nl('dpo.tasks.waitingForErasure'));
     }
@@ -209,7 +191,7 @@ describe.skipIf(!hasBrowser)('an erasure reaches every system', () => {
 
     // The sql and webhook tasks and the three notices finish on their own; the manual task waits for its owner.
     await expect
-      .poll(async () => await reloadedStatuses(page), { timeout: 15_000, interval: 300 })
+      .poll(async () => await reloadedTaskStatuses(page), { timeout: 15_000, interval: 300 })
       .toEqual({
         ...Object.fromEntries(Object.keys(waiting).map((id) => [id, 'done'])),
         'contract-archive': 'pending',
@@ -283,7 +265,7 @@ describe.skipIf(!hasBrowser)('an erasure reaches every system', () => {
 
     // The DPO sees every task done, the owner's note with it; the trail holds the tasks' events.
     await expect
-      .poll(async () => await reloadedStatuses(page), { timeout: 10_000, interval: 300 })
+      .poll(async () => await reloadedTaskStatuses(page), { timeout: 10_000, interval: 300 })
       .toEqual(Object.fromEntries(Object.keys(waiting).map((id) => [id, 'done'])));
     expect(await page.locator('[data-system="contract-archive"] [data-task-result] p').allTextContents()).toEqual([nl('dpo.tasks.confirmed', { note })]);
     const trail = await page.locator('[data-trail] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event')));

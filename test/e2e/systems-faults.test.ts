@@ -15,6 +15,7 @@ import { signBody, verifySignature } from '../../src/lib/systems/webhook-signatu
 import { axeViolations, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
 import { createDpoAccount, type DpoAccount } from './dpo-account.ts';
 import { waitForMessageTo } from './mail.ts';
+import { signInOnPage, verifyAndStart } from './dpo-steps.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 import { translate } from './scripts.ts';
 import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
@@ -153,17 +154,8 @@ async function startAsDpo(reference: string): Promise<{ context: BrowserContext;
   const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
-  await page.goto('/dpo/login');
-  await page.fill('#email', account.email);
-  await page.fill('#password', account.password);
-  await page.locator('main form button[type="submit"]').click();
-  await page.waitForURL('**/dpo');
-  await page.goto(`/dpo/requests/${reference}`);
-  await page.locator('form[data-action="verify"] select').selectOption('customer-account');
-  await page.locator('form[data-action="verify"] button').click();
-  await page.waitForURL('**?done=verify#result');
-  await page.locator('form[data-action="start"] button').click();
-  await page.waitForURL('**?done=start#result');
+  await signInOnPage(page, account);
+  await verifyAndStart(page, reference);
   return { context, page };
 }
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { axeViolations, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
 import { createDpoAccount } from './dpo-account.ts';
 import { waitForMessageTo } from './mail.ts';
+import { reloadedTaskStatuses, signInOnPage } from './dpo-steps.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 import { translate } from './scripts.ts';
 import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
@@ -65,14 +66,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function taskStatuses(page: Page): Promise<Record<string, string | null>> {
-  await page.reload();
-  const cards = await page.locator('[data-tasks] [data-task]').all();
-  return Object.fromEntries(
-    await Promise.all(cards.map(async (card) => [await card.getAttribute('data-system'), await card.getAttribute('data-task-status')])),
-  );
-}
-
 /** Submits the page's form `name` and returns the answer's status (the page it shows is the answer to the POST). */
 async function submit(page: Page, form: string): Promise<number> {
   const [response] = await Promise.all([
@@ -123,11 +116,7 @@ describe.skipIf(!hasBrowser)('a system kept by hand', () => {
     const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
     context.setDefaultTimeout(10_000);
     const dpo = await context.newPage();
-    await dpo.goto('/dpo/login');
-    await dpo.fill('#email', account.email);
-    await dpo.fill('#password', account.password);
-    await dpo.locator('main form button[type="submit"]').click();
-    await dpo.waitForURL('**/dpo');
+    await signInOnPage(dpo, account);
     await dpo.goto(`/dpo/requests/${reference}`);
     await dpo.locator('form[data-action="verify"] select').selectOption('customer-account');
     await dpo.locator('form[data-action="verify"] button').click();
@@ -216,7 +205,9 @@ describe.skipIf(!hasBrowser)('a system kept by hand', () => {
     await checkAccessible(owner, dutchLink, 'owner-task-nl-answered');
 
     // The DPO's page: both done, the owner's files linked, the other owner's answer; the refused second use on the trail.
-    await expect.poll(async () => await taskStatuses(dpo), { timeout: 10_000, interval: 300 }).toEqual({ 'paper-archive': 'done', 'call-recordings': 'done' });
+    await expect
+      .poll(async () => await reloadedTaskStatuses(dpo), { timeout: 10_000, interval: 300 })
+      .toEqual({ 'paper-archive': 'done', 'call-recordings': 'done' });
     const archive = dpo.locator('[data-system="paper-archive"]');
     expect(await archive.locator('[data-task-files] a').allTextContents()).toEqual(['contracts.csv', 'scan 2024.pdf']);
     expect(await archive.locator('[data-task-files] a').first().getAttribute('href')).toMatch(new RegExp(`^/dpo/requests/${reference}/files/\\d+$`));

@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ensureSampleCustomerDatabase } from '../../scripts/support/sample-company.ts';
 import { walkthroughEmail } from '../../scripts/support/sample-customers.ts';
@@ -17,6 +16,7 @@ import { verifySignature } from '../../src/lib/systems/webhook-signature.ts';
 import { axeViolations, describeViolations, hasBrowser, launchBrowser, type BrowserSession } from './browser.ts';
 import { createDpoAccount } from './dpo-account.ts';
 import { waitForMessageTo } from './mail.ts';
+import { reloadedTaskStatuses, signInOnPage } from './dpo-steps.ts';
 import { startPortal, type RunningPortal } from './portal.ts';
 import { translate } from './scripts.ts';
 import { testStoreEnvironment, type TestStoreEnvironment } from './store.ts';
@@ -92,20 +92,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The tasks' statuses by system, as the page shows them (read from the HTML, so it works with JavaScript off). */
-async function taskStatuses(page: Page): Promise<Record<string, string | null>> {
-  const cards = await page.locator('[data-tasks] [data-task]').all();
-  return Object.fromEntries(
-    await Promise.all(cards.map(async (card) => [await card.getAttribute('data-system'), await card.getAttribute('data-task-status')])),
-  );
-}
-
-/** The statuses after reloading the page (the tasks run in the background; the page shows them as they are). */
-async function reloadedStatuses(page: Page): Promise<Record<string, string | null>> {
-  await page.reload();
-  return taskStatuses(page);
-}
-
 describe.skipIf(!hasBrowser)('an access request reaches every system', () => {
   test('without JavaScript, a Polish-speaking DPO and a Greek requester: tasks, a failure and its retry, one package', async () => {
     const account = createDpoAccount('magda.dpo@ostria.example', 'pl', { env: database.env });
@@ -129,11 +115,7 @@ describe.skipIf(!hasBrowser)('an access request reaches every system', () => {
     const context = await session.newContext({ baseURL: portal.baseURL, javaScriptEnabled: false });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await page.goto('/dpo/login');
-    await page.fill('#email', account.email);
-    await page.fill('#password', account.password);
-    await page.locator('main form button[type="submit"]').click();
-    await page.waitForURL('**/dpo');
+    await signInOnPage(page, account);
     await page.goto(`/dpo/requests/${reference}`);
     expect(await page.locator('[data-no-tasks]').textContent()).toBe(pl('dpo.tasks.none'));
     await page.locator('form[data-action="verify"] select').selectOption('customer-account');
@@ -144,7 +126,7 @@ describe.skipIf(!hasBrowser)('an access request reaches every system', () => {
 
     // The database answers at once; the webhook system is down: tried again after 300 ms, then failed.
     await expect
-      .poll(async () => await reloadedStatuses(page), { timeout: 15_000, interval: 300 })
+      .poll(async () => await reloadedTaskStatuses(page), { timeout: 15_000, interval: 300 })
       .toEqual({ 'customer-database': 'done', 'login-history': 'failed' });
     const database_ = page.locator('[data-system="customer-database"]');
     expect(await database_.locator('h3').textContent()).toBe('Baza danych klientów');
@@ -166,7 +148,7 @@ describe.skipIf(!hasBrowser)('an access request reaches every system', () => {
     await failed.locator('form[data-task-action="retry"] button').click();
     await page.waitForURL('**?taskDone=retried#tasks');
     await expect
-      .poll(async () => await reloadedStatuses(page), { timeout: 15_000, interval: 300 })
+      .poll(async () => await reloadedTaskStatuses(page), { timeout: 15_000, interval: 300 })
       .toEqual({ 'customer-database': 'done', 'login-history': 'done' });
     const trail = await page.locator('[data-trail] tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event')));
     expect(trail.filter((kind) => kind === 'task-attempt')).toHaveLength(4);
