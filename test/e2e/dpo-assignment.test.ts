@@ -88,7 +88,7 @@ describe.skipIf(!hasBrowser)('assigning a request', () => {
     expect(trail[0]).toContain(t('dpo.request.detail.assignedTo', { email }));
     expect(trail[1]).toContain(t('dpo.request.detail.assignedTo', { email: colleague }));
     expect(trail[2]).toContain(t('dpo.request.detail.unassigned'));
-    await page.goto('/dpo?assigned=nobody');
+    await page.goto(`/dpo?assigned=nobody&q=${reference}`);
     expect(await page.locator(`[data-inbox] tr[data-reference="${reference}"]`).count()).toBe(1);
 
     // A forged post naming an account that does not exist changes nothing.
