@@ -129,6 +129,13 @@ function verificationOpen(request: WorkflowSubject): boolean {
   return (request.status === 'verified' || request.status === 'in-progress') && request.verifiedBy === 'email-link';
 }
 
+/** How an `identity-verified` event says the identity was checked (its detail's `method`), if it says. */
+export function verificationMethodIn(detail: string | null | undefined): string | undefined {
+  if (!detail) return undefined;
+  const { method } = JSON.parse(detail) as { method?: unknown };
+  return typeof method === 'string' ? method : undefined;
+}
+
 /** The methods the DPO may record now: over the email click, only a check of their own. */
 export function verificationMethodsFor(request: Pick<WorkflowSubject, 'status'>): readonly VerificationMethod[] {
   return request.status === 'received' ? verificationMethods : verificationMethods.filter((method) => method !== 'email-link');

@@ -13,6 +13,7 @@ import {
   producesExport,
   statusAfter,
   transitionProblem,
+  verificationMethodIn,
   verificationMethodsFor,
   type RequestEventKind,
   type VerificationMethod,
@@ -188,9 +189,7 @@ export async function verificationMethodOf(db: Executor, requestId: number): Pro
     .where(and(eq(requestEvents.requestId, requestId), eq(requestEvents.kind, 'identity-verified')))
     .orderBy(desc(requestEvents.id))
     .limit(1);
-  if (!event?.detail) return undefined;
-  const { method } = JSON.parse(event.detail) as { method?: unknown };
-  return typeof method === 'string' ? method : undefined;
+  return verificationMethodIn(event?.detail);
 }
 
 const eventOf: Record<WorkflowAction, RequestEventKind> = {

@@ -3,7 +3,7 @@ import { tasksOf } from '../lib/systems/tasks.repo.ts';
 import { erasureScope, type ErasureScope } from '../lib/erasure.repo.ts';
 import { requestDeadline, type RequestDeadline } from '../lib/request-deadline.ts';
 import { anonymisation } from '../lib/request-trail.ts';
-import { transitionProblem, workflowActions, type WorkflowAction } from '../lib/request-workflow.ts';
+import { transitionProblem, verificationMethodIn, workflowActions, type WorkflowAction } from '../lib/request-workflow.ts';
 import { eventsOf, exportOf, findRequest } from '../lib/requests.repo.ts';
 import { answerFilesUntil, downloadsUntil } from '../lib/request-downloads.ts';
 import { allDpoUsers } from '../lib/dpo.repo.ts';
@@ -61,11 +61,10 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
     const accounts = (await allDpoUsers(db))
       .filter((account) => account.disabledAt === null || account.id === request.assignedTo)
       .map((account) => ({ id: account.id, email: account.email, disabled: account.disabledAt !== null }));
-    const verifiedBy = events.findLast((event) => event.kind === 'identity-verified');
     const workflow = {
       ...request,
       extended: request.extensionDays !== null,
-      verifiedBy: verifiedBy?.detail ? (JSON.parse(verifiedBy.detail) as { method?: string }).method : undefined,
+      verifiedBy: verificationMethodIn(events.findLast((event) => event.kind === 'identity-verified')?.detail),
     };
     const allowed = workflowActions.filter((action) => transitionProblem(workflow, action) === undefined);
     const erasure = events.findLast((event) => event.kind === 'erased');

@@ -8,7 +8,7 @@ import { composeMail, type MailBlock } from '../request-email.ts';
 import { fieldTextKey } from '../requests.ts';
 import { ownerLinkValidMs, ownerTaskPath, ownerTaskToken } from './owner-token.ts';
 import type { Identifiers } from './register.ts';
-import type { Connector, TaskAction } from './tasks.ts';
+import { mailFailed, type Connector, type TaskAction } from './tasks.ts';
 
 // The `manual` channel: the system's owner is emailed, in their language, what the request asks of their system and
 // a private link to the task page (src/pages/[locale]/tasks/[task].astro), where they upload the person's data or
@@ -84,7 +84,7 @@ export function manualConnector({ mailer, translatorFor, organisation, portalSec
     try {
       await mailer.send(mail);
     } catch (error) {
-      return { kind: 'failed', error: { code: 'mailFailed', detail: error instanceof Error ? error.name : 'error' }, retryable: true };
+      return mailFailed(error);
     }
     return { kind: 'waiting', tokenHash: hashToken(token), tokenExpiresAt: expiresAt };
   };

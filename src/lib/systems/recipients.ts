@@ -3,7 +3,7 @@ import type { Locale } from '../locale.ts';
 import type { Mailer } from '../mailer.ts';
 import type { Organisation } from '../organisation.ts';
 import { composeMail, type MailBlock } from '../request-email.ts';
-import type { Connector } from './tasks.ts';
+import { mailFailed, type Connector } from './tasks.ts';
 
 // The `email` channel: a recipient the notice names (a processor of content/organisation.json) is told, in its own
 // language, that the person's data was erased and asked to erase what it processes for the organisation (Art. 19 GDPR).
@@ -48,7 +48,7 @@ export function recipientConnector({ mailer, translatorFor, organisation }: Reci
       const sent = await mailer.send(mail);
       return { kind: 'done', result: { kind: 'notified', messageId: sent.messageId } };
     } catch (error) {
-      return { kind: 'failed', error: { code: 'mailFailed', detail: error instanceof Error ? error.name : 'error' }, retryable: true };
+      return mailFailed(error);
     }
   };
 }

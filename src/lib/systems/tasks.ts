@@ -165,3 +165,8 @@ export interface TaskContext {
 
 /** Carries out one attempt of a task through its channel; never throws for a fault of the system (it fails the attempt). */
 export type Connector = (context: TaskContext) => Promise<AttemptOutcome>;
+
+/** A mail to an owner or a recipient that could not be sent: the attempt failed, to be tried again. */
+export function mailFailed(error: unknown): AttemptOutcome {
+  return { kind: 'failed', error: { code: 'mailFailed', detail: error instanceof Error ? error.name : 'error' }, retryable: true };
+}
