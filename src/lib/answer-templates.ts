@@ -1,0 +1,69 @@
+import { bg } from './answer-templates/bg.ts';
+import { el } from './answer-templates/el.ts';
+import { nl } from './answer-templates/nl.ts';
+import { pl } from './answer-templates/pl.ts';
+import { type AnswerOutcome, type AnswerTemplates, answerOutcomes } from './answer-templates/types.ts';
+import { formatCalendarDate } from './i18n.ts';
+import type { Locale } from './locale.ts';
+import type { RequestType } from './request-types.ts';
+
+export { type AnswerOutcome, answerOutcomes, rightArticles } from './answer-templates/types.ts';
+
+/**
+ * The texts a DPO starts an answer from, per language. Each fills only the DPO's part of its mail: the mail already
+ * greets, names the reference (and, for an extension, the new date), introduces the answer or the reason, tells a
+ * rejected requester where to complain and signs (src/lib/request-email.ts).
+ */
+export const answerTemplates: Record<Locale, AnswerTemplates> = { el, bg, nl, pl };
+
+/** What the portal knows and a template may name: `{{reference}}`, `{{organisation}}`, `{{receivedOn}}`, `{{dueOn}}`. */
+export interface AnswerFacts {
+  reference: string;
+  organisation: string;
+  /** The day the request was received, YYYY-MM-DD. */
+  receivedOn: string;
+  /** The deadline in force, YYYY-MM-DD. */
+  dueOn: string;
+}
+export const answerPlaceholders = ['reference', 'organisation', 'receivedOn', 'dueOn'] as const satisfies readonly (keyof AnswerFacts)[];
+
+/** The outcome each answering action of the DPO's request page starts from. */
+export const outcomeOfAction = { complete: 'completed', extend: 'extended', reject: 'rejected' } as const satisfies Record<string, AnswerOutcome>;
+
+/**
+ * A date as a letter writes it: "1η Ιανουαρίου 2027" (the first of a month is an ordinal in Greek), "1 януари 2027 г.",
+ * "1 januari 2027", "1 stycznia 2027 r.".
+ */
+export function letterDate(date: string, locale: Locale): string {
+  const formatted = formatCalendarDate(date, locale);
+  if (locale === 'el') return formatted.replace(/^1 /u, '1η ');
+  if (locale === 'pl') return `${formatted} r.`;
+  return formatted;
+}
+
+/**
+ * A part the DPO must write before the text is sent: "[… what to write]". A bare "[…]" (an omission in a quotation)
+ * is not one.
+ */
+const gapPattern = /\[…[^\]]+\]/gu;
+
+/** The gaps a text still has, as written in it. */
+export function answerGaps(text: string): string[] {
+  return text.match(gapPattern) ?? [];
+}
+
+/**
+ * The template for a request type and outcome in a language, with what the portal knows filled in (dates as the
+ * language writes them) and the DPO's gaps left as "[… …]".
+ */
+export function answerTemplate(type: RequestType, outcome: AnswerOutcome, locale: Locale, facts: AnswerFacts): string {
+  const values: Record<(typeof answerPlaceholders)[number], string> = {
+    reference: facts.reference,
+    organisation: facts.organisation,
+    receivedOn: letterDate(facts.receivedOn, locale),
+    dueOn: letterDate(facts.dueOn, locale),
+  };
+  return answerTemplates[locale][type][outcome].replace(/\{\{(\w+)\}\}/gu, (placeholder, name: string) =>
+    Object.hasOwn(values, name) ? values[name as keyof typeof values] : placeholder,
+  );
+}
