@@ -2,7 +2,7 @@ import { bg } from './answer-templates/bg.ts';
 import { el } from './answer-templates/el.ts';
 import { nl } from './answer-templates/nl.ts';
 import { pl } from './answer-templates/pl.ts';
-import { type AnswerOutcome, type AnswerTemplates, answerOutcomes } from './answer-templates/types.ts';
+import type { AnswerOutcome, AnswerTemplates } from './answer-templates/types.ts';
 import { formatCalendarDate } from './i18n.ts';
 import type { Locale } from './locale.ts';
 import type { RequestType } from './request-types.ts';
