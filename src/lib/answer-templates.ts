@@ -4,7 +4,7 @@ import { nl } from './answer-templates/nl.ts';
 import { pl } from './answer-templates/pl.ts';
 import type { AnswerOutcome, AnswerTemplates } from './answer-templates/types.ts';
 import { formatCalendarDate } from './i18n.ts';
-import type { Locale } from './locale.ts';
+import { isLocale, type Locale } from './locale.ts';
 import type { RequestType } from './request-types.ts';
 
 export { type AnswerOutcome, answerOutcomes, rightArticles } from './answer-templates/types.ts';
@@ -66,4 +66,20 @@ export function answerTemplate(type: RequestType, outcome: AnswerOutcome, locale
   return answerTemplates[locale][type][outcome].replace(/\{\{(\w+)\}\}/gu, (placeholder, name: string) =>
     Object.hasOwn(values, name) ? values[name as keyof typeof values] : placeholder,
   );
+}
+
+/** An answer's starting point: the template in the request's language, and the same template in the DPO's to read. */
+export interface AnswerDraft {
+  locale: Locale;
+  text: string;
+  /** The reading in the DPO's language; none when the DPO reads the request's language already. */
+  reading?: { locale: Locale; text: string };
+}
+
+/** The draft of an answer to a request in `requestLocale` for a DPO reading `dpoLocale`; none for a language without templates. */
+export function answerDraft(type: RequestType, outcome: AnswerOutcome, requestLocale: string, dpoLocale: Locale, facts: AnswerFacts): AnswerDraft | undefined {
+  if (!isLocale(requestLocale)) return undefined;
+  const text = answerTemplate(type, outcome, requestLocale, facts);
+  if (requestLocale === dpoLocale) return { locale: requestLocale, text };
+  return { locale: requestLocale, text, reading: { locale: dpoLocale, text: answerTemplate(type, outcome, dpoLocale, facts) } };
 }

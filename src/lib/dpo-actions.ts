@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { answerGaps } from './answer-templates.ts';
 import { maxExtensionMonths } from './deadline.ts';
 import { verificationMethods } from './request-workflow.ts';
 import type { RequestAction } from './requests.repo.ts';
@@ -15,6 +16,8 @@ export const actionTextLimits = {
 } as const;
 
 const required = (max: number) => z.string().trim().min(1).max(max);
+/** Text the requester receives: required, and no "[… …]" part of a template the DPO has not written yet. */
+const answer = (max: number) => required(max).refine((text) => answerGaps(text).length === 0, { message: 'gap' });
 
 /**
  * The DPO's action forms on a request page (and their API twin): one `action` field names the form, each form's
@@ -31,15 +34,15 @@ export const dpoActionSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('extend'),
     months: z.string().trim().regex(/^\d$/).transform(Number).pipe(z.number().int().min(1).max(maxExtensionMonths)),
-    extendReason: required(actionTextLimits.extendReason),
+    extendReason: answer(actionTextLimits.extendReason),
   }),
   z.object({
     action: z.literal('complete'),
-    message: required(actionTextLimits.message),
+    message: answer(actionTextLimits.message),
     // Why the request is answered while a system's task is still open; asked for only then (an empty field is none).
     openTasksReason: z.string().trim().max(actionTextLimits.openTasksReason).optional(),
   }),
-  z.object({ action: z.literal('reject'), rejectReason: required(actionTextLimits.rejectReason) }),
+  z.object({ action: z.literal('reject'), rejectReason: answer(actionTextLimits.rejectReason) }),
   z.object({ action: z.literal('erase'), confirm: z.literal('yes') }),
   z.object({
     action: z.literal('link'),
@@ -53,7 +56,7 @@ export type DpoActionForm = z.infer<typeof dpoActionSchema>;
 /** What went wrong with a field, as a key under `dpo.request.errors` (and the limit for `tooLong`). */
 export interface ActionFieldProblem {
   field: string;
-  problem: 'action' | 'method' | 'months' | 'reason' | 'confirm' | 'checked' | 'tooLong';
+  problem: 'action' | 'method' | 'months' | 'reason' | 'confirm' | 'checked' | 'tooLong' | 'gap';
   max?: number;
 }
 
@@ -76,7 +79,9 @@ export function actionProblems(error: z.ZodError): ActionFieldProblem[] {
                 ? { field, problem: 'checked' }
                 : issue.code === 'too_big'
                   ? { field, problem: 'tooLong', max: Number(issue.maximum) }
-                  : { field, problem: 'reason' };
+                  : issue.code === 'custom' && issue.message === 'gap'
+                    ? { field, problem: 'gap' }
+                    : { field, problem: 'reason' };
     problems.set(field, problem);
   }
   return [...problems.values()];

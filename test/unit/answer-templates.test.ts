@@ -1,5 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { answerGaps, answerOutcomes, answerPlaceholders, answerTemplate, answerTemplates, letterDate, rightArticles } from '../../src/lib/answer-templates.ts';
+import {
+  answerDraft,
+  answerGaps,
+  answerOutcomes,
+  answerPlaceholders,
+  answerTemplate,
+  answerTemplates,
+  letterDate,
+  rightArticles,
+} from '../../src/lib/answer-templates.ts';
 import { locales, type Locale } from '../../src/lib/locale.ts';
 import { requestTypes, type RequestType } from '../../src/lib/request-types.ts';
 
@@ -91,5 +100,19 @@ describe('the answer templates a DPO starts from', () => {
       requestTypes.flatMap((type: RequestType) => answerOutcomes.map((outcome) => answerTemplate(type, outcome, locale, facts))),
     );
     for (const text of texts) expect(text).not.toMatch(/\s[гr]\.\./u);
+  });
+});
+
+describe('the draft on the DPO request page', () => {
+  test('is in the request language, with a reading in the DPO language beside it', () => {
+    const draft = answerDraft('erasure', 'rejected', 'pl', 'el', facts);
+    expect(draft?.locale).toBe('pl');
+    expect(draft?.text).toBe(answerTemplate('erasure', 'rejected', 'pl', facts));
+    expect(draft?.reading).toEqual({ locale: 'el', text: answerTemplate('erasure', 'rejected', 'el', facts) });
+  });
+
+  test('has no reading when the DPO reads the request language, and no template for a language the portal lacks', () => {
+    expect(answerDraft('access', 'completed', 'nl', 'nl', facts)).toEqual({ locale: 'nl', text: answerTemplate('access', 'completed', 'nl', facts) });
+    expect(answerDraft('access', 'completed', 'de', 'nl', facts)).toBeUndefined();
   });
 });

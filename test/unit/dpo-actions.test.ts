@@ -25,6 +25,17 @@ describe('the DPO action forms', () => {
     expect(problems({ action: 'reject', rejectReason: 'x'.repeat(5001) })).toEqual([{ field: 'rejectReason', problem: 'tooLong', max: 5000 }]);
   });
 
+  test('an answer that still has a template gap "[… …]" is refused: the requester would receive it', () => {
+    expect(problems({ action: 'complete', message: 'We hebben [… welke gegevens] gerectificeerd.' })).toEqual([{ field: 'message', problem: 'gap' }]);
+    expect(problems({ action: 'reject', rejectReason: 'Powód: [… powód]' })).toEqual([{ field: 'rejectReason', problem: 'gap' }]);
+    expect(problems({ action: 'extend', months: '1', extendReason: '[… waarom]. Artikel 12, lid 3, AVG' })).toEqual([
+      { field: 'extendReason', problem: 'gap' },
+    ]);
+    // A quotation's omission "[…]" is not a gap; a note to oneself is not sent and may keep one.
+    expect(problems({ action: 'complete', message: 'Zoals je schreef: „[…] graag alles”.' })).toEqual([]);
+    expect(problems({ action: 'note', text: 'Answer: [… still to check]' })).toEqual([]);
+  });
+
   test('an erasure must be confirmed; an identity check must say how', () => {
     expect(problems({ action: 'erase' })).toEqual([{ field: 'confirm', problem: 'confirm' }]);
     expect(problems({ action: 'erase', confirm: 'yes' })).toEqual([]);
