@@ -158,6 +158,17 @@ describe.skipIf(!hasBrowser)('answers from a template in the requester language'
     expect(violations, describeViolations(violations)).toEqual([]);
     if (process.env.SHOTS) await page.locator('form[data-action="reject"]').screenshot({ path: '.shots/answer-template-390.png' });
 
+    // First more time, from the extension's template: the reason written into its gap, the original date filled in.
+    const [why] = answerGaps(template('extended', 'bg'));
+    const extension = template('extended', 'bg').replace(why ?? '', 'Трябва да проверим архивите на пет системи, включително резервни копия на лента');
+    await answerOf(page, 'extendReason').locator('textarea').fill(extension);
+    await page.fill('#field-months', '1');
+    await page.locator('form[data-action="extend"] button[type="submit"]').click();
+    await page.waitForURL('**?done=extend#result');
+    const extended = await waitForMessageTo(outbox, email);
+    expect(extended.text).toContain(extension);
+    expect(extension).toMatch(/\(първоначален срок: \d{1,2} \p{L}+ \d{4} г\.\)/u);
+
     const [gap] = answerGaps(template('rejected', 'bg'));
     const reason = template('rejected', 'bg').replace(
       gap ?? '',
@@ -168,8 +179,8 @@ describe.skipIf(!hasBrowser)('answers from a template in the requester language'
     await page.waitForURL('**?done=reject#result');
     expect(await page.locator('[data-outcome]').textContent()).toBe(reason);
 
+    await expect.poll(async () => (await waitForMessageTo(outbox, email)).text.includes(reason)).toBe(true);
     const mail = await waitForMessageTo(outbox, email);
-    expect(mail.text).toContain(reason);
     expect(mail.text).toContain(bg('dpo.email.rejectedRights'));
     await context.close();
   });
