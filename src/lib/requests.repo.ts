@@ -15,6 +15,7 @@ import {
   transitionProblem,
   verificationMethodIn,
   verificationMethodsFor,
+  type InformationReason,
   type RequestEventKind,
   type VerificationMethod,
   type WorkflowAction,
@@ -23,6 +24,7 @@ import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSub
 import type { RequestEventRow, RequestExportRow, RequestRow } from '../../db/rows.ts';
 import { openTaskStatuses, taskDueOn, type PlannedTask } from './systems/tasks.ts';
 import { createTasks, scheduleWaitingTasks, tasksOf } from './systems/tasks.repo.ts';
+import { openQuestion } from './information-wait.ts';
 
 export interface NewRequest {
   submission: RequestSubmission;
@@ -169,7 +171,8 @@ export type RequestAction =
   | { action: 'complete'; message: string; openTasksReason?: string; exportContent?: (tx: Transaction) => Promise<string | ExportContent> }
   | { action: 'reject'; reason: string }
   | { action: 'erase' }
-  | { action: 'link'; note?: string };
+  | { action: 'link'; note?: string }
+  | { action: 'ask'; reason: InformationReason; question: string };
 
 /** The export's JSON (`content`; a bare string: JSON only) and, since packages exist, the zip the requester downloads (base64). */
 export interface ExportContent {
@@ -201,6 +204,7 @@ const eventOf: Record<WorkflowAction, RequestEventKind> = {
   reject: 'rejected',
   erase: 'erased',
   link: 'consent-id-linked',
+  ask: 'information-requested',
 };
 
 /**
@@ -287,6 +291,13 @@ export async function takeAction(store: Store, reference: string, input: Request
         changes.consentIdLinkedBy = 'dpo';
         detail = { consentId: request.consentId, ...(input.note ? { note: input.note } : {}) };
         break;
+      case 'ask': {
+        if (!input.question.trim()) return { ok: false, problem: 'reason' };
+        // Asked again while waiting: the answer still takes the request back to where it was before the first question.
+        const from = request.status === 'waiting' ? (openQuestion(await eventsOf(tx, request.id))?.from ?? 'received') : request.status;
+        detail = { reason: input.reason, question: input.question, from };
+        break;
+      }
     }
     let updated = onlyRow(await tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning());
     await tx
