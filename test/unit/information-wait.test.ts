@@ -59,18 +59,27 @@ describe('openQuestion()', () => {
   test('the latest unanswered question, with the status to return to and the first moment the clock stopped', () => {
     const first = at('2027-01-05T10:00:00Z');
     const second = at('2027-01-07T10:00:00Z');
-    const open = openQuestion([asked(first, 'identification', 'Your customer number?', 'verified'), asked(second, 'clarification', 'Which account?', 'waiting')]);
+    const open = openQuestion([
+      asked(first, 'identification', 'Your customer number?', 'verified'),
+      asked(second, 'clarification', 'Which account?', 'waiting'),
+    ]);
     expect(open).toEqual({ reason: 'clarification', question: 'Which account?', askedAt: second, from: 'verified', pausedSince: first });
   });
 
   test('none once answered, or once the request was answered or rejected', () => {
     expect(openQuestion([asked(at('2027-01-05T10:00:00Z'), 'identification', 'Q'), answered(at('2027-01-06T10:00:00Z'))])).toBeUndefined();
-    expect(openQuestion([asked(at('2027-01-05T10:00:00Z'), 'identification', 'Q'), { kind: 'rejected', occurredAt: at('2027-01-06T10:00:00Z'), detail: null }])).toBeUndefined();
+    expect(
+      openQuestion([asked(at('2027-01-05T10:00:00Z'), 'identification', 'Q'), { kind: 'rejected', occurredAt: at('2027-01-06T10:00:00Z'), detail: null }]),
+    ).toBeUndefined();
   });
 
   test('a new question after an answer starts a new wait', () => {
     const again = at('2027-01-09T10:00:00Z');
-    const open = openQuestion([asked(at('2027-01-05T10:00:00Z'), 'identification', 'Q1'), answered(at('2027-01-06T10:00:00Z')), asked(again, 'clarification', 'Q2')]);
+    const open = openQuestion([
+      asked(at('2027-01-05T10:00:00Z'), 'identification', 'Q1'),
+      answered(at('2027-01-06T10:00:00Z')),
+      asked(again, 'clarification', 'Q2'),
+    ]);
     expect(open).toMatchObject({ question: 'Q2', pausedSince: again });
   });
 });

@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { migratedStore, type TestStore } from '../support/database.ts';
+import { provideInformation } from '../../src/lib/information-answer.repo.ts';
+import { requestFilesOf } from '../../src/lib/package/subject-export-v2.ts';
+import { filesListOf } from '../../src/lib/request-files.repo.ts';
+import { requestDeadline } from '../../src/lib/request-deadline.ts';
+import { hashToken, newToken } from '../../src/lib/marketing.ts';
+import { createRequest, eventsOf, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
+import { requestSubmissionSchema } from '../../src/lib/requests.ts';
+import { answerFileKinds } from '../../src/lib/information-answer.ts';
+import { checkUpload } from '../../src/lib/uploads.ts';
+
+const timeZone = 'Europe/Athens';
+const received = Date.parse('2027-01-20T10:00:00Z');
+const day = 24 * 60 * 60 * 1000;
+const dpo = 'dpo:dpo@example.com';
+
+let store: TestStore;
+beforeEach(async () => {
+  store = await migratedStore();
+});
+afterEach(() => store.close());
+
+async function submit() {
+  const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'pl', name: 'Anna Nowak', email: 'anna@example.pl', declaration: true });
+  return createRequest(store, { submission, now: received, timeZone, statusTokenHashFor: () => hashToken(newToken().token), verifyTokenHash: newToken().hash });
+}
+
+const scan = () => {
+  const checked = checkUpload('dowód.pdf', Buffer.from('%PDF-1.4\n% skan dowodu\n%%EOF\n'), answerFileKinds);
+  if (!checked.ok) throw new Error(checked.problem);
+  return checked.file;
+};
+
+describe('a question to the requester', () => {
+  test('puts the request in waiting with the question in its trail; the answer takes it back and moves the deadline by the days waited', async () => {
+    const request = await submit();
+    expect(request.dueOn).toBe('2027-02-19');
+    await takeAction(store, request.reference, { action: 'verify', method: 'email-link' }, 'requester', received + 1000);
+    const asked = await takeAction(
+      store,
+      request.reference,
+      { action: 'ask', reason: 'identification', question: 'Prosimy o numer klienta.' },
+      dpo,
+      received + 2 * day,
+    );
+    expect(asked).toMatchObject({ ok: true, request: { status: 'waiting', dueOn: '2027-02-19' } });
+    const askedEvent = (await eventsOf(store.db, request.id)).at(-1);
+    expect(askedEvent).toMatchObject({ kind: 'information-requested', actor: dpo });
+    expect(JSON.parse(askedEvent?.detail ?? '{}')).toEqual({ reason: 'identification', question: 'Prosimy o numer klienta.', from: 'verified' });
+
+    const answer = await provideInformation(store, request.id, { text: 'Mój numer klienta: K-1234.', file: scan() }, received + 9 * day, timeZone);
+    // Seven calendar days stood still (22 → 29 January): due 26 February instead of 19 February.
+    expect(answer).toMatchObject({ ok: true, request: { status: 'verified', dueOn: '2027-02-26', dueAt: Date.parse('2027-02-26T21:59:59.999Z') } });
+    const provided = (await eventsOf(store.db, request.id)).at(-1);
+    expect(provided).toMatchObject({ kind: 'information-provided', actor: 'requester' });
+    expect(JSON.parse(provided?.detail ?? '{}')).toMatchObject({
+      text: 'Mój numer klienta: K-1234.',
+      name: 'dowód.pdf',
+      pausedDays: 7,
+      dueOn: '2027-02-26',
+      previousDueOn: '2027-02-19',
+    });
+    expect((await filesListOf(store.db, request.id)).map((file) => [file.origin, file.name])).toEqual([['requester', 'dowód.pdf']]);
+  });
+
+  test('the requester’s file is the DPO’s evidence: it never goes into the requester’s package', async () => {
+    const request = await submit();
+    await takeAction(store, request.reference, { action: 'ask', reason: 'identification', question: 'Skan dowodu?' }, dpo, received + day);
+    await provideInformation(store, request.id, { text: 'W załączeniu.', file: scan() }, received + 2 * day, timeZone);
+    expect(await filesListOf(store.db, request.id, 'requester')).toHaveLength(1);
+    // The package's zip and its data.json both take their files from here.
+    expect(await requestFilesOf(store.db, request.id)).toEqual([]);
+  });
+
+  test('asked twice: the new question replaces the open one, and the answer returns to the status before the first', async () => {
+    const request = await submit();
+    await takeAction(store, request.reference, { action: 'ask', reason: 'clarification', question: 'Które konto?' }, dpo, received + day);
+    const again = await takeAction(
+      store,
+      request.reference,
+      { action: 'ask', reason: 'identification', question: 'I numer klienta?' },
+      dpo,
+      received + 2 * day,
+    );
+    expect(again).toMatchObject({ ok: true, request: { status: 'waiting' } });
+    const now = received + 5 * day;
+    const found = await findRequest(store.db, request.reference);
+    if (!found) throw new Error('no request');
+    const deadline = requestDeadline(found, await eventsOf(store.db, request.id), timeZone, now);
+    expect(deadline.waitingFor).toMatchObject({ question: 'I numer klienta?', from: 'received', pausedSince: received + day });
+    expect(deadline.inForce.dueOn).toBe('2027-02-23');
+    const answer = await provideInformation(store, request.id, { text: 'Konto firmowe, K-1.' }, now, timeZone);
+    expect(answer).toMatchObject({ ok: true, request: { status: 'received', dueOn: '2027-02-23' } });
+    // After the answer the DPO may ask again: a new wait.
+    expect(await takeAction(store, request.reference, { action: 'ask', reason: 'clarification', question: 'Od kiedy?' }, dpo, now + day)).toMatchObject({
+      ok: true,
+      request: { status: 'waiting' },
+    });
+  });
+
+  test('is refused once the request is answered, and an answer without a waiting question stores nothing', async () => {
+    const request = await submit();
+    await takeAction(store, request.reference, { action: 'reject', reason: 'Brak podstaw.' }, dpo, received + day);
+    expect(await takeAction(store, request.reference, { action: 'ask', reason: 'clarification', question: 'Q?' }, dpo, received + 2 * day)).toEqual({
+      ok: false,
+      problem: 'status',
+    });
+    expect(await provideInformation(store, request.id, { text: 'Odpowiedź', file: scan() }, received + 3 * day, timeZone)).toEqual({
+      ok: false,
+      problem: 'notWaiting',
+    });
+    expect(await filesListOf(store.db, request.id)).toEqual([]);
+    expect((await eventsOf(store.db, request.id)).map((event) => event.kind)).toEqual(['received', 'rejected']);
+  });
+
+  test('a request rejected while waiting no longer takes an answer', async () => {
+    const request = await submit();
+    await takeAction(store, request.reference, { action: 'ask', reason: 'identification', question: 'Q?' }, dpo, received + day);
+    expect(await takeAction(store, request.reference, { action: 'reject', reason: 'Brak odpowiedzi.' }, dpo, received + 20 * day)).toMatchObject({ ok: true });
+    expect(await provideInformation(store, request.id, { text: 'Za późno' }, received + 21 * day, timeZone)).toEqual({ ok: false, problem: 'notWaiting' });
+  });
+});
