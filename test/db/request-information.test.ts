@@ -8,6 +8,7 @@ import { hashToken, newToken } from '../../src/lib/marketing.ts';
 import { createRequest, eventsOf, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { answerFileKinds } from '../../src/lib/information-answer.ts';
+import { inboxCounts, inboxPage, openDueDates } from '../../src/lib/inbox.repo.ts';
 import { checkUpload } from '../../src/lib/uploads.ts';
 
 const timeZone = 'Europe/Athens';
@@ -119,5 +120,16 @@ describe('a question to the requester', () => {
     await takeAction(store, request.reference, { action: 'ask', reason: 'identification', question: 'Q?' }, dpo, received + day);
     expect(await takeAction(store, request.reference, { action: 'reject', reason: 'Brak odpowiedzi.' }, dpo, received + 20 * day)).toMatchObject({ ok: true });
     expect(await provideInformation(store, request.id, { text: 'Za późno' }, received + 21 * day, timeZone)).toEqual({ ok: false, problem: 'notWaiting' });
+  });
+
+  test('a waiting request is open in the inbox, but neither overdue nor due soon while its clock stands still', async () => {
+    const request = await submit();
+    await takeAction(store, request.reference, { action: 'ask', reason: 'identification', question: 'Q?' }, dpo, received + day);
+    // Past the stored due date (19 February): the deadline has moved on with every day waited.
+    const today = '2027-03-01';
+    expect((await inboxPage(store.db, { status: 'open' }, today)).rows.map((row) => row.status)).toEqual(['waiting']);
+    expect((await inboxPage(store.db, { due: 'overdue' }, today)).rows).toEqual([]);
+    expect(await inboxCounts(store.db, today)).toMatchObject({ open: 1, overdue: 0, dueSoon: 0 });
+    expect(await openDueDates(store.db)).toEqual([]);
   });
 });
