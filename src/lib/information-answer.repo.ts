@@ -43,7 +43,8 @@ export async function provideInformation(
     const updated = onlyRow(
       await tx
         .update(requests)
-        .set({ status: question.from, ...deadline })
+        // A request the requester's email click verified while it waited goes on as verified.
+        .set({ status: question.from === 'received' && request.verifiedAt !== null ? 'verified' : question.from, ...deadline })
         .where(eq(requests.id, request.id))
         .returning(),
     );

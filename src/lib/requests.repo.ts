@@ -140,9 +140,14 @@ export async function verifyByEmailLink(store: Store, request: RequestRow, token
   if (state !== 'pending') return state;
   return store.transaction(async (tx) => {
     await tx.update(requests).set({ verifyTokenHash: null, verifyExpiresAt: null }).where(eq(requests.id, request.id));
-    // Only a request still waiting for it: the click proves the address, never more than a check the DPO recorded.
-    if (request.status !== 'received') return 'already-verified';
-    await tx.update(requests).set({ status: 'verified', verifiedAt: now }).where(eq(requests.id, request.id));
+    // Only a request still waiting for it: the click proves the address, never more than a check the DPO recorded. A
+    // request waiting for the requester's answer to a question stays waiting (the answer then takes it to `verified`).
+    const unverifiedWhileWaiting = request.status === 'waiting' && request.verifiedAt === null;
+    if (request.status !== 'received' && !unverifiedWhileWaiting) return 'already-verified';
+    await tx
+      .update(requests)
+      .set({ status: unverifiedWhileWaiting ? 'waiting' : 'verified', verifiedAt: now })
+      .where(eq(requests.id, request.id));
     await tx
       .insert(requestEvents)
       .values({ requestId: request.id, occurredAt: now, actor: 'requester', kind: 'identity-verified', detail: JSON.stringify({ method: 'email-link' }) });

@@ -5,7 +5,7 @@ import { requestFilesOf } from '../../src/lib/package/subject-export-v2.ts';
 import { filesListOf } from '../../src/lib/request-files.repo.ts';
 import { requestDeadline } from '../../src/lib/request-deadline.ts';
 import { hashToken, newToken } from '../../src/lib/marketing.ts';
-import { createRequest, eventsOf, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
+import { createRequest, eventsOf, findRequest, takeAction, verifyByEmailLink } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../src/lib/requests.ts';
 import { answerFileKinds } from '../../src/lib/information-answer.ts';
 import { inboxCounts, inboxPage, openDueDates } from '../../src/lib/inbox.repo.ts';
@@ -63,6 +63,27 @@ describe('a question to the requester', () => {
       previousDueOn: '2027-02-19',
     });
     expect((await filesListOf(store.db, request.id)).map((file) => [file.origin, file.name])).toEqual([['requester', 'dowód.pdf']]);
+  });
+
+  test('the email click while waiting verifies the address, and the answer then takes the request on as verified', async () => {
+    const verify = newToken();
+    const submission = requestSubmissionSchema.parse({ type: 'access', locale: 'pl', name: 'Anna Nowak', email: 'anna@example.pl', declaration: true });
+    const request = await createRequest(store, {
+      submission,
+      now: received,
+      timeZone,
+      statusTokenHashFor: () => newToken().hash,
+      verifyTokenHash: verify.hash,
+    });
+    await takeAction(store, request.reference, { action: 'ask', reason: 'clarification', question: 'Które konto?' }, dpo, received + 1000);
+    const waiting = await findRequest(store.db, request.reference);
+    if (!waiting) throw new Error('no request');
+    expect(await verifyByEmailLink(store, waiting, verify.token, received + 2000)).toBe('verified');
+    expect(await findRequest(store.db, request.reference)).toMatchObject({ status: 'waiting', verifiedAt: received + 2000 });
+    expect(await provideInformation(store, request.id, { text: 'Konto prywatne.' }, received + day, timeZone)).toMatchObject({
+      ok: true,
+      request: { status: 'verified' },
+    });
   });
 
   test('the requester’s file is the DPO’s evidence: it never goes into the requester’s package', async () => {
