@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { requestDocument } from '../../src/lib/subject-export.ts';
 import { migratedStore, type TestStore } from '../support/database.ts';
 import { provideInformation } from '../../src/lib/information-answer.repo.ts';
 import { requestFilesOf } from '../../src/lib/package/subject-export-v2.ts';
@@ -15,6 +20,12 @@ const timeZone = 'Europe/Athens';
 const received = Date.parse('2027-01-20T10:00:00Z');
 const day = 24 * 60 * 60 * 1000;
 const dpo = 'dpo:dpo@example.com';
+
+const schemas = join(import.meta.dirname, '../../public/schemas');
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats.default(ajv);
+ajv.addSchema(JSON.parse(readFileSync(join(schemas, 'request.v1.json'), 'utf8')));
+const validRequestDocument = ajv.getSchema('/schemas/request.v1.json');
 
 let store: TestStore;
 beforeEach(async () => {
@@ -152,5 +163,26 @@ describe('a question to the requester', () => {
     expect((await inboxPage(store.db, { due: 'overdue' }, today)).rows).toEqual([]);
     expect(await inboxCounts(store.db, today)).toMatchObject({ open: 1, overdue: 0, dueSoon: 0 });
     expect(await openDueDates(store.db)).toEqual([]);
+  });
+
+  test('the request JSON (request.v1) of a waiting request: its status, the question for the requester, not where it returns to', async () => {
+    const request = await submit();
+    await takeAction(store, request.reference, { action: 'ask', reason: 'identification', question: 'Numer klienta?' }, dpo, received + day);
+    const waiting = await findRequest(store.db, request.reference);
+    if (!waiting) throw new Error('no request');
+    for (const audience of ['requester', 'dpo'] as const) {
+      const document = JSON.parse(
+        JSON.stringify(await requestDocument(store.db, waiting, audience, 'https://p.example', { timeZone, now: received + 2 * day })),
+      );
+      expect(validRequestDocument?.(document), JSON.stringify(validRequestDocument?.errors)).toBe(true);
+      expect(document.status).toBe('waiting');
+      const asked = document.events.at(-1);
+      expect(asked.kind).toBe('information-requested');
+      expect(asked.detail).toEqual(
+        audience === 'dpo'
+          ? { reason: 'identification', question: 'Numer klienta?', from: 'received' }
+          : { reason: 'identification', question: 'Numer klienta?' },
+      );
+    }
   });
 });
