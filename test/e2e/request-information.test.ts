@@ -56,6 +56,16 @@ async function expectAccessible(context: BrowserContext, page: Page, javaScriptE
   await twin?.close();
 }
 
+/** With SHOTS set: the page at 1280 and at 390 px wide, whole, into .shots/. */
+async function screenshots(page: Page, name: string): Promise<void> {
+  if (!process.env.SHOTS) return;
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `.shots/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 const pdf = Buffer.from('%PDF-1.4\n% skan\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 describe.skipIf(!hasBrowser)('information needed from the requester', () => {
@@ -94,6 +104,7 @@ describe.skipIf(!hasBrowser)('information needed from the requester', () => {
       // Asking again stays possible while waiting: a new question replaces this one.
       expect(await page.locator('form[data-action="ask"] h3').textContent()).toBe(dt('dpo.request.askAgainTitle'));
       await expectAccessible(dpo.context, page, javaScriptEnabled);
+      await screenshots(page, `information-dpo-${dpoLocale}`);
 
       // The mail, in the requester's language, with the question and the status link they already have.
       await expect.poll(async () => (await outboxMessagesTo(outbox, email)).length, { timeout: 10_000 }).toBe(2);
@@ -113,6 +124,7 @@ describe.skipIf(!hasBrowser)('information needed from the requester', () => {
       const today = formatCalendarDate(localDate(Date.now(), timeZone), requesterLocale);
       expect(await status.locator('[data-paused]').textContent()).toBe(rt('requests.status.paused', { date: today }));
       await expectAccessible(requester, status, javaScriptEnabled);
+      await screenshots(status, `information-status-${requesterLocale}`);
 
       // A file over 10 MB is refused next to the field, in the requester's language; the text typed is kept.
       const answer = requesterLocale === 'pl' ? 'Mój numer klienta to K-1234. Skan w załączniku.' : 'Става дума за акаунта ostria-4411.';
