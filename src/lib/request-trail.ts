@@ -119,7 +119,10 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
             }),
           ];
     case 'information-requested':
-      return [t(`dpo.request.askReasons.${detail.reason === 'clarification' ? 'clarification' : 'identification'}`), detail.question ?? redacted];
+      return [
+        ...(detail.reason === 'identification' || detail.reason === 'clarification' ? [t(`dpo.request.askReasons.${detail.reason}`)] : []),
+        detail.question ?? redacted,
+      ].filter(Boolean);
     case 'information-provided':
       return [
         detail.text ?? redacted,

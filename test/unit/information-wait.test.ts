@@ -2,6 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { extendedDeadline } from '../../src/lib/deadline.ts';
 import { deadlineAfterWait, openQuestion, pausedDays, pausesDeadline } from '../../src/lib/information-wait.ts';
 import { requestDeadline } from '../../src/lib/request-deadline.ts';
+import { createTranslator, formatCalendarDate } from '../../src/lib/i18n.ts';
+import { describeTrail } from '../../src/lib/request-trail.ts';
+import pl from '../../locales/pl.json' with { type: 'json' };
 
 const athens = 'Europe/Athens';
 const at = (iso: string) => Date.parse(iso);
@@ -92,5 +95,46 @@ describe('requestDeadline() while waiting', () => {
     expect(deadline.inForce.dueOn).toBe('2027-01-30');
     expect(deadline.late).toBe(false);
     expect(deadline.waitingFor?.question).toBe('Q');
+  });
+});
+
+describe('describeTrail() of a question and its answer', () => {
+  const t = createTranslator('pl', pl);
+  const event = (id: number, kind: string, actor: string, detail: unknown) => ({
+    id,
+    requestId: 1,
+    occurredAt: at('2027-01-05T10:00:00Z'),
+    actor,
+    kind,
+    detail: JSON.stringify(detail),
+    redactedAt: null,
+  });
+
+  test('the DPO reads why and what was asked, the answer, its file and how far the deadline moved, in their language', () => {
+    const trail = describeTrail(
+      [
+        event(1, 'information-requested', 'dpo:dpo@ostria.example', { reason: 'identification', question: 'Numer klienta?', from: 'received' }),
+        event(2, 'information-provided', 'requester', { text: 'K-1234', name: 'skan.pdf', size: 2048, pausedDays: 3, dueOn: '2027-02-22' }),
+      ],
+      t,
+      'pl',
+    );
+    expect(trail.map((entry) => [entry.what, entry.who, entry.details])).toEqual([
+      [t('dpo.request.events.information-requested'), 'dpo@ostria.example', [t('dpo.request.askReasons.identification'), 'Numer klienta?']],
+      [
+        t('dpo.request.events.information-provided'),
+        t('dpo.request.actor.requester'),
+        [
+          'K-1234',
+          t('dpo.request.detail.file', { name: 'skan.pdf', size: '2 kB' }),
+          t('dpo.request.detail.pausedDays', { count: 3, date: formatCalendarDate('2027-02-22', 'pl') }),
+        ],
+      ],
+    ]);
+  });
+
+  test('once retention redacted the texts, the trail says so and claims no reason', () => {
+    const [entry] = describeTrail([event(1, 'information-requested', 'dpo:dpo@ostria.example', { redacted: ['reason', 'question', 'from'] })], t, 'pl');
+    expect(entry?.details).toEqual([t('dpo.request.detail.redacted')]);
   });
 });
