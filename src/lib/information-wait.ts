@@ -87,3 +87,30 @@ export function deadlineAfterWait(dueOn: string, question: Pick<OpenQuestion, 'p
   const moved = addCalendarDays(dueOn, pausedDays(question.pausedSince, answeredAt, timeZone));
   return { dueOn: moved, dueAt: endOfLocalDay(moved, timeZone) };
 }
+
+/** The requester's latest answer to a question, as its event holds it: when, their text, and the file they sent. */
+export interface InformationAnswer {
+  answeredAt: number;
+  /** The question it answers (the latest asked before it). */
+  question: string | undefined;
+  text: string | undefined;
+  file: { id: number; name: string } | undefined;
+}
+
+/** The latest answer among a request's events (oldest first), or undefined when the requester never answered. */
+export function latestAnswer(events: readonly EventLike[]): InformationAnswer | undefined {
+  let question: string | undefined;
+  let answer: InformationAnswer | undefined;
+  for (const event of events) {
+    if (event.kind === 'information-requested') question = questionOf(event.detail)?.question;
+    if (event.kind !== 'information-provided') continue;
+    const detail = (event.detail ? JSON.parse(event.detail) : {}) as { text?: unknown; fileId?: unknown; name?: unknown };
+    answer = {
+      answeredAt: event.occurredAt,
+      question,
+      text: typeof detail.text === 'string' ? detail.text : undefined,
+      file: typeof detail.fileId === 'number' && typeof detail.name === 'string' ? { id: detail.fileId, name: detail.name } : undefined,
+    };
+  }
+  return answer;
+}

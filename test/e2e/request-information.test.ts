@@ -153,6 +153,11 @@ describe.skipIf(!hasBrowser)('information needed from the requester', () => {
       await page.goto(`/dpo/requests/${reference}`);
       expect(await page.locator('[data-status-text]').textContent()).toBe(dt('dpo.statuses.received'));
       expect(await page.locator('[data-trail] [data-event="information-provided"]').textContent()).toContain(answer);
+      expect(await page.locator('[data-requester-answer] [data-answer-text]').textContent()).toBe(answer);
+      expect(await page.locator('[data-requester-answer] [data-answered-question]').textContent()).toBe(dt('dpo.request.answerQuestion', { question }));
+      expect(await page.locator('[data-requester-answer] [data-answer-file]').textContent()).toBe('skan.pdf');
+      await expectAccessible(dpo.context, page, javaScriptEnabled);
+      await screenshots(page, `information-dpo-answered-${dpoLocale}`);
       const file = page.locator('[data-file-origin="requester"]');
       expect(await file.locator('[data-file-name]').textContent()).toBe('skan.pdf');
       const href = (await file.locator('[data-file-name]').getAttribute('href')) ?? '';

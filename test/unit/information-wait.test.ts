@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { extendedDeadline } from '../../src/lib/deadline.ts';
-import { deadlineAfterWait, openQuestion, pausedDays, pausesDeadline } from '../../src/lib/information-wait.ts';
+import { deadlineAfterWait, latestAnswer, openQuestion, pausedDays, pausesDeadline } from '../../src/lib/information-wait.ts';
 import { requestDeadline } from '../../src/lib/request-deadline.ts';
 import { createTranslator, formatCalendarDate } from '../../src/lib/i18n.ts';
 import { describeTrail } from '../../src/lib/request-trail.ts';
@@ -136,5 +136,14 @@ describe('describeTrail() of a question and its answer', () => {
   test('once retention redacted the texts, the trail says so and claims no reason', () => {
     const [entry] = describeTrail([event(1, 'information-requested', 'dpo:dpo@ostria.example', { redacted: ['reason', 'question', 'from'] })], t, 'pl');
     expect(entry?.details).toEqual([t('dpo.request.detail.redacted')]);
+  });
+});
+
+describe('latestAnswer()', () => {
+  test('the latest answer with the question it answers and its file; none before the requester answered', () => {
+    const first = asked(at('2027-01-05T10:00:00Z'), 'identification', 'Q1');
+    expect(latestAnswer([first])).toBeUndefined();
+    const reply = { kind: 'information-provided', occurredAt: at('2027-01-06T10:00:00Z'), detail: JSON.stringify({ text: 'A1', fileId: 7, name: 'scan.png' }) };
+    expect(latestAnswer([first, reply])).toEqual({ answeredAt: at('2027-01-06T10:00:00Z'), question: 'Q1', text: 'A1', file: { id: 7, name: 'scan.png' } });
   });
 });
