@@ -22,9 +22,10 @@ export function requestDeadline(
 ): RequestDeadline {
   const extended = events.find((event) => event.kind === 'extended');
   const question = request.status === 'waiting' ? openQuestion(events) : undefined;
-  const stated = deadlineInForce(request, extended?.occurredAt ?? null, timeZone);
-  // While the clock stands still, each day waited moves the deadline by a day: as it would be if the answer came now.
-  const inForce = question && question.pausedSince !== null ? deadlineAfterWait(stated.dueOn, question, now, timeZone) : stated;
+  // While the clock stands still, each day waited moves the deadline by a day: as it would be if the answer came now
+  // (the first deadline with it, against which an extension's timing is measured).
+  const moved = question ? { ...request, ...deadlineAfterWait(request.dueOn, question, now, timeZone) } : request;
+  const inForce = deadlineInForce(moved, extended?.occurredAt ?? null, timeZone);
   const detail = extended?.detail ? (JSON.parse(extended.detail) as { months?: unknown }) : null;
   return {
     inForce,

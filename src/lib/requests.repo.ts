@@ -24,7 +24,7 @@ import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSub
 import type { RequestEventRow, RequestExportRow, RequestRow } from '../../db/rows.ts';
 import { openTaskStatuses, taskDueOn, type PlannedTask } from './systems/tasks.ts';
 import { createTasks, scheduleWaitingTasks, tasksOf } from './systems/tasks.repo.ts';
-import { openQuestion } from './information-wait.ts';
+import { deadlineAfterWait, openQuestion } from './information-wait.ts';
 
 export interface NewRequest {
   submission: RequestSubmission;
@@ -254,8 +254,11 @@ export async function takeAction(store: Store, reference: string, input: Request
         detail = { text: input.text };
         break;
       case 'extend': {
-        // The request is not extended yet (transitionProblem), so its due date is still the first deadline.
-        const extension = extensionProblem({ months: input.months, reason: input.reason, alreadyExtended: false, firstDueAt: request.dueAt, now });
+        // The request is not extended yet (transitionProblem), so its due date is still the first deadline; while a
+        // question waits, that deadline has moved on with every day waited.
+        const question = request.status === 'waiting' ? openQuestion(await eventsOf(tx, request.id)) : undefined;
+        const firstDueAt = question ? deadlineAfterWait(request.dueOn, question, now, input.timeZone).dueAt : request.dueAt;
+        const extension = extensionProblem({ months: input.months, reason: input.reason, alreadyExtended: false, firstDueAt, now });
         if (extension) return { ok: false, problem: extension === 'alreadyExtended' ? 'alreadyExtended' : extension };
         const extended = extendedDeadline(request.dueOn, input.months, input.timeZone);
         Object.assign(changes, extended);

@@ -97,6 +97,26 @@ describe('a question to the requester', () => {
     });
   });
 
+  test('while a question waits, the first deadline moves on: an extension past the stored date is still in time', async () => {
+    const request = await submit();
+    const extend = { action: 'extend', months: 1, reason: 'Archiwum', timeZone } as const;
+    // Stored first deadline 19 February; asked on 10 February, today 22 February: the first deadline is now 3 March.
+    await takeAction(store, request.reference, { action: 'ask', reason: 'identification', question: 'Skan dowodu?' }, dpo, Date.parse('2027-02-10T10:00:00Z'));
+    const extended = await takeAction(store, request.reference, extend, dpo, Date.parse('2027-02-22T10:00:00Z'));
+    expect(extended).toMatchObject({ ok: true, request: { status: 'waiting', dueOn: '2027-03-19' } });
+    const waiting = await findRequest(store.db, request.reference);
+    if (!waiting) throw new Error('no request');
+    const deadline = requestDeadline(waiting, await eventsOf(store.db, request.id), timeZone, Date.parse('2027-02-23T10:00:00Z'));
+    expect(deadline).toMatchObject({ late: false, inForce: { dueOn: '2027-04-01' } });
+    // The answer on 24 February: 14 days waited, the extended date and the first one move by them.
+    const answer = await provideInformation(store, request.id, { text: 'W załączeniu.' }, Date.parse('2027-02-24T10:00:00Z'), timeZone);
+    expect(answer).toMatchObject({ ok: true, request: { status: 'received', dueOn: '2027-04-02' } });
+
+    // Without a question the same extension on the same day is too late.
+    const other = await submit();
+    expect(await takeAction(store, other.reference, extend, dpo, Date.parse('2027-02-22T10:00:00Z'))).toEqual({ ok: false, problem: 'tooLate' });
+  });
+
   test('the requester’s file is the DPO’s evidence: it never goes into the requester’s package', async () => {
     const request = await submit();
     await takeAction(store, request.reference, { action: 'ask', reason: 'identification', question: 'Skan dowodu?' }, dpo, received + day);
