@@ -144,7 +144,7 @@ export const requests = sqliteTable(
     scope: text('scope'),
     grounds: text('grounds'),
     format: text('format'),
-    status: text('status', { enum: ['received', 'verified', 'in-progress', 'completed', 'rejected'] }).notNull(),
+    status: text('status', { enum: ['received', 'verified', 'in-progress', 'waiting', 'completed', 'rejected'] }).notNull(),
     receivedAt: integer('received_at').notNull(),
     /** The calendar date the answer is due, in the organisation's time zone (extension included). */
     dueOn: text('due_on').notNull(),
@@ -294,7 +294,7 @@ export const requestFiles = sqliteTable(
       .notNull()
       .references(() => requests.id),
     taskId: integer('task_id').references(() => requestTasks.id),
-    origin: text('origin', { enum: ['owner', 'webhook', 'dpo'] }).notNull(),
+    origin: text('origin', { enum: ['owner', 'webhook', 'dpo', 'requester'] }).notNull(),
     name: text('name').notNull(),
     mediaType: text('media_type').notNull(),
     size: integer('size').notNull(),

@@ -149,7 +149,7 @@ export const requests = pgTable(
     scope: text('scope'),
     grounds: text('grounds'),
     format: text('format'),
-    status: text('status', { enum: ['received', 'verified', 'in-progress', 'completed', 'rejected'] }).notNull(),
+    status: text('status', { enum: ['received', 'verified', 'in-progress', 'waiting', 'completed', 'rejected'] }).notNull(),
     receivedAt: int64('received_at').notNull(),
     dueOn: text('due_on').notNull(),
     dueAt: int64('due_at').notNull(),
@@ -271,7 +271,7 @@ export const requestFiles = pgTable(
       .notNull()
       .references(() => requests.id),
     taskId: int64('task_id').references(() => requestTasks.id),
-    origin: text('origin', { enum: ['owner', 'webhook', 'dpo'] }).notNull(),
+    origin: text('origin', { enum: ['owner', 'webhook', 'dpo', 'requester'] }).notNull(),
     name: text('name').notNull(),
     mediaType: text('media_type').notNull(),
     size: int64('size').notNull(),

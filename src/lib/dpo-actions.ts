@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { answerGaps } from './answer-templates.ts';
 import { maxExtensionMonths } from './deadline.ts';
-import { verificationMethods } from './request-workflow.ts';
+import { informationReasons, verificationMethods } from './request-workflow.ts';
 import type { RequestAction } from './requests.repo.ts';
 
 /** Longest texts a DPO may type into each action's form. */
@@ -13,6 +13,7 @@ export const actionTextLimits = {
   rejectReason: 5000,
   linkNote: 2000,
   openTasksReason: 2000,
+  question: 3000,
 } as const;
 
 const required = (max: number) => z.string().trim().min(1).max(max);
@@ -50,13 +51,14 @@ export const dpoActionSchema = z.discriminatedUnion('action', [
     checked: z.literal('yes'),
     linkNote: z.string().trim().max(actionTextLimits.linkNote).optional(),
   }),
+  z.object({ action: z.literal('ask'), askReason: z.enum(informationReasons), question: answer(actionTextLimits.question) }),
 ]);
 export type DpoActionForm = z.infer<typeof dpoActionSchema>;
 
 /** What went wrong with a field, as a key under `dpo.request.errors` (and the limit for `tooLong`). */
 export interface ActionFieldProblem {
   field: string;
-  problem: 'action' | 'method' | 'months' | 'reason' | 'confirm' | 'checked' | 'tooLong' | 'gap';
+  problem: 'action' | 'method' | 'months' | 'reason' | 'confirm' | 'checked' | 'askReason' | 'tooLong' | 'gap';
   max?: number;
 }
 
@@ -71,8 +73,8 @@ export function actionProblems(error: z.ZodError): ActionFieldProblem[] {
         ? { field, problem: 'action' }
         : field === 'method'
           ? { field, problem: 'method' }
-          : field === 'months'
-            ? { field, problem: 'months' }
+          : field === 'months' || field === 'askReason'
+            ? { field, problem: field }
             : field === 'confirm'
               ? { field, problem: 'confirm' }
               : field === 'checked'
@@ -106,5 +108,7 @@ export function toRequestAction(form: DpoActionForm, timeZone: string): RequestA
       return { action: 'erase' };
     case 'link':
       return { action: 'link', ...(form.linkNote ? { note: form.linkNote } : {}) };
+    case 'ask':
+      return { action: 'ask', reason: form.askReason, question: form.question };
   }
 }

@@ -1,5 +1,5 @@
 import type { RequestRow } from '../../db/rows.ts';
-import { and, asc, count, desc, eq, gte, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/store.ts';
 import { requestEvents, requests } from '../../db/tables.ts';
@@ -12,6 +12,13 @@ import { requestStatuses, requestTypes } from './requests.ts';
 
 // The same statuses as isOpen() in request-workflow.ts, as one SQL condition for counting and ordering.
 const isOpenRequest = sql`${requests.status} in ${openStatuses}`;
+// While the requester's answer to a question is awaited the deadline stands still (information-wait.ts): a request
+// waiting since a question asked on or before its due date (and after its last answer) is neither overdue nor due
+// soon, and has no due date to chart. One asked once the deadline had passed stopped nothing: that request stays late.
+const lastAnswerAt = sql`coalesce((select max(${requestEvents.occurredAt}) from ${requestEvents} where ${requestEvents.requestId} = ${requests.id} and ${requestEvents.kind} = 'information-provided'), 0)`;
+const clockStopped = sql`(${requests.status} = 'waiting' and exists (select 1 from ${requestEvents} where ${requestEvents.requestId} = ${requests.id} and ${requestEvents.kind} = 'information-requested' and ${requestEvents.occurredAt} <= ${requests.dueAt} and ${requestEvents.occurredAt} > ${lastAnswerAt}))`;
+// An open request whose clock runs.
+const clockRuns = sql`(${isOpenRequest} and not ${clockStopped})`;
 
 /*
  * The deadline in force, as deadlineInForce() in deadline.ts has it: the extended one, unless the extension was granted
@@ -66,10 +73,10 @@ function conditions(filter: InboxFilter, today: string): SQL | undefined {
   if (filter.status === 'open') parts.push(isOpenRequest);
   else if (filter.status) parts.push(eq(requests.status, filter.status));
   if (filter.type) parts.push(eq(requests.type, filter.type));
-  if (filter.due === 'overdue') parts.push(and(isOpenRequest, lt(dueOnInForce, today)));
-  if (filter.due === 'soon') parts.push(and(isOpenRequest, gte(dueOnInForce, today), lte(dueOnInForce, addCalendarDays(today, dueSoonDays))));
+  if (filter.due === 'overdue') parts.push(and(clockRuns, lt(dueOnInForce, today)));
+  if (filter.due === 'soon') parts.push(and(clockRuns, gte(dueOnInForce, today), lte(dueOnInForce, addCalendarDays(today, dueSoonDays))));
   // Late: still open past the deadline in force, or answered after it.
-  if (filter.due === 'late') parts.push(or(and(isOpenRequest, lt(dueOnInForce, today)), answeredLate));
+  if (filter.due === 'late') parts.push(or(and(clockRuns, lt(dueOnInForce, today)), answeredLate));
   if (filter.assigned === 'nobody') parts.push(isNull(requests.assignedTo));
   else if (typeof filter.assigned === 'number') parts.push(eq(requests.assignedTo, filter.assigned));
   if (filter.q) parts.push(searchCondition(filter.q));
@@ -141,6 +148,16 @@ export async function inboxPage(
   return { rows, total, page, pages };
 }
 
+/** Which of these requests wait for the requester with their deadline standing still (see `clockStopped`). */
+export async function clockStoppedAmong(db: Executor, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(and(inArray(requests.id, [...ids]), clockStopped));
+  return new Set(rows.map((row) => row.id));
+}
+
 async function countWhere(db: Executor, where: SQL | undefined): Promise<number> {
   const [row] = await db.select({ total: count() }).from(requests).where(where);
   return row?.total ?? 0;
@@ -167,8 +184,11 @@ export async function inboxCounts(db: Executor, today: string): Promise<InboxCou
   const [open] = await db
     .select({
       open: count(),
-      overdue: sql<number>`coalesce(sum(case when ${dueOnInForce} < ${today} then 1 else 0 end), 0)`.mapWith(Number),
-      dueSoon: sql<number>`coalesce(sum(case when ${dueOnInForce} >= ${today} and ${dueOnInForce} <= ${soonEnd} then 1 else 0 end), 0)`.mapWith(Number),
+      overdue: sql<number>`coalesce(sum(case when ${clockRuns} and ${dueOnInForce} < ${today} then 1 else 0 end), 0)`.mapWith(Number),
+      dueSoon:
+        sql<number>`coalesce(sum(case when ${clockRuns} and ${dueOnInForce} >= ${today} and ${dueOnInForce} <= ${soonEnd} then 1 else 0 end), 0)`.mapWith(
+          Number,
+        ),
     })
     .from(requests)
     .where(isOpenRequest);
@@ -184,9 +204,9 @@ export async function inboxCounts(db: Executor, today: string): Promise<InboxCou
   };
 }
 
-/** How many open requests fall due on each date. */
+/** How many open requests whose clock runs fall due on each date (a waiting one has no due date yet). */
 export async function openDueDates(db: Executor): Promise<{ dueOn: string; count: number }[]> {
-  return db.select({ dueOn: dueOnInForce, count: count() }).from(requests).where(isOpenRequest).groupBy(dueOnInForce);
+  return db.select({ dueOn: dueOnInForce, count: count() }).from(requests).where(clockRuns).groupBy(dueOnInForce);
 }
 
 /** How many requests the database holds in each status (every status named, 0 when none): for the metrics scrape. */

@@ -94,7 +94,8 @@ export interface RequestUpdateEmailInput {
     | { kind: 'extended'; dueOn: string; reason: string }
     | { kind: 'completed'; message: string; export: boolean; downloads?: Downloads | undefined }
     | { kind: 'rejected'; reason: string }
-    | { kind: 'renewed'; downloads: Downloads };
+    | { kind: 'renewed'; downloads: Downloads }
+    | { kind: 'information'; reason: 'identification' | 'clarification'; question: string };
   /** Where the requester can complain about a rejection (their country's authority, our lead one). */
   authorities?: readonly ComplaintAuthority[];
 }
@@ -168,6 +169,16 @@ export function requestUpdateEmail(input: RequestUpdateEmailInput): OutgoingMail
     case 'renewed':
       subject = t('dpo.email.renewedSubject', values);
       body = [{ text: t('dpo.email.renewedBody', values) }, ...downloadBlocks(t, update.downloads), ...status];
+      break;
+    case 'information':
+      subject = t('dpo.email.informationSubject', values);
+      body = [
+        { text: t(`dpo.email.informationBody.${update.reason}`, values) },
+        { text: update.question },
+        { text: t('dpo.email.informationAnswer') },
+        { link: input.statusUrl },
+        { text: t('dpo.email.informationDeadline') },
+      ];
       break;
     case 'rejected':
       subject = t('dpo.email.rejectedSubject', values);

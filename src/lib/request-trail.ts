@@ -46,6 +46,9 @@ interface EventDetail {
   to?: string | null;
   /** The free texts retention removed once the request was anonymised. */
   redacted?: string[];
+  /** A question to the requester, and the days a wait for their answer moved the deadline by. */
+  question?: string;
+  pausedDays?: number;
 }
 
 /** The audit trail in the DPO's language: every event, oldest first, with who did it. */
@@ -115,6 +118,26 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
               size: new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 1 }).format((detail.size ?? 0) / 1024),
             }),
           ];
+    case 'information-requested':
+      return [
+        ...(detail.reason === 'identification' || detail.reason === 'clarification' ? [t(`dpo.request.askReasons.${detail.reason}`)] : []),
+        detail.question ?? redacted,
+      ].filter(Boolean);
+    case 'information-provided':
+      return [
+        detail.text ?? redacted,
+        ...(detail.name === undefined
+          ? []
+          : [
+              t('dpo.request.detail.file', {
+                name: detail.name,
+                size: new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 1 }).format((detail.size ?? 0) / 1024),
+              }),
+            ]),
+        ...(detail.dueOn && detail.pausedDays
+          ? [t('dpo.request.detail.pausedDays', { count: detail.pausedDays, date: formatCalendarDate(detail.dueOn, locale) })]
+          : []),
+      ];
     case 'assigned':
       return [detail.to ? t('dpo.request.detail.assignedTo', { email: detail.to }) : t('dpo.request.detail.unassigned')];
     case 'export-renewed':

@@ -31,6 +31,9 @@ export const requestEventKinds = [
   'export-renewed',
   // Which DPO works on the request (issue 16): the digest goes to them.
   'assigned',
+  // The DPO's question to the requester (identification or clarification) and the requester's answer (issue 16).
+  'information-requested',
+  'information-provided',
 ] as const;
 export type RequestEventKind = (typeof requestEventKinds)[number];
 
@@ -44,6 +47,8 @@ export const requesterVisibleEvents: ReadonlySet<RequestEventKind> = new Set([
   'rejected',
   'consent-id-linked',
   'export-renewed',
+  'information-requested',
+  'information-provided',
 ]);
 
 /**
@@ -58,6 +63,8 @@ const requesterFacts = new Map<string, readonly string[]>([
   ['rejected', ['reason']],
   ['consent-id-linked', ['consentId']],
   ['export-renewed', ['until']],
+  ['information-requested', ['reason', 'question']],
+  ['information-provided', ['text', 'name', 'dueOn']],
 ]);
 
 /** An event's detail as the requester may see it; null when it has none or none of it is theirs to read. */
@@ -71,10 +78,14 @@ export function requesterEventDetail(kind: string, detail: Record<string, unknow
 export const verificationMethods = ['email-link', 'customer-account', 'identity-document', 'other'] as const;
 export type VerificationMethod = (typeof verificationMethods)[number];
 
-export type WorkflowAction = 'verify' | 'start' | 'note' | 'extend' | 'complete' | 'reject' | 'erase' | 'link';
+/** Why the DPO asks the requester for information: to identify them, or to clarify what they want (issue 16). */
+export const informationReasons = ['identification', 'clarification'] as const;
+export type InformationReason = (typeof informationReasons)[number];
 
-/** The statuses of a request still waiting for its answer. */
-export const openStatuses: readonly RequestStatus[] = ['received', 'verified', 'in-progress'];
+export type WorkflowAction = 'verify' | 'start' | 'note' | 'extend' | 'complete' | 'reject' | 'erase' | 'link' | 'ask';
+
+/** The statuses of a request still waiting for its answer (`waiting`: the requester's answer to a question first). */
+export const openStatuses: readonly RequestStatus[] = ['received', 'verified', 'in-progress', 'waiting'];
 const open = openStatuses;
 
 /** From which statuses each action may be taken. */
@@ -82,13 +93,15 @@ const allowedFrom: Record<WorkflowAction, readonly RequestStatus[]> = {
   // From `verified` and `in-progress` only as a stronger check over the requester's email click (see transitionProblem).
   verify: ['received', 'verified', 'in-progress'],
   start: ['verified'],
-  note: ['received', 'verified', 'in-progress', 'completed', 'rejected'],
+  note: ['received', 'verified', 'in-progress', 'waiting', 'completed', 'rejected'],
   extend: open,
   complete: ['in-progress'],
   reject: open,
   erase: ['in-progress'],
   // While the request is open: its export or erasure is still to come.
   link: open,
+  // Again while waiting: a new question replaces the one not answered yet.
+  ask: open,
 };
 
 /** Every action a DPO can take on a request. */
@@ -104,6 +117,7 @@ const leadsTo: Record<WorkflowAction, RequestStatus | 'unchanged'> = {
   reject: 'rejected',
   erase: 'unchanged',
   link: 'unchanged',
+  ask: 'waiting',
 };
 
 export interface WorkflowSubject {

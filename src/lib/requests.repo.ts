@@ -15,6 +15,7 @@ import {
   transitionProblem,
   verificationMethodIn,
   verificationMethodsFor,
+  type InformationReason,
   type RequestEventKind,
   type VerificationMethod,
   type WorkflowAction,
@@ -23,6 +24,7 @@ import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSub
 import type { RequestEventRow, RequestExportRow, RequestRow } from '../../db/rows.ts';
 import { openTaskStatuses, taskDueOn, type PlannedTask } from './systems/tasks.ts';
 import { createTasks, scheduleWaitingTasks, tasksOf } from './systems/tasks.repo.ts';
+import { deadlineAfterWait, openQuestion } from './information-wait.ts';
 
 export interface NewRequest {
   submission: RequestSubmission;
@@ -138,9 +140,14 @@ export async function verifyByEmailLink(store: Store, request: RequestRow, token
   if (state !== 'pending') return state;
   return store.transaction(async (tx) => {
     await tx.update(requests).set({ verifyTokenHash: null, verifyExpiresAt: null }).where(eq(requests.id, request.id));
-    // Only a request still waiting for it: the click proves the address, never more than a check the DPO recorded.
-    if (request.status !== 'received') return 'already-verified';
-    await tx.update(requests).set({ status: 'verified', verifiedAt: now }).where(eq(requests.id, request.id));
+    // Only a request still waiting for it: the click proves the address, never more than a check the DPO recorded. A
+    // request waiting for the requester's answer to a question stays waiting (the answer then takes it to `verified`).
+    const unverifiedWhileWaiting = request.status === 'waiting' && request.verifiedAt === null;
+    if (request.status !== 'received' && !unverifiedWhileWaiting) return 'already-verified';
+    await tx
+      .update(requests)
+      .set({ status: unverifiedWhileWaiting ? 'waiting' : 'verified', verifiedAt: now })
+      .where(eq(requests.id, request.id));
     await tx
       .insert(requestEvents)
       .values({ requestId: request.id, occurredAt: now, actor: 'requester', kind: 'identity-verified', detail: JSON.stringify({ method: 'email-link' }) });
@@ -169,7 +176,8 @@ export type RequestAction =
   | { action: 'complete'; message: string; openTasksReason?: string; exportContent?: (tx: Transaction) => Promise<string | ExportContent> }
   | { action: 'reject'; reason: string }
   | { action: 'erase' }
-  | { action: 'link'; note?: string };
+  | { action: 'link'; note?: string }
+  | { action: 'ask'; reason: InformationReason; question: string };
 
 /** The export's JSON (`content`; a bare string: JSON only) and, since packages exist, the zip the requester downloads (base64). */
 export interface ExportContent {
@@ -201,6 +209,7 @@ const eventOf: Record<WorkflowAction, RequestEventKind> = {
   reject: 'rejected',
   erase: 'erased',
   link: 'consent-id-linked',
+  ask: 'information-requested',
 };
 
 /**
@@ -245,8 +254,11 @@ export async function takeAction(store: Store, reference: string, input: Request
         detail = { text: input.text };
         break;
       case 'extend': {
-        // The request is not extended yet (transitionProblem), so its due date is still the first deadline.
-        const extension = extensionProblem({ months: input.months, reason: input.reason, alreadyExtended: false, firstDueAt: request.dueAt, now });
+        // The request is not extended yet (transitionProblem), so its due date is still the first deadline; while a
+        // question waits, that deadline has moved on with every day waited.
+        const question = request.status === 'waiting' ? openQuestion(await eventsOf(tx, request.id)) : undefined;
+        const firstDueAt = question ? deadlineAfterWait(request.dueOn, question, now, input.timeZone).dueAt : request.dueAt;
+        const extension = extensionProblem({ months: input.months, reason: input.reason, alreadyExtended: false, firstDueAt, now });
         if (extension) return { ok: false, problem: extension === 'alreadyExtended' ? 'alreadyExtended' : extension };
         const extended = extendedDeadline(request.dueOn, input.months, input.timeZone);
         Object.assign(changes, extended);
@@ -287,6 +299,13 @@ export async function takeAction(store: Store, reference: string, input: Request
         changes.consentIdLinkedBy = 'dpo';
         detail = { consentId: request.consentId, ...(input.note ? { note: input.note } : {}) };
         break;
+      case 'ask': {
+        if (!input.question.trim()) return { ok: false, problem: 'reason' };
+        // Asked again while waiting: the answer still takes the request back to where it was before the first question.
+        const from = request.status === 'waiting' ? (openQuestion(await eventsOf(tx, request.id))?.from ?? 'received') : request.status;
+        detail = { reason: input.reason, question: input.question, from };
+        break;
+      }
     }
     let updated = onlyRow(await tx.update(requests).set(changes).where(eq(requests.id, request.id)).returning());
     await tx

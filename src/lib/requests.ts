@@ -6,8 +6,11 @@ import { requestTypes, type RequestType } from './request-types.ts';
 
 export { requestTypes, type RequestType };
 
-/** Where a request stands: received → verified → in progress → completed or rejected. */
-export const requestStatuses = ['received', 'verified', 'in-progress', 'completed', 'rejected'] as const;
+/**
+ * Where a request stands: received → verified → in progress → completed or rejected; `waiting` while the DPO waits for
+ * the requester's answer to a question (from any open status, back to it once answered).
+ */
+export const requestStatuses = ['received', 'verified', 'in-progress', 'waiting', 'completed', 'rejected'] as const;
 export type RequestStatus = (typeof requestStatuses)[number];
 
 /** The longest each field may be, in characters (the form's maxlength and the API's limit). */

@@ -4,9 +4,19 @@ import { readCappedBody } from './capped-body.ts';
 // Files people send the portal: an owner's data for a task, a DPO's attachment to an answer. Each is checked by its
 // content (never by its name or the type the browser claims) and by size, and named safely before it is stored.
 
-export const uploadKinds = ['pdf', 'json', 'csv'] as const;
+export const uploadKinds = ['pdf', 'json', 'csv', 'jpeg', 'png'] as const;
 export type UploadKind = (typeof uploadKinds)[number];
-export const mediaTypes: Record<UploadKind, string> = { pdf: 'application/pdf', json: 'application/json', csv: 'text/csv' };
+export const mediaTypes: Record<UploadKind, string> = {
+  pdf: 'application/pdf',
+  json: 'application/json',
+  csv: 'text/csv',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+};
+/** What an owner's or the DPO's upload may be: data and documents. */
+export const dataUploadKinds: readonly UploadKind[] = ['pdf', 'json', 'csv'];
+/** What a requester may send with an answer: a document or a scan or photo of one. */
+export const requesterUploadKinds: readonly UploadKind[] = ['pdf', 'jpeg', 'png'];
 
 /** At most this much per file, and per post (a few files and the form's fields). */
 export const uploadLimits = { fileBytes: 5 * 1024 * 1024, postBytes: 10 * 1024 * 1024 } as const;
@@ -33,6 +43,8 @@ const text = (content: Buffer): string | undefined => {
 /** What the bytes are, of the kinds accepted, or undefined. */
 export function uploadKindOf(content: Buffer): UploadKind | undefined {
   if (content.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
+  if (content.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) return 'jpeg';
+  if (content.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
   const decoded = text(content);
   if (decoded === undefined || decoded.includes('\u0000')) return undefined;
   const body = decoded.replace(/^\uFEFF/, '');
@@ -63,12 +75,16 @@ export function safeFileName(given: string, kind: UploadKind): string {
   return `${base || 'file'}.${kind}`;
 }
 
-/** Checks one uploaded file: its kind by content, its size; the stored form on success. */
-export function checkUpload(name: string, content: Buffer): { ok: true; file: CheckedUpload } | { ok: false; problem: UploadProblem } {
+/** Checks one uploaded file: its kind by content (of `accepted`), its size; the stored form on success. */
+export function checkUpload(
+  name: string,
+  content: Buffer,
+  accepted: { kinds: readonly UploadKind[]; maxBytes: number } = { kinds: dataUploadKinds, maxBytes: uploadLimits.fileBytes },
+): { ok: true; file: CheckedUpload } | { ok: false; problem: UploadProblem } {
   if (content.byteLength === 0) return { ok: false, problem: 'empty' };
-  if (content.byteLength > uploadLimits.fileBytes) return { ok: false, problem: 'tooLarge' };
+  if (content.byteLength > accepted.maxBytes) return { ok: false, problem: 'tooLarge' };
   const kind = uploadKindOf(content);
-  if (!kind) return { ok: false, problem: 'type' };
+  if (!kind || !accepted.kinds.includes(kind)) return { ok: false, problem: 'type' };
   return {
     ok: true,
     file: {

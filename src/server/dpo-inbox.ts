@@ -1,7 +1,7 @@
 import { localDate } from '../lib/deadline.ts';
 import { allDpoUsers } from '../lib/dpo.repo.ts';
 import { openByWeekDue } from '../lib/inbox-chart.ts';
-import { inboxAll, inboxCounts, inboxPage, openDueDates, type InboxFilter } from '../lib/inbox.repo.ts';
+import { clockStoppedAmong, inboxAll, inboxCounts, inboxPage, openDueDates, type InboxFilter } from '../lib/inbox.repo.ts';
 import { eventsOf } from '../lib/requests.repo.ts';
 import { describeRequest, requestSchemaVersion } from '../lib/subject-export.ts';
 import { portalOrigin } from './environment.ts';
@@ -14,13 +14,21 @@ import { getPortal } from './portal.ts';
 export async function openInbox(filter: InboxFilter) {
   const { store, organisation, clock } = getPortal();
   const today = localDate(clock(), organisation.timeZone);
-  const found = await store.read(async (db) => ({
-    ...(await inboxPage(db, filter, today)),
-    counts: await inboxCounts(db, today),
-    dueDates: await openDueDates(db),
-    // Disabled accounts too: a request stays assigned to whoever had it until someone takes it over.
-    accounts: await allDpoUsers(db),
-  }));
+  const found = await store.read(async (db) => {
+    const page = await inboxPage(db, filter, today);
+    return {
+      ...page,
+      // The waiting requests on the page whose deadline stands still: they show no days left.
+      clockStopped: await clockStoppedAmong(
+        db,
+        page.rows.filter((row) => row.status === 'waiting').map((row) => row.id),
+      ),
+      counts: await inboxCounts(db, today),
+      dueDates: await openDueDates(db),
+      // Disabled accounts too: a request stays assigned to whoever had it until someone takes it over.
+      accounts: await allDpoUsers(db),
+    };
+  });
   const assignees = new Map(found.accounts.map((account) => [account.id, account.email]));
   return { ...found, assignees, today, weeks: openByWeekDue(found.dueDates, today) };
 }

@@ -66,6 +66,7 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
       extended: request.extensionDays !== null,
       verifiedBy: verificationMethodIn(events.findLast((event) => event.kind === 'identity-verified')?.detail),
     };
+    const deadline = requestDeadline(request, events, organisation.timeZone, now);
     const allowed = workflowActions.filter((action) => transitionProblem(workflow, action) === undefined);
     const erasure = events.findLast((event) => event.kind === 'erased');
     const erasurePreview = options.reviewingErasure && allowed.includes('erase') && !erasure ? await erasureScope(db, request) : undefined;
@@ -74,9 +75,10 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
       events,
       download,
       downloadExpired: download !== undefined && download.expiresAt < now,
-      deadline: requestDeadline(request, events, organisation.timeZone, now),
+      deadline,
       allowed,
-      tooLateToExtend: now > request.dueAt,
+      // Not extended yet when it may be: the deadline in force is the first one (moved on while a question waits).
+      tooLateToExtend: now > deadline.inForce.dueAt,
       erasure,
       erasurePreview,
       tasks: await tasksOf(db, request.id),

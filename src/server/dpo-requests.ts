@@ -126,6 +126,8 @@ function updateFor(form: DpoActionForm, request: RequestRow, locale: Locale): Re
       return { kind: 'completed', message: form.message, export: producesExport(request.type) };
     case 'reject':
       return { kind: 'rejected', reason: form.rejectReason };
+    case 'ask':
+      return { kind: 'information', reason: form.askReason, question: form.question };
     default:
       return undefined;
   }

@@ -97,6 +97,23 @@ describe('the emails a requester gets when the DPO acts', () => {
     expect(mail.links).toEqual(['https://privacy.example/el/requests/DSR-2026-7KQ4M2?token=s']);
   });
 
+  test.each(locales)(
+    'in %s: a question quotes the DPO’s words, says why it is asked, links to the status page to answer and says the time stands still',
+    (locale) => {
+      const t = createTranslator(locale, messages[locale]);
+      for (const reason of ['identification', 'clarification'] as const) {
+        const mail = requestUpdateEmail({ ...base(locale), update: { kind: 'information', reason, question: 'Your <customer> number?' } });
+        expect(mail.subject).toBe(t('dpo.email.informationSubject', { reference: 'DSR-2026-7KQ4M2' }));
+        expect(mail.text).toContain(t(`dpo.email.informationBody.${reason}`, { reference: 'DSR-2026-7KQ4M2' }));
+        expect(mail.text).toContain('Your <customer> number?');
+        expect(mail.html).toContain('Your &lt;customer&gt; number?');
+        expect(mail.text).toContain(t('dpo.email.informationDeadline'));
+        expect(mail.links).toEqual(['https://privacy.example/el/requests/DSR-2026-7KQ4M2?token=s']);
+        expect(mail.headers).toMatchObject({ 'Content-Language': locale });
+      }
+    },
+  );
+
   test.each(locales)('in %s: a completion quotes the answer line by line and points to the export when there is one', (locale) => {
     const t = createTranslator(locale, messages[locale]);
     const withExport = requestUpdateEmail({ ...base(locale), update: { kind: 'completed', message: 'Line one\nLine <two>', export: true } });

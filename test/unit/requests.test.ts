@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createTranslator } from '../../src/lib/i18n.ts';
 import { locales } from '../../src/lib/locale.ts';
 import { requesterEventDetail, statusAfter, transitionProblem, type WorkflowAction } from '../../src/lib/request-workflow.ts';
+import type { RequestStatus } from '../../src/lib/requests.ts';
 import {
   cleanText,
   consentIdProofAtSubmission,
@@ -186,7 +187,7 @@ describe('references', () => {
 });
 
 describe('the request workflow', () => {
-  const request = (status: 'received' | 'verified' | 'in-progress' | 'completed' | 'rejected', extended = false, type: 'access' | 'erasure' = 'access') => ({
+  const request = (status: RequestStatus, extended = false, type: 'access' | 'erasure' = 'access') => ({
     status,
     type,
     extended,
@@ -212,6 +213,19 @@ describe('the request workflow', () => {
     expect(transitionProblem(request('in-progress'), 'erase')).toBe('type');
     expect(transitionProblem(request('in-progress', false, 'erasure'), 'erase')).toBeUndefined();
     expect(transitionProblem(request('completed'), 'note')).toBeUndefined();
+  });
+
+  test('asks the requester from every open status, again while waiting, never once answered', () => {
+    for (const status of ['received', 'verified', 'in-progress', 'waiting'] as const) {
+      expect(transitionProblem(request(status), 'ask')).toBeUndefined();
+      expect(statusAfter(status, 'ask')).toBe('waiting');
+    }
+    expect(transitionProblem(request('completed'), 'ask')).toBe('status');
+    expect(transitionProblem(request('rejected'), 'ask')).toBe('status');
+    // While waiting, the answer comes first: nothing is started or completed on a question still open.
+    expect(transitionProblem(request('waiting'), 'start')).toBe('status');
+    expect(transitionProblem(request('waiting'), 'complete')).toBe('status');
+    expect(transitionProblem(request('waiting'), 'reject')).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import type { RequestFileRow, RequestTaskRow } from '../../../db/rows.ts';
 import type { Executor } from '../../../db/store.ts';
 import { requestFiles } from '../../../db/tables.ts';
@@ -72,9 +72,16 @@ function filePaths(files: readonly RequestFileRow[]): string[] {
   });
 }
 
-/** The request's files (uploaded by owners, returned by webhooks, attached by the DPO), oldest first. */
+/**
+ * The request's files that go into the requester's package (uploaded by owners, returned by webhooks, attached by the
+ * DPO), oldest first. What the requester sent with an answer to the DPO's question is the DPO's evidence, not theirs.
+ */
 export async function requestFilesOf(db: Executor, requestId: number): Promise<RequestFileRow[]> {
-  return db.select().from(requestFiles).where(eq(requestFiles.requestId, requestId)).orderBy(asc(requestFiles.id));
+  return db
+    .select()
+    .from(requestFiles)
+    .where(and(eq(requestFiles.requestId, requestId), ne(requestFiles.origin, 'requester')))
+    .orderBy(asc(requestFiles.id));
 }
 
 /**
