@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { migratedStore, type TestStore } from '../support/database.ts';
 import { newToken } from '../../src/lib/marketing.ts';
@@ -5,6 +9,15 @@ import { recordSignup, subscriptionsOfConsent } from '../../src/lib/marketing.re
 import { confirmedSignup } from '../support/marketing.ts';
 import { createRequest, eventsOf, takeAction } from '../../src/lib/requests.repo.ts';
 import { fieldProblems, requestSubmissionSchema } from '../../src/lib/requests.ts';
+import { organisationSchema } from '../../src/lib/organisation.ts';
+import { buildSubjectExport } from '../../src/lib/subject-export.ts';
+import organisationSource from '../../content/organisation.json' with { type: 'json' };
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats.default(ajv);
+for (const schema of ['request.v1.json', 'subject-export.v1.json'])
+  ajv.addSchema(JSON.parse(readFileSync(join(import.meta.dirname, '../../public/schemas', schema), 'utf8')));
+const validSubjectExport = ajv.getSchema('/schemas/subject-export.v1.json');
 
 let store: TestStore;
 beforeEach(async () => {
@@ -93,6 +106,15 @@ describe('an objection to direct marketing (Art. 21(2)–(3))', () => {
     const completed = (await eventsOf(store.db, request.id)).at(-1);
     expect(completed?.kind).toBe('completed');
     expect(JSON.parse(completed?.detail ?? '{}')).toEqual({ message: 'Nie będziemy już wysyłać ofert.', marketingWithdrawn: { email: 1, sms: 1, phone: 1 } });
+    // Piotr's export names the withdrawals as the objection's, within its published schema.
+    const exported = await buildSubjectExport(store.db, {
+      email: request.email,
+      organisation: organisationSchema.parse(organisationSource),
+      portalOrigin: 'https://privacy.ostria.example',
+      now: now + 2000,
+    });
+    expect(validSubjectExport?.(JSON.parse(JSON.stringify(exported))), ajv.errorsText(validSubjectExport?.errors)).toBe(true);
+    expect(JSON.stringify(exported)).toContain('"via":"objection"');
   });
 
   test('withdraws nothing a second time: a later objection records zero on every channel', async () => {
