@@ -69,3 +69,17 @@ describe('a requester’s mail: the form of address and the dates', () => {
     expect(dutch).toContain('We antwoorden uiterlijk op 1 januari 2027.');
   });
 });
+
+describe('the mails to owners and processors: no name declined after a salutation', () => {
+  test('Polish names the processor on a "Do:" line instead of "Szanowni Państwo z <name in the nominative>"', () => {
+    const t = createTranslator('pl', pl);
+    expect(t('systems.recipientEmail.greeting', { recipient: 'Kurier24 Sp. z o.o.' })).toBe('Do: Kurier24 Sp. z o.o.\nSzanowni Państwo,');
+    expect(t('ownerTask.email.greeting', { owner: 'Jan Kowalski' })).toBe('Do: Jan Kowalski\nDzień dobry,');
+  });
+
+  test('Greek names the owner on a "Προς:" line instead of "Γεια σας, <name in the nominative>"', () => {
+    const t = createTranslator('el', el);
+    expect(t('ownerTask.email.greeting', { owner: 'Νίκος Παπαδόπουλος' })).toBe('Προς: Νίκος Παπαδόπουλος\nΓεια σας,');
+    expect(t('taskDigest.owner.greeting', { name: 'Νίκος Παπαδόπουλος' })).toBe('Προς: Νίκος Παπαδόπουλος\nΓεια σας,');
+  });
+});
