@@ -90,6 +90,7 @@ describe.skipIf(!hasBrowser)('an objection to direct marketing', () => {
       if (javaScriptEnabled) {
         await form.goto(`/${locale}/requests/new?type=objection`);
         expect(await axeViolations(form)).toEqual([]);
+        if (process.env.SHOTS) await form.screenshot({ path: `.shots/objection-form-${locale}.png`, fullPage: true });
       }
       const reference = await fileObjection(form, locale, email, phone);
       expect(reference).toMatch(/^DSR-\d{4}-/);
@@ -104,6 +105,7 @@ describe.skipIf(!hasBrowser)('an objection to direct marketing', () => {
       const counts = marketingCounts({ email: 1, sms: 1, phone: 0 }, el, 'el');
       expect(await page.locator('[data-marketing-to-withdraw]').textContent()).toBe(el('dpo.request.objection.willWithdraw', { channels: counts }));
       if (javaScriptEnabled) expect(await axeViolations(page)).toEqual([]);
+      if (process.env.SHOTS) await page.screenshot({ path: `.shots/objection-dpo-${locale}.png`, fullPage: true });
       await page.locator('form[data-action="complete"] textarea[name="message"]').fill('Δεν θα λαμβάνετε πλέον προσφορές.');
       await page.locator('form[data-action="complete"] button[type="submit"]').click();
       await page.waitForURL('**?done=complete#result');
