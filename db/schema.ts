@@ -103,7 +103,7 @@ export const marketingEvents = sqliteTable(
       .references(() => marketingSubscriptions.id),
     event: text('event', { enum: ['requested', 'confirmed', 'withdrawn'] }).notNull(),
     occurredAt: integer('occurred_at').notNull(),
-    via: text('via', { enum: ['preferences', 'confirmation-link', 'confirmation-code', 'unsubscribe-link', 'list-unsubscribe'] }).notNull(),
+    via: text('via', { enum: ['preferences', 'confirmation-link', 'confirmation-code', 'unsubscribe-link', 'list-unsubscribe', 'objection'] }).notNull(),
     policyVersion: integer('policy_version').notNull(),
     /** The exact sentence the person saw when they acted. */
     wording: text('wording').notNull(),

@@ -120,7 +120,7 @@ export const marketingEvents = pgTable(
       .references(() => marketingSubscriptions.id),
     event: text('event', { enum: ['requested', 'confirmed', 'withdrawn'] }).notNull(),
     occurredAt: int64('occurred_at').notNull(),
-    via: text('via', { enum: ['preferences', 'confirmation-link', 'confirmation-code', 'unsubscribe-link', 'list-unsubscribe'] }).notNull(),
+    via: text('via', { enum: ['preferences', 'confirmation-link', 'confirmation-code', 'unsubscribe-link', 'list-unsubscribe', 'objection'] }).notNull(),
     policyVersion: integer('policy_version').notNull(),
     wording: text('wording').notNull(),
   },

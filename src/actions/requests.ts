@@ -24,6 +24,7 @@ const formFields = {
   correctData: text,
   scope: text,
   grounds: text,
+  objectionTo: text,
   format: text,
   website: text,
   declaration: z.boolean(),

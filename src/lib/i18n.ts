@@ -43,6 +43,43 @@ export function formatCalendarDate(date: string, locale: Locale): string {
   return new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 }
 
+/**
+ * A calendar date as running text says it after "until" or "by" (el "έως", bg "до", nl "uiterlijk", pl "do"): in Greek
+ * with its article, the first of a month as an ordinal ("την 1η Ιανουαρίου 2027", "τις 15 Ιανουαρίου 2027"), and with
+ * the year's abbreviation in Polish and Bulgarian ("1 stycznia 2027 r.", "1 януари 2027 г."). A sentence that ends on
+ * it keeps one full stop (`createTranslator`).
+ */
+export function formatDateUntil(date: string, locale: Locale): string {
+  if (locale === 'el') return `${firstOfMonth(date) ? 'την' : 'τις'} ${greekDate(date)}`;
+  return dateInText(date, locale);
+}
+
+/**
+ * A calendar date as running text says it for "on <date>". Greek fuses the preposition with the article, so the phrase
+ * holds it ("στην 1η Ιανουαρίου 2027", "στις 15 Ιανουαρίου 2027") and Greek strings put `{{date}}` where the others put
+ * their preposition and the date ("dnia {{date}}", "op {{date}}").
+ */
+export function formatDateOn(date: string, locale: Locale): string {
+  if (locale === 'el') return `${firstOfMonth(date) ? 'στην' : 'στις'} ${greekDate(date)}`;
+  return dateInText(date, locale);
+}
+
+function firstOfMonth(date: string): boolean {
+  return date.endsWith('-01');
+}
+
+/** "1η Ιανουαρίου 2027", "15 Ιανουαρίου 2027": Intl's long date (the month in the genitive), the first as an ordinal. */
+function greekDate(date: string): string {
+  const text = formatCalendarDate(date, 'el');
+  return firstOfMonth(date) ? text.replace(/^1(?=\s)/u, '1η') : text;
+}
+
+/** Polish running text abbreviates the year after a date ("r."); Intl gives Bulgarian its "г." already. */
+function dateInText(date: string, locale: Locale): string {
+  const text = formatCalendarDate(date, locale);
+  return locale === 'pl' ? `${text} r.` : text;
+}
+
 /** Every key of a nested message object, dotted (`policy.history.title`). */
 export function flattenKeys(messages: Messages, prefix = ''): Map<string, unknown> {
   const keys = new Map<string, unknown>();

@@ -46,7 +46,13 @@ export function confirmationEmail(input: ConfirmationEmailInput): OutgoingMail {
     subject: t('marketing.email.confirmSubject', values),
     text,
     html,
-    headers: { 'List-Unsubscribe': `<${input.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    headers: {
+      'List-Unsubscribe': `<${input.unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      // As every mail the portal sends (composeMail): the reader's language, and no vacation responder answers it.
+      'Content-Language': input.lang,
+      'Auto-Submitted': 'auto-generated',
+    },
     links: [input.confirmUrl, input.unsubscribeUrl],
   };
 }

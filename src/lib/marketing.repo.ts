@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull } from 'drizzle-orm';
-import { onlyRow, type Executor, type Store } from '../../db/store.ts';
+import { onlyRow, type Executor, type Store, type Transaction } from '../../db/store.ts';
 import { marketingLookupKey } from './email-address.ts';
 import { marketingEvents, marketingSubscriptions } from '../../db/tables.ts';
 import { confirmationLifetimeMs, confirmedByCode, hashToken, subscriptionStatus, type MarketingChannel, type MarketingStatus } from './marketing.ts';
@@ -147,19 +147,53 @@ export async function withdrawSignup(
   return store.transaction(async (tx) => {
     const [subscription] = await tx.select().from(marketingSubscriptions).where(eq(marketingSubscriptions.id, subscriptionId)).limit(1);
     if (!subscription) return undefined;
-    const events = await tx.select().from(marketingEvents).where(eq(marketingEvents.subscriptionId, subscriptionId)).orderBy(asc(marketingEvents.id));
-    if (subscriptionStatus(events) === 'withdrawn') return subscription;
-    await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscriptionId));
-    await tx.insert(marketingEvents).values({
-      subscriptionId,
-      event: 'withdrawn',
-      occurredAt: withdrawal.now,
-      via: withdrawal.via,
-      policyVersion: withdrawal.policyVersion,
-      wording: withdrawal.wording,
-    });
+    await withdrawIn(tx, subscription, withdrawal);
     return subscription;
   });
+}
+
+/**
+ * Withdraws each of a person's marketing consents not withdrawn yet (a sign-up still waiting for its confirmation too,
+ * which can then never be confirmed), in the caller's transaction, each under the policy version its last event named.
+ * Returns how many were withdrawn per channel.
+ */
+export async function withdrawEvery(
+  tx: Transaction,
+  subscriptions: readonly MarketingSubscription[],
+  withdrawal: { via: Via; wording: string; now: number },
+): Promise<Record<MarketingChannel, number>> {
+  const withdrawn: Record<MarketingChannel, number> = { email: 0, sms: 0, phone: 0 };
+  for (const subscription of subscriptions) if (await withdrawIn(tx, subscription, withdrawal)) withdrawn[subscription.channel] += 1;
+  return withdrawn;
+}
+
+/** How many of these consents are not withdrawn yet, per channel (what `withdrawEvery` would withdraw now). */
+export async function activeMarketingCounts(db: Executor, subscriptions: readonly MarketingSubscription[]): Promise<Record<MarketingChannel, number>> {
+  const active: Record<MarketingChannel, number> = { email: 0, sms: 0, phone: 0 };
+  const ids = subscriptions.map((subscription) => subscription.id);
+  const events = ids.length ? await db.select().from(marketingEvents).where(inArray(marketingEvents.subscriptionId, ids)).orderBy(asc(marketingEvents.id)) : [];
+  for (const subscription of subscriptions)
+    if (subscriptionStatus(events.filter((event) => event.subscriptionId === subscription.id)) !== 'withdrawn') active[subscription.channel] += 1;
+  return active;
+}
+
+async function withdrawIn(
+  tx: Transaction,
+  subscription: MarketingSubscription,
+  withdrawal: { via: Via; policyVersion?: number; wording: string; now: number },
+): Promise<boolean> {
+  const events = await tx.select().from(marketingEvents).where(eq(marketingEvents.subscriptionId, subscription.id)).orderBy(asc(marketingEvents.id));
+  if (subscriptionStatus(events) === 'withdrawn') return false;
+  await tx.update(marketingSubscriptions).set({ confirmTokenHash: null }).where(eq(marketingSubscriptions.id, subscription.id));
+  await tx.insert(marketingEvents).values({
+    subscriptionId: subscription.id,
+    event: 'withdrawn',
+    occurredAt: withdrawal.now,
+    via: withdrawal.via,
+    policyVersion: withdrawal.policyVersion ?? events.at(-1)?.policyVersion ?? 0,
+    wording: withdrawal.wording,
+  });
+  return true;
 }
 
 export interface SubscriptionState {

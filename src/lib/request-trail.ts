@@ -1,6 +1,7 @@
 import type { RequestEventRow } from '../../db/rows.ts';
 import { formatCalendarDate, formatMoment, type Translate } from './i18n.ts';
-import type { Locale } from './locale.ts';
+import { intlTags, type Locale } from './locale.ts';
+import { marketingChannels } from './marketing.ts';
 
 /** One line of a request's audit trail as the DPO reads it: when, who, what, and the particulars. */
 export interface TrailEntry {
@@ -23,6 +24,8 @@ interface EventDetail {
   reason?: string;
   dueOn?: string;
   message?: string;
+  /** An objection to direct marketing's completion: the marketing consents it withdrew, per channel. */
+  marketingWithdrawn?: Partial<Record<string, number>>;
   counts?: ErasureCountFacts;
   /** What anonymised the request (`retention` or `erasure`), and which erasure request. */
   by?: string;
@@ -66,6 +69,16 @@ export function describeTrail(events: readonly RequestEventRow[], t: Translate, 
   });
 }
 
+/** "Email: 1, SMS: 0, Phone calls: 0": marketing consents counted per channel (never their addresses). */
+export function marketingCounts(counts: Partial<Record<string, number>>, t: Translate, locale: Locale): string {
+  const number = new Intl.NumberFormat(intlTags[locale]);
+  return marketingChannels.map((channel) => `${t(`marketing.channels.${channel}`)}: ${number.format(counts[channel] ?? 0)}`).join(', ');
+}
+
+function marketingWithdrawnLine(withdrawn: Partial<Record<string, number>>, t: Translate, locale: Locale): string {
+  return t('dpo.request.objection.withdrawn', { channels: marketingCounts(withdrawn, t, locale) });
+}
+
 function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Locale): string[] {
   const redacted = detail.redacted ? t('dpo.request.detail.redacted') : '';
   switch (kind) {
@@ -81,7 +94,7 @@ function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Loca
     case 'note':
       return [detail.text ?? redacted];
     case 'completed':
-      return [detail.message ?? redacted];
+      return [detail.message ?? redacted, ...(detail.marketingWithdrawn ? [marketingWithdrawnLine(detail.marketingWithdrawn, t, locale)] : [])];
     case 'rejected':
       return [detail.reason ?? redacted];
     case 'erased':

@@ -20,8 +20,10 @@ import {
   type VerificationMethod,
   type WorkflowAction,
 } from './request-workflow.ts';
-import { exportLifetimeMs, newReference, verificationLifetimeMs, type RequestSubmission } from './requests.ts';
-import type { RequestEventRow, RequestExportRow, RequestRow } from '../../db/rows.ts';
+import { exportLifetimeMs, isDirectMarketingObjection, newReference, verificationLifetimeMs, type RequestSubmission } from './requests.ts';
+import type { MarketingSubscription, RequestEventRow, RequestExportRow, RequestRow } from '../../db/rows.ts';
+import { withdrawEvery } from './marketing.repo.ts';
+import { findByPhone, findSubject } from './subject.repo.ts';
 import { openTaskStatuses, taskDueOn, type PlannedTask } from './systems/tasks.ts';
 import { createTasks, scheduleWaitingTasks, tasksOf } from './systems/tasks.repo.ts';
 import { deadlineAfterWait, openQuestion } from './information-wait.ts';
@@ -280,7 +282,8 @@ export async function takeAction(store: Store, reference: string, input: Request
         }
         changes.closedAt = now;
         changes.outcome = input.message;
-        detail = { message: input.message, ...(openTasks > 0 ? { openTasks, openTasksReason } : {}) };
+        const marketingWithdrawn = isDirectMarketingObjection(request) ? await withdrawMarketingOf(tx, request, now) : undefined;
+        detail = { message: input.message, ...(openTasks > 0 ? { openTasks, openTasksReason } : {}), ...(marketingWithdrawn ? { marketingWithdrawn } : {}) };
         break;
       }
       case 'reject':
@@ -328,6 +331,21 @@ export async function takeAction(store: Store, reference: string, input: Request
     }
     return { ok: true, request: updated };
   });
+}
+
+/**
+ * The marketing consents an objection to direct marketing ends (Art. 21(3)): the person's (email at their address, SMS
+ * and phone under a consent id their requests proved, see `findSubject`) and those under the phone number they gave.
+ */
+export async function marketingConsentsOf(db: Executor, request: Pick<RequestRow, 'email' | 'phone'>): Promise<MarketingSubscription[]> {
+  const linked = [...(await findSubject(db, request.email)).subscriptions, ...(request.phone ? await findByPhone(db, request.phone) : [])];
+  const byId = new Map(linked.map(({ subscription }) => [subscription.id, subscription]));
+  return [...byId.values()].filter((subscription) => subscription.erasedAt === null);
+}
+
+/** Withdraws them in the completion's transaction, recorded as withdrawn by the objection; the counts per channel. */
+async function withdrawMarketingOf(tx: Transaction, request: RequestRow, now: number): Promise<Record<string, number>> {
+  return withdrawEvery(tx, await marketingConsentsOf(tx, request), { via: 'objection', wording: `Art. 21(3) GDPR: ${request.reference}`, now });
 }
 
 /** Records something that happened to a request outside the workflow (a failed email, an export downloaded). */

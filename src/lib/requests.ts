@@ -39,6 +39,21 @@ export const typeFields: Record<RequestType, readonly ('inaccurateData' | 'corre
   objection: ['scope', 'grounds'],
 };
 
+/**
+ * What an objection is to: direct marketing (Art. 21(2), no grounds needed, and completing it withdraws every marketing
+ * consent of the person, Art. 21(3)), or other processing (Art. 21(1), on grounds of the person's situation).
+ */
+export const objectionTargets = ['direct-marketing', 'other'] as const;
+export type ObjectionTarget = (typeof objectionTargets)[number];
+
+/** The `scope` an objection to direct marketing is stored with: a fixed value, its whole scope being all marketing. */
+export const directMarketingScope = 'direct-marketing';
+
+/** Whether a request is an objection to direct marketing (its scope says so). */
+export function isDirectMarketingObjection(request: { type: string; scope: string | null }): boolean {
+  return request.type === 'objection' && request.scope === directMarketingScope;
+}
+
 // C0/C1 controls other than tab and line feed, and the bidi embedding/override/isolate controls that can make text
 // read differently from what it is. Stored text is what the person typed, minus these.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is this pattern's purpose
@@ -105,9 +120,17 @@ export function consentIdProofAtSubmission(named: string | null, browserConsentI
 
 type TypeField = (typeof typeFields)[RequestType][number];
 
-/** False when the request's type asks for `field` and it is empty. */
-function typeAsks(request: { type: RequestType } & Partial<Record<TypeField, unknown>>, field: TypeField): boolean {
-  return !typeFields[request.type].includes(field) || Boolean(request[field]);
+/** The fields a request must fill in: its type's, except an objection to direct marketing, which needs neither scope nor grounds. */
+export function requiredFields(request: { type: RequestType; objectionTo?: ObjectionTarget | null | undefined }): readonly TypeField[] {
+  return request.type === 'objection' && request.objectionTo === 'direct-marketing' ? [] : typeFields[request.type];
+}
+
+/** False when the request must fill in `field` and it is empty. */
+function typeAsks(
+  request: { type: RequestType; objectionTo?: ObjectionTarget | null | undefined } & Partial<Record<TypeField, unknown>>,
+  field: TypeField,
+): boolean {
+  return !requiredFields(request).includes(field) || Boolean(request[field]);
 }
 
 function hasKnownType(payload: { value: unknown }): boolean {
@@ -134,6 +157,8 @@ export const requestSubmissionSchema = z
     correctData: optionalText(fieldLimits.correctData, false),
     scope: optionalText(fieldLimits.scope, false),
     grounds: optionalText(fieldLimits.grounds, false),
+    /** An objection's target; absent: other processing. */
+    objectionTo: z.enum(objectionTargets).nullish(),
     format: z.literal('json').nullish(),
     declaration: z.literal(true),
     website: z.string().max(0).nullish(),
@@ -145,14 +170,15 @@ export const requestSubmissionSchema = z
   .refine((request) => typeAsks(request, 'scope'), { path: ['scope'], message: 'required', when: hasKnownType })
   .refine((request) => typeAsks(request, 'grounds'), { path: ['grounds'], message: 'required', when: hasKnownType })
   .refine((request) => typeAsks(request, 'details'), { path: ['details'], message: 'required', when: hasKnownType })
-  .transform(({ website: _honeypot, ...request }) => {
+  .transform(({ website: _honeypot, objectionTo, ...request }) => {
     const asked = new Set<string>(typeFields[request.type]);
     const keep = (field: 'inaccurateData' | 'correctData' | 'scope' | 'grounds') => (asked.has(field) ? request[field] : null);
+    const toMarketing = request.type === 'objection' && objectionTo === 'direct-marketing';
     return {
       ...request,
       inaccurateData: keep('inaccurateData'),
       correctData: keep('correctData'),
-      scope: keep('scope'),
+      scope: toMarketing ? directMarketingScope : keep('scope'),
       grounds: keep('grounds'),
       format: request.type === 'portability' ? ('json' as const) : null,
     };
@@ -259,6 +285,16 @@ export const expiredExportRenewableMs = 30 * 24 * 60 * 60 * 1000;
  */
 export function requestStatusToken(secret: string, reference: string): string {
   return createHmac('sha256', secret).update(`request-status\n${reference}`, 'utf8').digest('base64url');
+}
+
+/** What a submitted field says, to show: an objection to direct marketing's fixed scope in the reader's words. */
+export function submittedText(
+  request: { type: string; scope: string | null } & Partial<Record<SubmittedField, string | null>>,
+  field: SubmittedField,
+  t: (key: string) => string,
+): string {
+  if (field === 'scope' && isDirectMarketingObjection(request)) return t('requests.form.objectionToMarketing');
+  return request[field] ?? '';
 }
 
 /** The optional fields a requester filled in, in the order both the status page and the DPO's page show them. */

@@ -4,11 +4,13 @@ import { erasureScope, type ErasureScope } from '../lib/erasure.repo.ts';
 import { requestDeadline, type RequestDeadline } from '../lib/request-deadline.ts';
 import { anonymisation } from '../lib/request-trail.ts';
 import { transitionProblem, verificationMethodIn, workflowActions, type WorkflowAction } from '../lib/request-workflow.ts';
-import { eventsOf, exportOf, findRequest } from '../lib/requests.repo.ts';
+import { eventsOf, exportOf, findRequest, marketingConsentsOf } from '../lib/requests.repo.ts';
+import { activeMarketingCounts } from '../lib/marketing.repo.ts';
+import type { MarketingChannel } from '../lib/marketing.ts';
 import { answerFilesUntil, downloadsUntil } from '../lib/request-downloads.ts';
 import { allDpoUsers } from '../lib/dpo.repo.ts';
 import { filesListOf, type RequestFileListing } from '../lib/request-files.repo.ts';
-import { isReference } from '../lib/requests.ts';
+import { isDirectMarketingObjection, isReference } from '../lib/requests.ts';
 import { requestDocument } from '../lib/subject-export.ts';
 import { portalOrigin } from './environment.ts';
 import { getPortal } from './portal.ts';
@@ -39,6 +41,8 @@ export interface DpoRequestCase {
   accounts: { id: number; email: string; disabled: boolean }[];
   /** Until when the requester's downloads run (the package, or the answer's files), if there are any. */
   downloadsUntil: number | undefined;
+  /** An open objection to direct marketing: the person's marketing consents its completion withdraws, per channel. */
+  marketingToWithdraw: Record<MarketingChannel, number> | undefined;
   /** Who anonymised the request (retention, its own erasure, another request's erasure), if anyone did. */
   anonymisedBy: ReturnType<typeof anonymisation>;
 }
@@ -70,9 +74,12 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
     const allowed = workflowActions.filter((action) => transitionProblem(workflow, action) === undefined);
     const erasure = events.findLast((event) => event.kind === 'erased');
     const erasurePreview = options.reviewingErasure && allowed.includes('erase') && !erasure ? await erasureScope(db, request) : undefined;
+    const marketingToWithdraw =
+      isDirectMarketingObjection(request) && allowed.includes('complete') ? await activeMarketingCounts(db, await marketingConsentsOf(db, request)) : undefined;
     return {
       request,
       events,
+      marketingToWithdraw,
       download,
       downloadExpired: download !== undefined && download.expiresAt < now,
       deadline,

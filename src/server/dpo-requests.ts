@@ -1,7 +1,7 @@
 import { complaintAuthorities } from '../lib/supervisory-authorities.ts';
 import type { RequestExportRow, RequestRow } from '../../db/rows.ts';
 import { actionProblems, dpoActionSchema, toRequestAction, type ActionFieldProblem, type DpoActionForm } from '../lib/dpo-actions.ts';
-import { formatCalendarDate, formatMoment } from '../lib/i18n.ts';
+import { formatDateUntil, formatMoment } from '../lib/i18n.ts';
 import { isLocale, type Locale } from '../lib/locale.ts';
 import { completeRequest } from '../lib/request-completion.ts';
 import { answerFilesUntil } from '../lib/request-downloads.ts';
@@ -121,7 +121,7 @@ function withTaskPlan(action: RequestAction, request: RequestRow, now: number): 
 function updateFor(form: DpoActionForm, request: RequestRow, locale: Locale): RequestUpdateEmailInput['update'] | undefined {
   switch (form.action) {
     case 'extend':
-      return { kind: 'extended', dueOn: formatCalendarDate(request.dueOn, locale), reason: form.extendReason };
+      return { kind: 'extended', dueOn: formatDateUntil(request.dueOn, locale), reason: form.extendReason };
     case 'complete':
       return { kind: 'completed', message: form.message, export: producesExport(request.type) };
     case 'reject':

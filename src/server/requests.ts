@@ -1,6 +1,6 @@
 import type { RequestRow } from '../../db/rows.ts';
 import { localDate } from '../lib/deadline.ts';
-import { formatCalendarDate } from '../lib/i18n.ts';
+import { formatDateOn, formatDateUntil } from '../lib/i18n.ts';
 import type { Locale } from '../lib/locale.ts';
 import { hashToken, newToken } from '../lib/marketing.ts';
 import { requestReceivedEmail } from '../lib/request-email.ts';
@@ -83,8 +83,8 @@ export async function submitRequest(
         name: request.name,
         reference: request.reference,
         typeName: t(`requests.types.${request.type}.name`),
-        receivedOn: formatCalendarDate(localDate(request.receivedAt, getOrganisation().timeZone), locale),
-        dueOn: formatCalendarDate(request.dueOn, locale),
+        receivedOn: formatDateOn(localDate(request.receivedAt, getOrganisation().timeZone), locale),
+        dueOn: formatDateUntil(request.dueOn, locale),
         verifyUrl: `${status}&verify=${verifyToken.token}`,
         statusUrl: status,
         organisation: getOrganisation().legalName,

@@ -129,7 +129,7 @@ describe.skipIf(!hasBrowser)('a system kept by hand', () => {
     const dutchMail = await waitForMessageTo(outbox, callsOwner);
     expect(greekMail.subject).toMatch(new RegExp(`^Εργασία για το σύστημα Αρχείο συμβάσεων: αίτημα ${reference} \\(προθεσμία .+\\)$`));
     expect(greekMail.headerBlock).toMatch(/^Content-Language: el$/m);
-    expect(greekMail.text).toContain('Γεια σας, Νίκος Παπαδόπουλος,');
+    expect(greekMail.text).toContain('Προς: Νίκος Παπαδόπουλος\nΓεια σας,');
     expect(greekMail.text).toContain(`${el('ownerTask.identifiers.customerReference')}: OST-40417`);
     expect(dutchMail.subject).toMatch(new RegExp(`^Taak voor Gespreksopnamen: verzoek ${reference} \\(uiterlijk .+\\)$`));
     expect(dutchMail.text).toContain(nl('ownerTask.todo.collect', { system: 'Gespreksopnamen' }));

@@ -72,10 +72,12 @@ describe('confirmationEmail()', () => {
     expect(mail.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  test('carries RFC 8058 one-click unsubscribe headers', () => {
+  test('carries RFC 8058 one-click unsubscribe headers, its language and that it is sent automatically', () => {
     expect(mail.headers).toEqual({
       'List-Unsubscribe': '<https://portal.example/pl/marketing/unsubscribe?token=u1.sig>',
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'Content-Language': 'pl',
+      'Auto-Submitted': 'auto-generated',
     });
   });
 

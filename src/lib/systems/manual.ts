@@ -1,5 +1,5 @@
 import type { RequestRow } from '../../../db/rows.ts';
-import { formatCalendarDate, formatMoment, type Translate } from '../i18n.ts';
+import { formatCalendarDate, formatDateOn, formatMoment, type Translate } from '../i18n.ts';
 import type { Locale } from '../locale.ts';
 import type { Mailer } from '../mailer.ts';
 import { hashToken } from '../marketing.ts';
@@ -66,7 +66,7 @@ export function manualConnector({ mailer, translatorFor, organisation, portalSec
     const words = requesterText(request, task.action).map((field) => `${t(field.label)}:\n${field.text}`);
     const blocks: MailBlock[] = [
       { text: t('ownerTask.email.greeting', values) },
-      { text: t('ownerTask.email.body', values) },
+      { text: t('ownerTask.email.body', { ...values, due: formatDateOn(task.dueOn, owner.locale) }) },
       { text: t(`ownerTask.todo.${task.action}`, values) },
       { text: [t('ownerTask.email.identifiers'), ...identifiers].join('\n') },
       ...(words.length ? [{ text: [t('ownerTask.email.requesterText'), ...words].join('\n\n') }] : []),

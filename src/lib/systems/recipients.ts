@@ -1,4 +1,4 @@
-import { formatCalendarDate, type Translate } from '../i18n.ts';
+import { formatDateUntil, type Translate } from '../i18n.ts';
 import type { Locale } from '../locale.ts';
 import type { Mailer } from '../mailer.ts';
 import type { Organisation } from '../organisation.ts';
@@ -23,7 +23,7 @@ export function recipientConnector({ mailer, translatorFor, organisation }: Reci
       recipient: recipient.name,
       organisation: organisation.legalName,
       reference: context.request.reference,
-      due: formatCalendarDate(context.task.dueOn, recipient.locale),
+      due: formatDateUntil(context.task.dueOn, recipient.locale),
       dpoName: organisation.dpo.name,
       dpoEmail: organisation.dpo.email,
     };
