@@ -3,7 +3,7 @@ import { el } from './answer-templates/el.ts';
 import { nl } from './answer-templates/nl.ts';
 import { pl } from './answer-templates/pl.ts';
 import type { AnswerOutcome, AnswerTemplates } from './answer-templates/types.ts';
-import { formatCalendarDate } from './i18n.ts';
+import { formatDateInText } from './i18n.ts';
 import { isLocale, type Locale } from './locale.ts';
 import type { RequestType } from './request-types.ts';
 
@@ -30,16 +30,8 @@ export const answerPlaceholders = ['reference', 'organisation', 'receivedOn', 'd
 /** The outcome each answering action of the DPO's request page starts from. */
 export const outcomeOfAction = { complete: 'completed', extend: 'extended', reject: 'rejected' } as const satisfies Record<string, AnswerOutcome>;
 
-/**
- * A date as a letter writes it: "1η Ιανουαρίου 2027" (the first of a month is an ordinal in Greek), "1 януари 2027 г.",
- * "1 januari 2027", "1 stycznia 2027 r.".
- */
-export function letterDate(date: string, locale: Locale): string {
-  const formatted = formatCalendarDate(date, locale);
-  if (locale === 'el') return formatted.replace(/^1 /u, '1η ');
-  if (locale === 'pl') return `${formatted} r.`;
-  return formatted;
-}
+/** A date as a letter writes it (see formatDateInText): "1η Ιανουαρίου 2027", "1 stycznia 2027 r.". */
+export const letterDate = formatDateInText;
 
 /**
  * A part the DPO must write before the text is sent: "[… what to write]". A bare "[…]" (an omission in a quotation)

@@ -74,6 +74,14 @@ function greekDate(date: string): string {
   return firstOfMonth(date) ? text.replace(/^1(?=\s)/u, '1η') : text;
 }
 
+/**
+ * A date as running text writes it, without a preposition: "1η Ιανουαρίου 2027" (the first of a month is an ordinal in
+ * Greek), "1 януари 2027 г.", "1 januari 2027", "1 stycznia 2027 r.".
+ */
+export function formatDateInText(date: string, locale: Locale): string {
+  return locale === 'el' ? greekDate(date) : dateInText(date, locale);
+}
+
 /** Polish running text abbreviates the year after a date ("r."); Intl gives Bulgarian its "г." already. */
 function dateInText(date: string, locale: Locale): string {
   const text = formatCalendarDate(date, locale);
