@@ -106,7 +106,10 @@ describe.skipIf(!hasBrowser)('an objection to direct marketing', () => {
       expect(await page.locator('[data-marketing-to-withdraw]').textContent()).toBe(el('dpo.request.objection.willWithdraw', { channels: counts }));
       if (javaScriptEnabled) expect(await axeViolations(page)).toEqual([]);
       if (process.env.SHOTS) await page.screenshot({ path: `.shots/objection-dpo-${locale}.png`, fullPage: true });
-      await page.locator('form[data-action="complete"] textarea[name="message"]').fill('Δεν θα λαμβάνετε πλέον προσφορές.');
+      // The answer starts from the template in the requester's language; the DPO writes it in that language.
+      const message = page.locator('form[data-action="complete"] textarea[name="message"]');
+      expect(await message.getAttribute('lang')).toBe(locale);
+      await message.fill(locale === 'pl' ? 'Nie będziemy już wysyłać Ci ofert.' : 'We sturen je geen aanbiedingen meer.');
       await page.locator('form[data-action="complete"] button[type="submit"]').click();
       await page.waitForURL('**?done=complete#result');
       expect(await page.locator('[data-marketing-to-withdraw]').count()).toBe(0);
