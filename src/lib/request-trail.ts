@@ -46,6 +46,9 @@ interface EventDetail {
   to?: string | null;
   /** The free texts retention removed once the request was anonymised. */
   redacted?: string[];
+  /** How and on which day a request the DPO recorded was received (post, phone, email). */
+  channel?: string;
+  receivedOn?: string;
 }
 
 /** The audit trail in the DPO's language: every event, oldest first, with who did it. */
@@ -66,6 +69,8 @@ export function describeTrail(events: readonly RequestEventRow[], t: Translate, 
 function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Locale): string[] {
   const redacted = detail.redacted ? t('dpo.request.detail.redacted') : '';
   switch (kind) {
+    case 'received':
+      return detail.channel && detail.receivedOn ? [t(`dpo.intake.trail.${detail.channel}`, { date: formatCalendarDate(detail.receivedOn, locale) })] : [];
     case 'identity-verified':
       return [t('dpo.request.detail.method', { method: t(`dpo.request.methods.${detail.method ?? 'other'}`) }), ...[detail.note ?? redacted].filter(Boolean)];
     case 'extended':
