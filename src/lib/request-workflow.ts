@@ -31,6 +31,8 @@ export const requestEventKinds = [
   'export-renewed',
   // Which DPO works on the request (issue 16): the digest goes to them.
   'assigned',
+  // The requester asked for a new email verification link (issue 16): the old one stopped working.
+  'verification-resent',
 ] as const;
 export type RequestEventKind = (typeof requestEventKinds)[number];
 
