@@ -13,8 +13,8 @@ import { errorKind, statusUrl } from './requests.ts';
 
 const hour = 60 * 60 * 1000;
 
-/** What the requester types to ask for a new link: the reference (any letter case, spaces around) and their address. */
-export const newLinkRequestSchema = z.strictObject({
+/** What the requester types to ask for a new link: the reference (any letter case, spaces around) and their address; nothing else is read. */
+export const newLinkRequestSchema = z.object({
   reference: z
     .string()
     .max(40)
@@ -44,7 +44,7 @@ function rateLimits() {
  */
 export async function askForNewVerificationLink(input: unknown, visitorKey: string, origin: string, now = getPortal().clock()): Promise<NewLinkAnswer> {
   const parsed = newLinkRequestSchema.safeParse(input);
-  if (!parsed.success) return { invalid: [...new Set(parsed.error.issues.map((issue) => String(issue.path[0]) as 'reference' | 'email'))] };
+  if (!parsed.success) return { invalid: (['reference', 'email'] as const).filter((field) => parsed.error.issues.some((issue) => issue.path[0] === field)) };
   const { reference, email } = parsed.data;
   const { perAddress, perRequest } = rateLimits();
   if (!(await perAddress.allow(visitorKey)) || !(await perRequest.allow(hashToken(reference)))) return 'tooMany';

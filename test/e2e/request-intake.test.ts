@@ -132,4 +132,28 @@ describe.skipIf(!hasBrowser)('recording a request received by post or phone', ()
     expect(await page.locator('[data-due]').getAttribute('datetime')).toBe(dueDateFor(receivedOn));
     await page.context().close();
   });
+
+  test('a hand-made post (a field the form does not have, an unknown type or channel) is refused with a 400, never a 500', async () => {
+    const cookie = sessionCookie(await signInDpo(baseURL, createDpoAccount(`intake-raw-${randomUUID().slice(0, 8)}@ostria.example`, 'pl')));
+    const post = (fields: Record<string, string>) =>
+      fetch(`${baseURL}/dpo/requests/new`, {
+        method: 'POST',
+        headers: { Origin: baseURL, Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields),
+        redirect: 'manual',
+      });
+    const letter = { type: 'access', channel: 'post', receivedOn: '2026-01-05', locale: 'nl', name: 'Jan' };
+    const extra = await post({ ...letter, isAdmin: '1' });
+    expect(extra.status).toBe(400);
+    expect(await extra.text()).toContain(translate('pl')('requests.errors.unknownField'));
+    expect((await post({ ...letter, type: 'everything' })).status).toBe(400);
+    expect((await post({ ...letter, channel: 'pigeon' })).status).toBe(400);
+    expect((await post({ ...letter, locale: 'en' })).status).toBe(400);
+    const unsigned = await fetch(`${baseURL}/dpo/requests/new`, {
+      method: 'POST',
+      headers: { Origin: baseURL, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(letter),
+    });
+    expect(unsigned.status).toBe(401);
+  });
 });

@@ -131,4 +131,15 @@ describe.skipIf(!hasBrowser)('a new verification link', () => {
     expect(html).toContain(t('requests.resend.tooMany', { dpoEmail: organisation.dpo.email }));
     expect(html).not.toContain('data-resend-sent');
   });
+
+  test('a hand-made post with a field the form does not have gets the same answer, never a 500', async () => {
+    const answer = await fetch(`${baseURL}/bg/requests/resend`, {
+      method: 'POST',
+      headers: { Origin: baseURL, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ reference: 'DSR-2026-QQQQQQ', email: 'x@example.bg', admin: '1' }),
+      redirect: 'manual',
+    });
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')).toBe('/bg/requests/resend?sent=1');
+  });
 });
