@@ -3,11 +3,30 @@ import { readEnvironment } from '../../src/lib/environment.ts';
 import type { OutgoingMail } from '../../src/lib/mailer.ts';
 import { recordedIntakeOf } from '../../src/lib/request-intake.ts';
 import { describeTrail } from '../../src/lib/request-trail.ts';
-import { eventsOf, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
+import { eventsOf, exportOf, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
 import { adoptPortal, createPortal } from '../../src/server/portal.ts';
 import { recordReceivedRequest } from '../../src/server/request-intake.ts';
 import { problemMessage } from '../../src/server/requests.ts';
 import { migratedStore, type TestStore } from '../support/database.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { requestDocument } from '../../src/lib/subject-export.ts';
+import { buildSubjectExportV2 } from '../../src/lib/package/subject-export-v2.ts';
+import { completeRequest } from '../../src/lib/request-completion.ts';
+import { organisationSchema } from '../../src/lib/organisation.ts';
+import organisationSource from '../../content/organisation.json' with { type: 'json' };
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats.default(ajv);
+const schema = (file: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../../public/schemas', file), 'utf8'));
+ajv.addSchema(schema('request.v1.json'));
+ajv.addSchema(schema('subject-export.v1.json'));
+ajv.addSchema(schema('subject-export.v2.json'));
+const validRequestDocument = ajv.getSchema('/schemas/request.v1.json') ?? ajv.compile({});
+const validExport = { 1: ajv.getSchema('/schemas/subject-export.v1.json'), 2: ajv.getSchema('/schemas/subject-export.v2.json') };
+const organisation = organisationSchema.parse(organisationSource);
 
 const origin = 'https://privacy.example.test';
 // 7 December 2026, 10:00 in Athens (UTC+2).
@@ -73,6 +92,11 @@ describe('recordReceivedRequest()', () => {
     expect(result.ok && result.request.email).toBe('');
     expect(result.ok && result.request.emailKey).toBeNull();
     expect(sent).toEqual([]);
+    // Its JSON document (the DPO's download, request.v1) says so with an empty address, and is valid.
+    if (!result.ok) return;
+    const document = JSON.parse(JSON.stringify(await requestDocument(store.db, result.request, 'dpo', origin, { timeZone: 'Europe/Athens', now })));
+    expect(document.requester.email).toBe('');
+    expect(validRequestDocument(document), JSON.stringify(validRequestDocument.errors)).toBe(true);
   });
 
   test('mails the requester the status link in their language, with no verification link', async () => {
@@ -111,5 +135,30 @@ describe('recordReceivedRequest()', () => {
     const result = await recordReceivedRequest({ ...letter, receivedOn: '2026-10-01' }, dpo, origin);
     expect(result.ok && result.request.dueOn).toBe('2026-10-31');
     expect(result.ok && result.request.dueAt < now).toBe(true);
+  });
+
+  test('answers an access request recorded without an address with an export of that request, valid in both versions', async () => {
+    const result = await recordReceivedRequest({ ...letter, customerReference: 'OST-7781' }, dpo, origin);
+    if (!result.ok) throw new Error('refused');
+    const { reference } = result.request;
+    const actor = 'dpo:dpo@example.gr';
+    await takeAction(store, reference, { action: 'verify', method: 'identity-document' }, actor, now);
+    await takeAction(store, reference, { action: 'start' }, actor, now);
+    const completed = await completeRequest(store, { reference, message: 'Odpowiedź w załączeniu.', actor, now, organisation, portalOrigin: origin });
+    expect(completed.ok).toBe(true);
+    const stored = await exportOf(store.db, result.request.id);
+    const exported = JSON.parse(stored?.content ?? '{}');
+    expect(validExport[1]?.(exported), JSON.stringify(validExport[1]?.errors)).toBe(true);
+    expect(exported.subject.email).toBe('');
+    expect(exported.requests.map((entry: { reference: string; linkedBy: string }) => [entry.reference, entry.linkedBy])).toEqual([[reference, 'request']]);
+    // Other requests without an address are other people's: none of them joins.
+    expect(exported.requests).toHaveLength(1);
+    const request = await findRequest(store.db, reference);
+    if (!request) throw new Error('gone');
+    const v2 = JSON.parse(
+      JSON.stringify(await buildSubjectExportV2(store.db, { email: '', request, organisation, portalOrigin: origin, now, requestId: request.id, systems: [] })),
+    );
+    expect(validExport[2]?.(v2), JSON.stringify(validExport[2]?.errors)).toBe(true);
+    expect(v2.requests).toHaveLength(1);
   });
 });
