@@ -81,7 +81,11 @@ describe('recordReceivedRequest()', () => {
     expect(result.request).toMatchObject({ status: 'received', verifiedAt: null, verifyTokenHash: null, phone: '+48600100200' });
     const t = createPortal(readEnvironment({})).translators.translatorFor('nl');
     expect(describeTrail(events, t, 'nl')[0]?.details).toEqual(['Telefonisch ontvangen op 30 november 2026']);
-    // The DPO then verifies as usual, with a check of their own (no email link to click).
+    // The DPO then verifies as usual, with a check of their own: there is no email link to say was clicked.
+    expect(await takeAction(store, result.request.reference, { action: 'verify', method: 'email-link' }, 'dpo:dpo@example.gr', now)).toEqual({
+      ok: false,
+      problem: 'method',
+    });
     const verified = await takeAction(store, result.request.reference, { action: 'verify', method: 'customer-account' }, 'dpo:dpo@example.gr', now);
     expect(verified.ok).toBe(true);
   });

@@ -93,6 +93,10 @@ describe.skipIf(!hasBrowser)('recording a request received by post or phone', ()
       t(`dpo.intake.trail.${given.channel}`, { date: formatCalendarDate(receivedOn, given.dpoLocale) }),
     );
     expect(await page.locator('[data-identity]').textContent()).toBe(t('dpo.request.identityNotVerified'));
+    // The DPO says how they checked the identity; an email click is not among the ways, there was no link.
+    expect(
+      await page.locator('form[data-action="verify"] select option').evaluateAll((options) => options.map((option) => option.getAttribute('value'))),
+    ).toEqual(['', 'customer-account', 'identity-document', 'other']);
     expect(await page.locator('[data-submitted-name]').textContent()).toBe(given.name);
     await page.context().close();
 
