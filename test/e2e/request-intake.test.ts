@@ -134,6 +134,7 @@ describe.skipIf(!hasBrowser)('recording a request received by post or phone', ()
       t('dpo.intake.done.late', { date: formatCalendarDate(dueDateFor(receivedOn), 'nl') }),
     );
     expect(await page.locator('[data-due]').getAttribute('datetime')).toBe(dueDateFor(receivedOn));
+    expect(await page.locator('[data-submitted-email]').textContent()).toBe(t('dpo.intake.noAddress'));
     await page.context().close();
   });
 
