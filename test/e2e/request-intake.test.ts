@@ -112,6 +112,10 @@ describe.skipIf(!hasBrowser)('recording a request received by post or phone', ()
     await requester.goto(statusLink);
     expect(await requester.locator('h1').textContent()).toBe(requesterT('requests.status.title', { reference }));
     expect(await requester.locator('main').textContent()).toContain(formatCalendarDate(dueOn, given.requesterLocale));
+    const channelKey = given.channel === 'post' ? 'recordedPost' : 'recordedPhone';
+    expect(await requester.locator('main').textContent()).toContain(
+      requesterT(`requests.status.events.${channelKey}`, { date: formatCalendarDate(receivedOn, given.requesterLocale) }),
+    );
     await requester.context().close();
   });
 
