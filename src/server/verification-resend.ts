@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import { localDate } from '../lib/deadline.ts';
-import { formatCalendarDate } from '../lib/i18n.ts';
 import { log } from '../lib/log.ts';
 import { hashToken, newToken } from '../lib/marketing.ts';
 import type { RateLimiter } from '../lib/rate-limit.ts';
-import { requestReceivedEmail } from '../lib/request-email.ts';
 import { recordEvent } from '../lib/requests.repo.ts';
-import { isLocale } from '../lib/locale.ts';
 import { renewVerificationLink } from '../lib/verification-link.repo.ts';
 import { getPortal } from './portal.ts';
-import { errorKind, statusUrl } from './requests.ts';
+import { errorKind, receivedEmailFor } from './requests.ts';
 
 const hour = 60 * 60 * 1000;
 
@@ -48,35 +44,14 @@ export async function askForNewVerificationLink(input: unknown, visitorKey: stri
   const { reference, email } = parsed.data;
   const { perAddress, perRequest } = rateLimits();
   if (!(await perAddress.allow(visitorKey)) || !(await perRequest.allow(hashToken(reference)))) return 'tooMany';
-  const { store, organisation, mailer, translators } = getPortal();
+  const { store, mailer } = getPortal();
   const token = newToken();
   const request = await renewVerificationLink(store, reference, email, token.hash, now);
   if (!request) return 'sent';
-  const locale = isLocale(request.locale) ? request.locale : organisation.defaultLocale;
-  const t = translators.translatorFor(locale);
-  const status = statusUrl(origin, locale, request.reference);
   // Sent after the answer, not before it: how long the answer takes must not tell a match from none.
-  void mailer
-    .send(
-      requestReceivedEmail({
-        t,
-        lang: locale,
-        to: request.email,
-        name: request.name,
-        reference: request.reference,
-        typeName: t(`requests.types.${request.type}.name`),
-        receivedOn: formatCalendarDate(localDate(request.receivedAt, organisation.timeZone), locale),
-        dueOn: formatCalendarDate(request.dueOn, locale),
-        verifyUrl: `${status}&verify=${token.token}`,
-        statusUrl: status,
-        organisation: organisation.legalName,
-        dpoName: organisation.dpo.name,
-        dpoEmail: organisation.dpo.email,
-      }),
-    )
-    .catch(async (error: unknown) => {
-      log.error('A request email could not be sent.', { reference: request.reference, email: 'resent', error: errorKind(error) });
-      await recordEvent(store, request.id, 'notification-failed', 'system', getPortal().clock(), { email: 'resent', error: errorKind(error) });
-    });
+  void mailer.send(receivedEmailFor(request, token.token, origin)).catch(async (error: unknown) => {
+    log.error('A request email could not be sent.', { reference: request.reference, email: 'resent', error: errorKind(error) });
+    await recordEvent(store, request.id, 'notification-failed', 'system', getPortal().clock(), { email: 'resent', error: errorKind(error) });
+  });
   return 'sent';
 }
