@@ -82,6 +82,9 @@ export const environmentSchema = z
     /** Data-subject requests accepted per hour from one client address, and for one email address. */
     REQUESTS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
     REQUESTS_PER_HOUR_PER_EMAIL: z.coerce.number().int().min(1).default(5),
+    /** New verification links asked for per hour from one client address, and for one reference (known or not). */
+    VERIFICATION_LINKS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
+    VERIFICATION_LINKS_PER_HOUR_PER_REQUEST: z.coerce.number().int().min(1).default(3),
     /**
      * Consent decisions recorded per minute and per hour for one visitor (an IPv4 address or an IPv6 /64), whichever way
      * they come (the banner's API, the cookie form). A person makes a few per visit; an office or a carrier-grade NAT

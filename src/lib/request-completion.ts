@@ -39,6 +39,7 @@ export async function completeRequest(store: Store, completion: Completion): Pro
       : JSON.stringify(
           await buildSubjectExport(tx, {
             email: request.email,
+            request,
             organisation: completion.organisation,
             portalOrigin: completion.portalOrigin,
             now: completion.now,

@@ -50,6 +50,46 @@ export function requestReceivedEmail(input: RequestReceivedEmailInput): Outgoing
   return composeMail({ lang: input.lang, to: input.to, subject, blocks, signature: t('requests.email.signature', values) });
 }
 
+/** The message to a requester whose request the DPO recorded from a letter, a call or an email (no link to confirm). */
+export interface RequestRecordedEmailInput extends Omit<RequestReceivedEmailInput, 'verifyUrl'> {
+  channel: 'post' | 'phone' | 'email';
+}
+
+/**
+ * What a requester whose request reached us by post, phone or email is told once the DPO recorded it: how and when it
+ * was received, by when we answer, and the private link to the status page. No verification link: the address came
+ * from the DPO, not from the requester online, so a click would prove little; the DPO checks the identity (a customer
+ * account, a document) and says so here.
+ */
+export function requestRecordedEmail(input: RequestRecordedEmailInput): OutgoingMail {
+  const { t } = input;
+  const values = {
+    name: input.name,
+    reference: input.reference,
+    type: input.typeName,
+    date: input.receivedOn,
+    due: input.dueOn,
+    organisation: input.organisation,
+    dpoName: input.dpoName,
+    dpoEmail: input.dpoEmail,
+  };
+  const blocks: MailBlock[] = [
+    { text: t('requests.email.greeting', values) },
+    { text: t(`requests.email.recorded.${input.channel}`, values) },
+    { text: t('requests.email.recorded.identity', values) },
+    { text: t('requests.email.follow') },
+    { link: input.statusUrl },
+    { text: t('requests.email.recorded.notYou', values) },
+  ];
+  return composeMail({
+    lang: input.lang,
+    to: input.to,
+    subject: t('requests.email.recorded.subject', values),
+    blocks,
+    signature: t('requests.email.signature', values),
+  });
+}
+
 /** A paragraph of fixed text with the values inserted, a link, or the DPO's own words (line breaks kept). */
 export type MailBlock = { text: string } | { link: string };
 

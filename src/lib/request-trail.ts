@@ -52,6 +52,9 @@ interface EventDetail {
   /** A question to the requester, and the days a wait for their answer moved the deadline by. */
   question?: string;
   pausedDays?: number;
+  /** How and on which day a request the DPO recorded was received (post, phone, email). */
+  channel?: string;
+  receivedOn?: string;
 }
 
 /** The audit trail in the DPO's language: every event, oldest first, with who did it. */
@@ -82,6 +85,8 @@ function marketingWithdrawnLine(withdrawn: Partial<Record<string, number>>, t: T
 function detailsOf(kind: string, detail: EventDetail, t: Translate, locale: Locale): string[] {
   const redacted = detail.redacted ? t('dpo.request.detail.redacted') : '';
   switch (kind) {
+    case 'received':
+      return detail.channel && detail.receivedOn ? [t(`dpo.intake.trail.${detail.channel}`, { date: formatCalendarDate(detail.receivedOn, locale) })] : [];
     case 'identity-verified':
       return [t('dpo.request.detail.method', { method: t(`dpo.request.methods.${detail.method ?? 'other'}`) }), ...[detail.note ?? redacted].filter(Boolean)];
     case 'extended':

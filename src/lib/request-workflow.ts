@@ -34,6 +34,8 @@ export const requestEventKinds = [
   // The DPO's question to the requester (identification or clarification) and the requester's answer (issue 16).
   'information-requested',
   'information-provided',
+  // The requester asked for a new email verification link (issue 16): the old one stopped working.
+  'verification-resent',
 ] as const;
 export type RequestEventKind = (typeof requestEventKinds)[number];
 
@@ -150,9 +152,14 @@ export function verificationMethodIn(detail: string | null | undefined): string 
   return typeof method === 'string' ? method : undefined;
 }
 
-/** The methods the DPO may record now: over the email click, only a check of their own. */
-export function verificationMethodsFor(request: Pick<WorkflowSubject, 'status'>): readonly VerificationMethod[] {
-  return request.status === 'received' ? verificationMethods : verificationMethods.filter((method) => method !== 'email-link');
+/**
+ * The methods the DPO may record now: over the email click, only a check of their own; and only a check of their own
+ * on a request they recorded from a letter, a call or an email, which has no link to click (`verifyTokenHash` null
+ * while still received).
+ */
+export function verificationMethodsFor(request: Pick<WorkflowSubject, 'status'> & { verifyTokenHash: string | null }): readonly VerificationMethod[] {
+  const linkSent = request.status === 'received' && request.verifyTokenHash !== null;
+  return linkSent ? verificationMethods : verificationMethods.filter((method) => method !== 'email-link');
 }
 
 /** Why an action may not be taken now, or undefined when it may. */

@@ -5,7 +5,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { onlyRow, type Executor, type Store, type Transaction } from '../../db/store.ts';
 import { requestEvents, requestExports, requests } from '../../db/tables.ts';
 import { eraseSubject, reduceErasureRequest } from './erasure.repo.ts';
-import { daysBetween, deadlineFor, extendedDeadline, extensionProblem, localDate, type DeadlineRule } from './deadline.ts';
+import { daysBetween, deadlineFor, extendedDeadline, extensionProblem, localDate, startOfLocalDay, type DeadlineRule } from './deadline.ts';
 import { hashToken } from './marketing.ts';
 import { brokenUniqueIndex } from './sql-dialect.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type VerificationMethod,
   type WorkflowAction,
 } from './request-workflow.ts';
-import { exportLifetimeMs, isDirectMarketingObjection, newReference, verificationLifetimeMs, type RequestSubmission } from './requests.ts';
+import { exportLifetimeMs, isDirectMarketingObjection, newReference, verificationLifetimeMs, type IntakeChannel, type RequestSubmission } from './requests.ts';
 import type { MarketingSubscription, RequestEventRow, RequestExportRow, RequestRow } from '../../db/rows.ts';
 import { withdrawEvery } from './marketing.repo.ts';
 import { findByPhone, findSubject } from './subject.repo.ts';
@@ -28,16 +28,26 @@ import { openTaskStatuses, taskDueOn, type PlannedTask } from './systems/tasks.t
 import { createTasks, scheduleWaitingTasks, tasksOf } from './systems/tasks.repo.ts';
 import { deadlineAfterWait, openQuestion } from './information-wait.ts';
 
+/** What a request holds, from the public form or as the DPO recorded it (with no address when none is known). */
+export type RequestContent = Omit<RequestSubmission, 'email' | 'consentId' | 'declaration'> & { email: string | null; consentId?: string | null };
+
 export interface NewRequest {
-  submission: RequestSubmission;
+  submission: RequestContent;
+  /** When the request is recorded (its `received` event). */
   now: number;
+  /**
+   * A request received by post, phone or email and recorded by a DPO: the channel, the calendar date it was received
+   * (the deadline runs from it, and `received_at` is that day's start), and who recorded it (`dpo:<email>`).
+   */
+  intake?: { channel: IntakeChannel; receivedOn: string; actor: string };
   /** The organisation's time zone: the deadline is counted in calendar days there. */
   timeZone: string;
   /** Which first deadline the organisation keeps (`deadline` in content/organisation.json); the earlier by default. */
   deadlineRule?: DeadlineRule;
   /** The hash of the status-page token for the reference the request gets. */
   statusTokenHashFor: (reference: string) => string;
-  verifyTokenHash: string;
+  /** The email link's token hash; null when there is no link to click (a request the DPO recorded). */
+  verifyTokenHash: string | null;
   /** `browser` when the sending browser's own consent cookie carries the named consent id; absent or null otherwise. */
   consentIdLinkedBy?: 'browser' | null;
   /** Draws a reference for the year (`newReference` unless a test forces collisions with one that repeats). */
@@ -60,7 +70,7 @@ const referenceTaken = new Set(['requests_reference', 'requests_status_token', '
  * READ COMMITTED both see the reference free.
  */
 export async function createRequest(store: Store, input: NewRequest): Promise<RequestRow> {
-  const year = Number(localDate(input.now, input.timeZone).slice(0, 4));
+  const year = Number((input.intake?.receivedOn ?? localDate(input.now, input.timeZone)).slice(0, 4));
   const draw = input.drawReference ?? newReference;
   for (let drawn = 1; ; drawn += 1) {
     try {
@@ -73,8 +83,11 @@ export async function createRequest(store: Store, input: NewRequest): Promise<Re
 }
 
 async function insertRequest(store: Store, input: NewRequest, reference: string): Promise<RequestRow> {
-  const { submission, now } = input;
-  const { dueOn, dueAt } = deadlineFor(now, input.timeZone, input.deadlineRule);
+  const { submission, now, intake } = input;
+  const receivedAt = intake ? startOfLocalDay(intake.receivedOn, input.timeZone) : now;
+  const { dueOn, dueAt } = deadlineFor(receivedAt, input.timeZone, input.deadlineRule);
+  // The address is stored as given (none: empty, which matches no subject and gets no mail); its lookup form only when there is one.
+  const email = submission.email ?? '';
   return store.transaction(async (tx) => {
     const row = onlyRow(
       await tx
@@ -84,12 +97,12 @@ async function insertRequest(store: Store, input: NewRequest, reference: string)
           type: submission.type,
           locale: submission.locale,
           name: submission.name,
-          email: submission.email,
-          emailKey: emailLookupKey(submission.email),
+          email,
+          emailKey: email ? emailLookupKey(email) : null,
           nameKey: nameSearchKey(submission.name),
           customerReference: submission.customerReference,
           phone: submission.phone,
-          consentId: submission.consentId,
+          consentId: submission.consentId ?? null,
           consentIdLinkedBy: submission.consentId ? (input.consentIdLinkedBy ?? null) : null,
           details: submission.details,
           inaccurateData: submission.inaccurateData,
@@ -98,16 +111,17 @@ async function insertRequest(store: Store, input: NewRequest, reference: string)
           grounds: submission.grounds,
           format: submission.format,
           status: 'received',
-          receivedAt: now,
+          receivedAt,
           dueOn,
           dueAt,
           statusTokenHash: input.statusTokenHashFor(reference),
           verifyTokenHash: input.verifyTokenHash,
-          verifyExpiresAt: now + verificationLifetimeMs,
+          verifyExpiresAt: input.verifyTokenHash === null ? null : now + verificationLifetimeMs,
         })
         .returning(),
     );
-    await tx.insert(requestEvents).values({ requestId: row.id, occurredAt: now, actor: 'requester', kind: 'received', detail: null });
+    const detail = intake ? JSON.stringify({ channel: intake.channel, receivedOn: intake.receivedOn }) : null;
+    await tx.insert(requestEvents).values({ requestId: row.id, occurredAt: now, actor: intake?.actor ?? 'requester', kind: 'received', detail });
     return row;
   });
 }

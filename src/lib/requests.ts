@@ -138,51 +138,109 @@ function hasKnownType(payload: { value: unknown }): boolean {
   return typeof type === 'string' && (requestTypes as readonly string[]).includes(type);
 }
 
+/** The fields every request has, however it arrived: the type, the requester's language and name, what was asked. */
+const requestFields = {
+  type: z.enum(requestTypes),
+  locale: z.enum(locales),
+  name: requiredText(fieldLimits.name, true),
+  customerReference: optionalText(fieldLimits.customerReference, true),
+  phone: phoneField,
+  details: optionalText(fieldLimits.details, false),
+  inaccurateData: optionalText(fieldLimits.inaccurateData, false),
+  correctData: optionalText(fieldLimits.correctData, false),
+  scope: optionalText(fieldLimits.scope, false),
+  grounds: optionalText(fieldLimits.grounds, false),
+  /** An objection's target; absent: other processing. */
+  objectionTo: z.enum(objectionTargets).nullish(),
+  format: z.literal('json').nullish(),
+};
+
+type AskedFields = { type: RequestType; objectionTo?: ObjectionTarget | null | undefined; format?: 'json' | null | undefined } & Record<
+  TypeField,
+  string | null
+>;
+
+/**
+ * Each type's own fields are required for it. These checks run even when other fields failed (`when`), so the
+ * person sees every missing field at once.
+ */
+function requiringTypeFields<S extends z.ZodType<AskedFields>>(schema: S): S {
+  for (const field of ['inaccurateData', 'correctData', 'scope', 'grounds', 'details'] as const) {
+    schema = schema.refine((request) => typeAsks(request, field), { path: [field], message: 'required', when: hasKnownType });
+  }
+  return schema;
+}
+
+/**
+ * The request with the fields its type does not ask for dropped, and the format only for portability; an objection to
+ * direct marketing keeps its target as its scope (a fixed value: no grounds are asked for it).
+ */
+function keepAskedFields<T extends AskedFields>({ objectionTo, ...request }: T): Omit<T, 'objectionTo'> & { format: 'json' | null } {
+  const asked = new Set<string>(typeFields[request.type]);
+  const keep = (field: 'inaccurateData' | 'correctData' | 'scope' | 'grounds') => (asked.has(field) ? request[field] : null);
+  const toMarketing = request.type === 'objection' && objectionTo === 'direct-marketing';
+  return {
+    ...request,
+    inaccurateData: keep('inaccurateData'),
+    correctData: keep('correctData'),
+    scope: toMarketing ? directMarketingScope : keep('scope'),
+    grounds: keep('grounds'),
+    format: request.type === 'portability' ? ('json' as const) : null,
+  };
+}
+
 /**
  * A data-subject request as the form and `POST /api/requests` submit it (the same field names in both).
  * Per-type fields are required for their type and dropped for the others; `website` is a honeypot that people
  * never see and must stay empty.
  */
-export const requestSubmissionSchema = z
-  .strictObject({
-    type: z.enum(requestTypes),
-    locale: z.enum(locales),
-    name: requiredText(fieldLimits.name, true),
+export const requestSubmissionSchema = requiringTypeFields(
+  z.strictObject({
+    ...requestFields,
     email: emailAddressSchema,
-    customerReference: optionalText(fieldLimits.customerReference, true),
-    phone: phoneField,
     consentId: consentIdField,
-    details: optionalText(fieldLimits.details, false),
-    inaccurateData: optionalText(fieldLimits.inaccurateData, false),
-    correctData: optionalText(fieldLimits.correctData, false),
-    scope: optionalText(fieldLimits.scope, false),
-    grounds: optionalText(fieldLimits.grounds, false),
-    /** An objection's target; absent: other processing. */
-    objectionTo: z.enum(objectionTargets).nullish(),
-    format: z.literal('json').nullish(),
     declaration: z.literal(true),
     website: z.string().max(0).nullish(),
-  })
-  // Each type's own fields are required for it. These checks run even when other fields failed (`when`), so the
-  // person sees every missing field at once.
-  .refine((request) => typeAsks(request, 'inaccurateData'), { path: ['inaccurateData'], message: 'required', when: hasKnownType })
-  .refine((request) => typeAsks(request, 'correctData'), { path: ['correctData'], message: 'required', when: hasKnownType })
-  .refine((request) => typeAsks(request, 'scope'), { path: ['scope'], message: 'required', when: hasKnownType })
-  .refine((request) => typeAsks(request, 'grounds'), { path: ['grounds'], message: 'required', when: hasKnownType })
-  .refine((request) => typeAsks(request, 'details'), { path: ['details'], message: 'required', when: hasKnownType })
-  .transform(({ website: _honeypot, objectionTo, ...request }) => {
-    const asked = new Set<string>(typeFields[request.type]);
-    const keep = (field: 'inaccurateData' | 'correctData' | 'scope' | 'grounds') => (asked.has(field) ? request[field] : null);
-    const toMarketing = request.type === 'objection' && objectionTo === 'direct-marketing';
-    return {
-      ...request,
-      inaccurateData: keep('inaccurateData'),
-      correctData: keep('correctData'),
-      scope: toMarketing ? directMarketingScope : keep('scope'),
-      grounds: keep('grounds'),
-      format: request.type === 'portability' ? ('json' as const) : null,
-    };
-  });
+  }),
+).transform(({ website: _honeypot, ...request }) => keepAskedFields(request));
+
+/** How a request the DPO records reached the organisation. */
+export const intakeChannels = ['post', 'phone', 'email'] as const;
+export type IntakeChannel = (typeof intakeChannels)[number];
+
+/**
+ * A request received by post, phone or email, as the DPO records it: the same fields as the public form (one
+ * schema's pieces), the channel and the calendar date it was received (in the organisation's time zone, `today` at the
+ * latest). The address is optional for a letter or a call, and required for a request that came by email.
+ */
+export function requestIntakeSchema(today: string) {
+  return requiringTypeFields(
+    z.strictObject({
+      ...requestFields,
+      channel: z.enum(intakeChannels),
+      receivedOn: z
+        .string()
+        .trim()
+        .min(1)
+        .pipe(z.iso.date())
+        .refine((date) => date <= today, { message: 'future' }),
+      email: z
+        .string()
+        .nullish()
+        .transform((value) => value?.trim() || null)
+        .pipe(emailAddressSchema.nullable()),
+    }),
+  )
+    .refine((request) => request.channel !== 'email' || request.email !== null, { path: ['email'], message: 'required', when: hasKnownChannel })
+    .transform((request) => keepAskedFields(request));
+}
+
+function hasKnownChannel(payload: { value: unknown }): boolean {
+  const channel = (payload.value as { channel?: unknown } | null)?.channel;
+  return typeof channel === 'string' && (intakeChannels as readonly string[]).includes(channel);
+}
+
+export type RequestIntake = z.output<ReturnType<typeof requestIntakeSchema>>;
 
 export type RequestSubmission = z.output<typeof requestSubmissionSchema>;
 
@@ -199,6 +257,9 @@ export interface FieldProblem {
     | 'phone'
     | 'declaration'
     | 'honeypot'
+    | 'channel'
+    | 'date'
+    | 'future'
     | 'unknownField'
     | 'invalid';
   max?: number;
@@ -227,10 +288,13 @@ function problemOf(field: string, issue: z.core.$ZodIssue): FieldProblem {
   if (field === 'declaration') return { problem: 'declaration' };
   if (field === 'type') return { problem: 'type' };
   if (field === 'locale') return { problem: 'locale' };
+  if (field === 'channel') return { problem: 'channel' };
+  if (field === 'receivedOn') return { problem: issue.message === 'future' ? 'future' : issue.code === 'too_small' || isMissing(issue) ? 'required' : 'date' };
   if (field === 'consentId' && issue.code !== 'invalid_type') return { problem: 'consentId' };
   if (field === 'phone' && issue.code === 'custom') return { problem: 'phone' };
   if (issue.code === 'too_big') return { problem: 'tooLong', max: Number(issue.maximum) };
-  if (field === 'email') return { problem: issue.code === 'too_small' || isMissing(issue) ? 'required' : emailProblemOf(issue) };
+  if (field === 'email')
+    return { problem: issue.code === 'too_small' || isMissing(issue) || issue.message === 'required' ? 'required' : emailProblemOf(issue) };
   if (issue.code === 'too_small' || issue.code === 'custom' || isMissing(issue)) return { problem: 'required' };
   return { problem: 'invalid' };
 }

@@ -89,8 +89,13 @@ export async function requestDocument(db: Executor, request: RequestRow, audienc
 }
 
 export interface SubjectExportInput {
-  /** The address of the request the export answers: src/lib/subject.repo.ts finds the person from it. */
+  /**
+   * The address of the request the export answers: src/lib/subject.repo.ts finds the person from it. Empty for a
+   * request recorded from a letter or a call without one: then the person is known to the portal by `request` alone.
+   */
   email: string;
+  /** The request the export answers (its only request when there is no address to find others by). */
+  request?: RequestRow;
   organisation: Organisation;
   portalOrigin: string;
   now: number;
@@ -103,7 +108,9 @@ export interface SubjectExportInput {
  * how each was proven).
  */
 export async function buildSubjectExport(db: Executor, input: SubjectExportInput) {
-  const { requests: requestRows, subscriptions, consentIds: links } = await findSubject(db, input.email);
+  const { requests: byAddress, subscriptions, consentIds: links } = await findSubject(db, input.email);
+  const byRequest = input.email === '' && input.request !== undefined;
+  const requestRows = byRequest && input.request ? [input.request] : byAddress;
   const consentIds = links.map((link) => link.consentId);
   const subscriptionIds = subscriptions.map(({ subscription }) => subscription.id);
   const events = subscriptionIds.length
@@ -125,7 +132,7 @@ export async function buildSubjectExport(db: Executor, input: SubjectExportInput
     },
     requests: requestRows.map((row) => ({
       ...describeRequest(row, requestEventsOf.get(row.id) ?? [], 'requester', { timeZone: input.organisation.timeZone, now: input.now }),
-      linkedBy: 'address' as const,
+      linkedBy: byRequest ? ('request' as const) : ('address' as const),
     })),
     consentRecords: consentIds.flatMap((consentId) =>
       (recordsOf.get(consentId) ?? []).map((record) => ({ consentId, ...describeRecord(record), linkedBy: 'consentId' as const })),

@@ -2,6 +2,7 @@ import type { RequestEventRow, RequestExportRow, RequestRow, RequestTaskRow } fr
 import { tasksOf } from '../lib/systems/tasks.repo.ts';
 import { erasureScope, type ErasureScope } from '../lib/erasure.repo.ts';
 import { requestDeadline, type RequestDeadline } from '../lib/request-deadline.ts';
+import { recordedIntakeOf, type RecordedIntake } from '../lib/request-intake.ts';
 import { anonymisation } from '../lib/request-trail.ts';
 import { transitionProblem, verificationMethodIn, workflowActions, type WorkflowAction } from '../lib/request-workflow.ts';
 import { eventsOf, exportOf, findRequest, marketingConsentsOf } from '../lib/requests.repo.ts';
@@ -45,6 +46,8 @@ export interface DpoRequestCase {
   marketingToWithdraw: Record<MarketingChannel, number> | undefined;
   /** Who anonymised the request (retention, its own erasure, another request's erasure), if anyone did. */
   anonymisedBy: ReturnType<typeof anonymisation>;
+  /** How a request received by post, phone or email came in, and who recorded it; undefined for an online one. */
+  intake: RecordedIntake | undefined;
 }
 
 /**
@@ -98,6 +101,7 @@ export async function openDpoRequest(reference: string, options: { reviewingEras
         files.some((file) => file.origin === 'dpo'),
       ),
       anonymisedBy: anonymisation(events.findLast((event) => event.kind === 'anonymised')),
+      intake: recordedIntakeOf(events),
     };
   });
 }

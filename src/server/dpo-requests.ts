@@ -140,6 +140,8 @@ export async function tellRequester(
   update: RequestUpdateEmailInput['update'],
   origin: string,
 ): Promise<boolean> {
+  // A request recorded from a letter or a call may have no address: nothing to send, and nothing failed.
+  if (!addressee.email) return true;
   try {
     await getMailer().send(
       requestUpdateEmail({

@@ -1,7 +1,8 @@
 import type { RequestRow } from '../../db/rows.ts';
 import { localDate } from '../lib/deadline.ts';
 import { formatDateOn, formatDateUntil } from '../lib/i18n.ts';
-import type { Locale } from '../lib/locale.ts';
+import { isLocale, type Locale } from '../lib/locale.ts';
+import type { OutgoingMail } from '../lib/mailer.ts';
 import { hashToken, newToken } from '../lib/marketing.ts';
 import { requestReceivedEmail } from '../lib/request-email.ts';
 import { createRequest, recordEvent } from '../lib/requests.repo.ts';
@@ -71,27 +72,8 @@ export async function submitRequest(
     verifyTokenHash: verifyToken.hash,
     consentIdLinkedBy: consentIdProofAtSubmission(submission.consentId, browserConsentId),
   });
-  const locale = submission.locale;
-  const t = translatorFor(locale);
-  const status = statusUrl(origin, locale, request.reference);
   try {
-    await getMailer().send(
-      requestReceivedEmail({
-        t,
-        lang: locale,
-        to: request.email,
-        name: request.name,
-        reference: request.reference,
-        typeName: t(`requests.types.${request.type}.name`),
-        receivedOn: formatDateOn(localDate(request.receivedAt, getOrganisation().timeZone), locale),
-        dueOn: formatDateUntil(request.dueOn, locale),
-        verifyUrl: `${status}&verify=${verifyToken.token}`,
-        statusUrl: status,
-        organisation: getOrganisation().legalName,
-        dpoName: getOrganisation().dpo.name,
-        dpoEmail: getOrganisation().dpo.email,
-      }),
-    );
+    await getMailer().send(receivedEmailFor(request, verifyToken.token, origin));
     return { ok: true, request, emailSent: true };
   } catch (error) {
     // The reference and the error's kind only: no address, no name.
@@ -99,6 +81,31 @@ export async function submitRequest(
     await recordEvent(store, request.id, 'notification-failed', 'system', getPortal().clock(), { email: 'received', error: errorKind(error) });
     return { ok: true, request, emailSent: false };
   }
+}
+
+/**
+ * The first message to a requester, with the verification link for `verifyToken` and the status link, in the request's
+ * language: sent on submission, and again with a new token when the requester asks for one.
+ */
+export function receivedEmailFor(request: RequestRow, verifyToken: string, origin: string): OutgoingMail {
+  const locale = isLocale(request.locale) ? request.locale : getOrganisation().defaultLocale;
+  const t = translatorFor(locale);
+  const status = statusUrl(origin, locale, request.reference);
+  return requestReceivedEmail({
+    t,
+    lang: locale,
+    to: request.email,
+    name: request.name,
+    reference: request.reference,
+    typeName: t(`requests.types.${request.type}.name`),
+    receivedOn: formatDateOn(localDate(request.receivedAt, getOrganisation().timeZone), locale),
+    dueOn: formatDateUntil(request.dueOn, locale),
+    verifyUrl: `${status}&verify=${verifyToken}`,
+    statusUrl: status,
+    organisation: getOrganisation().legalName,
+    dpoName: getOrganisation().dpo.name,
+    dpoEmail: getOrganisation().dpo.email,
+  });
 }
 
 /** The kind of a delivery error (its code or name), never its message: messages can contain addresses. */

@@ -17,10 +17,11 @@ const visitorPages = [
   '/nl/consent',
   '/el/requests/new?type=erasure',
   '/pl/requests/new?type=rectification',
+  '/nl/requests/resend',
   '/bg/no-such-page',
   '/dpo/login',
 ];
-const dpoPages = ['/dpo', '/dpo?status=open', '/dpo/consent'];
+const dpoPages = ['/dpo', '/dpo?status=open', '/dpo/consent', '/dpo/requests/new?type=erasure'];
 
 let dpoCookie = '';
 let session: BrowserSession;

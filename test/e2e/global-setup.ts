@@ -36,6 +36,8 @@ export default async function setup(project: TestProject) {
     OUTBOX_DIR: join(dataDir, 'outbox'),
     // Every browser test posts from 127.0.0.1; the per-email limit (5 an hour) stays as shipped and is tested.
     REQUESTS_PER_HOUR_PER_ADDRESS: '10000',
+    // Likewise for new verification links; the per-reference limit stays as shipped (test/e2e/verification-resend.test.ts).
+    VERIFICATION_LINKS_PER_HOUR_PER_ADDRESS: '10000',
     ...consentBudgetsLifted,
   });
   project.provide('baseURL', portal.baseURL);

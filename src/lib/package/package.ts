@@ -37,6 +37,7 @@ export async function buildRequestPackage(db: Executor, sources: PackageSources,
   const t = sources.translatorFor(locale);
   const data = await buildSubjectExportV2(db, {
     email: request.email,
+    request,
     organisation: sources.organisation,
     portalOrigin: sources.portalOrigin,
     now,

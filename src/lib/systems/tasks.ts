@@ -143,7 +143,8 @@ export function verifiedIdentifiers(
 ): Identifiers {
   const checkedByDpo = verificationMethod !== undefined && verificationMethod !== 'email-link';
   return {
-    email: request.anonymisedAt === null ? request.email : null,
+    // A request the DPO recorded from a letter or a call may have no address: an empty one would match every blank.
+    email: request.anonymisedAt === null && request.email !== '' ? request.email : null,
     customerReference: checkedByDpo ? request.customerReference?.trim() || null : null,
     phone: checkedByDpo ? request.phone?.trim() || null : null,
   };

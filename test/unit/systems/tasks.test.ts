@@ -74,6 +74,10 @@ describe('verifiedIdentifiers()', () => {
     expect(verifiedIdentifiers(request, 'identity-document')).toEqual({ email: 'anna@example.pl', customerReference: 'C-1042', phone: '+48 600 100 200' });
   });
 
+  test('a request recorded from a letter or a call without an address sends none (never an empty one to match by)', () => {
+    expect(verifiedIdentifiers({ ...request, email: '' }, 'customer-account')).toEqual({ email: null, customerReference: 'C-1042', phone: '+48 600 100 200' });
+  });
+
   test('an anonymised request sends no address, and blank identifiers are none', () => {
     expect(verifiedIdentifiers({ ...request, anonymisedAt: 1, customerReference: '  ', phone: '' }, 'customer-account')).toEqual({
       email: null,
