@@ -7,8 +7,10 @@ import {
   cleanText,
   consentIdProofAtSubmission,
   fieldProblems,
+  isDirectMarketingObjection,
   isReference,
   newReference,
+  requestIntakeSchema,
   requestSubmissionSchema,
   requestTypes,
   typeFields,
@@ -268,5 +270,19 @@ describe('what the requester reads of an event', () => {
     // A field a later change adds is internal until it is named here.
     expect(requesterEventDetail('completed', { message: 'Attached.', handledBy: 'dpo@ostria.example' })).toEqual({ message: 'Attached.' });
     expect(requesterEventDetail('constructor', { text: 'x' })).toBeNull();
+  });
+});
+
+describe('an objection recorded by the DPO (post, phone, email)', () => {
+  const recorded = { type: 'objection', locale: 'nl', name: 'Sanne de Vries', channel: 'phone', receivedOn: '2026-12-01' };
+  test('to direct marketing needs no scope or grounds, and is kept as one, like the public form keeps it', () => {
+    const parsed = requestIntakeSchema('2026-12-07').parse({ ...recorded, objectionTo: 'direct-marketing' });
+    expect(parsed).toMatchObject({ type: 'objection', scope: 'direct-marketing', grounds: null });
+    expect(isDirectMarketingObjection(parsed)).toBe(true);
+  });
+  test('to other processing still needs both', () => {
+    const result = requestIntakeSchema('2026-12-07').safeParse({ ...recorded, objectionTo: 'other' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.path.join('.')).sort()).toEqual(['grounds', 'scope']);
   });
 });
