@@ -1,7 +1,7 @@
-import { bg } from './answer-templates/bg.ts';
-import { el } from './answer-templates/el.ts';
-import { nl } from './answer-templates/nl.ts';
-import { pl } from './answer-templates/pl.ts';
+import { bg, bgDirectMarketing } from './answer-templates/bg.ts';
+import { el, elDirectMarketing } from './answer-templates/el.ts';
+import { nl, nlDirectMarketing } from './answer-templates/nl.ts';
+import { pl, plDirectMarketing } from './answer-templates/pl.ts';
 import type { AnswerOutcome, AnswerTemplates } from './answer-templates/types.ts';
 import { formatDateInText } from './i18n.ts';
 import { isLocale, type Locale } from './locale.ts';
@@ -15,6 +15,8 @@ export { type AnswerOutcome, answerOutcomes, rightArticles } from './answer-temp
  * rejected requester where to complain and signs (src/lib/request-email.ts).
  */
 export const answerTemplates: Record<Locale, AnswerTemplates> = { el, bg, nl, pl };
+/** The completed objection to direct marketing, in place of the objection's own completed template. */
+export const directMarketingTemplates: Record<Locale, string> = { el: elDirectMarketing, bg: bgDirectMarketing, nl: nlDirectMarketing, pl: plDirectMarketing };
 
 /** What the portal knows and a template may name: `{{reference}}`, `{{organisation}}`, `{{receivedOn}}`, `{{dueOn}}`. */
 export interface AnswerFacts {
@@ -24,6 +26,8 @@ export interface AnswerFacts {
   receivedOn: string;
   /** The deadline in force, YYYY-MM-DD. */
   dueOn: string;
+  /** An objection to direct marketing: its answer says the processing stopped and every marketing consent went. */
+  directMarketing?: boolean;
 }
 export const answerPlaceholders = ['reference', 'organisation', 'receivedOn', 'dueOn'] as const satisfies readonly (keyof AnswerFacts)[];
 
@@ -55,9 +59,9 @@ export function answerTemplate(type: RequestType, outcome: AnswerOutcome, locale
     receivedOn: letterDate(facts.receivedOn, locale),
     dueOn: letterDate(facts.dueOn, locale),
   };
-  return answerTemplates[locale][type][outcome].replace(/\{\{(\w+)\}\}/gu, (placeholder, name: string) =>
-    Object.hasOwn(values, name) ? values[name as keyof typeof values] : placeholder,
-  );
+  const template =
+    type === 'objection' && outcome === 'completed' && facts.directMarketing ? directMarketingTemplates[locale] : answerTemplates[locale][type][outcome];
+  return template.replace(/\{\{(\w+)\}\}/gu, (placeholder, name: string) => (Object.hasOwn(values, name) ? values[name as keyof typeof values] : placeholder));
 }
 
 /** An answer's starting point: the template in the request's language, and the same template in the DPO's to read. */

@@ -115,4 +115,16 @@ describe('the draft on the DPO request page', () => {
     expect(answerDraft('access', 'completed', 'nl', 'nl', facts)).toEqual({ locale: 'nl', text: answerTemplate('access', 'completed', 'nl', facts) });
     expect(answerDraft('access', 'completed', 'de', 'nl', facts)).toBeUndefined();
   });
+
+  test.each(locales)('%s: an objection to direct marketing is answered as one (Art. 21(3), every channel), with a gap and no other right', (locale) => {
+    const text = answerTemplate('objection', 'completed', locale, { ...facts, directMarketing: true });
+    expect(text).not.toBe(answerTemplate('objection', 'completed', locale, facts));
+    expect(text).toMatch(citation[locale](21));
+    expect(text).toContain(letterDate(facts.receivedOn, locale));
+    expect(answerGaps(text).length).toBeGreaterThan(0);
+    expect(foreignLetters(text, locale)).toEqual([]);
+    expect([...text.matchAll(anyArticle[locale])].map((match) => Number(match[1])).filter((article) => article !== 21)).toEqual([]);
+    // Other outcomes of such an objection are the objection's own.
+    expect(answerTemplate('objection', 'rejected', locale, { ...facts, directMarketing: true })).toBe(answerTemplate('objection', 'rejected', locale, facts));
+  });
 });

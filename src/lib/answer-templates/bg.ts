@@ -98,3 +98,9 @@ export const bg: AnswerTemplates = {
     'information-needed': informationNeeded('objection'),
   },
 };
+
+/** The answer to an objection to direct marketing (Art. 21(2)–(3)): it is never weighed, and every channel's consents go. */
+export const bgDirectMarketing =
+  `${intro('objection')} Спряхме обработването на личните Ви данни за целите на директния маркетинг (чл. 21, пар. 3 от ОРЗД) ` +
+  'и оттеглихме всички Ваши съгласия за маркетинг по всички канали (имейл, кратки текстови съобщения, телефонни обаждания). Няма повече да получавате такива съобщения от нас.\n\n' +
+  '[… каквото още трябва да знае заявителят – или изтрийте този ред]';

@@ -100,3 +100,9 @@ export const el: AnswerTemplates = {
     'information-needed': informationNeeded('objection'),
   },
 };
+
+/** The answer to an objection to direct marketing (Art. 21(2)–(3)): it is never weighed, and every channel's consents go. */
+export const elDirectMarketing =
+  `${intro('objection')} Σταματήσαμε την επεξεργασία των δεδομένων προσωπικού χαρακτήρα σας για σκοπούς απευθείας εμπορικής προώθησης (άρθρο 21 παρ. 3 ΓΚΠΔ) ` +
+  'και ανακαλέσαμε κάθε συγκατάθεσή σας για εμπορική προώθηση, σε όλα τα κανάλια (ηλεκτρονικό ταχυδρομείο, γραπτά μηνύματα, τηλεφωνικές κλήσεις). Δεν θα λαμβάνετε πλέον τέτοια μηνύματα από εμάς.\n\n' +
+  '[… ό,τι άλλο πρέπει να γνωρίζει ο αιτών — ή διαγράψτε αυτή τη γραμμή]';

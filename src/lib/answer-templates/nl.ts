@@ -98,3 +98,9 @@ export const nl: AnswerTemplates = {
     'information-needed': informationNeeded('objection'),
   },
 };
+
+/** The answer to an objection to direct marketing (Art. 21(2)–(3)): it is never weighed, and every channel's consents go. */
+export const nlDirectMarketing =
+  `${intro('objection')} We hebben de verwerking van je persoonsgegevens voor direct marketing stopgezet (art. 21 lid 3 AVG) ` +
+  'en al je toestemmingen voor marketing ingetrokken, op elk kanaal (e-mail, sms, telefoon). Je ontvangt zulke berichten niet meer van ons.\n\n' +
+  '[… wat de verzoeker verder moet weten, of verwijder deze regel]';

@@ -101,3 +101,9 @@ export const pl: AnswerTemplates = {
     'information-needed': informationNeeded('objection'),
   },
 };
+
+/** The answer to an objection to direct marketing (Art. 21(2)–(3)): it is never weighed, and every channel's consents go. */
+export const plDirectMarketing =
+  `${intro('objection')} Zaprzestaliśmy przetwarzania Twoich danych osobowych na potrzeby marketingu bezpośredniego (art. 21 ust. 3 RODO) ` +
+  'i wycofaliśmy wszystkie Twoje zgody marketingowe we wszystkich kanałach (e-mail, SMS, telefon). Nie będziesz już otrzymywać od nas takich wiadomości.\n\n' +
+  '[… co jeszcze wnioskodawca powinien wiedzieć – albo usuń ten wiersz]';
