@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Executor, Store } from '../../../db/store.ts';
 import { localDate } from '../../../src/lib/deadline.ts';
-import { formatCalendarDate } from '../../../src/lib/i18n.ts';
+import { formatCalendarDate, formatDateUntil } from '../../../src/lib/i18n.ts';
 import { newToken } from '../../../src/lib/marketing.ts';
 import { createRequest, findRequest } from '../../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema } from '../../../src/lib/requests.ts';
@@ -117,7 +117,7 @@ describe('an extension in time', () => {
     expect(mail?.text).toContain(formatCalendarDate(newDue, 'pl'));
     expect(mail?.text).toContain('Dużo archiwów');
     const statusPage = await (await fetch(`${baseURL}/pl/requests/${request.reference}?token=${token}`)).text();
-    expect(statusPage).toContain(translate('pl')('deadline.extensionMonthsText', { count: 2, date: formatCalendarDate(newDue, 'pl') }));
+    expect(statusPage).toContain(translate('pl')('deadline.extensionMonthsText', { count: 2, date: formatDateUntil(newDue, 'pl') }));
     expect(localDate((await findRequest(db, request.reference))!.dueAt, timeZone)).toBe(newDue);
   });
 });
