@@ -64,6 +64,8 @@ describe.skipIf(!hasBrowser)('recording a request received by post or phone', ()
     await page.selectOption('#field-locale', given.requesterLocale);
     await page.fill('#field-email', email);
     if (given.type === 'rectification') {
+      // What was asked is labelled for the DPO writing it down, not worded to the requester as the public form is.
+      expect(await page.locator('label[for="field-inaccurateData"]').textContent()).toBe(t('dpo.intake.asked.inaccurateData'));
       await page.fill('#field-inaccurateData', 'ul. Długa 5, Kraków');
       await page.fill('#field-correctData', 'ul. Krótka 7, Gdańsk');
     }
