@@ -1,17 +1,18 @@
 import type { RequestRow } from '../../db/rows.ts';
+import { assignedToOrUnassigned } from './dpo-digest.ts';
 import { formatCalendarDate, type Translate } from './i18n.ts';
 import type { Locale } from './locale.ts';
 import type { OutgoingMail } from './mailer.ts';
 import { composeMail } from './request-email.ts';
 
 /**
- * Who hears that the requester answered a question: the DPO the request is assigned to, or every DPO who can sign in
- * when nobody has it (or its assignee can no longer sign in), as the digest decides.
+ * Who hears that the requester answered a question: whoever the digest would name the request to (its assignee, or
+ * every DPO who can sign in when nobody, able to sign in, has it).
  */
 export function answerNoticeRecipients<T extends { id: number; disabledAt: number | null }>(accounts: readonly T[], assignedTo: number | null): T[] {
   const enabled = accounts.filter((account) => account.disabledAt === null);
-  const assignee = enabled.find((account) => account.id === assignedTo);
-  return assignee ? [assignee] : enabled;
+  const enabledIds = new Set(enabled.map((account) => account.id));
+  return enabled.filter((account) => assignedToOrUnassigned([{ assignedTo }], account.id, enabledIds).length > 0);
 }
 
 /**

@@ -20,14 +20,9 @@ export interface RequestReceivedEmailInput {
   dpoEmail: string;
 }
 
-/**
- * The first message to a requester: what we received and by when we answer, the verification link (72 hours,
- * once) and the private link to the status page. Every value, the requester's name included, is data inserted into
- * fixed sentences (i18next does not interpolate or nest inside values) and is HTML-escaped in the HTML part.
- */
-export function requestReceivedEmail(input: RequestReceivedEmailInput): OutgoingMail {
-  const { t } = input;
-  const values = {
+/** What the first message to a requester names, by the names its sentences use. */
+function firstMailValues(input: Omit<RequestReceivedEmailInput, 'verifyUrl'>) {
+  return {
     name: input.name,
     reference: input.reference,
     type: input.typeName,
@@ -37,6 +32,16 @@ export function requestReceivedEmail(input: RequestReceivedEmailInput): Outgoing
     dpoName: input.dpoName,
     dpoEmail: input.dpoEmail,
   };
+}
+
+/**
+ * The first message to a requester: what we received and by when we answer, the verification link (72 hours,
+ * once) and the private link to the status page. Every value, the requester's name included, is data inserted into
+ * fixed sentences (i18next does not interpolate or nest inside values) and is HTML-escaped in the HTML part.
+ */
+export function requestReceivedEmail(input: RequestReceivedEmailInput): OutgoingMail {
+  const { t } = input;
+  const values = firstMailValues(input);
   const subject = t('requests.email.subject', values);
   const blocks: MailBlock[] = [
     { text: t('requests.email.greeting', values) },
@@ -63,16 +68,7 @@ export interface RequestRecordedEmailInput extends Omit<RequestReceivedEmailInpu
  */
 export function requestRecordedEmail(input: RequestRecordedEmailInput): OutgoingMail {
   const { t } = input;
-  const values = {
-    name: input.name,
-    reference: input.reference,
-    type: input.typeName,
-    date: input.receivedOn,
-    due: input.dueOn,
-    organisation: input.organisation,
-    dpoName: input.dpoName,
-    dpoEmail: input.dpoEmail,
-  };
+  const values = firstMailValues(input);
   const blocks: MailBlock[] = [
     { text: t('requests.email.greeting', values) },
     { text: t(`requests.email.recorded.${input.channel}`, values) },

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { readEnvironment } from '../../src/lib/environment.ts';
 import type { OutgoingMail } from '../../src/lib/mailer.ts';
 import { recordedIntakeOf } from '../../src/lib/request-intake.ts';
 import { describeTrail } from '../../src/lib/request-trail.ts';
 import { eventsOf, exportOf, findRequest, takeAction } from '../../src/lib/requests.repo.ts';
-import { adoptPortal, createPortal } from '../../src/server/portal.ts';
+import { getPortal } from '../../src/server/portal.ts';
 import { recordReceivedRequest } from '../../src/server/request-intake.ts';
 import { problemMessage } from '../../src/server/requests.ts';
 import { migratedStore, type TestStore } from '../support/database.ts';
+import { adoptRecordingPortal } from '../support/recording-portal.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -36,16 +36,7 @@ const sent: OutgoingMail[] = [];
 
 beforeAll(async () => {
   store = await migratedStore();
-  const portal = createPortal(readEnvironment({ PORTAL_SECRET: 'a test secret of at least thirty-two characters' }), { store, clock: () => now });
-  adoptPortal({
-    ...portal,
-    mailer: {
-      send: async (mail) => {
-        sent.push(mail);
-        return { messageId: `m${sent.length}` };
-      },
-    },
-  });
+  adoptRecordingPortal(store, () => now, sent);
 });
 afterAll(() => store.close());
 beforeEach(() => {
@@ -79,7 +70,7 @@ describe('recordReceivedRequest()', () => {
     expect(JSON.parse(events[0]?.detail ?? '{}')).toEqual({ channel: 'phone', receivedOn: '2026-11-30' });
     expect(recordedIntakeOf(events)).toEqual({ channel: 'phone', receivedOn: '2026-11-30', recordedBy: 'dpo@example.gr', recordedAt: now });
     expect(result.request).toMatchObject({ status: 'received', verifiedAt: null, verifyTokenHash: null, phone: '+48600100200' });
-    const t = createPortal(readEnvironment({})).translators.translatorFor('nl');
+    const t = getPortal().translators.translatorFor('nl');
     expect(describeTrail(events, t, 'nl')[0]?.details).toEqual(['Telefonisch ontvangen op 30 november 2026']);
     // The DPO then verifies as usual, with a check of their own: there is no email link to say was clicked.
     expect(await takeAction(store, result.request.reference, { action: 'verify', method: 'email-link' }, 'dpo:dpo@example.gr', now)).toEqual({

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { readEnvironment } from '../../src/lib/environment.ts';
 import type { OutgoingMail } from '../../src/lib/mailer.ts';
 import { hashToken, newToken } from '../../src/lib/marketing.ts';
 import { createRequest, eventsOf, findRequest, verifyByEmailLink } from '../../src/lib/requests.repo.ts';
 import { requestSubmissionSchema, verificationLifetimeMs } from '../../src/lib/requests.ts';
-import { adoptPortal, createPortal } from '../../src/server/portal.ts';
 import { recordReceivedRequest } from '../../src/server/request-intake.ts';
 import { askForNewVerificationLink } from '../../src/server/verification-resend.ts';
 import { migratedStore, type TestStore } from '../support/database.ts';
+import { adoptRecordingPortal } from '../support/recording-portal.ts';
 
 const origin = 'https://privacy.example.test';
 const hour = 60 * 60 * 1000;
@@ -18,20 +17,9 @@ const sent: OutgoingMail[] = [];
 
 beforeAll(async () => {
   store = await migratedStore();
-  const environment = readEnvironment({
-    PORTAL_SECRET: 'a test secret of at least thirty-two characters',
+  adoptRecordingPortal(store, () => now, sent, {
     VERIFICATION_LINKS_PER_HOUR_PER_ADDRESS: '50',
     VERIFICATION_LINKS_PER_HOUR_PER_REQUEST: '3',
-  });
-  const portal = createPortal(environment, { store, clock: () => now });
-  adoptPortal({
-    ...portal,
-    mailer: {
-      send: async (mail) => {
-        sent.push(mail);
-        return { messageId: `m${sent.length}` };
-      },
-    },
   });
 });
 afterAll(() => store.close());
